@@ -1,0 +1,18 @@
+@echo off
+rem tandem: the command line of the Tandem failover orchestrator (Windows). Runs from the built
+rem tree (runtime\target\classes + runtime\target\lib) and builds it first when it is missing.
+setlocal
+set "TANDEM_HOME=%~dp0.."
+set "CLASSES=%TANDEM_HOME%\runtime\target\classes"
+set "LIB=%TANDEM_HOME%\runtime\target\lib"
+if not exist "%CLASSES%\tandem" goto build
+if not exist "%LIB%" goto build
+goto run
+:build
+echo tandem: building the runtime first (mvn package, once)... 1>&2
+pushd "%TANDEM_HOME%" && call mvn -q -B -DskipTests package 1>&2 & popd
+:run
+set "JAVA=java"
+if defined JAVA_HOME set "JAVA=%JAVA_HOME%\bin\java"
+"%JAVA%" -Xmx192m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError %TANDEM_JAVA_OPTS% -Dtandem.home="%TANDEM_HOME%" -cp "%CLASSES%;%LIB%\*" tandem.cli.Main %*
+exit /b %ERRORLEVEL%

@@ -1,0 +1,47 @@
+package tandem.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tandem.config.ConfigException;
+import tandem.config.ConfigLoader;
+import tandem.config.NodeConfig;
+import tandem.engine.RuleSet;
+import tandem.engine.RulesException;
+
+/** {@code tandem check --config FILE}: config, rules and routes validated; nothing started. */
+final class Check {
+    private Check() {
+    }
+
+    static int run(Path home, Path configFile, PrintStream out, PrintStream err) {
+        NodeConfig c;
+        try {
+            c = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            e.errors().forEach(x -> err.println(x));
+            err.println(configFile + ": " + e.errors().size() + " error(s); rules and routes not checked");
+            return 1;
+        }
+        List<String> problems = new ArrayList<>();
+        String profile = c.node().profile().yamlName();
+        RuleSet rules = null;
+        try {
+            rules = RuleSet.compile(RuleSet.folders(home, profile, c.extensions().rules()));
+        } catch (RulesException e) {
+            problems.addAll(e.problems());
+        }
+        RouteCheck.Outcome routes = RouteCheck.check(home, c);
+        problems.addAll(routes.problems());
+        if (!problems.isEmpty()) {
+            Main.printAll(err, problems);
+            err.println(configFile + ": " + problems.size() + " error(s)");
+            return 1;
+        }
+        out.println(configFile + ": ok, node " + c.node().id() + " (profile " + profile + ", peer " + c.peer().id() + ")");
+        out.println("rules: " + rules.files().size() + " files, " + rules.ruleCount() + " rules");
+        out.println("routes: " + routes.files() + " files, " + routes.routes() + " routes");
+        return 0;
+    }
+}

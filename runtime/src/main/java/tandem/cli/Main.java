@@ -1,0 +1,111 @@
+package tandem.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tandem.TandemException;
+
+/**
+ * {@code bin/tandem}: the command line. Each verb returns its exit status: 0 done, 1 a problem the
+ * user can fix (every problem printed, each with its place), 2 wrong usage.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: tandem <verb> [options]
+
+              check    --config FILE                  validate a node's config, rules and routes; start nothing
+              simulate --scenario FILE [--json]       run a two-node scenario on a virtual clock
+              help                                    this text
+
+            Not in this version yet (see README, "Verbs"): run, status, command, demo.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one verb; the streams are parameters so that tests can read what a user would see. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            (args.length == 0 ? err : out).print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String verb = args[0];
+        Map<String, String> opts;
+        try {
+            opts = options(verb, List.of(args).subList(1, args.length));
+        } catch (UsageException e) {
+            err.println("tandem " + verb + ": " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        try {
+            return switch (verb) {
+                case "check" -> Check.run(home(), Path.of(opts.get("--config")), out, err);
+                case "simulate" -> Simulate.run(home(), Path.of(opts.get("--scenario")), opts.containsKey("--json"), out, err);
+                default -> throw new IllegalStateException(verb);
+            };
+        } catch (TandemException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The installation directory holding rules/, routes/ and conf/: {@code -Dtandem.home}, else the working directory. */
+    static Path home() {
+        return Path.of(System.getProperty("tandem.home", ".")).toAbsolutePath().normalize();
+    }
+
+    private static Map<String, String> options(String verb, List<String> args) {
+        Map<String, List<String>> spec = Map.of(
+                "check", List.of("--config="),
+                "simulate", List.of("--scenario=", "--json"));
+        List<String> allowed = spec.get(verb);
+        if (allowed == null) {
+            if (List.of("run", "status", "command", "demo").contains(verb)) {
+                throw new UsageException("\"" + verb + "\" is not part of this version yet");
+            }
+            throw new UsageException("unknown verb \"" + verb + "\"");
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String a = rest.remove(0);
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (allowed.contains(name)) {
+                opts.put(name, "");
+            } else if (allowed.contains(name + "=")) {
+                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (rest.isEmpty() ? null : rest.remove(0));
+                if (value == null || value.isEmpty()) {
+                    throw new UsageException(name + " needs a value");
+                }
+                opts.put(name, value);
+            } else {
+                throw new UsageException("unknown option \"" + a + "\"");
+            }
+        }
+        for (String o : allowed) {
+            if (o.endsWith("=") && !opts.containsKey(o.substring(0, o.length() - 1))) {
+                throw new UsageException(o.substring(0, o.length() - 1) + " FILE is required");
+            }
+        }
+        return opts;
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static void printAll(PrintStream err, List<String> problems) {
+        problems.forEach(err::println);
+    }
+}

@@ -1,0 +1,25 @@
+package tandem.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One entry of YAML {@code replication.folders:}: a folder kept identical on the standby (MS-4, SBS-5).
+ *
+ * @param path           required; absolute (relative YAML paths are resolved against the config file's
+ *                       folder); unique
+ * @param include        glob patterns of files to copy, default {@code ["**"]}
+ * @param exclude        glob patterns of files to skip even if included, default {@code []}
+ * @param strict         default false; delete files on the standby that the primary no longer has, only
+ *                       inside this folder (SBS-6)
+ * @param keepTimestamps YAML {@code keep-timestamps}, default false; copies get the source file's
+ *                       modification time (SBS-7)
+ */
+public record Folder(Path path, List<String> include, List<String> exclude, boolean strict, boolean keepTimestamps) {
+    public Folder {
+        Objects.requireNonNull(path, "path");
+        include = List.copyOf(include);
+        exclude = List.copyOf(exclude);
+    }
+}

@@ -1,0 +1,28 @@
+package tandem.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * YAML {@code mail:}, optional: where notices go (SBS-8, RED-10).
+ *
+ * @param host     required; SMTP server host name or address
+ * @param port     1..65535, default 25 (SBS-8)
+ * @param username optional SMTP login
+ * @param password optional SMTP password; a literal, {@code ${env:NAME}} or {@code ${file:PATH}}
+ * @param security {@code none}, {@code ssl} or {@code starttls}; default none
+ * @param from     required; sender address ({@code local@domain})
+ * @param to       required, non-empty; receiver addresses (a single string is accepted in the YAML)
+ */
+public record Mail(String host, int port, Optional<String> username, Optional<Secret> password, MailSecurity security,
+        String from, List<String> to) {
+    public Mail {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(from, "from");
+        to = List.copyOf(to);
+    }
+}

@@ -1,0 +1,27 @@
+package tandem.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * YAML {@code node:}: who this node is.
+ *
+ * @param id        required; {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,62}}; names this node to the peer, in
+ *                  logs and in the console
+ * @param profile   required; {@code ms-failover}, {@code sbs} or {@code redundancy}; selects the rule and
+ *                  route sets and the defaults in {@link ProfileDefaults}
+ * @param priority  0..1000, default 0; breaks the tie when both nodes claim the active role at the
+ *                  same moment (SBS-11): the higher priority keeps it
+ * @param stateDir  YAML {@code state-dir}, default {@code state/<id>}; where the node keeps its state
+ *                  and logs; relative paths are resolved against the config file's folder, so this is
+ *                  always absolute
+ * @param bootStart YAML {@code boot-start}, default true; whether the service starts at boot (MS-8,
+ *                  GEN-2)
+ */
+public record Node(String id, Profile profile, int priority, Path stateDir, boolean bootStart) {
+    public Node {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(stateDir, "stateDir");
+    }
+}

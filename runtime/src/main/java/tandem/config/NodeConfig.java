@@ -1,0 +1,54 @@
+package tandem.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One node's configuration ({@code node1.yaml}), validated and with every default applied. Built by
+ * {@link ConfigLoader}; immutable.
+ *
+ * @param file        the absolute path of the file it was read from; {@link #baseDir()} is its folder
+ * @param node        YAML {@code node:}, required
+ * @param cluster     YAML {@code cluster:}, required
+ * @param listen      YAML {@code listen:}; default {@code 0.0.0.0} on the profile's port
+ * @param peer        YAML {@code peer:}, required
+ * @param witness     YAML {@code witness:}, optional
+ * @param timings     YAML {@code timings:}; defaults per profile
+ * @param checkers    YAML {@code checkers:}, default empty; resource names unique
+ * @param services    YAML {@code services:}, default empty; started in list order, stopped in reverse
+ * @param vip         YAML {@code vip:}, optional (MS-6)
+ * @param replication YAML {@code replication:}; defaults per profile
+ * @param mail        YAML {@code mail:}, optional (SBS-8)
+ * @param console     YAML {@code console:}; enabled on port 9010 by default (MS-8)
+ * @param schedules   YAML {@code schedules:}, default empty; names unique
+ * @param extensions  YAML {@code extensions:}; default no extra folders
+ */
+public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen, Peer peer, Optional<Witness> witness,
+        Timings timings, List<Checker> checkers, List<Service> services, Optional<Vip> vip, Replication replication,
+        Optional<Mail> mail, Console console, List<Schedule> schedules, Extensions extensions) {
+    public NodeConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(witness, "witness");
+        Objects.requireNonNull(timings, "timings");
+        checkers = List.copyOf(checkers);
+        services = List.copyOf(services);
+        Objects.requireNonNull(vip, "vip");
+        Objects.requireNonNull(replication, "replication");
+        Objects.requireNonNull(mail, "mail");
+        Objects.requireNonNull(console, "console");
+        schedules = List.copyOf(schedules);
+        Objects.requireNonNull(extensions, "extensions");
+    }
+
+    /** The folder relative paths in the file were resolved against: the file's own folder. */
+    public Path baseDir() {
+        Path parent = file.getParent();
+        return parent != null ? parent : file.toAbsolutePath().getParent();
+    }
+}

@@ -1,0 +1,21 @@
+package tandem.engine;
+
+import java.util.List;
+
+/**
+ * The operator commands the engine knows. Whether one is allowed now is decided by the rules
+ * (commands.drl and the profile's rules), which answer every command with an accepting or a
+ * refusing Decision.
+ */
+public final class Commands {
+
+    /** start, stop and swap are the manual's node commands (MS-2, MS-8); force-start is the confirmed override for a node that is not uptodate. */
+    public static final List<String> KNOWN = List.of("start", "stop", "swap", "force-start");
+
+    private Commands() {
+    }
+
+    public static boolean known(String name) {
+        return KNOWN.contains(name);
+    }
+}

@@ -1,0 +1,142 @@
+package tandem.engine;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.engine.CycleOutcome.CommandAnswer;
+import tandem.facts.ActionResult;
+import tandem.facts.Heartbeat;
+import tandem.facts.ProbeResult;
+
+/**
+ * The engine's one thread. Routes and other threads hand it observations through {@link #observe},
+ * {@link #tick} and {@link #submit}; only this loop's thread ever calls the {@link Engine}, which is
+ * created on it. This is the bean the routes call {@code engine} and {@code commands}.
+ */
+public final class EngineLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+    /** How long an operator waits for the rules' answer before being told the engine is busy. */
+    private static final long ANSWER_TIMEOUT_S = 10;
+
+    private final String nodeId;
+    private final Supplier<Engine> factory;
+    private final ExecutorService thread;
+    private volatile Engine engine;
+
+    /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
+    public EngineLoop(String nodeId, Supplier<Engine> factory) {
+        this.nodeId = nodeId;
+        this.factory = factory;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tandem-engine-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Creates the engine on the loop's thread and waits until it has booted. */
+    public void start() {
+        await(thread.submit(() -> {
+            engine = factory.get();
+            return null;
+        }));
+    }
+
+    /** Queues an observation: a {@link Heartbeat}, {@link ProbeResult} or {@link ActionResult}. */
+    public void observe(Object observation) {
+        thread.execute(() -> {
+            Engine e = ready();
+            // the cycle's top level: log everything and keep running (Patroni's run_cycle)
+            try {
+                CycleOutcome out;
+                if (observation instanceof Heartbeat hb) {
+                    out = e.heartbeat(hb);
+                } else if (observation instanceof ProbeResult r) {
+                    out = e.probe(r);
+                } else if (observation instanceof ActionResult r) {
+                    out = e.actionResult(r);
+                } else {
+                    LOG.warn("{}: observation of unknown type {} ignored", nodeId,
+                            observation == null ? "null" : observation.getClass().getName());
+                    return;
+                }
+                logCycle(out);
+            } catch (RuntimeException ex) {
+                LOG.error("{}: cycle failed", nodeId, ex);
+            }
+        });
+    }
+
+    /** Queues a check cycle. */
+    public void tick() {
+        thread.execute(() -> {
+            try {
+                logCycle(ready().tick());
+            } catch (RuntimeException ex) {
+                LOG.error("{}: cycle failed", nodeId, ex);
+            }
+        });
+    }
+
+    /** Hands an operator command to the rules and waits for their answer. */
+    public CommandAnswer submit(String name) {
+        return submit(name, "operator");
+    }
+
+    public CommandAnswer submit(String name, String origin) {
+        CycleOutcome out = await(thread.submit(() -> ready().command(name, origin)));
+        logCycle(out);
+        return out.answers().stream().filter(a -> a.command().equals(name)).findFirst()
+                .orElse(new CommandAnswer(name, false, "no answer", null));
+    }
+
+    private void logCycle(CycleOutcome out) {
+        if (!out.applied().isEmpty()) {
+            LOG.info("{}: {}", nodeId, out.reason());
+        }
+    }
+
+    private Engine ready() {
+        Engine e = engine;
+        if (e == null) {
+            throw new IllegalStateException("the engine of " + nodeId + " is not started");
+        }
+        return e;
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the engine", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the engine did not answer within " + ANSWER_TIMEOUT_S + " s", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        Engine e = engine;
+        if (e != null) {
+            try {
+                thread.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package tandem.facts;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * What a rule decided, inserted in the rule's {@code then} and collected by the engine: a state
+ * transition, a data-state change, actions to run, or the answer to an operator command. Built
+ * fluently in the rule:
+ * <pre>insert(Decision.by(drools).to(NodeState.ALONE).act("vip-up", "start-services").because("..."));</pre>
+ *
+ * @param rule       name of the rule that made it
+ * @param to         new node state, or null
+ * @param data       new data state, or null
+ * @param generation new generation (adopted from the peer after a resync), or null
+ * @param actions    actions to run, in order
+ * @param reason     the sentence the log, the audit and the simulation print
+ * @param command    the operator command this answers, or null
+ * @param refused    true when the answer to {@code command} is "no" ({@code reason} says why)
+ */
+public record Decision(String rule, NodeState to, DataState data, Long generation, List<String> actions,
+                       String reason, String command, boolean refused) {
+
+    public Decision {
+        actions = List.copyOf(actions);
+    }
+
+    public static Decision by(RuleContext drools) {
+        return by(drools.getRule().getName());
+    }
+
+    public static Decision by(String rule) {
+        return new Decision(rule, null, null, null, List.of(), "", null, false);
+    }
+
+    public Decision to(NodeState s) {
+        return new Decision(rule, s, data, generation, actions, reason, command, refused);
+    }
+
+    public Decision data(DataState d) {
+        return new Decision(rule, to, d, generation, actions, reason, command, refused);
+    }
+
+    public Decision generation(long g) {
+        return new Decision(rule, to, data, g, actions, reason, command, refused);
+    }
+
+    public Decision act(String... more) {
+        List<String> all = new ArrayList<>(actions);
+        Collections.addAll(all, more);
+        return new Decision(rule, to, data, generation, all, reason, command, refused);
+    }
+
+    /** Accepts the operator command {@code name}. */
+    public Decision accepts(String name) {
+        return new Decision(rule, to, data, generation, actions, reason, name, false);
+    }
+
+    /** Refuses the operator command {@code name}; {@link #because} says why. */
+    public Decision refuses(String name) {
+        return new Decision(rule, to, data, generation, actions, reason, name, true);
+    }
+
+    public Decision because(String sentence) {
+        return new Decision(rule, to, data, generation, actions, sentence, command, refused);
+    }
+}

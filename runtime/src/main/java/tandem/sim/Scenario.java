@@ -1,0 +1,60 @@
+package tandem.sim;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import tandem.facts.Activity;
+import tandem.facts.DataState;
+import tandem.facts.NodeState;
+
+/**
+ * A simulation scenario (DESIGN "Simulation"): two node configurations, timed steps, an end time and
+ * optional expectations. Times are milliseconds from the start.
+ *
+ * @param file        the scenario file
+ * @param description what the scenario shows, free text
+ * @param nodes       scenario name of each node -> its configuration file, in file order
+ * @param durations   virtual time each simulated action takes, by action name
+ * @param steps       in time order (steps at the same time keep file order)
+ * @param until       the simulation ends after this time
+ * @param expects     checked after every event at their time
+ */
+public record Scenario(Path file, String description, Map<String, Path> nodes, Map<String, Long> durations,
+                       List<Step> steps, long until, List<Expect> expects) {
+
+    /** Virtual durations of the simulated actions when the scenario does not set them. */
+    public static final Map<String, Long> DEFAULT_DURATIONS = Map.of(
+            "start-services", 5_000L,
+            "stop-services", 2_000L,
+            "resync", 3_000L,
+            "vip-up", 0L,
+            "vip-down", 0L,
+            "forward-swap", 0L);
+
+    /**
+     * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name
+     * {@code witness}); {@code name} is the command; {@code resource} the failing resource; {@code path}
+     * and {@code bytes} describe a write.
+     */
+    public record Step(long at, String kind, List<String> nodes, String name, String resource, String path,
+                       long bytes, int line) {
+    }
+
+    /** What must hold at a time; null fields are not checked. */
+    public record Expect(long at, String node, NodeState state, DataState data, Activity services, int line) {
+
+        public String describe() {
+            StringBuilder sb = new StringBuilder(node);
+            if (state != null) {
+                sb.append(" state ").append(state);
+            }
+            if (data != null) {
+                sb.append(" data ").append(data.label());
+            }
+            if (services != null) {
+                sb.append(" services ").append(services.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,471 @@
+package tandem.sim;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import tandem.engine.Commands;
+import tandem.facts.Activity;
+import tandem.facts.DataState;
+import tandem.facts.NodeState;
+
+/**
+ * Reads a scenario file. Every problem is collected and reported at once as {@code FILE:LINE: message};
+ * paths in the scenario are relative to the scenario file. Which resources a node has is checked
+ * later, against its configuration, by {@link Simulation}.
+ */
+public final class ScenarioParser {
+
+    static final Set<String> STEP_KINDS = Set.of("start", "crash", "restart", "command", "fail", "recover",
+            "partition", "heal", "write");
+    private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "steps", "until", "expect");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    /** The name partition and heal steps use for the witness address. */
+    public static final String WITNESS = "witness";
+
+    private final String display;
+    private final Path baseDir;
+    private final List<String> problems = new ArrayList<>();
+
+    private ScenarioParser(String display, Path baseDir) {
+        this.display = display;
+        this.baseDir = baseDir;
+    }
+
+    public static Scenario load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ScenarioException(List.of(file + ": cannot read scenario: " + e.getMessage()));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return new ScenarioParser(file.toString(), base).parse(file, text);
+    }
+
+    private Scenario parse(Path file, String text) {
+        Optional<Node> rootOpt;
+        try {
+            rootOpt = new Compose(LoadSettings.builder().setLabel(display).build()).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+            throw new ScenarioException(List.of(at(line) + "not valid YAML: " + e.getProblem()));
+        } catch (YamlEngineException e) {
+            throw new ScenarioException(List.of(display + ": not valid YAML: " + e.getMessage()));
+        }
+        if (rootOpt.isEmpty() || !(rootOpt.get() instanceof MappingNode root)) {
+            throw new ScenarioException(List.of(display + ":1: a scenario is a mapping with nodes, steps and until"));
+        }
+        Map<String, NodeTuple> top = fields(root, TOP_KEYS, "");
+        String description = top.containsKey("description") ? scalar(top.get("description").getValueNode(), "description") : "";
+        Map<String, Path> nodes = nodes(top.get("nodes"), root);
+        Map<String, Long> durations = new LinkedHashMap<>(Scenario.DEFAULT_DURATIONS);
+        if (top.containsKey("durations")) {
+            Node dn = top.get("durations").getValueNode();
+            if (dn instanceof MappingNode dm) {
+                for (NodeTuple t : dm.getValue()) {
+                    String key = scalar(t.getKeyNode(), "durations");
+                    if (key == null) {
+                        continue;
+                    }
+                    if (!Scenario.DEFAULT_DURATIONS.containsKey(key)) {
+                        problems.add(at(t.getKeyNode()) + "durations." + key + ": unknown action; known: "
+                                + String.join(", ", Scenario.DEFAULT_DURATIONS.keySet().stream().sorted().toList()));
+                    } else {
+                        Long ms = duration(t.getValueNode(), "durations." + key);
+                        if (ms != null) {
+                            durations.put(key, ms);
+                        }
+                    }
+                }
+            } else {
+                problems.add(at(dn) + "durations: must be a mapping of action name to duration");
+            }
+        }
+        List<Scenario.Step> steps = new ArrayList<>();
+        if (!top.containsKey("steps")) {
+            problems.add(at(root) + "steps: missing; a scenario needs at least one step");
+        } else if (top.get("steps").getValueNode() instanceof SequenceNode seq) {
+            int i = 0;
+            for (Node item : seq.getValue()) {
+                Scenario.Step s = step(item, "steps[" + i++ + "]", nodes.keySet());
+                if (s != null) {
+                    steps.add(s);
+                }
+            }
+        } else {
+            problems.add(at(top.get("steps").getValueNode()) + "steps: must be a list");
+        }
+        List<Scenario.Expect> expects = new ArrayList<>();
+        if (top.containsKey("expect")) {
+            if (top.get("expect").getValueNode() instanceof SequenceNode seq) {
+                int i = 0;
+                for (Node item : seq.getValue()) {
+                    Scenario.Expect e = expect(item, "expect[" + i++ + "]", nodes.keySet());
+                    if (e != null) {
+                        expects.add(e);
+                    }
+                }
+            } else {
+                problems.add(at(top.get("expect").getValueNode()) + "expect: must be a list");
+            }
+        }
+        long until;
+        if (top.containsKey("until")) {
+            Long u = duration(top.get("until").getValueNode(), "until");
+            until = u == null ? 0 : u;
+        } else {
+            until = 60_000 + Math.max(steps.stream().mapToLong(Scenario.Step::at).max().orElse(0),
+                    expects.stream().mapToLong(Scenario.Expect::at).max().orElse(0));
+        }
+        for (Scenario.Step s : steps) {
+            if (s.at() > until) {
+                problems.add(at(s.line()) + "step at " + Simulation.seconds(s.at()) + " s comes after until ("
+                        + Simulation.seconds(until) + " s) and would never run");
+            }
+        }
+        for (Scenario.Expect e : expects) {
+            if (e.at() > until) {
+                problems.add(at(e.line()) + "expectation at " + Simulation.seconds(e.at()) + " s comes after until ("
+                        + Simulation.seconds(until) + " s) and would never be checked");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(problems);
+        }
+        steps.sort(Comparator.comparingLong(Scenario.Step::at));
+        expects.sort(Comparator.comparingLong(Scenario.Expect::at));
+        return new Scenario(file, description, nodes, durations, steps, until, expects);
+    }
+
+    private Map<String, Path> nodes(NodeTuple t, Node root) {
+        Map<String, Path> nodes = new LinkedHashMap<>();
+        if (t == null) {
+            problems.add(at(root) + "nodes: missing; name the two node configurations, e.g. node1: ../node1.yaml");
+            return nodes;
+        }
+        if (!(t.getValueNode() instanceof MappingNode m)) {
+            problems.add(at(t.getValueNode()) + "nodes: must be a mapping of name to configuration file");
+            return nodes;
+        }
+        for (NodeTuple n : m.getValue()) {
+            String name = scalar(n.getKeyNode(), "nodes");
+            String file = scalar(n.getValueNode(), "nodes." + name);
+            if (name == null || file == null) {
+                continue;
+            }
+            if (name.equals(WITNESS)) {
+                problems.add(at(n.getKeyNode()) + "nodes." + name + ": \"witness\" is reserved for the witness address");
+                continue;
+            }
+            Path p = baseDir.resolve(file).normalize();
+            if (!Files.isRegularFile(p)) {
+                problems.add(at(n.getValueNode()) + "nodes." + name + ": no such file " + p);
+            }
+            nodes.put(name, p);
+        }
+        if (nodes.size() != 2 && problems.isEmpty()) {
+            problems.add(at(t.getValueNode()) + "nodes: a scenario simulates exactly two nodes, got " + nodes.size());
+        }
+        return nodes;
+    }
+
+    private Scenario.Step step(Node item, String path, Set<String> nodeNames) {
+        if (!(item instanceof MappingNode m)) {
+            problems.add(at(item) + path + ": a step is a mapping like {at: 10s, crash: node1}");
+            return null;
+        }
+        List<String> keys = new ArrayList<>(STEP_KINDS.stream().sorted().toList());
+        keys.add(0, "at");
+        Map<String, NodeTuple> f = fields(m, keys, path + ".");
+        int line = line(item);
+        Long at = f.containsKey("at") ? duration(f.get("at").getValueNode(), path + ".at") : null;
+        if (!f.containsKey("at")) {
+            problems.add(at(item) + path + ".at: missing; when does this step happen?");
+        }
+        List<String> kinds = f.keySet().stream().filter(STEP_KINDS::contains).toList();
+        if (kinds.size() != 1) {
+            if (kinds.isEmpty() && f.size() == m.getValue().size()) {
+                problems.add(at(item) + path + ": no step kind; one of " + String.join(", ", STEP_KINDS.stream().sorted().toList()));
+            } else if (kinds.size() > 1) {
+                problems.add(at(item) + path + ": one step kind per step, got " + String.join(" and ", kinds));
+            }
+            return null;
+        }
+        String kind = kinds.get(0);
+        Node v = f.get(kind).getValueNode();
+        String p = path + "." + kind;
+        switch (kind) {
+            case "start", "crash", "restart" -> {
+                List<String> ns = names(v, p, nodeNames, false);
+                if (ns.isEmpty() && problems.isEmpty()) {
+                    problems.add(at(v) + p + ": name at least one node");
+                }
+                return at == null ? null : new Scenario.Step(at, kind, ns, null, null, null, 0, line);
+            }
+            case "partition", "heal" -> {
+                List<String> ns = names(v, p, nodeNames, true);
+                if (ns.size() != 2 || ns.get(0).equals(ns.get(1))) {
+                    problems.add(at(v) + p + ": name the two ends of the link, e.g. [node1, node2] or [node1, witness]");
+                    return null;
+                }
+                return at == null ? null : new Scenario.Step(at, kind, ns, null, null, null, 0, line);
+            }
+            case "command" -> {
+                Map<String, String> a = args(v, p, List.of("node", "name"), List.of("node", "name"));
+                if (a == null) {
+                    return null;
+                }
+                checkNode(a.get("node"), v, p + ".node", nodeNames);
+                if (a.get("name") != null && !Commands.known(a.get("name"))) {
+                    problems.add(at(v) + p + ".name: unknown command \"" + a.get("name") + "\"; known: "
+                            + String.join(", ", Commands.KNOWN));
+                }
+                return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), a.get("name"), null, null, 0, line);
+            }
+            case "fail", "recover" -> {
+                Map<String, String> a = args(v, p, List.of("node", "resource"), List.of("node", "resource"));
+                if (a == null) {
+                    return null;
+                }
+                checkNode(a.get("node"), v, p + ".node", nodeNames);
+                return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), null, a.get("resource"), null, 0, line);
+            }
+            case "write" -> {
+                Map<String, String> a = args(v, p, List.of("node", "path", "bytes"), List.of("node", "path"));
+                if (a == null) {
+                    return null;
+                }
+                checkNode(a.get("node"), v, p + ".node", nodeNames);
+                long bytes = 0;
+                if (a.get("bytes") != null) {
+                    try {
+                        bytes = Long.parseLong(a.get("bytes"));
+                        if (bytes < 0) {
+                            throw new NumberFormatException();
+                        }
+                    } catch (NumberFormatException e) {
+                        problems.add(at(v) + p + ".bytes: must be a whole number >= 0, got \"" + a.get("bytes") + "\"");
+                    }
+                }
+                return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), null, null, a.get("path"), bytes, line);
+            }
+            default -> throw new IllegalStateException(kind);
+        }
+    }
+
+    private Scenario.Expect expect(Node item, String path, Set<String> nodeNames) {
+        if (!(item instanceof MappingNode m)) {
+            problems.add(at(item) + path + ": an expectation is a mapping like {at: 160s, node: node2, state: ALONE}");
+            return null;
+        }
+        Map<String, NodeTuple> f = fields(m, List.of("at", "node", "state", "data", "services"), path + ".");
+        for (String required : List.of("at", "node")) {
+            if (!f.containsKey(required)) {
+                problems.add(at(item) + path + "." + required + ": missing");
+            }
+        }
+        Long at = f.containsKey("at") ? duration(f.get("at").getValueNode(), path + ".at") : null;
+        String node = f.containsKey("node") ? scalar(f.get("node").getValueNode(), path + ".node") : null;
+        if (node != null) {
+            checkNode(node, f.get("node").getValueNode(), path + ".node", nodeNames);
+        }
+        NodeState state = null;
+        DataState data = null;
+        Activity services = null;
+        if (f.containsKey("state")) {
+            String s = scalar(f.get("state").getValueNode(), path + ".state");
+            try {
+                state = s == null ? null : NodeState.valueOf(s);
+            } catch (IllegalArgumentException e) {
+                problems.add(at(f.get("state").getValueNode()) + path + ".state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"" + s + "\"");
+            }
+        }
+        if (f.containsKey("data")) {
+            String s = scalar(f.get("data").getValueNode(), path + ".data");
+            try {
+                data = s == null ? null : DataState.ofLabel(s);
+            } catch (IllegalArgumentException e) {
+                problems.add(at(f.get("data").getValueNode()) + path + ".data: " + e.getMessage());
+            }
+        }
+        if (f.containsKey("services")) {
+            String s = scalar(f.get("services").getValueNode(), path + ".services");
+            if ("running".equals(s)) {
+                services = Activity.RUNNING;
+            } else if ("stopped".equals(s)) {
+                services = Activity.STOPPED;
+            } else {
+                problems.add(at(f.get("services").getValueNode()) + path + ".services: must be running or stopped, got \"" + s + "\"");
+            }
+        }
+        if (state == null && data == null && services == null && f.containsKey("at") && f.containsKey("node")) {
+            problems.add(at(item) + path + ": nothing to check; give state, data or services");
+        }
+        if (at == null || node == null) {
+            return null;
+        }
+        return new Scenario.Expect(at, node, state, data, services, line(item));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private Map<String, NodeTuple> fields(MappingNode m, List<String> allowed, String prefix) {
+        Map<String, NodeTuple> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = scalar(t.getKeyNode(), prefix.isEmpty() ? "(key)" : prefix + "(key)");
+            if (key == null) {
+                continue;
+            }
+            if (!allowed.contains(key)) {
+                problems.add(at(t.getKeyNode()) + prefix + key + ": unknown " + (prefix.isEmpty() ? "key" : "field")
+                        + suggestion(key, allowed));
+            } else if (out.put(key, t) != null) {
+                problems.add(at(t.getKeyNode()) + prefix + key + ": given twice");
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> args(Node v, String path, List<String> allowed, List<String> required) {
+        if (!(v instanceof MappingNode m)) {
+            problems.add(at(v) + path + ": must be a mapping with " + String.join(", ", allowed));
+            return null;
+        }
+        Map<String, NodeTuple> f = fields(m, allowed, path + ".");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String r : required) {
+            if (!f.containsKey(r)) {
+                problems.add(at(v) + path + "." + r + ": missing");
+            }
+        }
+        for (Map.Entry<String, NodeTuple> e : f.entrySet()) {
+            out.put(e.getKey(), scalar(e.getValue().getValueNode(), path + "." + e.getKey()));
+        }
+        return out;
+    }
+
+    private List<String> names(Node v, String path, Set<String> nodeNames, boolean witnessAllowed) {
+        List<String> out = new ArrayList<>();
+        List<Node> items = v instanceof SequenceNode s ? s.getValue() : List.of(v);
+        for (Node n : items) {
+            String name = scalar(n, path);
+            if (name == null) {
+                continue;
+            }
+            if (!(witnessAllowed && name.equals(WITNESS))) {
+                checkNode(name, n, path, nodeNames);
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    private void checkNode(String name, Node where, String path, Set<String> nodeNames) {
+        if (name != null && !nodeNames.isEmpty() && !nodeNames.contains(name)) {
+            problems.add(at(where) + path + ": unknown node \"" + name + "\"; the scenario's nodes are "
+                    + String.join(", ", nodeNames));
+        }
+    }
+
+    private String scalar(Node n, String path) {
+        if (n instanceof ScalarNode s) {
+            return s.getValue();
+        }
+        problems.add(at(n) + path + ": must be a single value");
+        return null;
+    }
+
+    private Long duration(Node n, String path) {
+        String s = scalar(n, path);
+        if (s == null) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            problems.add(at(n) + path + ": must be a duration like 500ms, 30s, 1.5s, 2m or 1h, got \"" + s + "\"");
+            return null;
+        }
+        BigDecimal v = new BigDecimal(m.group(1));
+        long factor = switch (m.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1_000;
+            case "m" -> 60_000;
+            default -> 3_600_000;
+        };
+        BigDecimal ms = v.multiply(BigDecimal.valueOf(factor));
+        if (ms.stripTrailingZeros().scale() > 0) {
+            problems.add(at(n) + path + ": finer than a millisecond: \"" + s + "\"");
+            return null;
+        }
+        return ms.longValueExact();
+    }
+
+    private static String suggestion(String key, List<String> allowed) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String a : allowed) {
+            int d = distance(key, a);
+            if (d < bestD) {
+                bestD = d;
+                best = a;
+            }
+        }
+        if (best != null && bestD <= Math.max(2, key.length() / 3)) {
+            return "; did you mean \"" + best + "\"?";
+        }
+        return "; expected one of " + String.join(", ", allowed);
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static int line(Node n) {
+        return n.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
+
+    private String at(Node n) {
+        return at(line(n));
+    }
+
+    String at(int line) {
+        return line > 0 ? display + ":" + line + ": " : display + ": ";
+    }
+}

@@ -1,0 +1,430 @@
+package tandem.sim;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import tandem.config.ConfigLoader;
+import tandem.config.NodeConfig;
+import tandem.engine.ActionPort.ActionRequest;
+import tandem.engine.CycleOutcome;
+import tandem.engine.Engine;
+import tandem.engine.EngineEvent;
+import tandem.engine.EngineSetup;
+import tandem.engine.EngineSetup.ResourceSpec;
+import tandem.engine.NodeStore;
+import tandem.engine.RuleSet;
+import tandem.engine.RulesException;
+import tandem.engine.Setups;
+import tandem.facts.ActionResult;
+import tandem.facts.Activity;
+import tandem.facts.Heartbeat;
+import tandem.facts.LocalNode;
+import tandem.facts.NodeState;
+import tandem.facts.ProbeResult;
+
+/**
+ * Runs a scenario: both nodes' real engines with the real rules of their profile, in one thread, on
+ * one virtual clock (jgroups-raft's PartitionedRaftCluster is the model). The network, the checkers
+ * and the actions are simulated: heartbeats cross a virtual link that steps can cut, checkers report
+ * what the steps made of each resource, and every action takes its virtual duration from the
+ * scenario. Nothing depends on the wall clock or on hash order, so the same scenario gives the same
+ * output, byte for byte.
+ */
+public final class Simulation {
+
+    /** What a scenario run produced. {@code fatal} is a rules error that stopped it, or null. */
+    public record Result(List<SimEvent> events, List<ExpectResult> expectations, String fatal) {
+        public boolean passed() {
+            return fatal == null && expectations.stream().allMatch(ExpectResult::met);
+        }
+    }
+
+    /** One expectation and what the node actually was at its time. */
+    public record ExpectResult(Scenario.Expect expect, boolean met, String actual) {
+        public String text() {
+            return String.format(java.util.Locale.ROOT, "%9.3f expect %s: %s", expect.at() / 1000.0, expect.describe(),
+                    met ? "ok" : "FAILED, was " + actual);
+        }
+    }
+
+    private record Ev(long t, int phase, long seq, Runnable run) {
+    }
+
+    private static final String NET = "net";
+
+    private final Scenario scenario;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final PriorityQueue<Ev> queue = new PriorityQueue<>(
+            Comparator.comparingLong(Ev::t).thenComparingInt(Ev::phase).thenComparingLong(Ev::seq));
+    private final Set<String> cut = new TreeSet<>();
+    private final List<SimEvent> events = new ArrayList<>();
+    private final List<ExpectResult> results = new ArrayList<>();
+    private Consumer<SimEvent> sink = e -> { };
+    private long now;
+    private long seq;
+    private String fatal;
+
+    private Simulation(Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    /**
+     * Loads the node configurations and compiles their rules.
+     *
+     * @param home the installation directory holding rules/
+     * @throws ScenarioException           when the two configurations do not form a pair, or a step names a resource a node lacks
+     * @throws tandem.config.ConfigException when a configuration is invalid
+     * @throws RulesException              when the rules do not compile
+     */
+    public static Simulation prepare(Scenario scenario, Path home) {
+        Simulation sim = new Simulation(scenario);
+        Map<List<Path>, RuleSet> compiled = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Path> e : scenario.nodes().entrySet()) {
+            NodeConfig c = ConfigLoader.load(e.getValue());
+            List<Path> folders = RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules());
+            RuleSet rules = compiled.computeIfAbsent(folders, RuleSet::compile);
+            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c), rules));
+        }
+        List<SimNode> pair = List.copyOf(sim.nodes.values());
+        SimNode a = pair.get(0);
+        SimNode b = pair.get(1);
+        String where = scenario.file() + ": nodes: ";
+        if (!a.config.peer().id().equals(b.config.node().id()) || !b.config.peer().id().equals(a.config.node().id())) {
+            problems.add(where + a.name + " (id " + a.config.node().id() + ", peer " + a.config.peer().id() + ") and "
+                    + b.name + " (id " + b.config.node().id() + ", peer " + b.config.peer().id()
+                    + ") are not each other's peer");
+        }
+        if (a.config.node().profile() != b.config.node().profile()) {
+            problems.add(where + a.name + " runs profile " + a.config.node().profile().yamlName() + " but " + b.name
+                    + " runs " + b.config.node().profile().yamlName());
+        }
+        for (Scenario.Step s : scenario.steps()) {
+            if (s.resource() != null) {
+                SimNode n = sim.nodes.get(s.nodes().get(0));
+                if (!n.setup.resources().containsKey(s.resource())) {
+                    problems.add(scenario.file() + ":" + s.line() + ": " + s.kind() + ".resource: " + n.name
+                            + " has no resource \"" + s.resource() + "\"; its resources: "
+                            + String.join(", ", n.setup.resources().keySet()));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(problems);
+        }
+        a.peer = b;
+        b.peer = a;
+        return sim;
+    }
+
+    /** Runs the scenario to its end, handing every event to {@code sink} as it happens. */
+    public Result run(Consumer<SimEvent> eventSink) {
+        this.sink = Objects.requireNonNull(eventSink);
+        for (Scenario.Step s : scenario.steps()) {
+            at(s.at(), () -> step(s));
+        }
+        for (Scenario.Expect e : scenario.expects()) {
+            queue.add(new Ev(e.at(), 1, seq++, () -> check(e)));
+        }
+        while (!queue.isEmpty() && queue.peek().t() <= scenario.until() && fatal == null) {
+            Ev ev = queue.poll();
+            now = ev.t();
+            ev.run().run();
+        }
+        for (SimNode n : nodes.values()) {
+            if (n.engine != null) {
+                n.engine.close();
+            }
+        }
+        return new Result(List.copyOf(events), List.copyOf(results), fatal);
+    }
+
+    // --- steps -----------------------------------------------------------------------------------
+
+    private void step(Scenario.Step s) {
+        switch (s.kind()) {
+            case "start" -> s.nodes().forEach(n -> boot(nodes.get(n)));
+            case "crash" -> s.nodes().forEach(n -> crash(nodes.get(n)));
+            case "restart" -> s.nodes().forEach(n -> {
+                SimNode node = nodes.get(n);
+                if (node.engine != null) {
+                    crash(node);
+                }
+                boot(node);
+            });
+            case "command" -> command(nodes.get(s.nodes().get(0)), s.name(), "scenario");
+            case "fail" -> {
+                SimNode n = nodes.get(s.nodes().get(0));
+                n.failed.add(s.resource());
+                emit(n.name, EngineEvent.log(null, "resource " + s.resource() + " fails"));
+            }
+            case "recover" -> {
+                SimNode n = nodes.get(s.nodes().get(0));
+                n.failed.remove(s.resource());
+                emit(n.name, EngineEvent.log(null, "resource " + s.resource() + " recovers"));
+            }
+            case "partition" -> {
+                cut.add(link(s.nodes().get(0), s.nodes().get(1)));
+                emit(NET, EngineEvent.log(null, "partition " + s.nodes().get(0) + " / " + s.nodes().get(1)));
+            }
+            case "heal" -> {
+                cut.remove(link(s.nodes().get(0), s.nodes().get(1)));
+                emit(NET, EngineEvent.log(null, "heal " + s.nodes().get(0) + " / " + s.nodes().get(1)));
+            }
+            case "write" -> write(nodes.get(s.nodes().get(0)), s.path(), s.bytes());
+            default -> throw new IllegalStateException(s.kind());
+        }
+    }
+
+    private void boot(SimNode n) {
+        if (n.engine != null) {
+            emit(n.name, EngineEvent.log(null, "start ignored: the node is running"));
+            return;
+        }
+        int inc = ++n.incarnation;
+        n.engine = new Engine(n.rules.kieBase(), n.setup, true, n.store, req -> onAction(n, inc, req),
+                e -> emit(n.name, e));
+        n.engine.advanceTo(now);
+        n.lastSent = null;
+        call(n, () -> n.engine.boot(!n.config.node().bootStart()));
+        heartbeatLoop(n, inc, now);
+        checkLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
+    }
+
+    private void crash(SimNode n) {
+        if (n.engine == null) {
+            emit(n.name, EngineEvent.log(null, "crash ignored: the node is down"));
+            return;
+        }
+        n.engine.close();
+        n.engine = null;
+        n.incarnation++;
+        emit(n.name, EngineEvent.log(null, "crashed"));
+    }
+
+    private void command(SimNode n, String name, String origin) {
+        if (n.engine == null) {
+            emit(n.name, EngineEvent.log(null, "command " + name + " not delivered: the node is down"));
+            return;
+        }
+        call(n, () -> n.engine.command(name, origin));
+    }
+
+    private void write(SimNode n, String path, long bytes) {
+        if (n.engine == null) {
+            emit(n.name, EngineEvent.log(null, "write to " + path + " lost: the node is down"));
+            return;
+        }
+        NodeState st = n.engine.node().state();
+        if (!st.active()) {
+            emit(n.name, EngineEvent.log(null, "write to " + path + " refused: the node is " + st
+                    + " and only the active node runs the application"));
+            return;
+        }
+        n.dataVersion++;
+        SimNode p = n.peer;
+        boolean replicated = p.engine != null && linked(n.name, p.name) && p.engine.node().state() == NodeState.SECOND
+                && p.engine.node().uptodate();
+        if (replicated) {
+            p.dataVersion = n.dataVersion;
+        }
+        emit(n.name, EngineEvent.log(null, "write " + bytes + " bytes to " + path
+                + (replicated ? " (replicated to " + p.name + ")" : " (not replicated: no uptodate secondary)")));
+    }
+
+    // --- the running nodes -----------------------------------------------------------------------
+
+    private void heartbeatLoop(SimNode n, int inc, long t) {
+        at(t, () -> {
+            if (n.incarnation != inc) {
+                return;
+            }
+            send(n, n.engine.heartbeat());
+            heartbeatLoop(n, inc, t + n.config.timings().heartbeatInterval().toMillis());
+        });
+    }
+
+    private void checkLoop(SimNode n, int inc, long t) {
+        at(t, () -> {
+            for (ResourceSpec r : n.setup.resources().values()) {
+                if (n.incarnation != inc) {
+                    return;
+                }
+                if (r.activeOnly() && n.engine.node().activity() != Activity.RUNNING) {
+                    continue;
+                }
+                boolean ok = probe(n, r.resource());
+                call(n, () -> n.engine.probe(new ProbeResult(r.resource(), ok, ok ? "up (simulated)" : "down (simulated)", now)));
+            }
+            if (n.incarnation != inc) {
+                return;
+            }
+            call(n, () -> n.engine.tick());
+            checkLoop(n, inc, t + n.config.timings().checkInterval().toMillis());
+        });
+    }
+
+    private boolean probe(SimNode n, String resource) {
+        if (n.failed.contains(resource)) {
+            return false;
+        }
+        boolean witness = n.config.witness().map(w -> w.resource().equals(resource)).orElse(false);
+        return !witness || linked(n.name, ScenarioParser.WITNESS);
+    }
+
+    private void send(SimNode n, Heartbeat hb) {
+        n.lastSent = hb;
+        SimNode p = n.peer;
+        if (p.engine == null || !linked(n.name, p.name)) {
+            return;
+        }
+        int inc = p.incarnation;
+        at(now, () -> {
+            if (p.incarnation == inc) {
+                call(p, () -> p.engine.heartbeat(hb));
+            }
+        });
+    }
+
+    private void onAction(SimNode n, int inc, ActionRequest req) {
+        long d = scenario.durations().getOrDefault(req.action(), 0L);
+        at(now + d, () -> {
+            if (n.incarnation != inc) {
+                return;
+            }
+            String failure = outcome(n, req.action());
+            call(n, () -> n.engine.actionResult(new ActionResult(req.action(), failure == null,
+                    failure == null ? "done (simulated)" : failure, now)));
+        });
+    }
+
+    /** Null when the simulated action succeeds, else why it failed. */
+    private String outcome(SimNode n, String action) {
+        SimNode p = n.peer;
+        switch (action) {
+            case "start-services": {
+                for (ResourceSpec r : n.setup.resources().values()) {
+                    if (r.activeOnly() && r.critical() && n.failed.contains(r.resource())) {
+                        return "cannot start: " + r.resource() + " is failed (service disabled)";
+                    }
+                }
+                return null;
+            }
+            case "stop-services", "vip-up", "vip-down":
+                return null;
+            case "resync": {
+                if (p.engine == null || !linked(n.name, p.name)) {
+                    return "peer " + p.name + " unreachable";
+                }
+                if (!p.engine.node().state().active()) {
+                    return "peer " + p.name + " is " + p.engine.node().state() + ", not active";
+                }
+                n.dataVersion = p.dataVersion;
+                return null;
+            }
+            case "forward-swap": {
+                if (p.engine == null || !linked(n.name, p.name)) {
+                    return "peer " + p.name + " unreachable";
+                }
+                at(now, () -> command(p, "swap", "peer " + n.name));
+                return null;
+            }
+            default:
+                return "the simulation has no action \"" + action + "\"";
+        }
+    }
+
+    /** Runs one engine call, then tells the peer at once when what this node announces changed. */
+    private void call(SimNode n, Supplier<CycleOutcome> c) {
+        if (fatal != null) {
+            return;
+        }
+        try {
+            n.engine.advanceTo(now);
+            c.get();
+        } catch (RulesException e) {
+            fatal = n.name + " at " + seconds(now) + " s: " + e.getMessage();
+            emit(n.name, EngineEvent.log(null, "engine stopped: " + e.getMessage()));
+            return;
+        }
+        if (n.engine != null) {
+            Heartbeat hb = n.engine.heartbeat();
+            if (n.lastSent == null || !sameContent(hb, n.lastSent)) {
+                send(n, hb);
+            }
+        }
+    }
+
+    private static boolean sameContent(Heartbeat a, Heartbeat b) {
+        return a.state() == b.state() && a.data() == b.data() && a.generation() == b.generation()
+                && a.holding() == b.holding();
+    }
+
+    private void check(Scenario.Expect e) {
+        SimNode n = nodes.get(e.node());
+        LocalNode l = n.engine == null ? null : n.engine.node();
+        String actual = l == null ? "down" : l.state() + ", " + l.data().label() + ", services "
+                + l.activity().name().toLowerCase(java.util.Locale.ROOT);
+        boolean met = l != null
+                && (e.state() == null || e.state() == l.state())
+                && (e.data() == null || e.data() == l.data())
+                && (e.services() == null || e.services() == l.activity());
+        results.add(new ExpectResult(e, met, actual));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void at(long t, Runnable r) {
+        queue.add(new Ev(t, 0, seq++, r));
+    }
+
+    private boolean linked(String a, String b) {
+        return !cut.contains(link(a, b));
+    }
+
+    private static String link(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+
+    private void emit(String node, EngineEvent e) {
+        SimEvent se = new SimEvent(now, node, e);
+        events.add(se);
+        sink.accept(se);
+    }
+
+    static String seconds(long ms) {
+        return BigDecimal.valueOf(ms).movePointLeft(3).setScale(3).toPlainString();
+    }
+
+    private static final class SimNode {
+        final String name;
+        final NodeConfig config;
+        final EngineSetup setup;
+        final RuleSet rules;
+        final NodeStore store = new NodeStore.InMemory();
+        final Set<String> failed = new TreeSet<>();
+        SimNode peer;
+        Engine engine;
+        int incarnation;
+        Heartbeat lastSent;
+        long dataVersion;
+
+        SimNode(String name, NodeConfig config, EngineSetup setup, RuleSet rules) {
+            this.name = name;
+            this.config = config;
+            this.setup = setup;
+            this.rules = rules;
+        }
+    }
+}

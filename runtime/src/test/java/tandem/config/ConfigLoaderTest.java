@@ -1,0 +1,268 @@
+package tandem.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final Map<String, String> ENV = Map.of("TANDEM_SECRET", "s3cret-s3cret-s3cret");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fullConfigKeepsEveryValue() throws IOException {
+        Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(dir.resolve("secrets/mail.pw"), "  mail-pw\n");
+
+        NodeConfig c = ConfigLoader.parse("node1.yaml", resource("full-node1.yaml"), dir, ENV);
+
+        assertThat(c.file()).isEqualTo(dir.resolve("node1.yaml"));
+        assertThat(c.baseDir()).isEqualTo(dir);
+        assertThat(c.node()).isEqualTo(new Node("node1", Profile.MS_FAILOVER, 10, dir.resolve("var/node1"), false));
+        assertThat(c.cluster().name()).isEqualTo("cluster1");
+        assertThat(c.cluster().secret().reveal()).isEqualTo("s3cret-s3cret-s3cret");
+        assertThat(c.cluster().secret().source()).isEqualTo("env:TANDEM_SECRET");
+        assertThat(c.cluster().license()).contains(dir.resolve("licenses/failover.lic"));
+        assertThat(c.listen()).isEqualTo(new Endpoint("10.0.0.1", 7501));
+        assertThat(c.peer()).isEqualTo(new Peer("node2", "10.0.0.2", 7502,
+                Optional.of(new Endpoint("192.168.1.2", 7502))));
+        assertThat(c.witness()).contains(new Witness("10.0.0.254", 443));
+        assertThat(c.witness().orElseThrow().resource()).isEqualTo("tcp.witness");
+        assertThat(c.timings()).isEqualTo(new Timings(Duration.ofMillis(500), Duration.ofSeconds(2),
+                Duration.ofMinutes(1), 3, 4));
+        assertThat(c.checkers()).containsExactly(
+                new Checker("management", CheckerType.PROC, "MgmtServer", 2, true, When.ACTIVE, Optional.empty()),
+                new Checker("gateway", CheckerType.PING, "10.0.0.254", 1, false, When.ALWAYS, Optional.empty()),
+                new Checker("api", CheckerType.TCP, "localhost:8080", 1, true, When.ALWAYS,
+                        Optional.of(Duration.ofSeconds(5))));
+        assertThat(c.checkers()).extracting(Checker::resource).containsExactly("proc.management", "ping.gateway", "tcp.api");
+        assertThat(c.services()).containsExactly(
+                new Service("management", ServiceType.SYSTEMD, Optional.of("mgmt.service"), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                new Service("events", ServiceType.WINDOWS, Optional.of("EventServer"), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Duration.ofMinutes(2), Duration.ofSeconds(30)),
+                new Service("logs", ServiceType.COMMAND, Optional.empty(), Optional.of("/opt/app/bin/logs start"),
+                        Optional.of("/opt/app/bin/logs stop"), Optional.empty(), Duration.ofSeconds(60),
+                        Duration.ofSeconds(10)),
+                new Service("collector", ServiceType.PROCESS, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of("/opt/app/bin/collector --foreground"), Duration.ofSeconds(60),
+                        Duration.ofSeconds(30)));
+        assertThat(c.vip()).contains(new Vip("192.168.178.249", 25, "eth0"));
+        assertThat(c.replication()).isEqualTo(new Replication(ReplicationMode.PERIODIC, Duration.ofMinutes(5), true,
+                List.of(new Folder(Path.of("/var/lib/app"), List.of("**"), List.of(), false, false),
+                        new Folder(dir.resolve("data/config"), List.of("*.xml", "**/*.json"), List.of("tmp/**"),
+                                true, true))));
+        Mail mail = c.mail().orElseThrow();
+        assertThat(mail.host()).isEqualTo("smtp.example.org");
+        assertThat(mail.port()).isEqualTo(587);
+        assertThat(mail.username()).contains("tandem");
+        assertThat(mail.password().orElseThrow().reveal()).isEqualTo("mail-pw");
+        assertThat(mail.security()).isEqualTo(MailSecurity.STARTTLS);
+        assertThat(mail.from()).isEqualTo("tandem@example.org");
+        assertThat(mail.to()).containsExactly("ops@example.org", "oncall@example.org");
+        assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9443, ConsoleProtocol.HTTPS, "operator",
+                Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv"))));
+        assertThat(c.schedules()).containsExactly(new Schedule("nightly-backup", "backup", Duration.ofDays(1),
+                Optional.of(LocalDateTime.of(2026, 1, 1, 2, 0))));
+        assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
+                List.of(Path.of("/opt/tandem/routes-extra"))));
+    }
+
+    @Test
+    void minimalSbsConfigGetsSbsDefaults() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", resource("minimal-sbs.yaml"), dir, Map.of());
+
+        assertThat(c.node()).isEqualTo(new Node("print-a", Profile.SBS, 0, dir.resolve("state/print-a"), true));
+        assertThat(c.cluster().secret().source()).isEqualTo("literal");
+        assertThat(c.cluster().license()).isEmpty();
+        assertThat(c.listen()).isEqualTo(new Endpoint("0.0.0.0", 4445)); // SBS-1
+        assertThat(c.peer()).isEqualTo(new Peer("print-b", "print-b.example.org", 4445, Optional.empty()));
+        assertThat(c.witness()).isEmpty();
+        assertThat(c.timings()).isEqualTo(new Timings(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(10), 2, 3));
+        assertThat(c.checkers()).isEmpty();
+        assertThat(c.services()).isEmpty();
+        assertThat(c.vip()).isEmpty();
+        assertThat(c.replication()).isEqualTo(new Replication(ReplicationMode.PERIODIC, Duration.ofSeconds(60),
+                false, List.of()));
+        assertThat(c.mail()).isEmpty();
+        assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9010, ConsoleProtocol.HTTP, "admin",
+                Optional.empty()));
+        assertThat(c.schedules()).isEmpty();
+        assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of()));
+    }
+
+    @Test
+    void msFailoverDefaultsFollowMs3() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover"), dir, Map.of());
+
+        assertThat(c.listen().port()).isEqualTo(7401);
+        assertThat(c.peer().port()).isEqualTo(7401);
+        assertThat(c.timings()).isEqualTo(new Timings(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), 2, 3));
+        assertThat(c.replication().mode()).isEqualTo(ReplicationMode.CONTINUOUS);
+    }
+
+    @Test
+    void redundancyDefaults() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("redundancy"), dir, Map.of());
+
+        assertThat(c.listen().port()).isEqualTo(7403);
+        assertThat(c.peer().port()).isEqualTo(7403);
+        assertThat(c.timings()).isEqualTo(new Timings(Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(60), 2, 3));
+        assertThat(c.replication().mode()).isEqualTo(ReplicationMode.PERIODIC);
+    }
+
+    @Test
+    void yamlValuesOverrideProfileDefaults() {
+        String yaml = minimal("redundancy") + """
+                timings:
+                  failover-timeout: 2m
+                replication:
+                  mode: continuous
+                """;
+        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of());
+
+        assertThat(c.timings().failoverTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.timings().checkInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.replication().mode()).isEqualTo(ReplicationMode.CONTINUOUS);
+    }
+
+    @Test
+    void checkerWhenDefaultsByType() {
+        String yaml = minimal("ms-failover") + """
+                checkers:
+                  - {name: a, type: proc, target: x}
+                  - {name: b, type: service, target: x}
+                  - {name: c, type: tcp, target: "db:5432"}
+                  - {name: d, type: ping, target: 10.0.0.9}
+                  - {name: e, type: interface, target: eth1}
+                  - {name: f, type: vip, target: 192.168.178.249}
+                  - {name: g, type: custom, target: /bin/true}
+                  - {name: h, type: proc, target: x, when: always}
+                """;
+        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of());
+
+        assertThat(c.checkers()).extracting(Checker::when).containsExactly(When.ACTIVE, When.ACTIVE, When.ACTIVE,
+                When.ALWAYS, When.ALWAYS, When.ACTIVE, When.ALWAYS, When.ALWAYS);
+    }
+
+    @Test
+    void relativePathsResolveAgainstBaseDir() {
+        String yaml = """
+                node:
+                  id: node1
+                  profile: ms-failover
+                  state-dir: ../shared/state
+                cluster:
+                  name: c
+                  secret: 0123456789abcdef
+                  license: lic/./node.lic
+                peer: {id: node2, address: 10.0.0.2}
+                replication:
+                  folders:
+                    - path: data
+                extensions:
+                  rules: rules-site
+                  routes: [routes-a, /abs/routes-b]
+                """;
+        Path base = dir.resolve("site");
+        NodeConfig c = ConfigLoader.parse("conf/node1.yaml", yaml, base, Map.of());
+
+        assertThat(c.baseDir()).isEqualTo(base);
+        assertThat(c.node().stateDir()).isEqualTo(dir.resolve("shared/state")).isAbsolute();
+        assertThat(c.cluster().license()).contains(base.resolve("lic/node.lic"));
+        assertThat(c.replication().folders()).extracting(Folder::path).containsExactly(base.resolve("data"));
+        assertThat(c.extensions().rules()).containsExactly(base.resolve("rules-site"));
+        assertThat(c.extensions().routes()).containsExactly(base.resolve("routes-a"), Path.of("/abs/routes-b"));
+    }
+
+    @Test
+    void relativeBaseDirBecomesAbsolute() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("sbs"), Path.of("samples/sbs"), Map.of());
+
+        Path base = Path.of("samples/sbs").toAbsolutePath();
+        assertThat(c.node().stateDir()).isEqualTo(base.resolve("state/node1"));
+        assertThat(c.file()).isEqualTo(base.resolve("node1.yaml"));
+    }
+
+    @Test
+    void loadReadsFileAndResolvesAgainstItsFolder() throws IOException {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        Path file = Files.writeString(site.resolve("node1.yaml"), minimal("ms-failover"));
+
+        NodeConfig c = ConfigLoader.load(file);
+
+        assertThat(c.file()).isEqualTo(file);
+        assertThat(c.baseDir()).isEqualTo(site);
+        assertThat(c.node().stateDir()).isEqualTo(site.resolve("state/node1"));
+    }
+
+    @Test
+    void loadNamesTheFileAsGivenInErrors() throws IOException {
+        Path file = Files.writeString(dir.resolve("node1.yaml"), minimal("ms-failover") + "extra: 1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":10: extra: unknown field; valid fields here are node, cluster, listen, peer,"
+                        + " witness, timings, checkers, services, vip, replication, mail, console, schedules,"
+                        + " extensions");
+    }
+
+    @Test
+    void missingFileIsAConfigError() {
+        Path file = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": file not found (" + file + ")");
+    }
+
+    @Test
+    void recordsAreImmutable() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                checkers:
+                  - {name: a, type: proc, target: x}
+                """, dir, Map.of());
+
+        assertThatThrownBy(() -> c.checkers().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.replication().folders().add(null)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** Nine lines: the smallest valid file for {@code profile}. */
+    static String minimal(String profile) {
+        return """
+                node:
+                  id: node1
+                  profile: %s
+                cluster:
+                  name: cluster1
+                  secret: 0123456789abcdef
+                peer:
+                  id: node2
+                  address: 10.0.0.2
+                """.formatted(profile);
+    }
+
+    static String resource(String name) {
+        try (InputStream in = ConfigLoaderTest.class.getResourceAsStream("/config/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package tandem.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretTest {
+    @TempDir
+    Path dir;
+
+    private static String withSecret(String secret) {
+        return """
+                node: {id: node1, profile: ms-failover}
+                cluster:
+                  name: c
+                  secret: %s
+                peer: {id: node2, address: 10.0.0.2}
+                """.formatted(secret);
+    }
+
+    @Test
+    void secretFromEnvironment() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", withSecret("${env:TANDEM_SECRET}"), dir,
+                Map.of("TANDEM_SECRET", "from-the-environment"));
+
+        assertThat(c.cluster().secret().reveal()).isEqualTo("from-the-environment");
+        assertThat(c.cluster().secret().source()).isEqualTo("env:TANDEM_SECRET");
+    }
+
+    @Test
+    void secretFromFileRelativeToBaseDirIsTrimmed() throws IOException {
+        Files.createDirectories(dir.resolve("keys"));
+        Files.writeString(dir.resolve("keys/cluster.key"), "\n  from-a-file-0123456  \n");
+
+        NodeConfig c = ConfigLoader.parse("node1.yaml", withSecret("${file:keys/cluster.key}"), dir, Map.of());
+
+        assertThat(c.cluster().secret().reveal()).isEqualTo("from-a-file-0123456");
+        assertThat(c.cluster().secret().source()).isEqualTo("file:" + dir.resolve("keys/cluster.key"));
+    }
+
+    @Test
+    void missingEnvironmentVariableNamesTheField() {
+        assertThat(Errors.of(withSecret("${env:TANDEM_SECRET}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: environment variable TANDEM_SECRET is not set"
+                        + " (referenced as ${env:TANDEM_SECRET})");
+    }
+
+    @Test
+    void missingOrEmptySecretFileNamesTheField() throws IOException {
+        Files.writeString(dir.resolve("empty.key"), "  \n");
+
+        assertThat(Errors.of(withSecret("${file:nope.key}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: file " + dir.resolve("nope.key")
+                        + " does not exist (referenced as ${file:nope.key})");
+        assertThat(Errors.of(withSecret("${file:empty.key}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: file " + dir.resolve("empty.key")
+                        + " is empty (referenced as ${file:empty.key})");
+    }
+
+    @Test
+    void unknownReferenceIsAnError() {
+        assertThat(Errors.of(withSecret("${TANDEM_SECRET}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: must be a literal, ${env:NAME} or ${file:PATH};"
+                        + " cannot use \"${TANDEM_SECRET}\"");
+    }
+
+    @Test
+    void shortClusterSecretIsRejectedWithoutShowingIt() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.parse("node1.yaml", withSecret("${env:S}"), dir, Map.of("S", "hunter2")));
+
+        assertThat(e.getMessage())
+                .isEqualTo("node1.yaml:4: cluster.secret: must be at least 16 characters (it keys the HMAC of every"
+                        + " peer-link frame), got 7")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void optionalSecretsResolveToo() {
+        String yaml = withSecret("0123456789abcdef") + """
+                mail:
+                  host: smtp.example.org
+                  password: ${env:MAIL_PW}
+                  from: tandem@example.org
+                  to: ops@example.org
+                console:
+                  password-hash: ${env:CONSOLE_HASH}
+                """;
+
+        assertThat(Errors.of(yaml, dir, Map.of("MAIL_PW", "pw"))).containsExactly(
+                "node1.yaml:12: console.password-hash: environment variable CONSOLE_HASH is not set"
+                        + " (referenced as ${env:CONSOLE_HASH})");
+        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of("MAIL_PW", "pw", "CONSOLE_HASH", "h"));
+        assertThat(c.mail().orElseThrow().password().orElseThrow().reveal()).isEqualTo("pw");
+        assertThat(c.console().passwordHash().orElseThrow().reveal()).isEqualTo("h");
+    }
+
+    @Test
+    void toStringMasksTheValueEverywhere() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", withSecret("super-secret-value-42"), dir, Map.of());
+
+        assertThat(c.cluster().secret()).hasToString("****");
+        assertThat(c.cluster().toString()).contains("secret=****").doesNotContain("super-secret-value-42");
+        assertThat(c.toString()).doesNotContain("super-secret-value-42");
+    }
+
+    @Test
+    void secretsCompareByValue() {
+        assertThat(Secret.of("x", "env:A")).isEqualTo(Secret.literal("x")).hasSameHashCodeAs(Secret.literal("x"));
+        assertThat(Secret.literal("x")).isNotEqualTo(Secret.literal("y"));
+    }
+}
