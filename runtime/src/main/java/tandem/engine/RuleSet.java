@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.drools.compiler.kie.builder.impl.DrlProject;
@@ -103,8 +104,14 @@ public final class RuleSet {
             throw new RulesException(problems);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll(DrlProject.class);
-        for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
-            problems.add(describe(m, byVirtualPath));
+        List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+        for (Message m : errors) {
+            // the parser's summary of a file it already reported errors for tells the user nothing new
+            boolean echo = m.getText() != null && m.getText().contains("Parser returned a null Package")
+                    && errors.stream().anyMatch(o -> o != m && Objects.equals(o.getPath(), m.getPath()));
+            if (!echo) {
+                problems.add(describe(m, byVirtualPath));
+            }
         }
         if (!problems.isEmpty()) {
             throw new RulesException(problems);
@@ -117,7 +124,8 @@ public final class RuleSet {
         Path file = m.getPath() == null ? null
                 : byVirtualPath.getOrDefault(m.getPath(), byVirtualPath.get("src/main/resources/" + m.getPath()));
         String where = file == null ? (m.getPath() == null ? "rules" : m.getPath()) : file.toString();
-        String text = m.getText() == null ? "" : m.getText().strip().replaceAll("\\s*\\n\\s*", " ");
+        String text = m.getText() == null ? "" : m.getText().strip().replaceAll("\\s*\\n\\s*", " ")
+                .replaceFirst("^\\[ERR \\d+\\] Line \\d+:\\d+ ", "");
         return m.getLine() > 0 ? where + ":" + m.getLine() + ": " + text : where + ": " + text;
     }
 }

@@ -24,12 +24,12 @@ public final class Transitions {
 
     public static final List<Transition> TABLE = List.of(
             new Transition(WAIT, ALONE, "peer silent or stopped and data uptodate, or won the election"),
-            new Transition(WAIT, SECOND, "peer is active: join it and resync"),
+            new Transition(WAIT, SECOND, "peer is active, so join it and resync"),
             new Transition(WAIT, STOP, "services stopped after an operator stop or a failure"),
             new Transition(STOP, WAIT, "operator start"),
-            new Transition(SECOND, ALONE, "primary lost or stepped down: take over"),
+            new Transition(SECOND, ALONE, "primary lost or stepped down, so take over"),
             new Transition(SECOND, WAIT, "operator stop, or primary lost while not uptodate"),
-            new Transition(PRIM, ALONE, "secondary lost: replication stops"),
+            new Transition(PRIM, ALONE, "secondary lost, replication stops"),
             new Transition(PRIM, WAIT, "operator stop or swap, failed resource, or isolated"),
             new Transition(ALONE, PRIM, "secondary is uptodate again"),
             new Transition(ALONE, WAIT, "operator stop, failed resource, or lost a split brain"));

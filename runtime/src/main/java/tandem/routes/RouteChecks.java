@@ -166,9 +166,19 @@ final class RouteChecks {
         }
         // "method: submit(${body})" names the method before the parameter list
         String name = method.contains("(") ? method.substring(0, method.indexOf('(')).strip() : method.strip();
-        boolean exists = Arrays.stream(found.getClass().getMethods()).anyMatch(m -> m.getName().equals(name));
-        return exists ? null : "calls method \"" + name + "\" on bean \"" + ref + "\", but "
-                + found.getClass().getName() + " has no public method by that name";
+        long overloads = Arrays.stream(found.getClass().getMethods())
+                .filter(m -> m.getName().equals(name) && !m.isBridge() && !m.isSynthetic())
+                .count();
+        if (overloads == 0) {
+            return "calls method \"" + name + "\" on bean \"" + ref + "\", but "
+                    + found.getClass().getName() + " has no public method by that name";
+        }
+        if (overloads > 1 && !method.contains("(")) {
+            // Camel only notices at the first message: AmbiguousMethodCallException
+            return "calls method \"" + name + "\" on bean \"" + ref + "\", which has " + overloads
+                    + " public methods by that name; say which, e.g. \"" + name + "(${body})\"";
+        }
+        return null;
     }
 
     private String bound() {

@@ -11,7 +11,8 @@
  *   <li>every route has an explicit {@code id}, unique across all folders (route ids are JMX names);</li>
  *   <li>every route names the shared error handler, {@code routeConfigurationId: tandem-errors}
  *       (routes/common/errors.camel.yaml), or another routeConfiguration a file defines;</li>
- *   <li>every {@code bean: {ref: X, method: M}} names a bound bean and one of its public methods;</li>
+ *   <li>every {@code bean: {ref: X, method: M}} names a bound bean and one of its public methods,
+ *       with its parameters when it has overloads ({@code submit(${body})});</li>
  *   <li>no {@code choice} or {@code filter}: a decision belongs in the rules, where it is logged
  *       with its reason and tested in scenarios.</li>
  * </ul>

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real routes/common, loaded and not started: ids, names, and nothing running. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -77,6 +79,15 @@ class CommonRoutesLoadTest {
     void theCommonFolderIsValid() {
         assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), TestBeans.properties()))
                 .isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ms-failover", "sbs", "redundancy"})
+    void everyProfileFolderExistsAndIsValidWithTheCommonRoutes(String profile) {
+        Path profileRoutes = TestBeans.home().resolve("routes").resolve(profile);
+
+        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes(), profileRoutes), doubles.beans(),
+                TestBeans.properties())).isEmpty();
     }
 
     @Test

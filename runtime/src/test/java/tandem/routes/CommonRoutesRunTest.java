@@ -130,7 +130,7 @@ class CommonRoutesRunTest {
     }
 
     @Test
-    void aSecondContextWithTheSameNameLoadsButRefusesToStart() {
+    void aSecondContextWithTheSameNameLoadsButRefusesToStart() throws Exception {
         // a reload loads the new set while the old one runs, then must close the old one before start()
         try (LoadedRoutes second = RouteSet.load(
                 "tandem-node1", List.of(TestBeans.commonRoutes()), new TestBeans().beans(), TestBeans.properties())) {
@@ -140,6 +140,10 @@ class CommonRoutesRunTest {
                     .hasMessageContaining("already registered");
         }
         assertThat(template.requestBody("direct:command-stop", "")).isEqualTo("accepted stop");
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(
+                new ObjectName("org.apache.camel:context=tandem-node1,type=routes,name=\"command-stop\"")))
+                .as("closing the refused context leaves the running node's MBeans alone")
+                .isTrue();
     }
 
     private static Logger routesLogger() {

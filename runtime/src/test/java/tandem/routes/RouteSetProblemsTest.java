@@ -145,6 +145,16 @@ class RouteSetProblemsTest {
     }
 
     @Test
+    void overloadedBeanMethodMustSayWhichOne() throws IOException {
+        Path file = write(site, "overload.camel.yaml",
+                route("vague", "direct:v", "- bean:\n    ref: commands\n    method: submit")
+                        + route("precise", "direct:p", "- bean:\n    ref: commands\n    method: \"submit(${body})\""));
+
+        assertThat(validate()).containsExactly(file + ":7: route \"vague\" calls method \"submit\" on bean \"commands\","
+                + " which has 2 public methods by that name; say which, e.g. \"submit(${body})\"");
+    }
+
+    @Test
     void missingFolderIsReported() {
         Path missing = temp.resolve("no-such-folder");
 

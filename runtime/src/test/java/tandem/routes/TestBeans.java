@@ -63,6 +63,11 @@ final class TestBeans {
             }
             return "accepted " + name;
         }
+
+        /** An overload like the real engine's (name, origin): the routes must still pick submit(String). */
+        public Object submit(String name, String origin) {
+            throw new AssertionError("the command routes call submit(name), not submit(" + name + ", " + origin + ")");
+        }
     }
 
     public static final class Actions {

@@ -1,0 +1,231 @@
+package tandem.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import tandem.facts.ActionResult;
+import tandem.facts.DataState;
+import tandem.facts.Heartbeat;
+import tandem.facts.NodeState;
+
+class EngineTest {
+
+    private static final String HEADER = "package tandem.rules;\nimport tandem.facts.*;\n";
+    private static RuleSet rules;
+    private final List<EngineEvent> events = new ArrayList<>();
+    private Engine engine;
+
+    @BeforeAll
+    static void compile() {
+        rules = Fixtures.msFailoverRules();
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static Heartbeat peer(NodeState s, DataState d, long generation, boolean holding) {
+        return new Heartbeat("node2", s, d, generation, holding, 50, 0);
+    }
+
+    @Test
+    void aFreshNodeBootsIntoWaitUptodateAndGoesAloneAfterTheTimeoutWithoutPeer() {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
+        engine.advanceTo(29_999);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.advanceTo(30_000);
+        CycleOutcome out = engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        assertThat(engine.node().generation()).as("entering ALONE starts a generation").isEqualTo(1);
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Waiting node with current data goes alone when the peer stays silent");
+            assertThat(d.reason()).contains("30 s");
+            assertThat(d.actions()).containsExactly("vip-up", "start-services");
+        });
+    }
+
+    @Test
+    void aNodeThatDiedWhilePairedBootsNotUptodateAndWaits() {
+        NodeStore store = new NodeStore.InMemory();
+        store.save(new PersistedNode(NodeState.PRIM, DataState.UPTODATE, 4));
+        engine = Fixtures.engine(rules, Fixtures.node1(), store, events, new ArrayList<>());
+        engine.boot(false);
+        assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
+        assertThat(engine.node().generation()).isEqualTo(4);
+        for (long t = 1_000; t <= 120_000; t += 1_000) {
+            engine.advanceTo(t);
+            engine.tick();
+        }
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(events).filteredOn(e -> "Waiting node with stale data waits for its peer".equals(e.rule()))
+                .as("said once, not at every check").hasSize(1);
+    }
+
+    @Test
+    void theEngineRefusesADecisionThatIsNotInTheTransitionTable(@TempDir Path tmp) throws Exception {
+        Path dir = Fixtures.drlFolder(tmp, "bad.drl", HEADER + """
+                rule "Jump straight to PRIM"
+                when
+                    LocalNode(state == NodeState.WAIT)
+                then
+                    insert(Decision.by(drools).to(NodeState.PRIM).because("impatient"));
+                end
+                """);
+        RuleSet bad = RuleSet.compile(List.of(dir));
+        engine = Fixtures.engine(bad, events);
+        engine.boot(false);
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.kind()).isEqualTo("log");
+            assertThat(e.rule()).isEqualTo("Jump straight to PRIM");
+            assertThat(e.reason()).isEqualTo("refused: WAIT -> PRIM is not in the transition table");
+        });
+    }
+
+    @Test
+    void aRuleThatKeepsReFiringIsStoppedAndNamed(@TempDir Path tmp) throws Exception {
+        Path dir = Fixtures.drlFolder(tmp, "loop.drl", HEADER + """
+                rule "Count forever"
+                when
+                    $t : Tick()
+                then
+                    update($t);
+                end
+                """);
+        engine = Fixtures.engine(RuleSet.compile(List.of(dir)), events);
+        assertThatThrownBy(() -> engine.boot(false))
+                .isInstanceOf(RulesException.class)
+                .hasMessageContaining("rule \"Count forever\" keeps re-firing");
+        assertThatThrownBy(() -> engine.tick()).as("a stopped engine stays stopped")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped after a rules error");
+    }
+
+    @Test
+    void rulesThatUndoEachOtherRoundAfterRoundAreStoppedAndNamed(@TempDir Path tmp) throws Exception {
+        Path dir = Fixtures.drlFolder(tmp, "flip.drl", HEADER + """
+                rule "Flip"
+                when
+                    LocalNode(data == DataState.UPTODATE)
+                then
+                    insert(Decision.by(drools).data(DataState.NOT_UPTODATE).because("flip"));
+                end
+                rule "Flop"
+                when
+                    LocalNode(data == DataState.NOT_UPTODATE)
+                then
+                    insert(Decision.by(drools).data(DataState.UPTODATE).because("flop"));
+                end
+                """);
+        engine = Fixtures.engine(RuleSet.compile(List.of(dir)), events);
+        assertThatThrownBy(() -> engine.boot(false))
+                .isInstanceOf(RulesException.class)
+                .hasMessageContaining("rules keep changing the node")
+                .hasMessageMatching("(?s).*\"(Flip|Flop)\".*");
+    }
+
+    @Test
+    void onlyTheThreadThatCreatedTheEngineMayCallIt() throws Exception {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        CompletableFuture<Object> other = CompletableFuture.supplyAsync(() -> engine.tick());
+        assertThatThrownBy(other::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("owned by thread");
+    }
+
+    @Test
+    void everyDecisionIsLoggedOnceAsASentenceNamingItsRule() {
+        Logger log = (Logger) LoggerFactory.getLogger("tandem.decisions");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        ch.qos.logback.classic.Level before = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            engine = Fixtures.engine(rules, events);
+            engine.boot(false);
+            engine.advanceTo(1_000);
+            engine.heartbeat(peer(NodeState.WAIT, DataState.UPTODATE, 0, false));
+            for (long t = 2_000; t <= 10_000; t += 1_000) {
+                engine.advanceTo(t);
+                engine.heartbeat(peer(NodeState.WAIT, DataState.UPTODATE, 0, false));
+                engine.tick();
+            }
+        } finally {
+            log.detachAppender(appender);
+            log.setLevel(before);
+        }
+        assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "node1: WAIT -> ALONE: both nodes are waiting and this one has the better claim (generation 0, uptodate,"
+                        + " priority 100 against generation 0, uptodate, priority 50) [vip-up, start-services]"
+                        + " (rule \"Booting pair elects the node with the newest data\")");
+    }
+
+    @Test
+    void serviceResultsAreTrackedAndTheStoppingNodeReachesStop() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.advanceTo(30_000);
+        engine.tick();
+        assertThat(engine.node().holding()).isTrue();
+        engine.actionResult(new ActionResult("start-services", true, "ok", 30_000));
+        CycleOutcome out = engine.command("stop", "test");
+        assertThat(out.answers()).singleElement().satisfies(a -> {
+            assertThat(a.accepted()).isTrue();
+            assertThat(a.rule()).isEqualTo("Operator stops the active node with no peer to take over");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(engine.node().data()).as("nobody took over: the data stays current").isEqualTo(DataState.UPTODATE);
+        engine.actionResult(new ActionResult("stop-services", true, "ok", 31_000));
+        assertThat(engine.node().state()).isEqualTo(NodeState.STOP);
+        assertThat(actions).extracting(ActionPort.ActionRequest::action)
+                .containsExactly("vip-up", "start-services", "stop-services", "vip-down");
+    }
+
+    @Test
+    void unknownAndUnansweredCommandsAreRefusedWithTheReason() {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        CycleOutcome unknown = engine.command("reboot", "test");
+        assertThat(unknown.answers()).singleElement().satisfies(a -> {
+            assertThat(a.accepted()).isFalse();
+            assertThat(a.reason()).startsWith("unknown command \"reboot\"; known: start, stop, swap");
+        });
+        CycleOutcome start = engine.command("start", "test");
+        assertThat(start.answers()).singleElement().satisfies(a -> {
+            assertThat(a.accepted()).isFalse();
+            assertThat(a.reason()).isEqualTo("start applies to a stopped node; this node is WAIT");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+    }
+
+    @Test
+    void aHeartbeatFromAStrangerChangesNothing() {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        engine.heartbeat(new Heartbeat("node9", NodeState.ALONE, DataState.UPTODATE, 9, true, 0, 0));
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(events).anySatisfy(e -> assertThat(e.reason()).isEqualTo("heartbeat from \"node9\" ignored: the peer is \"node2\""));
+    }
+}

@@ -1,0 +1,48 @@
+package tandem.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tandem.facts.Settings;
+
+/** Named fixtures for engine tests. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
+    }
+
+    /** node1 of a pair with node2, 30 s failover timeout, rise 2, fall 3, no witness, no resources. */
+    static EngineSetup node1() {
+        return new EngineSetup(new Settings("node1", "node2", 100, 30_000, 2, 3, null, false), Map.of());
+    }
+
+    /** The real ms-failover rules. */
+    static RuleSet msFailoverRules() {
+        return RuleSet.compile(RuleSet.folders(home(), "ms-failover", List.of()));
+    }
+
+    /** A folder holding the given DRL files (name, text, name, text, ...). */
+    static Path drlFolder(Path tmp, String... nameAndText) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("rules-" + nameAndText[0].replace('.', '-')));
+        for (int i = 0; i < nameAndText.length; i += 2) {
+            Files.writeString(dir.resolve(nameAndText[i]), nameAndText[i + 1]);
+        }
+        return dir;
+    }
+
+    /** An engine on a pseudo clock whose events are collected into {@code events}. */
+    static Engine engine(RuleSet rules, EngineSetup setup, NodeStore store, List<EngineEvent> events,
+                         List<ActionPort.ActionRequest> actions) {
+        return new Engine(rules.kieBase(), setup, true, store, actions::add, events::add);
+    }
+
+    static Engine engine(RuleSet rules, List<EngineEvent> events) {
+        return engine(rules, node1(), new NodeStore.InMemory(), events, new ArrayList<>());
+    }
+}
