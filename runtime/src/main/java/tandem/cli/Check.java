@@ -8,7 +8,9 @@ import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 import tandem.engine.RuleSet;
+import tandem.engine.RuleSmoke;
 import tandem.engine.RulesException;
+import tandem.engine.Setups;
 
 /** {@code tandem check --config FILE}: config, rules and routes validated; nothing started. */
 final class Check {
@@ -29,6 +31,7 @@ final class Check {
         RuleSet rules = null;
         try {
             rules = RuleSet.compile(RuleSet.folders(home, profile, c.extensions().rules()));
+            problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis()));
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionRegistry;
 import tandem.engine.EngineLoop;
+import tandem.routes.LoadedRoutes;
 import tandem.routes.RouteSet;
+import tandem.routes.RoutesException;
 
 /** The route part of {@code tandem check}: the node's route folders loaded into a context that is never started. */
 final class RouteCheck {
@@ -38,28 +39,15 @@ final class RouteCheck {
         EngineLoop loop = new EngineLoop(c.node().id(), () -> {
             throw new IllegalStateException("check starts no engine");
         });
-        try {
-            Map<String, Object> beans = Map.of("engine", loop, "commands", loop, "actions", new ActionRegistry(System::currentTimeMillis));
-            Properties props = new Properties();
-            props.setProperty("tandem.check-interval-ms", Long.toString(c.timings().checkInterval().toMillis()));
-            List<String> problems = RouteSet.validate("tandem-" + c.node().id(), dirs, beans, props);
-            int files = 0;
-            int routes = 0;
-            for (Path d : dirs) {
-                if (!Files.isDirectory(d)) {
-                    continue;
-                }
-                try (Stream<Path> s = Files.list(d)) {
-                    for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).toList()) {
-                        files++;
-                        routes += (int) Files.readAllLines(f).stream().filter(l -> l.strip().startsWith("- route:")).count();
-                    }
-                } catch (java.io.IOException e) {
-                    problems = new ArrayList<>(problems);
-                    problems.add(d + ": cannot list: " + e.getMessage());
-                }
-            }
-            return new Outcome(problems, files, routes);
+        Map<String, Object> beans = Map.of("engine", loop, "commands", loop,
+                "actions", new ActionRegistry(System::currentTimeMillis));
+        Properties props = new Properties();
+        props.setProperty("tandem.check-interval-ms", Long.toString(c.timings().checkInterval().toMillis()));
+        // loaded into a context that is never started: nothing registers in JMX, no timer fires
+        try (LoadedRoutes routes = RouteSet.load("tandem-" + c.node().id(), dirs, beans, props)) {
+            return new Outcome(List.of(), RouteSet.files(dirs).size(), routes.routeIds().size());
+        } catch (RoutesException e) {
+            return new Outcome(e.problems(), 0, 0);
         } finally {
             loop.close();
         }

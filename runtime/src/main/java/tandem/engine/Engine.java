@@ -275,7 +275,7 @@ public final class Engine implements AutoCloseable {
                 broken = true;
                 throw new RulesException(List.of("rules keep changing the node: " + MAX_ROUNDS
                         + " rounds of decisions for one observation, the last by " + quoted(lastRules)
-                        + "; stopped"));
+                        + "; stopped"), lastRules);
             }
             firings.clear();
             int fired = session.fireAllRules(MAX_FIRINGS);
@@ -285,7 +285,7 @@ public final class Engine implements AutoCloseable {
                 String top = firings.entrySet().stream().max(byCount.thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
                         .map(Map.Entry::getKey).orElse("?");
                 throw new RulesException(List.of("rule \"" + top + "\" keeps re-firing (" + firings.get(top) + " of "
-                        + MAX_FIRINGS + " firings for one observation); stopped"));
+                        + MAX_FIRINGS + " firings for one observation); stopped"), List.of(top));
             }
             if (round == 0) {
                 oneShot.forEach(session::delete);

@@ -8,15 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.drools.compiler.kie.builder.impl.DrlProject;
+import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
 
 /**
  * The rules of one node: every {@code *.drl} of {@code rules/common}, {@code rules/<profile>} and the
@@ -30,10 +34,34 @@ public final class RuleSet {
 
     private final KieBase kieBase;
     private final List<Path> files;
+    private final Map<String, Path> byVirtualPath;
 
-    private RuleSet(KieBase kieBase, List<Path> files) {
+    private RuleSet(KieBase kieBase, Map<String, Path> byVirtualPath) {
         this.kieBase = kieBase;
-        this.files = List.copyOf(files);
+        this.byVirtualPath = Map.copyOf(byVirtualPath);
+        this.files = List.copyOf(byVirtualPath.values());
+    }
+
+    /** The file that holds the named rule, if any file does. */
+    public Optional<Path> fileOf(String ruleName) {
+        for (KiePackage p : kieBase.getKiePackages()) {
+            for (Rule r : p.getRules()) {
+                if (r.getName().equals(ruleName) && r instanceof RuleImpl impl && impl.getResource() != null) {
+                    String src = impl.getResource().getSourcePath();
+                    Path f = byVirtualPath.getOrDefault(src, byVirtualPath.get("src/main/resources/" + src));
+                    if (f != null) {
+                        return Optional.of(f);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The problems of a rules error that names rules, each prefixed with the file of the first such rule. */
+    public List<String> locate(RulesException e) {
+        Optional<Path> f = e.rules().stream().map(this::fileOf).flatMap(Optional::stream).findFirst();
+        return f.map(p -> e.problems().stream().map(x -> p + ": " + x).toList()).orElse(e.problems());
     }
 
     public KieBase kieBase() {
@@ -117,7 +145,7 @@ public final class RuleSet {
             throw new RulesException(problems);
         }
         KieBase kb = ks.newKieContainer(releaseId).getKieBase();
-        return new RuleSet(kb, List.copyOf(byVirtualPath.values()));
+        return new RuleSet(kb, byVirtualPath);
     }
 
     private static String describe(Message m, Map<String, Path> byVirtualPath) {

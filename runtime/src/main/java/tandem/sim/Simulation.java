@@ -354,8 +354,9 @@ public final class Simulation {
             n.engine.advanceTo(now);
             c.get();
         } catch (RulesException e) {
-            fatal = n.name + " at " + seconds(now) + " s: " + e.getMessage();
-            emit(n.name, EngineEvent.log(null, "engine stopped: " + e.getMessage()));
+            String where = String.join("\n", n.rules.locate(e));
+            fatal = n.name + " at " + seconds(now) + " s: " + where;
+            emit(n.name, EngineEvent.log(null, "engine stopped: " + where));
             return;
         }
         if (n.engine != null) {
