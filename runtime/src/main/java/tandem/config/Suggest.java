@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean" for unknown field names. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {
     }
 
@@ -14,7 +14,7 @@ final class Suggest {
      * camelCase or snake_case for kebab-case), else a valid name that is one of its dash-separated
      * words or a prefix of it ({@code fall-count} -> {@code fall}).
      */
-    static Optional<String> closest(String unknown, Collection<String> valid) {
+    public static Optional<String> closest(String unknown, Collection<String> valid) {
         String u = squash(unknown);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

@@ -1,20 +1,17 @@
 package tandem.sim;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -25,6 +22,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import tandem.config.Durations;
+import tandem.config.Suggest;
 import tandem.engine.Commands;
 import tandem.facts.Activity;
 import tandem.facts.DataState;
@@ -40,7 +39,6 @@ public final class ScenarioParser {
     static final Set<String> STEP_KINDS = Set.of("start", "crash", "restart", "command", "fail", "recover",
             "partition", "heal", "write");
     private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "steps", "until", "expect");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
     /** The name partition and heal steps use for the witness address. */
     public static final String WITNESS = "witness";
 
@@ -402,59 +400,17 @@ public final class ScenarioParser {
         if (s == null) {
             return null;
         }
-        Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            problems.add(at(n) + path + ": must be a duration like 500ms, 30s, 1.5s, 2m or 1h, got \"" + s + "\"");
+        Optional<Duration> d = Durations.parse(s);
+        if (d.isEmpty()) {
+            problems.add(at(n) + path + ": must be a duration like 500ms, 30s, 2m or 1m30s, got \"" + s + "\"");
             return null;
         }
-        BigDecimal v = new BigDecimal(m.group(1));
-        long factor = switch (m.group(2)) {
-            case "ms" -> 1;
-            case "s" -> 1_000;
-            case "m" -> 60_000;
-            default -> 3_600_000;
-        };
-        BigDecimal ms = v.multiply(BigDecimal.valueOf(factor));
-        if (ms.stripTrailingZeros().scale() > 0) {
-            problems.add(at(n) + path + ": finer than a millisecond: \"" + s + "\"");
-            return null;
-        }
-        return ms.longValueExact();
+        return d.get().toMillis();
     }
 
     private static String suggestion(String key, List<String> allowed) {
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String a : allowed) {
-            int d = distance(key, a);
-            if (d < bestD) {
-                bestD = d;
-                best = a;
-            }
-        }
-        if (best != null && bestD <= Math.max(2, key.length() / 3)) {
-            return "; did you mean \"" + best + "\"?";
-        }
-        return "; expected one of " + String.join(", ", allowed);
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggest.closest(key, allowed).map(b -> "; did you mean \"" + b + "\"?")
+                .orElse("; expected one of " + String.join(", ", allowed));
     }
 
     private static int line(Node n) {
