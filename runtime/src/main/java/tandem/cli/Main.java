@@ -79,7 +79,13 @@ public final class Main {
         while (!rest.isEmpty()) {
             String a = rest.remove(0);
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (opts.containsKey(name)) {
+                throw new UsageException(name + " given twice");
+            }
             if (allowed.contains(name)) {
+                if (a.contains("=")) {
+                    throw new UsageException(name + " takes no value");
+                }
                 opts.put(name, "");
             } else if (allowed.contains(name + "=")) {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (rest.isEmpty() ? null : rest.remove(0));

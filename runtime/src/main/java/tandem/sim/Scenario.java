@@ -14,12 +14,13 @@ import tandem.facts.NodeState;
  * @param file        the scenario file
  * @param description what the scenario shows, free text
  * @param nodes       scenario name of each node -> its configuration file, in file order
+ * @param nodesLine   the line of the {@code nodes} key, for errors about the pair
  * @param durations   virtual time each simulated action takes, by action name
  * @param steps       in time order (steps at the same time keep file order)
  * @param until       the simulation ends after this time
  * @param expects     checked after every event at their time
  */
-public record Scenario(Path file, String description, Map<String, Path> nodes, Map<String, Long> durations,
+public record Scenario(Path file, String description, Map<String, Path> nodes, int nodesLine, Map<String, Long> durations,
                        List<Step> steps, long until, List<Expect> expects) {
 
     /** Virtual durations of the simulated actions when the scenario does not set them. */

@@ -41,6 +41,9 @@ public final class ScenarioParser {
     private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "steps", "until", "expect");
     /** The name partition and heal steps use for the witness address. */
     public static final String WITNESS = "witness";
+    /** The name the output uses for events of the virtual network. */
+    public static final String NET = "net";
+    private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     private final String display;
     private final Path baseDir;
@@ -154,7 +157,8 @@ public final class ScenarioParser {
         }
         steps.sort(Comparator.comparingLong(Scenario.Step::at));
         expects.sort(Comparator.comparingLong(Scenario.Expect::at));
-        return new Scenario(file, description, nodes, durations, steps, until, expects);
+        int nodesLine = top.containsKey("nodes") ? line(top.get("nodes").getKeyNode()) : 0;
+        return new Scenario(file, description, nodes, nodesLine, durations, steps, until, expects);
     }
 
     private Map<String, Path> nodes(NodeTuple t, Node root) {
@@ -177,14 +181,23 @@ public final class ScenarioParser {
                 problems.add(at(n.getKeyNode()) + "nodes." + name + ": \"witness\" is reserved for the witness address");
                 continue;
             }
+            if (name.equals(NET)) {
+                problems.add(at(n.getKeyNode()) + "nodes." + name + ": \"net\" is reserved: the output names the virtual network so");
+                continue;
+            }
+            if (!NODE_NAME.matcher(name).matches()) {
+                problems.add(at(n.getKeyNode()) + "nodes." + name + ": a node name is one word of letters, digits, _ . -"
+                        + " (the output's second column)");
+                continue;
+            }
             Path p = baseDir.resolve(file).normalize();
             if (!Files.isRegularFile(p)) {
                 problems.add(at(n.getValueNode()) + "nodes." + name + ": no such file " + p);
             }
             nodes.put(name, p);
         }
-        if (nodes.size() != 2 && problems.isEmpty()) {
-            problems.add(at(t.getValueNode()) + "nodes: a scenario simulates exactly two nodes, got " + nodes.size());
+        if (m.getValue().size() != 2) {
+            problems.add(at(t.getKeyNode()) + "nodes: a scenario simulates exactly two nodes, got " + m.getValue().size());
         }
         return nodes;
     }
@@ -217,7 +230,7 @@ public final class ScenarioParser {
         switch (kind) {
             case "start", "crash", "restart" -> {
                 List<String> ns = names(v, p, nodeNames, false);
-                if (ns.isEmpty() && problems.isEmpty()) {
+                if (v instanceof SequenceNode seq && seq.getValue().isEmpty()) {
                     problems.add(at(v) + p + ": name at least one node");
                 }
                 return at == null ? null : new Scenario.Step(at, kind, ns, null, null, null, 0, line);
@@ -232,7 +245,7 @@ public final class ScenarioParser {
             }
             case "command" -> {
                 Map<String, String> a = args(v, p, List.of("node", "name"), List.of("node", "name"));
-                if (a == null) {
+                if (a == null || a.get("node") == null) {
                     return null;
                 }
                 checkNode(a.get("node"), v, p + ".node", nodeNames);
@@ -244,7 +257,7 @@ public final class ScenarioParser {
             }
             case "fail", "recover" -> {
                 Map<String, String> a = args(v, p, List.of("node", "resource"), List.of("node", "resource"));
-                if (a == null) {
+                if (a == null || a.get("node") == null) {
                     return null;
                 }
                 checkNode(a.get("node"), v, p + ".node", nodeNames);
@@ -252,7 +265,7 @@ public final class ScenarioParser {
             }
             case "write" -> {
                 Map<String, String> a = args(v, p, List.of("node", "path", "bytes"), List.of("node", "path"));
-                if (a == null) {
+                if (a == null || a.get("node") == null) {
                     return null;
                 }
                 checkNode(a.get("node"), v, p + ".node", nodeNames);
@@ -318,7 +331,8 @@ public final class ScenarioParser {
                 problems.add(at(f.get("services").getValueNode()) + path + ".services: must be running or stopped, got \"" + s + "\"");
             }
         }
-        if (state == null && data == null && services == null && f.containsKey("at") && f.containsKey("node")) {
+        boolean checksSomething = f.containsKey("state") || f.containsKey("data") || f.containsKey("services");
+        if (!checksSomething && f.containsKey("at") && f.containsKey("node")) {
             problems.add(at(item) + path + ": nothing to check; give state, data or services");
         }
         if (at == null || node == null) {

@@ -61,7 +61,7 @@ public final class Simulation {
     private record Ev(long t, int phase, long seq, Runnable run) {
     }
 
-    private static final String NET = "net";
+    private static final String NET = ScenarioParser.NET;
 
     private final Scenario scenario;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
@@ -100,7 +100,7 @@ public final class Simulation {
         List<SimNode> pair = List.copyOf(sim.nodes.values());
         SimNode a = pair.get(0);
         SimNode b = pair.get(1);
-        String where = scenario.file() + ": nodes: ";
+        String where = scenario.file() + (scenario.nodesLine() > 0 ? ":" + scenario.nodesLine() : "") + ": nodes: ";
         if (!a.config.peer().id().equals(b.config.node().id()) || !b.config.peer().id().equals(a.config.node().id())) {
             problems.add(where + a.name + " (id " + a.config.node().id() + ", peer " + a.config.peer().id() + ") and "
                     + b.name + " (id " + b.config.node().id() + ", peer " + b.config.peer().id()

@@ -1,0 +1,301 @@
+package tandem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tandem.sim.SimFixtures;
+
+/** {@code tandem} as a user runs it: exit status, what goes to stdout and what to stderr. */
+class MainTest {
+
+    private static final Pattern TEXT_LINE = Pattern.compile("^\\s*\\d+\\.\\d{3} \\S+ (state|data|action|log|mail) .*");
+
+    @TempDir
+    Path tmp;
+
+    /** One run of the command line. */
+    record Cli(int status, String out, String err) {
+        List<String> outLines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+
+        List<String> errLines() {
+            return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + status + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    static Cli tandem(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = Main.run(args, o, e);
+        }
+        return new Cli(status, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+                err.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+    }
+
+    private static String sample(String relative) {
+        return SimFixtures.home().resolve(relative).toString();
+    }
+
+    // --- check -----------------------------------------------------------------------------------
+
+    @Test
+    void checkOfTheSampleConfigIsOk() {
+        String config = sample("samples/ms-failover/node1.yaml");
+
+        Cli r = tandem("check", "--config", config);
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).isEmpty();
+        List<String> lines = r.outLines();
+        assertThat(lines).as(r.toString()).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo(config + ": ok, node node1 (profile ms-failover, peer node2)");
+        Matcher rules = Pattern.compile("rules: (\\d+) files, (\\d+) rules").matcher(lines.get(1));
+        assertThat(rules.matches()).as(lines.get(1)).isTrue();
+        assertThat(Integer.parseInt(rules.group(1))).isPositive();
+        assertThat(Integer.parseInt(rules.group(2))).isPositive();
+        assertThat(lines.get(2)).matches("routes: \\d+ files, \\d+ routes");
+    }
+
+    @Test
+    void checkAcceptsTheOptionWithEqualsSign() {
+        Cli r = tandem("check", "--config=" + sample("samples/ms-failover/node2.yaml"));
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).contains(": ok, node node2 (profile ms-failover, peer node1)");
+    }
+
+    @Test
+    void checkOfABrokenConfigPrintsEveryErrorWithFileAndLine() {
+        SimFixtures.copyConfigs(tmp, "");
+        String text = read(tmp.resolve("node1.yaml"))
+                .replace("priority: 100 ", "priority: 5000")
+                .replace("  port: 7402", "  port: 70000")
+                .replace("  rise: 2", "  rize: 2");
+        Path bad = SimFixtures.write(tmp.resolve("bad.yaml"), text);
+
+        Cli r = tandem("check", "--config", bad.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                bad + ":7: node.priority: must be 0..1000, got 5000",
+                bad + ":17: peer.port: must be 1..65535, got 70000",
+                bad + ":22: timings.rize: unknown field; did you mean \"rise\"?",
+                bad + ": 3 error(s); rules and routes not checked");
+    }
+
+    @Test
+    void checkOfAMissingConfigFails() {
+        Path missing = tmp.resolve("nope.yaml");
+
+        Cli r = tandem("check", "--config", missing.toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith(missing + ": ");
+    }
+
+    @Test
+    void checkReportsADrlSyntaxErrorInAnExtensionFolderWithItsRealPathAndLine() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/broken.drl"), """
+                package site.rules;
+
+                import tandem.facts.LocalNode;
+
+                rule "Broken"
+                when
+                    LocalNode(state == )
+                then
+                    System.out.println("never");
+                end
+                """);
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(drl.toAbsolutePath().normalize() + ":7: "));
+        assertThat(r.errLines()).as("no error points into Drools' virtual file system")
+                .noneMatch(l -> l.contains("src/main/resources"));
+        assertThat(r.errLines().get(r.errLines().size() - 1)).startsWith(config + ": ").endsWith(" error(s)");
+    }
+
+    // --- simulate --------------------------------------------------------------------------------
+
+    @Test
+    void simulateOfAPassingSampleExitsZero() {
+        String scenario = sample("samples/ms-failover/scenarios/primary-crash.yaml");
+
+        Cli r = tandem("simulate", "--scenario", scenario);
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.outLines()).isNotEmpty().allSatisfy(l -> assertThat(l).matches(TEXT_LINE));
+        assertThat(r.outLines()).contains(
+                "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\")");
+        assertThat(r.errLines()).as(r.toString()).allMatch(l -> l.endsWith(": ok") || l.startsWith(scenario + ": passed"));
+        assertThat(r.errLines()).last().asString().matches("\\Q" + scenario + "\\E: passed, (\\d+) of \\1 expectations met");
+    }
+
+    @Test
+    void simulateWithJsonPrintsOneObjectPerLine() throws Exception {
+        Cli r = tandem("simulate", "--json", "--scenario", sample("samples/ms-failover/scenarios/normal-start.yaml"));
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        ObjectMapper json = new ObjectMapper();
+        assertThat(r.outLines()).isNotEmpty();
+        for (String line : r.outLines()) {
+            JsonNode o = json.readTree(line);
+            List<String> fields = new ArrayList<>();
+            o.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).as(line).containsExactly("t", "node", "kind", "from", "to", "action", "rule", "reason");
+            assertThat(line).matches("^\\{\"t\":\\d+\\.\\d{3},.*\\}$");
+        }
+        assertThat(r.outLines().get(0)).startsWith("{\"t\":0.000,\"node\":\"node2\",\"kind\":\"log\",");
+    }
+
+    @Test
+    void simulateWithAFailedExpectationExitsOneAndNamesIt() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("wrong.yaml"), """
+                description: one expectation is wrong
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                until: 30s
+                expect:
+                  - {at: 30s, node: node1, state: PRIM}
+                  - {at: 30s, node: node2, state: ALONE}
+                """);
+
+        Cli r = tandem("simulate", "--scenario", scenario.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.outLines()).isNotEmpty();
+        assertThat(r.errLines()).as(r.toString()).contains(
+                "   30.000 expect node1 state PRIM: ok",
+                "   30.000 expect node2 state ALONE: FAILED, was SECOND, uptodate, services stopped",
+                scenario + ": FAILED, 1 of 2 expectations met");
+    }
+
+    @Test
+    void simulateOfAScenarioWithErrorsExitsOneWithFileAndLine() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("broken.yaml"), """
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node3]}
+                  - {at: 10s, command: {node: node1, name: reboot}}
+                """);
+
+        Cli r = tandem("simulate", "--scenario", scenario.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(scenario + ":5: "))
+                .anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("reboot"));
+    }
+
+    @Test
+    void simulateOfAMissingScenarioExitsOne() {
+        Cli r = tandem("simulate", "--scenario", tmp.resolve("missing.yaml").toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains(tmp.resolve("missing.yaml").toString());
+    }
+
+    // --- usage -----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"help", "--help", "-h"})
+    void helpPrintsUsageAndExitsZero(String arg) {
+        Cli r = tandem(arg);
+
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("usage: tandem").contains("check", "simulate");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        Cli r = tandem();
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("usage: tandem");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void unknownVerbIsAUsageError() {
+        Cli r = tandem("frobnicate", "--config", "x.yaml");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown verb \"frobnicate\"").contains("usage: tandem");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void missingOptionIsAUsageError() {
+        Cli check = tandem("check");
+        Cli simulate = tandem("simulate", "--json");
+
+        assertThat(check.status()).isEqualTo(2);
+        assertThat(check.err()).contains("--config").contains("usage: tandem");
+        assertThat(simulate.status()).isEqualTo(2);
+        assertThat(simulate.err()).contains("--scenario").contains("usage: tandem");
+    }
+
+    @Test
+    void optionWithoutValueIsAUsageError() {
+        Cli r = tandem("check", "--config");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--config").contains("usage: tandem");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Cli r = tandem("simulate", "--scenario", sample("samples/ms-failover/scenarios/swap.yaml"), "--verbose");
+        Cli wrongVerb = tandem("check", "--scenario", sample("samples/ms-failover/scenarios/swap.yaml"));
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown option \"--verbose\"").contains("usage: tandem");
+        assertThat(r.out()).isEmpty();
+        assertThat(wrongVerb.status()).isEqualTo(2);
+        assertThat(wrongVerb.err()).contains("--scenario");
+    }
+
+    private static String read(Path p) {
+        try {
+            return java.nio.file.Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

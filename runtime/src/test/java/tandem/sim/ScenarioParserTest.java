@@ -1,0 +1,484 @@
+package tandem.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.config.ConfigException;
+import tandem.facts.Activity;
+import tandem.facts.DataState;
+import tandem.facts.NodeState;
+
+/**
+ * Scenario files that cannot run: every problem is reported at once, each as {@code FILE:LINE: message};
+ * and the problems only the node configurations reveal, reported by {@link Simulation#prepare}.
+ */
+class ScenarioParserTest {
+
+    @TempDir
+    Path tmp;
+
+    /** The scenario file's name as errors show it. */
+    private String f;
+    private Path file;
+
+    @BeforeEach
+    void configs() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        file = tmp.resolve("scenario.yaml");
+        f = file.toString();
+    }
+
+    private List<String> problems(String yaml) {
+        SimFixtures.write(file, yaml);
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioParser.load(file));
+        assertThat(e).as("expected a ScenarioException for:\n" + yaml).isNotNull();
+        assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+        return e.problems();
+    }
+
+    private static final String NODES = """
+            nodes:
+              node1: cfg/node1.yaml
+              node2: cfg/node2.yaml
+            """;
+
+    // --- a good file -----------------------------------------------------------------------------
+
+    @Test
+    void readsAWellFormedScenario() {
+        SimFixtures.write(file, """
+                description: all step kinds
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                durations: {start-services: 1s500ms}
+                steps:
+                  - {at: 500ms, write: {node: node1, path: db/x, bytes: 10}}
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 1m30s, crash: node1}
+                  - {at: 2m, restart: node1}
+                  - {at: 3m, command: {node: node2, name: swap}}
+                  - {at: 4m, fail: {node: node2, resource: proc.event}}
+                  - {at: 5m, recover: {node: node2, resource: proc.event}}
+                  - {at: 6m, partition: [node1, witness]}
+                  - {at: 7m, heal: [node1, witness]}
+                until: 1h
+                expect:
+                  - {at: 1h, node: node2, state: PRIM, data: not uptodate, services: running}
+                  - {at: 10s, node: node1, services: stopped}
+                """);
+
+        Scenario s = ScenarioParser.load(file);
+
+        assertThat(s.description()).isEqualTo("all step kinds");
+        assertThat(s.nodes().keySet()).containsExactly("node1", "node2");
+        assertThat(s.durations()).containsEntry("start-services", 1_500L);
+        assertThat(s.until()).isEqualTo(3_600_000L);
+        assertThat(s.steps()).extracting(Scenario.Step::kind)
+                .containsExactly("start", "write", "crash", "restart", "command", "fail", "recover", "partition", "heal");
+        assertThat(s.steps().get(0).nodes()).containsExactly("node1", "node2");
+        assertThat(s.steps().get(0).line()).isEqualTo(8);
+        assertThat(s.steps().get(1)).isEqualTo(new Scenario.Step(500, "write", List.of("node1"), null, null, "db/x", 10, 7));
+        assertThat(s.steps().get(4).name()).isEqualTo("swap");
+        assertThat(s.steps().get(5).resource()).isEqualTo("proc.event");
+        assertThat(s.steps().get(7).nodes()).containsExactly("node1", "witness");
+        assertThat(s.expects()).containsExactly(
+                new Scenario.Expect(10_000, "node1", null, null, Activity.STOPPED, 19),
+                new Scenario.Expect(3_600_000, "node2", NodeState.PRIM, DataState.NOT_UPTODATE, Activity.RUNNING, 18));
+    }
+
+    @Test
+    void untilDefaultsToAMinuteAfterTheLastStepOrExpectation() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 10s, start: [node1, node2]}
+                expect:
+                  - {at: 90s, node: node1, state: PRIM}
+                """);
+
+        assertThat(ScenarioParser.load(file).until()).isEqualTo(150_000L);
+    }
+
+    // --- every problem at once -------------------------------------------------------------------
+
+    @Test
+    void reportsEveryProblemAtOnceWithFileAndLine() {
+        List<String> p = problems("""
+                description: many problems
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                untill: 100s
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 5s, explode: node1}
+                  - {at: 6s, crash: node1, restart: node2}
+                  - {at: 7s, crash: node3}
+                  - {at: 8s, command: {node: node1, name: reboot}}
+                  - {crash: node1}
+                  - {at: 5 minutes, crash: node1}
+                  - {at: 200s, crash: node2}
+                until: 100s
+                expect:
+                  - {at: 10s, node: node1, state: PRIMARY}
+                """);
+
+        assertThat(p).as("every problem names the file and a line").allMatch(x -> x.matches("\\Q" + f + "\\E:\\d+: .+"));
+        assertThat(p).anyMatch(x -> x.startsWith(f + ":13: steps[6].at: must be a duration like ")
+                && x.endsWith(", got \"5 minutes\""));
+        assertThat(p).contains(
+                f + ":5: untill: unknown key; did you mean \"until\"?",
+                f + ":8: steps[1].explode: unknown field; expected one of at, command, crash, fail, heal, partition,"
+                        + " recover, restart, start, write",
+                f + ":9: steps[2]: one step kind per step, got crash and restart",
+                f + ":10: steps[3].crash: unknown node \"node3\"; the scenario's nodes are node1, node2",
+                f + ":11: steps[4].command.name: unknown command \"reboot\"; known: start, stop, swap, force-start",
+                f + ":12: steps[5].at: missing; when does this step happen?",
+                f + ":14: step at 200.000 s comes after until (100.000 s) and would never run",
+                f + ":17: expect[0].state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"PRIMARY\"");
+    }
+
+    @Test
+    void brokenYamlIsOneProblemWithItsLine() {
+        List<String> p = problems("""
+                description: broken
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]
+                until: 10s
+                """);
+
+        assertThat(p).hasSize(1);
+        assertThat(p.get(0)).startsWith(f + ":").contains(": not valid YAML: ");
+        int line = Integer.parseInt(p.get(0).substring(f.length() + 1, p.get(0).indexOf(':', f.length() + 1)));
+        assertThat(line).as(p.get(0)).isBetween(6, 7);
+    }
+
+    @Test
+    void aScenarioMustBeAMapping() {
+        assertThat(problems("- just\n- a list\n")).singleElement().asString().startsWith(f + ":1: ");
+    }
+
+    @Test
+    void unknownTopKeySuggestsTheNearestKey() {
+        List<String> p = problems(NODES + """
+                steps:
+                  - {at: 0s, start: node1}
+                expects:
+                  - {at: 10s, node: node1, state: PRIM}
+                """);
+
+        assertThat(p).containsExactly(f + ":6: expects: unknown key; did you mean \"expect\"?");
+    }
+
+    @Test
+    void misspeltStepKindSuggestsTheKind() {
+        List<String> p = problems(NODES + """
+                steps:
+                  - {at: 0s, start: node1}
+                  - {at: 9s, crahs: node1}
+                """);
+
+        assertThat(p).containsExactly(f + ":6: steps[1].crahs: unknown field; did you mean \"crash\"?");
+    }
+
+    @Test
+    void stepWithoutKind() {
+        assertThat(problems(NODES + "steps:\n  - {at: 3s}\n")).containsExactly(
+                f + ":5: steps[0]: no step kind; one of command, crash, fail, heal, partition, recover, restart, start, write");
+    }
+
+    @Test
+    void unknownNodeInEveryPlaceANodeIsNamed() {
+        List<String> p = problems(NODES + """
+                steps:
+                  - {at: 0s, start: [node1, nodeX]}
+                  - {at: 1s, fail: {node: node9, resource: proc.event}}
+                  - {at: 2s, write: {node: node7, path: a}}
+                  - {at: 3s, partition: [node1, node5]}
+                expect:
+                  - {at: 10s, node: node4, state: PRIM}
+                """);
+
+        String known = "; the scenario's nodes are node1, node2";
+        assertThat(p).containsExactlyInAnyOrder(
+                f + ":5: steps[0].start: unknown node \"nodeX\"" + known,
+                f + ":6: steps[1].fail.node: unknown node \"node9\"" + known,
+                f + ":7: steps[2].write.node: unknown node \"node7\"" + known,
+                f + ":8: steps[3].partition: unknown node \"node5\"" + known,
+                f + ":10: expect[0].node: unknown node \"node4\"" + known);
+    }
+
+    @Test
+    void badDurationsEverywhere() {
+        List<String> p = problems(NODES + """
+                durations:
+                  start-services: soon
+                  reboot: 5s
+                steps:
+                  - {at: 0.5s, start: node1}
+                  - {at: 30, start: node2}
+                until: forever
+                """);
+
+        assertThat(p).contains(f + ":6: durations.reboot: unknown action; known: forward-swap, resync, start-services,"
+                + " stop-services, vip-down, vip-up");
+        assertThat(p).anyMatch(x -> isDurationProblem(x, 5, "durations.start-services", "soon"))
+                .anyMatch(x -> isDurationProblem(x, 8, "steps[0].at", "0.5s"))
+                .anyMatch(x -> isDurationProblem(x, 9, "steps[1].at", "30"))
+                .anyMatch(x -> isDurationProblem(x, 10, "until", "forever"))
+                .hasSize(5);
+    }
+
+    private boolean isDurationProblem(String problem, int line, String path, String got) {
+        return problem.startsWith(f + ":" + line + ": " + path + ": must be a duration like ")
+                && problem.endsWith("got \"" + got + "\"");
+    }
+
+    @Test
+    void expectationProblems() {
+        List<String> p = problems(NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                until: 60s
+                expect:
+                  - {at: 10s, node: node1, state: primary}
+                  - {at: 10s, node: node1, data: fresh}
+                  - {at: 10s, node: node1, services: up}
+                  - {at: 10s, node: node1}
+                  - {node: node1, state: PRIM}
+                  - {at: 61s, node: node2, state: SECOND}
+                """);
+
+        assertThat(p).contains(
+                f + ":8: expect[0].state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"primary\"",
+                f + ":10: expect[2].services: must be running or stopped, got \"up\"",
+                f + ":11: expect[3]: nothing to check; give state, data or services",
+                f + ":12: expect[4].at: missing",
+                f + ":13: expectation at 61.000 s comes after until (60.000 s) and would never be checked");
+        assertThat(p).anyMatch(s -> s.startsWith(f + ":9: expect[1].data: ") && s.contains("fresh"));
+    }
+
+    @Test
+    void stepAfterUntil() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 2m, crash: node1}
+                until: 90s
+                """)).containsExactly(f + ":6: step at 120.000 s comes after until (90.000 s) and would never run");
+    }
+
+    @Test
+    void missingNodesFile() {
+        List<String> p = problems("""
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/missing.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                """);
+
+        assertThat(p).containsExactly(f + ":3: nodes.node2: no such file " + tmp.resolve("cfg/missing.yaml"));
+    }
+
+    @Test
+    void notExactlyTwoNodes() {
+        assertThat(problems("""
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                  node3: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: node1}
+                """)).containsExactly(f + ":1: nodes: a scenario simulates exactly two nodes, got 3");
+        assertThat(problems("""
+                nodes:
+                  node1: cfg/node1.yaml
+                steps:
+                  - {at: 0s, start: node1}
+                """)).containsExactly(f + ":1: nodes: a scenario simulates exactly two nodes, got 1");
+    }
+
+    @Test
+    void missingNodesAndSteps() {
+        assertThat(problems("description: nothing else\n")).containsExactlyInAnyOrder(
+                f + ":1: nodes: missing; name the two node configurations, e.g. node1: ../node1.yaml",
+                f + ":1: steps: missing; a scenario needs at least one step");
+    }
+
+    @Test
+    void witnessIsNotANodeName() {
+        assertThat(problems("""
+                nodes:
+                  node1: cfg/node1.yaml
+                  witness: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: node1}
+                """)).contains(f + ":3: nodes.witness: \"witness\" is reserved for the witness address");
+    }
+
+    @Test
+    void nodeNamesMustBeUsableInTheOutput() {
+        List<String> p = problems("""
+                nodes:
+                  net: cfg/node1.yaml
+                  node 2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [net, node 2]}
+                """);
+
+        assertThat(p).anyMatch(x -> x.startsWith(f + ":2: nodes.net: "))
+                .anyMatch(x -> x.startsWith(f + ":3: nodes.node 2: "));
+    }
+
+    @Test
+    void partitionNeedsTwoDifferentEnds() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 0s, partition: [node1, node1]}
+                  - {at: 1s, heal: node1}
+                """)).containsExactly(
+                f + ":5: steps[0].partition: name the two ends of the link, e.g. [node1, node2] or [node1, witness]",
+                f + ":6: steps[1].heal: name the two ends of the link, e.g. [node1, node2] or [node1, witness]");
+    }
+
+    @Test
+    void commandNeedsAName() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 0s, command: {node: node1}}
+                  - {at: 1s, command: {node: node1, name: start, force: yes}}
+                """)).containsExactlyInAnyOrder(
+                f + ":5: steps[0].command.name: missing",
+                f + ":6: steps[1].command.force: unknown field; expected one of node, name");
+    }
+
+    @Test
+    void stepArgumentsWithoutANodeAreReportedNotThrown() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 0s, command: {name: start}}
+                  - {at: 1s, fail: {resource: proc.event}}
+                  - {at: 2s, recover: {resource: proc.event}}
+                  - {at: 3s, write: {path: db/x}}
+                """)).containsExactlyInAnyOrder(
+                f + ":5: steps[0].command.node: missing",
+                f + ":6: steps[1].fail.node: missing",
+                f + ":7: steps[2].recover.node: missing",
+                f + ":8: steps[3].write.node: missing");
+    }
+
+    @Test
+    void nodeCountIsReportedAlongsideOtherProblems() {
+        assertThat(problems("""
+                descripton: typo above three nodes
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                  node3: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: node1}
+                """)).containsExactlyInAnyOrder(
+                f + ":1: descripton: unknown key; did you mean \"description\"?",
+                f + ":2: nodes: a scenario simulates exactly two nodes, got 3");
+    }
+
+    @Test
+    void invalidExpectedValueIsReportedOnce() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                expect:
+                  - {at: 10s, node: node1, state: primary}
+                """)).containsExactly(
+                f + ":7: expect[0].state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"primary\"");
+    }
+
+    @Test
+    void keyGivenTwice() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 0s, start: node1}
+                until: 10s
+                until: 20s
+                """)).containsExactly(f + ":7: until: given twice");
+    }
+
+    // --- problems Simulation.prepare finds in the node configurations ----------------------------
+
+    @Test
+    void failStepNamingAResourceTheNodeLacks() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 9s, fail: {node: node2, resource: proc.nope}}
+                  - {at: 9s, recover: {node: node1, resource: proc.event}}
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Simulation.prepare(s, SimFixtures.home()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith(f + ":6: fail.resource: node2 has no resource \"proc.nope\"; its resources: ")
+                .contains("proc.event", "proc.management");
+    }
+
+    @Test
+    void configsThatAreNotEachOthersPeer() {
+        SimFixtures.write(file, """
+                nodes:
+                  first: cfg/node1.yaml
+                  again: cfg/node1.yaml
+                steps:
+                  - {at: 0s, start: [first, again]}
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Simulation.prepare(s, SimFixtures.home()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith(f + ":")
+                .contains("first (id node1, peer node2) and again (id node1, peer node2) are not each other's peer");
+    }
+
+    @Test
+    void invalidNodeConfigIsAConfigError() {
+        SimFixtures.write(tmp.resolve("cfg/bad.yaml"), """
+                node:
+                  id: node2
+                  profile: ms-failover
+                  priority: 5000
+                cluster:
+                  name: cluster1
+                  secret: ${file:cluster.secret}
+                peer:
+                  id: node1
+                  address: 127.0.0.1
+                  port: 7401
+                """);
+        SimFixtures.write(file, """
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/bad.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> Simulation.prepare(s, SimFixtures.home()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.errors()).extracting(Object::toString)
+                .anyMatch(x -> x.startsWith(tmp.resolve("cfg/bad.yaml") + ":4: node.priority: "));
+    }
+}
