@@ -17,11 +17,13 @@ public final class Main {
     static final String USAGE = """
             usage: tandem <verb> [options]
 
+              run      --config FILE                  run one node in the foreground
+              status   --config FILE [--json]         the running node, its peer, resources, last events
+              command  NAME --config FILE             an operator command: start, stop, swap, force-start
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               simulate --scenario FILE [--json]       run a two-node scenario on a virtual clock
+              demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
               help                                    this text
-
-            Not in this version yet (see README, "Verbs"): run, status, command, demo.
             """;
 
     private Main() {
@@ -49,11 +51,19 @@ public final class Main {
         try {
             return switch (verb) {
                 case "check" -> Check.run(home(), Path.of(opts.get("--config")), out, err);
+                case "run" -> Run.run(home(), Path.of(opts.get("--config")), err);
+                case "status" -> Status.run(Path.of(opts.get("--config")), opts.containsKey("--json"), out, err);
+                case "command" -> Command.run(opts.get("NAME"), Path.of(opts.get("--config")), out, err);
+                case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
+                        opts.containsKey("--keep"), out, err);
                 case "simulate" -> Simulate.run(home(), Path.of(opts.get("--scenario")), opts.containsKey("--json"), out, err);
                 default -> throw new IllegalStateException(verb);
             };
         } catch (TandemException e) {
             err.println(e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("tandem " + verb + ": " + e);
             return 1;
         }
     }
@@ -66,12 +76,13 @@ public final class Main {
     private static Map<String, String> options(String verb, List<String> args) {
         Map<String, List<String>> spec = Map.of(
                 "check", List.of("--config="),
+                "run", List.of("--config="),
+                "status", List.of("--config=", "--json"),
+                "command", List.of("NAME", "--config="),
+                "demo", List.of("PROFILE", "--keep"),
                 "simulate", List.of("--scenario=", "--json"));
         List<String> allowed = spec.get(verb);
         if (allowed == null) {
-            if (List.of("run", "status", "command", "demo").contains(verb)) {
-                throw new UsageException("\"" + verb + "\" is not part of this version yet");
-            }
             throw new UsageException("unknown verb \"" + verb + "\"");
         }
         Map<String, String> opts = new LinkedHashMap<>();
@@ -93,9 +104,14 @@ public final class Main {
                     throw new UsageException(name + " needs a value");
                 }
                 opts.put(name, value);
+            } else if (!a.startsWith("-") && positional(allowed) != null && !opts.containsKey(positional(allowed))) {
+                opts.put(positional(allowed), a);
             } else {
                 throw new UsageException("unknown option \"" + a + "\"");
             }
+        }
+        if (allowed.contains("NAME") && !opts.containsKey("NAME")) {
+            throw new UsageException("NAME is required, one of " + String.join(", ", tandem.engine.Commands.KNOWN));
         }
         for (String o : allowed) {
             if (o.endsWith("=") && !opts.containsKey(o.substring(0, o.length() - 1))) {
@@ -103,6 +119,11 @@ public final class Main {
             }
         }
         return opts;
+    }
+
+    /** The name of a verb's positional argument (NAME of command, PROFILE of demo), or null. */
+    private static String positional(List<String> allowed) {
+        return allowed.stream().filter(o -> !o.startsWith("-")).findFirst().orElse(null);
     }
 
     static final class UsageException extends RuntimeException {

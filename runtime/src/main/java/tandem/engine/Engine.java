@@ -34,8 +34,10 @@ import tandem.facts.LocalNode;
 import tandem.facts.NodeState;
 import tandem.facts.OperatorCommand;
 import tandem.facts.PeerHeartbeat;
+import tandem.facts.PeerMismatch;
 import tandem.facts.Pending;
 import tandem.facts.ProbeResult;
+import tandem.facts.ResourceStatus;
 import tandem.facts.Probes;
 import tandem.facts.Tick;
 
@@ -75,10 +77,16 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Integer> pendingCount = new HashMap<>();
     private final Map<String, FactHandle> pendingHandles = new HashMap<>();
 
+    private final Map<String, String> lastStatus = new HashMap<>();
+    private final Map<String, Long> lastChange = new HashMap<>();
+    private final Map<String, Long> lastCheck = new HashMap<>();
+    private volatile NodeStatus status;
+
     private LocalNode node;
     private FactHandle nodeHandle;
     private FactHandle tickHandle;
     private FactHandle peerHandle;
+    private FactHandle mismatchHandle;
     private boolean broken;
 
     /**
@@ -199,6 +207,28 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of());
     }
 
+    /** The peer link found that the peer's settings differ from this node's (MS-9). */
+    public CycleOutcome mismatch(String detail) {
+        checkReady();
+        clearMismatch();
+        mismatchHandle = session.insert(new PeerMismatch(detail));
+        return cycle(List.of());
+    }
+
+    /** The peer's settings match again. */
+    public CycleOutcome mismatchCleared() {
+        checkReady();
+        clearMismatch();
+        return cycle(List.of());
+    }
+
+    private void clearMismatch() {
+        if (mismatchHandle != null) {
+            session.delete(mismatchHandle);
+            mismatchHandle = null;
+        }
+    }
+
     /** A checker's result. Results of active-only resources are ignored while the services do not run. */
     public CycleOutcome probe(ProbeResult r) {
         checkReady();
@@ -210,6 +240,7 @@ public final class Engine implements AutoCloseable {
         if (spec.activeOnly() && node.activity() != Activity.RUNNING) {
             return new CycleOutcome(List.of(), List.of());
         }
+        lastCheck.put(r.resource(), r.at());
         FactHandle h = probeHandles.get(r.resource());
         if (h == null) {
             probeHandles.put(r.resource(), session.insert(Probes.first(r, spec.critical())));
@@ -257,9 +288,44 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /** The latest snapshot; safe to read from any thread. Null before {@link #boot}. */
+    public NodeStatus status() {
+        return status;
+    }
+
     @Override
     public void close() {
         session.dispose();
+    }
+
+    private void snapshot() {
+        Map<String, ResourceStatus> byName = new HashMap<>();
+        for (Object o : session.getObjects(f -> f instanceof ResourceStatus)) {
+            ResourceStatus rs = (ResourceStatus) o;
+            byName.put(rs.resource(), rs);
+        }
+        List<NodeStatus.ResourceView> views = new ArrayList<>();
+        for (ResourceSpec spec : setup.resources().values()) {
+            ResourceStatus rs = byName.get(spec.resource());
+            String st = rs == null ? "unknown" : rs.up() ? "up" : "down";
+            if (!st.equals(lastStatus.put(spec.resource(), st))) {
+                lastChange.put(spec.resource(), now());
+            }
+            FactHandle h = probeHandles.get(spec.resource());
+            String detail = h == null ? (spec.activeOnly() && node.activity() != Activity.RUNNING
+                    ? "checked while the services run" : "not checked yet") : ((Probes) session.getObject(h)).detail();
+            views.add(new NodeStatus.ResourceView(spec.resource(), st, spec.critical(), detail,
+                    lastChange.getOrDefault(spec.resource(), -1L), lastCheck.getOrDefault(spec.resource(), -1L)));
+        }
+        NodeStatus.PeerView peer = null;
+        if (peerHandle != null) {
+            PeerHeartbeat ph = (PeerHeartbeat) session.getObject(peerHandle);
+            Heartbeat hb = ph.heartbeat();
+            peer = new NodeStatus.PeerView(hb.nodeId(), hb.state(), hb.data(), hb.generation(), hb.holding(), ph.receivedAt());
+        }
+        String mismatch = mismatchHandle == null ? null : ((PeerMismatch) session.getObject(mismatchHandle)).detail();
+        status = new NodeStatus(setup.settings().nodeId(), node.state(), node.data(), node.generation(), node.activity(),
+                node.since(), peer, views, mismatch, now());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -302,6 +368,7 @@ public final class Engine implements AutoCloseable {
                 break;
             }
         }
+        snapshot();
         requests.forEach(actions::perform);
         return new CycleOutcome(List.copyOf(applied), List.copyOf(answers));
     }

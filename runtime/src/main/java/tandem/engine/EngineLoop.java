@@ -27,6 +27,7 @@ public final class EngineLoop implements AutoCloseable {
 
     private final String nodeId;
     private final Supplier<Engine> factory;
+    private volatile java.util.function.Consumer<NodeStatus> afterCycle = st -> { };
     private final ExecutorService thread;
     private volatile Engine engine;
 
@@ -41,10 +42,33 @@ public final class EngineLoop implements AutoCloseable {
         });
     }
 
+    /** Called on the engine's thread after every cycle with the new snapshot (e.g. to send a heartbeat at once when it changed). */
+    public void afterCycle(java.util.function.Consumer<NodeStatus> callback) {
+        this.afterCycle = callback;
+    }
+
+    /** The latest snapshot of the node, or null before {@link #start()}; safe from any thread. */
+    public NodeStatus status() {
+        Engine e = engine;
+        return e == null ? null : e.status();
+    }
+
+    /** Queues a change of the peer's settings match (MS-9): {@code detail} null when they match again. */
+    public void mismatch(String detail) {
+        thread.execute(() -> {
+            try {
+                logCycle(detail == null ? ready().mismatchCleared() : ready().mismatch(detail));
+            } catch (RuntimeException ex) {
+                LOG.error("{}: cycle failed", nodeId, ex);
+            }
+        });
+    }
+
     /** Creates the engine on the loop's thread and waits until it has booted. */
     public void start() {
         await(thread.submit(() -> {
             engine = factory.get();
+            afterCycle.accept(engine.status());
             return null;
         }));
     }
@@ -91,8 +115,11 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     public CommandAnswer submit(String name, String origin) {
-        CycleOutcome out = await(thread.submit(() -> ready().command(name, origin)));
-        logCycle(out);
+        CycleOutcome out = await(thread.submit(() -> {
+            CycleOutcome o = ready().command(name, origin);
+            logCycle(o);
+            return o;
+        }));
         return out.answers().stream().filter(a -> a.command().equals(name)).findFirst()
                 .orElse(new CommandAnswer(name, false, "no answer", null));
     }
@@ -101,6 +128,8 @@ public final class EngineLoop implements AutoCloseable {
         if (!out.applied().isEmpty()) {
             LOG.info("{}: {}", nodeId, out.reason());
         }
+        // always on the engine's thread: every caller runs inside the executor
+        afterCycle.accept(engine.status());
     }
 
     private Engine ready() {

@@ -10,6 +10,13 @@ import tandem.facts.Settings;
 
 /** Builds what the engine needs from a node's configuration. */
 public final class Setups {
+    /** The heartbeat link to the peer's main address. */
+    public static final String LINK_MAIN = "link.main";
+    /** The optional second heartbeat link. */
+    public static final String LINK_SECOND = "link.second";
+    /** The clock difference to the peer, down above 5 s (MS-12). */
+    public static final String CLOCK = "clock.peer";
+
     private Setups() {
     }
 
@@ -20,6 +27,13 @@ public final class Setups {
         }
         // the witness only tells a dead peer from a cut link: never a reason to fail over by itself
         c.witness().ifPresent(w -> resources.put(w.resource(), new ResourceSpec(w.resource(), false, false)));
+        // MS-7's heartbeat link resources and MS-12's clock check, reported by the peer link: shown
+        // in the status table, never a reason to fail over (the peer's silence is, in classify.drl)
+        resources.put(LINK_MAIN, new ResourceSpec(LINK_MAIN, false, false));
+        if (c.peer().secondLink().isPresent()) {
+            resources.put(LINK_SECOND, new ResourceSpec(LINK_SECOND, false, false));
+        }
+        resources.put(CLOCK, new ResourceSpec(CLOCK, false, false));
         Settings s = new Settings(c.node().id(), c.peer().id(), c.node().priority(),
                 c.timings().failoverTimeout().toMillis(), c.timings().rise(), c.timings().fall(),
                 c.witness().map(w -> w.resource()).orElse(null), c.replication().externalDatabase());

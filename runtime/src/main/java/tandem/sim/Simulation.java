@@ -279,6 +279,10 @@ public final class Simulation {
         if (n.failed.contains(resource)) {
             return false;
         }
+        if (resource.startsWith("link.")) {
+            // a simulated pair has one link: it is up while frames from the peer arrive
+            return n.peer.engine != null && linked(n.name, n.peer.name);
+        }
         boolean witness = n.config.witness().map(w -> w.resource().equals(resource)).orElse(false);
         return !witness || linked(n.name, ScenarioParser.WITNESS);
     }

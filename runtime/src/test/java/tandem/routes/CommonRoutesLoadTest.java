@@ -2,8 +2,12 @@ package tandem.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.AfterAll;
@@ -17,22 +21,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommonRoutesLoadTest {
     private final TestBeans doubles = new TestBeans();
+    private final int apiPort = TestBeans.freePort();
     private LoadedRoutes routes;
 
     @BeforeAll
     void load() {
-        routes = RouteSet.load("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), TestBeans.properties());
+        routes = RouteSet.load("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties());
     }
 
     @AfterAll
     void close() {
-        routes.close();
+        if (routes != null) {
+            routes.close();
+        }
     }
 
     @Test
     void loadsEveryCommonRouteInFileOrder() {
         assertThat(routes.routeIds()).containsExactly(
                 "action-perform",
+                "api-status", "api-command",
+                "probe-loop", "peer-heartbeat",
                 "command-start", "command-stop", "command-swap",
                 "command-boot-start-on", "command-boot-start-off", "command-force-start",
                 "engine-tick", "engine-observe");
@@ -50,6 +59,19 @@ class CommonRoutesLoadTest {
         assertThat(doubles.engine.ticks).hasValue(0);
         assertThat(doubles.engine.observed).isEmpty();
         assertThat(doubles.commands.submitted).isEmpty();
+        assertThat(doubles.actions.performed).isEmpty();
+        assertThat(doubles.checks.probes).hasValue(0);
+        assertThat(doubles.heartbeat.beats).hasValue(0);
+        assertThat(doubles.api.statusCalls).hasValue(0);
+        assertThat(doubles.api.commands).isEmpty();
+    }
+
+    @Test
+    void nothingListensOnTheApiPortUntilStart() throws IOException {
+        // binding the port proves the loaded, not started, context has not taken it
+        try (ServerSocket free = new ServerSocket(apiPort, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(free.getLocalPort()).isEqualTo(apiPort);
+        }
     }
 
     @Test
@@ -71,13 +93,34 @@ class CommonRoutesLoadTest {
     }
 
     @Test
-    void observationsHaveExactlyOneConsumer() {
+    void probeAndHeartbeatIntervalsComeFromTheRuntimeProperties() {
+        String probe = routeInput("probe-loop");
+        String heartbeat = routeInput("peer-heartbeat");
+
+        assertThat(probe).isEqualTo("timer:tandem-probe?period={{tandem.check-interval-ms}}");
+        assertThat(heartbeat).isEqualTo("timer:tandem-heartbeat?period={{tandem.heartbeat-interval-ms}}");
+        assertThat(routes.context().resolvePropertyPlaceholders(probe)).isEqualTo("timer:tandem-probe?period=3600000");
+        assertThat(routes.context().resolvePropertyPlaceholders(heartbeat))
+                .isEqualTo("timer:tandem-heartbeat?period=3600000");
+    }
+
+    @Test
+    void apiAddressAndPortComeFromTheRuntimeProperties() {
+        assertThat(routes.context().resolvePropertyPlaceholders(routeInput("api-status")))
+                .isEqualTo("netty-http:http://127.0.0.1:" + apiPort + "/api/status?httpMethodRestrict=GET");
+        assertThat(routes.context().resolvePropertyPlaceholders(routeInput("api-command")))
+                .isEqualTo("netty-http:http://127.0.0.1:" + apiPort + "/api/command?httpMethodRestrict=POST");
+    }
+
+    @Test
+    void observationsAndActionsHaveExactlyOneConsumerEach() {
         assertThat(routeInput("engine-observe")).isEqualTo("seda:tandem-observations?concurrentConsumers=1");
+        assertThat(routeInput("action-perform")).isEqualTo("seda:tandem-actions?concurrentConsumers=1");
     }
 
     @Test
     void theCommonFolderIsValid() {
-        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), TestBeans.properties()))
+        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties()))
                 .isEmpty();
     }
 
@@ -87,15 +130,20 @@ class CommonRoutesLoadTest {
         Path profileRoutes = TestBeans.home().resolve("routes").resolve(profile);
 
         assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes(), profileRoutes), doubles.beans(),
-                TestBeans.properties())).isEmpty();
+                properties())).isEmpty();
     }
 
     @Test
     void filesAreListedInLoadOrder() {
         Path common = TestBeans.commonRoutes();
         assertThat(RouteSet.files(List.of(common))).containsExactly(
-                common.resolve("actions.camel.yaml"), common.resolve("commands.camel.yaml"),
+                common.resolve("actions.camel.yaml"), common.resolve("api.camel.yaml"),
+                common.resolve("checks.camel.yaml"), common.resolve("commands.camel.yaml"),
                 common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"));
+    }
+
+    private Properties properties() {
+        return TestBeans.properties(apiPort);
     }
 
     private String routeInput(String routeId) {

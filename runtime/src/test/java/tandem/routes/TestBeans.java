@@ -1,33 +1,69 @@
 package tandem.routes;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import tandem.engine.ActionPort.ActionRequest;
+import tandem.facts.ActionResult;
+import tandem.facts.ProbeResult;
+import tandem.node.ApiBean.Response;
 
 /**
- * Hand-written doubles for the beans the runtime binds (engine, commands, actions), recording their
- * calls, plus the paths and properties route tests share.
+ * Hand-written doubles for the beans the runtime binds (engine, commands, actions, checks, heartbeat,
+ * api), with the real beans' method names and the real types they take and return, recording their
+ * calls; plus the paths and properties route tests share.
  */
 final class TestBeans {
-    /** The request or command name that makes a double throw, to exercise the shared error handler. */
+    /** The action or command name that makes a double throw, to exercise the shared error handler. */
     static final String FAIL = "fail";
+    /** The only Authorization header the api double accepts. */
+    static final String AUTHORIZATION = "Bearer test-token";
+    /** How long a test waits for something a route does on another thread. */
+    static final long AWAIT_SECONDS = 5;
 
     final Engine engine = new Engine();
     final Commands commands = new Commands();
     final Actions actions = new Actions();
+    final Checks checks = new Checks();
+    final Heartbeat heartbeat = new Heartbeat();
+    final Api api = new Api();
 
+    /** By the names {@code tandem.node.RouteBeans} binds them. */
     Map<String, Object> beans() {
-        return Map.of("engine", engine, "commands", commands, "actions", actions);
+        return Map.of("engine", engine, "commands", commands, "actions", actions, "checks", checks,
+                "heartbeat", heartbeat, "api", api);
     }
 
-    /** What the runtime supplies for the routes' placeholders; an hour, so a real timer never fires in a test. */
-    static Properties properties() {
+    /**
+     * What the runtime supplies for the routes' placeholders: intervals of an hour, so a real timer
+     * never fires in a test, and the HTTP API on the loopback address at {@code apiPort}.
+     */
+    static Properties properties(int apiPort) {
         Properties properties = new Properties();
         properties.setProperty("tandem.check-interval-ms", "3600000");
+        properties.setProperty("tandem.heartbeat-interval-ms", "3600000");
+        properties.setProperty("tandem.api.address", "127.0.0.1");
+        properties.setProperty("tandem.api.port", Integer.toString(apiPort));
         return properties;
+    }
+
+    /** A TCP port free on the loopback address right now; each test class takes its own. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The project root: surefire sets tandem.home; from an IDE the module dir's parent. */
@@ -41,7 +77,8 @@ final class TestBeans {
 
     public static final class Engine {
         final AtomicInteger ticks = new AtomicInteger();
-        final List<Object> observed = new CopyOnWriteArrayList<>();
+        /** Observations in the order they arrived; a queue, so a test can wait for one. */
+        final BlockingQueue<Object> observed = new LinkedBlockingQueue<>();
 
         public void observe(Object observation) {
             observed.add(observation);
@@ -50,6 +87,15 @@ final class TestBeans {
         public Object tick() {
             ticks.incrementAndGet();
             return null;
+        }
+
+        /** The next observation, waiting at most {@link #AWAIT_SECONDS}. */
+        Object nextObservation() throws InterruptedException {
+            Object next = observed.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
+            if (next == null) {
+                throw new AssertionError("no observation reached engine.observe within " + AWAIT_SECONDS + " s");
+            }
+            return next;
         }
     }
 
@@ -70,15 +116,61 @@ final class TestBeans {
         }
     }
 
+    /** Like {@code tandem.engine.ActionRegistry}: an ActionRequest in, its ActionResult out. */
     public static final class Actions {
-        final List<Object> performed = new CopyOnWriteArrayList<>();
+        final List<ActionRequest> performed = new CopyOnWriteArrayList<>();
 
-        public Object perform(Object actionRequest) {
-            performed.add(actionRequest);
-            if (FAIL.equals(actionRequest)) {
-                throw new IllegalStateException("actions bean broke on " + actionRequest);
+        public ActionResult perform(ActionRequest request) {
+            performed.add(request);
+            if (FAIL.equals(request.action())) {
+                throw new IllegalStateException("actions bean broke on " + request.action());
             }
-            return "done " + actionRequest;
+            return new ActionResult(request.action(), true, "done " + request.action(), request.generation());
+        }
+    }
+
+    /** Like {@code tandem.node.ProbeRunner}: every call returns two fresh results, numbered by the call. */
+    public static final class Checks {
+        final AtomicInteger probes = new AtomicInteger();
+
+        public List<ProbeResult> probeAll() {
+            int n = probes.incrementAndGet();
+            return List.of(new ProbeResult("disk", true, "probe " + n, n),
+                    new ProbeResult("link.lan", false, "probe " + n, n));
+        }
+    }
+
+    /** Like {@code tandem.node.HeartbeatSender}. */
+    public static final class Heartbeat {
+        final AtomicInteger beats = new AtomicInteger();
+
+        public void beat() {
+            beats.incrementAndGet();
+        }
+    }
+
+    /** Like {@code tandem.node.ApiBean}: 401 unless the Authorization is {@link #AUTHORIZATION}. */
+    public static final class Api {
+        static final String STATUS_JSON = "{\"node\":{\"id\":\"node1\",\"state\":\"ACTIVE\"}}";
+        static final String COMMAND_JSON = "{\"command\":\"stop\",\"accepted\":true}";
+        static final String UNAUTHORIZED_JSON = "{\"error\":\"missing or wrong bearer token\"}";
+
+        /** What one call to command() was given. */
+        record CommandCall(String authorization, String body) {}
+
+        final List<CommandCall> commands = new CopyOnWriteArrayList<>();
+        final AtomicInteger statusCalls = new AtomicInteger();
+
+        public Response status(String authorization) {
+            statusCalls.incrementAndGet();
+            return AUTHORIZATION.equals(authorization) ? new Response(200, STATUS_JSON)
+                    : new Response(401, UNAUTHORIZED_JSON);
+        }
+
+        public Response command(String authorization, String body) {
+            commands.add(new CommandCall(authorization, body));
+            return AUTHORIZATION.equals(authorization) ? new Response(200, COMMAND_JSON)
+                    : new Response(401, UNAUTHORIZED_JSON);
         }
     }
 }

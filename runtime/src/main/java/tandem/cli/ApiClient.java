@@ -1,0 +1,64 @@
+package tandem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import tandem.TandemException;
+import tandem.config.NodeConfig;
+import tandem.node.ApiAuth;
+
+/** Talks to a running node's HTTP API with the token its configuration gives. */
+final class ApiClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Reply(int code, JsonNode body) {
+    }
+
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    ApiClient(NodeConfig c) {
+        String host = c.console().address();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.console().port() + "/api/";
+        this.token = ApiAuth.token(c.cluster().secret());
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Reply post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private Reply send(HttpRequest.Builder b) {
+        HttpRequest req = b.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15)).build();
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            JsonNode body;
+            try {
+                body = JSON.readTree(r.body());
+            } catch (IOException e) {
+                body = JSON.getNodeFactory().objectNode().put("error", r.body());
+            }
+            return new Reply(r.statusCode(), body);
+        } catch (IOException e) {
+            throw new TandemException("no node answers at " + base + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `tandem run` running with this config?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TandemException("interrupted");
+        }
+    }
+}

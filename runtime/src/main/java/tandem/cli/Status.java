@@ -1,0 +1,70 @@
+package tandem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import tandem.config.ConfigLoader;
+import tandem.config.NodeConfig;
+
+/** {@code tandem status --config FILE [--json]}: both nodes, the resources and the last decisions. */
+final class Status {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private Status() {
+    }
+
+    static int run(Path configFile, boolean json, PrintStream out, PrintStream err) {
+        NodeConfig c = ConfigLoader.load(configFile);
+        ApiClient.Reply r = new ApiClient(c).get("status");
+        if (r.code() != 200) {
+            err.println("status: HTTP " + r.code() + ": " + r.body().path("error").asText(r.body().toString()));
+            return 1;
+        }
+        if (json) {
+            out.println(r.body().toString());
+            return 0;
+        }
+        print(c, r.body(), out);
+        return 0;
+    }
+
+    static void print(NodeConfig c, JsonNode s, PrintStream out) {
+        JsonNode n = s.path("node");
+        JsonNode p = s.path("peer");
+        out.println("cluster " + c.cluster().name() + " (" + n.path("profile").asText() + ")");
+        out.printf(Locale.ROOT, "  %-10s %-7s %-13s services %s, since %s  (this node)%n", n.path("id").asText(),
+                n.path("state").asText(), n.path("data").asText(), n.path("services").asText(), time(n.path("since")));
+        if (p.path("state").isNull() || p.path("state").isMissingNode()) {
+            out.printf(Locale.ROOT, "  %-10s %-7s %-13s never heard (%s)%n", p.path("id").asText(), "?", "", p.path("address").asText());
+        } else {
+            out.printf(Locale.ROOT, "  %-10s %-7s %-13s generation %d, last heard %s%n", p.path("id").asText(),
+                    p.path("state").asText(), p.path("data").asText(), p.path("generation").asLong(), time(p.path("lastHeard")));
+        }
+        if (!p.path("mismatch").isNull() && !p.path("mismatch").isMissingNode()) {
+            out.println("  ! " + p.path("mismatch").asText());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "  %-24s %-8s %-20s %s%n", "RESOURCE", "STATUS", "LAST CHANGE", "DETAIL");
+        for (JsonNode x : s.path("resources")) {
+            out.printf(Locale.ROOT, "  %-24s %-8s %-20s %s%n", x.path("resource").asText(), x.path("status").asText(),
+                    time(x.path("lastChange")), x.path("detail").asText());
+        }
+        out.println();
+        out.println("  last events:");
+        JsonNode ev = s.path("events");
+        for (int i = Math.max(0, ev.size() - 10); i < ev.size(); i++) {
+            out.println("  " + time(ev.get(i).path("at")) + "  " + ev.get(i).path("text").asText());
+        }
+    }
+
+    private static String time(JsonNode t) {
+        if (t == null || t.isNull() || t.isMissingNode()) {
+            return "-";
+        }
+        return TIME.format(Instant.parse(t.asText()));
+    }
+}

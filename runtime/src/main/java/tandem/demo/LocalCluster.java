@@ -1,0 +1,254 @@
+package tandem.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import tandem.config.ConfigLoader;
+import tandem.node.ApiAuth;
+
+/**
+ * Two real nodes on 127.0.0.1, each a {@code tandem run} process of its own with {@link DemoApp} as its
+ * managed service: what {@code tandem demo} shows and what the live-cluster tests drive. Ports are
+ * picked free; everything (configs, state, logs) lives in one folder.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** Short timings: a failover 2 s after the last heartbeat. */
+    public static final String TIMINGS = """
+            timings:
+              heartbeat-interval: 200ms
+              check-interval: 200ms
+              failover-timeout: 2s
+              rise: 2
+              fall: 3
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path home;
+    private final Path dir;
+    private final String token;
+    private final List<Node> nodes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+
+    /** One node: its files, ports and Tandem process. */
+    public static final class Node {
+        private final String id;
+        private final int linkPort;
+        private final int apiPort;
+        private final int appPort;
+        private Path config;
+        private volatile Process process;
+
+        Node(String id) throws IOException {
+            this.id = id;
+            this.linkPort = freePort();
+            this.apiPort = freePort();
+            this.appPort = freePort();
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public Path config() {
+            return config;
+        }
+
+        public int appPort() {
+            return appPort;
+        }
+
+        public int linkPort() {
+            return linkPort;
+        }
+
+        public int apiPort() {
+            return apiPort;
+        }
+
+        /** The Tandem process, if started and alive. */
+        public Optional<Process> process() {
+            Process p = process;
+            return p != null && p.isAlive() ? Optional.of(p) : Optional.empty();
+        }
+    }
+
+    /**
+     * @param home  the installation directory (rules/, routes/)
+     * @param dir   an empty folder for configs, state and logs
+     * @param timings1 the {@code timings:} section of node1, null for {@link #TIMINGS}
+     * @param timings2 the same for node2 (a different failover timeout makes a settings mismatch, MS-9)
+     */
+    public LocalCluster(Path home, Path dir, String timings1, String timings2) throws IOException {
+        this.home = home;
+        this.dir = Files.createDirectories(dir);
+        Node n1 = new Node("node1");
+        Node n2 = new Node("node2");
+        nodes.add(n1);
+        nodes.add(n2);
+        Files.writeString(dir.resolve("cluster.secret"), HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "\n");
+        n1.config = write(n1, n2, 100, timings1 == null ? TIMINGS : timings1);
+        n2.config = write(n2, n1, 50, timings2 == null ? TIMINGS : timings2);
+        this.token = ApiAuth.token(ConfigLoader.load(n1.config).cluster().secret());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public Node node(String id) {
+        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    public Node other(Node n) {
+        return nodes.get(0) == n ? nodes.get(1) : nodes.get(0);
+    }
+
+    private Path write(Node self, Node peer, int priority, String timings) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("java.class.path");
+        String yaml = """
+                # written by tandem's LocalCluster (tandem demo, live-cluster tests)
+                node:
+                  id: %s
+                  profile: ms-failover
+                  priority: %d
+                  state-dir: state/%s
+                cluster:
+                  name: demo
+                  secret: ${file:cluster.secret}
+                listen:
+                  address: 127.0.0.1
+                  port: %d
+                peer:
+                  id: %s
+                  address: 127.0.0.1
+                  port: %d
+                %sservices:
+                  - name: app
+                    type: process
+                    command: '"%s" -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "%s" tandem.demo.DemoApp --name %s --port %d'
+                    start-timeout: 20s
+                    stop-timeout: 5s
+                checkers:
+                  - {name: app, type: tcp, target: "127.0.0.1:%d"}
+                console:
+                  address: 127.0.0.1
+                  port: %d
+                """.formatted(self.id, priority, self.id, self.linkPort, peer.id, peer.linkPort, timings, java, cp,
+                self.id, self.appPort, self.appPort, self.apiPort);
+        Path f = dir.resolve(self.id + ".yaml");
+        Files.writeString(f, yaml);
+        ConfigLoader.load(f);
+        return f;
+    }
+
+    /** Starts the node's {@code tandem run} process; its output goes to {@code <dir>/<id>.out}. */
+    public void start(Node n) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dtandem.home=" + home, "-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
+                "--config", n.config.toString()));
+        n.process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(n.id + ".out").toFile())).start();
+    }
+
+    /** {@code kill -9} of the node's Tandem process; its application ends with it. */
+    public void kill(Node n) throws InterruptedException {
+        Process p = n.process;
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    /** The node's {@code /api/status}, or empty when it does not answer. */
+    public Optional<JsonNode> status(Node n) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort + "/api/status"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofMillis(500)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** State and data state, e.g. "PRIM uptodate", or "down". */
+    public String state(Node n) {
+        return status(n).map(s -> s.path("node").path("state").asText() + " " + s.path("node").path("data").asText())
+                .orElse("down");
+    }
+
+    /** What the node's application answers (its node's name), or empty when it does not answer. */
+    public Optional<String> app(Node n) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.appPort + "/"))
+                    .timeout(Duration.ofMillis(300)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(r.body().strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** POST /api/command; the JSON answer with the HTTP code in field {@code code}. */
+    public JsonNode command(Node n, String name) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort + "/api/command"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return ((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body())).put("code", r.statusCode());
+    }
+
+    /** Stops both nodes as a service manager would (SIGTERM), forcing any that is not gone in 15 s. */
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            Process p = n.process;
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Node n : nodes) {
+            Process p = n.process;
+            try {
+                if (p != null && !p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package tandem.link;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A frame to send, as handed to the camel-netty producer; {@link FrameEncoder} adds the sequence
+ * number and timestamp on the connection's own thread, so they are in wire order.
+ */
+record Outgoing(FrameType type, ObjectNode body) {
+}

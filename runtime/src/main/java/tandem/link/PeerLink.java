@@ -1,0 +1,577 @@
+package tandem.link;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.BindException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.StartupSummaryLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.TandemException;
+import tandem.config.Durations;
+import tandem.config.NodeConfig;
+import tandem.facts.Heartbeat;
+
+/**
+ * The authenticated link between the two nodes (DESIGN.md, "The peer link"; MS-9, MS-12), over
+ * camel-netty TCP.
+ *
+ * <p>Each node listens on {@code listen.address:listen.port} and dials {@code peer.address:peer.port}:
+ * one connection per direction, each carrying frames one way only, so either node can start first
+ * and a node that comes back is dialled again at the next heartbeat interval. With
+ * {@code peer.second-link} configured there is a second link: this node then also listens on
+ * <b>{@code listen.port + 1}</b> on the same {@code listen.address} (the node file has no separate
+ * setting for it), and dials {@code peer.second-link.address:peer.second-link.port}, which must be
+ * the peer's own {@code listen.port + 1} on its second network. Heartbeats go out on every link;
+ * those received on any link are delivered, and each link's up/down is reported separately: deciding
+ * that the peer is lost (every link silent) is the engine's business.
+ *
+ * <p>Frames are described in {@link Protocol}. Every received frame is checked (see {@link DropReason})
+ * and a bad one is counted, logged once at WARN with the remote address, and dropped without closing
+ * the link, except an oversized length prefix, after which the stream cannot be trusted.
+ *
+ * <p>HELLO is the first frame on every connection and is repeated every 30 s; it carries the
+ * {@link Fingerprint} of the settings both nodes must share. When the peer's differs, the listener
+ * hears {@link Listener#mismatch} once per change and the peer's heartbeats and commands are
+ * withheld until a matching HELLO arrives ({@link Listener#mismatchCleared}). The peer compares too,
+ * so both nodes report the error. While withheld, the link still counts as up: the engine must treat
+ * a mismatch as "peer present but incompatible", not as a silent peer.
+ *
+ * <p>Known limit: replay protection lives in memory. A receiver that restarts accepts the first
+ * authentic frame of any session, so a frame recorded earlier could be replayed once to a freshly
+ * started node, and is then superseded by the real peer's newer frames.
+ *
+ * <p>Listener calls come on Netty threads, possibly two at once (one per link).
+ */
+public final class PeerLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SEND_QUEUE = 256;
+
+    /** What the link reports; must be thread-safe and quick (hand over to the engine's queue). */
+    public interface Listener {
+        /**
+         * An authentic heartbeat from the peer. With a second link the same heartbeat usually
+         * arrives once per link; it is a snapshot, so the second copy changes nothing.
+         *
+         * @param skewMillis local clock at receipt minus {@code hb.sentAt()}: positive when the peer's
+         *                   clock is behind this node's (plus the transit time)
+         */
+        void heartbeat(Heartbeat hb, long skewMillis);
+
+        /** An operator command the peer forwards, e.g. a swap issued on the secondary. */
+        void command(String name, String origin);
+
+        /** The peer's settings differ (MS-9); {@code detail} names them. Reported once per change. */
+        void mismatch(String detail);
+
+        /** The peer's settings match again after a {@link #mismatch}. */
+        void mismatchCleared();
+
+        /** An authentic frame arrived on a link that was down (or had not been heard yet). */
+        default void linkUp(String link) {
+        }
+
+        /** Nothing authentic arrived on a link for {@link Protocol#UP_INTERVALS} heartbeat intervals. */
+        default void linkDown(String link) {
+        }
+    }
+
+    /**
+     * How to run the link.
+     *
+     * @param tls when present, both the listener and the dialler wrap connections in TLS with this
+     *            context (mutual: the listener requires a client certificate); the HMAC stays on
+     */
+    public record Options(Optional<SSLContext> tls) {
+        public Options {
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** Plain TCP; frames are still authenticated with the cluster secret. */
+        public static Options plain() {
+            return new Options(Optional.empty());
+        }
+
+        /** TLS with {@code context} on top of the authenticated frames. */
+        public static Options tls(SSLContext context) {
+            return new Options(Optional.of(context));
+        }
+    }
+
+    private final NodeConfig config;
+    private final Listener listener;
+    private final Clock clock;
+    private final Options options;
+    private final CamelContext givenContext;
+    private final String nodeId;
+    private final String session;
+    private final FrameCodec codec;
+    private final SortedMap<String, String> fingerprint;
+    private final Receiver receiver;
+    private final List<Link> links;
+    private final long heartbeatMillis;
+    private final String prefix;
+    private final FrameEncoder.Sink sink = new Sink();
+    private final AtomicLong commandIds = new AtomicLong();
+
+    // written under this (start, close); read without it by senders, timers and Netty threads, so
+    // that a timer tick never waits for close(), which waits for the tick to finish
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile List<Sender> senders = List.of();
+    private CamelContext camel;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private final List<String> beans = new ArrayList<>();
+    private ThreadPoolExecutor sending;
+
+    /** A link in a CamelContext of its own, created at {@link #start()} and closed with the link. */
+    public PeerLink(NodeConfig config, Listener listener, Clock clock, Options options) {
+        this(config, listener, clock, options, null);
+    }
+
+    /**
+     * A link whose routes live in {@code camel}, which must be started before {@link #start()};
+     * {@link #close()} removes the routes and leaves the context running.
+     */
+    public PeerLink(NodeConfig config, Listener listener, Clock clock, Options options, CamelContext camel) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.options = Objects.requireNonNull(options, "options");
+        this.givenContext = camel;
+        this.nodeId = config.node().id();
+        byte[] id = new byte[8];
+        RANDOM.nextBytes(id);
+        // new per PeerLink, i.e. per process start: the peer's replay window restarts only with a newer timestamp
+        this.session = HexFormat.of().formatHex(id);
+        this.codec = new FrameCodec(config.cluster().secret().reveal());
+        this.fingerprint = Fingerprint.of(config);
+        this.receiver = new Receiver(config.peer().id(), fingerprint, codec, listener, clock);
+        this.heartbeatMillis = Math.max(1, config.timings().heartbeatInterval().toMillis());
+        this.prefix = "tandem-peer-link-" + nodeId + "-";
+        List<Link> l = new ArrayList<>();
+        l.add(new Link(Protocol.MAIN, config.listen(),
+                new tandem.config.Endpoint(config.peer().address(), config.peer().port())));
+        config.peer().secondLink().ifPresent(second -> l.add(new Link(Protocol.SECOND,
+                new tandem.config.Endpoint(config.listen().address(), config.listen().port() + 1), second)));
+        this.links = List.copyOf(l);
+    }
+
+    /**
+     * Binds the listen port(s) and starts dialling the peer. Returns once the ports are bound.
+     *
+     * @throws PortInUseException when a listen port is taken (MS-11)
+     * @throws TandemException    when a listen address cannot be bound for another reason
+     */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("peer link already started");
+        }
+        started = true;
+        try {
+            startCamel();
+        } catch (RuntimeException e) {
+            stopAll();
+            throw e;
+        }
+        LOG.info("peer link: {} listens on {} and dials {} ({}), session {}", nodeId,
+                links.stream().map(k -> k.name + " " + Link.hostPort(k.listen)).toList(),
+                links.stream().map(k -> k.name + " " + Link.hostPort(k.remote)).toList(),
+                options.tls().isPresent() ? "TLS" : "plain TCP, HMAC-signed", session);
+    }
+
+    private void startCamel() {
+        // sends are handed to one thread so that the caller never waits, even for a slow DNS lookup
+        // of peer.address; a full queue (peer unreachable for long) drops the frame as a send failure
+        sending = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(SEND_QUEUE),
+                new DefaultThreadFactory(prefix + "send", true), (task, executor) -> ((SendTask) task).rejected());
+        if (givenContext == null) {
+            DefaultCamelContext own = new DefaultCamelContext();
+            own.getCamelContextExtension().setName(prefix + "camel");
+            // a private context: keep it out of JMX, where the node's main context is what operators see
+            own.disableJMX();
+            own.setStartupSummaryLevel(StartupSummaryLevel.Off);
+            own.getShutdownStrategy().setTimeout(5);
+            own.getShutdownStrategy().setLogInflightExchangesOnTimeout(false);
+            own.start();
+            camel = own;
+        } else {
+            if (!givenContext.isStarted()) {
+                throw new IllegalStateException("the CamelContext must be started before the peer link");
+            }
+            camel = givenContext;
+        }
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory(prefix + "accept", true));
+        workers = new NioEventLoopGroup(2, new DefaultThreadFactory(prefix + "io", true));
+        bind("boss", boss);
+        bind("workers", workers);
+        List<String> servers = new ArrayList<>();
+        for (Link link : links) {
+            servers.add(bind(link.name + "-server", new Pipelines.Server(link, receiver, options.tls())));
+        }
+        try {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    for (int i = 0; i < links.size(); i++) {
+                        Link link = links.get(i);
+                        from(consumerUri(link, servers.get(i))).routeId(idOf(link.name + "-in")).autoStartup(false)
+                                .process(ex -> receiver.frame(link, ex.getIn().getBody(InboundFrame.class)));
+                    }
+                    from("timer:" + prefix + "hello?delay=" + Protocol.HELLO_INTERVAL.toMillis() + "&period="
+                            + Protocol.HELLO_INTERVAL.toMillis()).routeId(idOf("hello")).autoStartup(false)
+                            .process(ex -> hello());
+                    from("timer:" + prefix + "watch?delay=" + heartbeatMillis + "&period=" + heartbeatMillis)
+                            .routeId(idOf("watch")).autoStartup(false)
+                            .process(ex -> watch());
+                }
+            });
+        } catch (Exception e) {
+            throw new TandemException("peer link: cannot build its routes: " + e.getMessage(), e);
+        }
+        for (Link link : links) {
+            try {
+                camel.getRouteController().startRoute(idOf(link.name + "-in"));
+            } catch (Exception e) {
+                throw bindFailure(link, e);
+            }
+        }
+        List<Sender> made = new ArrayList<>();
+        for (Link link : links) {
+            String client = bind(link.name + "-client", new Pipelines.Client(link, sink, options.tls()));
+            Endpoint endpoint = camel.getEndpoint(producerUri(link, client));
+            try {
+                AsyncProducer producer = endpoint.createAsyncProducer();
+                made.add(new Sender(link, endpoint, producer));
+                senders = List.copyOf(made);
+                ServiceHelper.startService(producer);
+            } catch (Exception e) {
+                throw new TandemException("peer link " + link.name + ": cannot create its sender: " + e.getMessage(), e);
+            }
+        }
+        try {
+            camel.getRouteController().startRoute(idOf("hello"));
+            camel.getRouteController().startRoute(idOf("watch"));
+        } catch (Exception e) {
+            throw new TandemException("peer link: cannot start its timers: " + e.getMessage(), e);
+        }
+        hello();
+    }
+
+    private String consumerUri(Link link, String server) {
+        return "netty:tcp://" + Link.hostPort(link.listen) + "?sync=false&allowDefaultCodec=false"
+                + "&serverInitializerFactory=#" + server + "&bossGroup=#" + prefix + "boss"
+                + "&workerGroup=#" + prefix + "workers";
+    }
+
+    private String producerUri(Link link, String client) {
+        // one shared connection per link (producerPoolEnabled=false), opened on the first send and
+        // reopened by the first send after it closed; a connect attempt may take at most this long
+        long connectTimeout = Math.min(10_000, Math.max(1_000, 2 * heartbeatMillis));
+        return "netty:tcp://" + Link.hostPort(link.remote) + "?sync=false&allowDefaultCodec=false"
+                + "&producerPoolEnabled=false&lazyChannelCreation=true&connectTimeout=" + connectTimeout
+                + "&clientInitializerFactory=#" + client + "&workerGroup=#" + prefix + "workers";
+    }
+
+    private String idOf(String what) {
+        return prefix + what;
+    }
+
+    private String bind(String what, Object bean) {
+        String name = prefix + what;
+        camel.getRegistry().bind(name, bean);
+        beans.add(name);
+        return name;
+    }
+
+    private RuntimeException bindFailure(Link link, Exception e) {
+        String setting = link.name.equals(Protocol.MAIN)
+                ? "listen.port " + link.listen.port()
+                : "listen.port + 1 = " + link.listen.port() + " (the second link's port)";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String msg = String.valueOf(t.getMessage());
+            if (t instanceof BindException || msg.contains("Address already in use")) {
+                if (msg.contains("already in use")) {
+                    String holder = PortHolder.describe(link.listen.port()).map(h -> " (" + h + ")").orElse("");
+                    return new PortInUseException(setting + " on " + link.listen.address() + " is already in use"
+                            + holder, link.listen.address(), link.listen.port(), e);
+                }
+                return new TandemException("cannot listen on " + Link.hostPort(link.listen) + " (" + setting + "): "
+                        + msg, e);
+            }
+        }
+        return new TandemException("peer link " + link.name + ": cannot listen on " + Link.hostPort(link.listen)
+                + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Sends {@code hb} on every link. Returns at once; a peer that is down or unreachable is counted
+     * in {@link LinkStats#sendFailures()}, never thrown. Ignored after {@link #close()}.
+     */
+    public void send(Heartbeat hb) {
+        Objects.requireNonNull(hb, "hb");
+        broadcast(new Outgoing(FrameType.HEARTBEAT, Bodies.heartbeat(hb)));
+    }
+
+    /**
+     * Asks the peer to run an operator command (e.g. a swap issued on the secondary goes to the
+     * primary). It goes out on every link and the peer delivers it once. Like {@link #send}, it
+     * never waits and never throws for a down peer: the caller learns the outcome from the peer's
+     * next heartbeats.
+     */
+    public void sendCommand(String name, String origin) {
+        broadcast(new Outgoing(FrameType.COMMAND, Bodies.command(new Bodies.Command(
+                Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"),
+                commandIds.incrementAndGet()))));
+    }
+
+    private void broadcast(Outgoing o) {
+        if (!started) {
+            throw new IllegalStateException("peer link not started");
+        }
+        senders().forEach(s -> s.send(o));
+    }
+
+    /** Each link as of now. */
+    public List<LinkState> links() {
+        long now = clock.millis();
+        List<LinkState> out = new ArrayList<>();
+        for (Link link : links) {
+            long last = link.lastGoodMillis;
+            out.add(new LinkState(link.name, Link.hostPort(link.listen), Link.hostPort(link.remote), up(last, now),
+                    last < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)), link.counters.snapshot()));
+        }
+        return out;
+    }
+
+    /** All links' counters summed. */
+    public LinkStats stats() {
+        return LinkStats.sum(links.stream().map(k -> k.counters.snapshot()).toList());
+    }
+
+    /** Stops listening and dialling and closes every connection. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!started || closed) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        stopAll();
+        LOG.info("peer link: closed");
+    }
+
+    private void stopAll() {
+        closed = true;
+        if (sending != null) {
+            sending.shutdownNow();
+            try {
+                sending.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (camel != null) {
+            for (String id : routeIds()) {
+                try {
+                    camel.getRouteController().stopRoute(id);
+                    if (givenContext != null) {
+                        camel.removeRoute(id);
+                    }
+                } catch (Exception e) {
+                    LOG.debug("peer link: stopping route {}: {}", id, e.toString());
+                }
+            }
+        }
+        for (Sender s : senders) {
+            ServiceHelper.stopAndShutdownService(s.producer);
+            if (givenContext != null) {
+                try {
+                    camel.removeEndpoint(s.endpoint);
+                } catch (Exception e) {
+                    LOG.debug("peer link: removing endpoint {}: {}", s.endpoint, e.toString());
+                }
+            }
+        }
+        senders = List.of();
+        if (camel != null) {
+            if (givenContext == null) {
+                camel.stop();
+            } else {
+                beans.forEach(camel.getRegistry()::unbind);
+            }
+        }
+        beans.clear();
+        for (EventLoopGroup g : new EventLoopGroup[] {workers, boss}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private List<String> routeIds() {
+        List<String> ids = new ArrayList<>();
+        ids.add(idOf("hello"));
+        ids.add(idOf("watch"));
+        links.forEach(k -> ids.add(idOf(k.name + "-in")));
+        return ids.stream().filter(id -> camel.getRoute(id) != null).toList();
+    }
+
+    /** HELLO on every link; the timer's every 30 s, and the first dial at start. */
+    private void hello() {
+        Outgoing h = sink.hello();
+        senders().forEach(s -> s.send(h));
+    }
+
+    /**
+     * Every heartbeat interval: dial a link that has no connection (so the peer is found again even
+     * when the engine sends nothing), and report a link down when it fell silent.
+     */
+    private void watch() {
+        long now = clock.millis();
+        for (Link link : links) {
+            if (!up(link.lastGoodMillis, now) && link.reportedUp.compareAndSet(true, false)) {
+                LOG.warn("peer link {}: down, nothing authentic from {} for {} heartbeat intervals ({})", link,
+                        config.peer().id(), Protocol.UP_INTERVALS,
+                        Durations.format(Duration.ofMillis(Protocol.UP_INTERVALS * heartbeatMillis)));
+                safely(() -> listener.linkDown(link.name));
+            }
+        }
+        Outgoing h = null;
+        for (Sender s : senders()) {
+            if (!s.link.connected.get()) {
+                h = h != null ? h : sink.hello();
+                s.send(h);
+            }
+        }
+    }
+
+    private List<Sender> senders() {
+        return closed ? List.of() : senders;
+    }
+
+    private boolean up(long lastGood, long now) {
+        return lastGood >= 0 && now - lastGood <= Protocol.UP_INTERVALS * heartbeatMillis;
+    }
+
+    private static void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            // a listener bug must not stop the watch timer
+            LOG.error("peer link: listener failed", e);
+        }
+    }
+
+    /** Signs frames for {@link FrameEncoder}; runs on Netty threads. */
+    private final class Sink implements FrameEncoder.Sink {
+        @Override
+        public byte[] encode(Link link, Outgoing o) {
+            return codec.encode(new Envelope(o.type(), nodeId, link.name, session, link.seq.incrementAndGet(),
+                    clock.millis(), o.body()));
+        }
+
+        @Override
+        public Outgoing hello() {
+            return new Outgoing(FrameType.HELLO, Bodies.hello(new Bodies.Hello(nodeId, Protocol.TANDEM_VERSION,
+                    config.node().profile().yamlName(), fingerprint)));
+        }
+
+        @Override
+        public void connected(Link link, boolean up) {
+            if (link.connected.getAndSet(up) != up) {
+                LOG.info("peer link {}: {} {}", link, up ? "connected to" : "connection closed to",
+                        Link.hostPort(link.remote));
+            }
+        }
+    }
+
+    /** One link's camel-netty producer. */
+    private final class Sender {
+        final Link link;
+        final Endpoint endpoint;
+        final AsyncProducer producer;
+
+        Sender(Link link, Endpoint endpoint, AsyncProducer producer) {
+            this.link = link;
+            this.endpoint = endpoint;
+            this.producer = producer;
+        }
+
+        void send(Outgoing o) {
+            // a full queue, or one shut down by close(), goes to SendTask.rejected()
+            sending.execute(new SendTask(this, o));
+        }
+
+        void sendNow(Outgoing o) {
+            Exchange ex = endpoint.createExchange();
+            ex.getIn().setBody(o);
+            try {
+                producer.process(ex, doneSync -> done(ex.getException()));
+            } catch (RuntimeException e) {
+                done(e);
+            }
+        }
+
+        private void done(Throwable failure) {
+            if (failure == null) {
+                if (link.sendFailing.compareAndSet(true, false)) {
+                    LOG.info("peer link {}: sending to {} again", link, Link.hostPort(link.remote));
+                }
+                return;
+            }
+            link.counters.sendFailures.increment();
+            if (link.sendFailing.compareAndSet(false, true)) {
+                LOG.warn("peer link {}: cannot send to {}: {}; retrying every {}", link, Link.hostPort(link.remote),
+                        rootMessage(failure), Durations.format(Duration.ofMillis(heartbeatMillis)));
+            } else {
+                LOG.debug("peer link {}: cannot send to {}: {}", link, Link.hostPort(link.remote), rootMessage(failure));
+            }
+        }
+    }
+
+    /** One frame waiting for the send thread. */
+    private record SendTask(Sender sender, Outgoing frame) implements Runnable {
+        @Override
+        public void run() {
+            sender.sendNow(frame);
+        }
+
+        void rejected() {
+            sender.link.counters.sendFailures.increment();
+            LOG.debug("peer link {}: send queue full, {} dropped", sender.link, frame.type());
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+}

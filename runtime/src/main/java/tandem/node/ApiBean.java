@@ -1,0 +1,141 @@
+package tandem.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tandem.config.NodeConfig;
+import tandem.engine.Commands;
+import tandem.engine.CycleOutcome.CommandAnswer;
+import tandem.engine.EngineLoop;
+import tandem.engine.NodeStatus;
+
+/**
+ * The {@code api} bean of the routes {@code api-status} and {@code api-command}: the node's HTTP API
+ * under {@code /api/}, which {@code tandem status}, {@code tandem command} and the web console use.
+ * Every request carries {@code Authorization: Bearer <token>} ({@link ApiAuth}).
+ */
+public final class ApiBean {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the route turns into the HTTP response. */
+    public record Response(int code, String json) {
+    }
+
+    private final NodeConfig config;
+    private final EngineLoop loop;
+    private final EventLog events;
+    private final String token;
+
+    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events) {
+        this.config = config;
+        this.loop = loop;
+        this.events = events;
+        this.token = ApiAuth.token(config.cluster().secret());
+    }
+
+    /** {@code GET /api/status}: this node, its peer as last heard, its resources and its last events. */
+    public Response status(String authorization) {
+        if (!ApiAuth.accepts(authorization, token)) {
+            return unauthorized();
+        }
+        NodeStatus st = loop.status();
+        if (st == null) {
+            return error(503, "the node is starting");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("id", st.nodeId());
+        node.put("profile", config.node().profile().yamlName());
+        node.put("state", st.state().name());
+        node.put("data", st.data().label());
+        node.put("generation", st.generation());
+        node.put("services", st.activity().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("since", Instant.ofEpochMilli(st.since()).toString());
+        m.put("node", node);
+        Map<String, Object> peer = new LinkedHashMap<>();
+        peer.put("id", config.peer().id());
+        peer.put("address", config.peer().address() + ":" + config.peer().port());
+        if (st.peer() != null) {
+            peer.put("state", st.peer().state().name());
+            peer.put("data", st.peer().data().label());
+            peer.put("generation", st.peer().generation());
+            peer.put("holding", st.peer().holding());
+            peer.put("lastHeard", Instant.ofEpochMilli(st.peer().lastHeardAt()).toString());
+        } else {
+            peer.put("state", null);
+        }
+        peer.put("mismatch", st.mismatch());
+        m.put("peer", peer);
+        List<Map<String, Object>> res = new ArrayList<>();
+        for (NodeStatus.ResourceView r : st.resources()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("resource", r.resource());
+            x.put("status", r.status());
+            x.put("critical", r.critical());
+            x.put("detail", r.detail());
+            x.put("lastChange", r.lastChange() < 0 ? null : Instant.ofEpochMilli(r.lastChange()).toString());
+            x.put("lastCheck", r.lastCheck() < 0 ? null : Instant.ofEpochMilli(r.lastCheck()).toString());
+            res.add(x);
+        }
+        m.put("resources", res);
+        List<Map<String, Object>> ev = new ArrayList<>();
+        for (EventLog.Entry e : events.recent()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("at", e.at().toString());
+            x.put("kind", e.event().kind());
+            x.put("text", e.text());
+            ev.add(x);
+        }
+        m.put("events", ev);
+        return ok(m);
+    }
+
+    /** {@code POST /api/command} with {@code {"name": "stop"}}: the rules' answer, 200 accepted, 409 refused. */
+    public Response command(String authorization, String body) {
+        if (!ApiAuth.accepts(authorization, token)) {
+            return unauthorized();
+        }
+        String name;
+        try {
+            JsonNode n = JSON.readTree(body == null ? "" : body);
+            if (n == null || !n.isObject() || !n.path("name").isTextual()) {
+                return error(400, "body: expected {\"name\": \"<command>\"}, one of " + String.join(", ", Commands.KNOWN));
+            }
+            name = n.get("name").asText();
+        } catch (JsonProcessingException e) {
+            return error(400, "body: not JSON: " + e.getOriginalMessage());
+        }
+        CommandAnswer a = loop.submit(name, "api");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", a.command());
+        m.put("accepted", a.accepted());
+        m.put("reason", a.reason());
+        m.put("rule", a.rule());
+        return new Response(a.accepted() ? 200 : 409, write(m));
+    }
+
+    private static Response ok(Object m) {
+        return new Response(200, write(m));
+    }
+
+    private static Response unauthorized() {
+        return error(401, "missing or wrong bearer token");
+    }
+
+    private static Response error(int code, String message) {
+        return new Response(code, write(Map.of("error", message)));
+    }
+
+    private static String write(Object m) {
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

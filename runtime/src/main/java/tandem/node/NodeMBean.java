@@ -1,0 +1,109 @@
+package tandem.node;
+
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import org.apache.camel.ProducerTemplate;
+import tandem.config.NodeConfig;
+import tandem.engine.CycleOutcome.CommandAnswer;
+import tandem.engine.EngineLoop;
+import tandem.engine.NodeStatus;
+
+/**
+ * The Tandem MBean, {@code tandem:type=Node,name=<id>}, beside camel-management's MBeans (GEN-3): the
+ * node's state as attributes and the manual's node commands as operations. An operation sends the
+ * command to its route ({@code direct:command-stop} ...), so JMX, Hawtio, the console and the CLI all
+ * end in the same place, where the rules accept or refuse it.
+ */
+public final class NodeMBean implements TandemNodeMBean {
+    private final EngineLoop loop;
+    private final ProducerTemplate template;
+
+    private NodeMBean(EngineLoop loop, ProducerTemplate template) {
+        this.loop = loop;
+        this.template = template;
+    }
+
+    static ObjectName name(NodeConfig c) throws JMException {
+        return new ObjectName("tandem", new java.util.Hashtable<>(java.util.Map.of("type", "Node", "name", c.node().id())));
+    }
+
+    static void register(NodeConfig c, EngineLoop loop, ProducerTemplate template) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName n = name(c);
+            if (server.isRegistered(n)) {
+                server.unregisterMBean(n);
+            }
+            server.registerMBean(new StandardMBean(new NodeMBean(loop, template), TandemNodeMBean.class), n);
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot register the Tandem MBean", e);
+        }
+    }
+
+    static void unregister(NodeConfig c) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName n = name(c);
+            if (server.isRegistered(n)) {
+                server.unregisterMBean(n);
+            }
+        } catch (JMException e) {
+            // the JVM is going down; nothing to keep
+        }
+    }
+
+    private NodeStatus st() {
+        return loop.status();
+    }
+
+    @Override
+    public String getState() {
+        return st().state().name();
+    }
+
+    @Override
+    public String getDataState() {
+        return st().data().label();
+    }
+
+    @Override
+    public long getGeneration() {
+        return st().generation();
+    }
+
+    @Override
+    public String getPeerState() {
+        return st().peer() == null ? "unknown" : st().peer().state().name();
+    }
+
+    @Override
+    public String start() {
+        return run("start");
+    }
+
+    @Override
+    public String stop() {
+        return run("stop");
+    }
+
+    @Override
+    public String swap() {
+        return run("swap");
+    }
+
+    @Override
+    public String forceStart() {
+        return run("force-start");
+    }
+
+    private String run(String command) {
+        Object answer = template.requestBody("direct:command-" + command, (Object) null);
+        if (answer instanceof CommandAnswer a) {
+            return (a.accepted() ? "accepted: " : "refused: ") + a.reason();
+        }
+        return String.valueOf(answer);
+    }
+}

@@ -1,0 +1,265 @@
+package tandem.node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.TandemException;
+import tandem.actions.ActionException;
+import tandem.actions.Commands;
+import tandem.actions.ServiceSet;
+import tandem.actions.SystemCommands;
+import tandem.actions.VirtualIp;
+import tandem.actions.VirtualIps;
+import tandem.checks.Checks;
+import tandem.config.NodeConfig;
+import tandem.engine.ActionPort.ActionRequest;
+import tandem.engine.ActionRegistry;
+import tandem.engine.Engine;
+import tandem.engine.EngineLoop;
+import tandem.engine.EngineSetup;
+import tandem.engine.FileNodeStore;
+import tandem.engine.NodeStatus;
+import tandem.engine.RuleSet;
+import tandem.engine.Setups;
+import tandem.facts.ActionResult;
+import tandem.facts.Heartbeat;
+import tandem.facts.NodeState;
+import tandem.link.PeerLink;
+import tandem.routes.LoadedRoutes;
+import tandem.routes.RouteSet;
+
+/**
+ * One running node ({@code tandem run}): the engine on its own thread, the peer link, the checkers,
+ * the managed services and the virtual IP, and the Camel context whose routes carry observations
+ * to the engine, actions to their beans and the HTTP API. Observe, decide, act: the link and the
+ * checkers only observe, the rules decide, the action beans act.
+ */
+public final class NodeRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+
+    private final NodeConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final EventLog events;
+    private final EngineLoop loop;
+    private final PeerLink link;
+    private final ProbeRunner probes;
+    private final ServiceSet services;
+    private final Optional<VirtualIp> vip;
+    private final LoadedRoutes routes;
+    private final ProducerTemplate template;
+    private final HeartbeatSender heartbeats;
+    private volatile boolean linkUp;
+    private final List<ActionRequest> early = new ArrayList<>();
+    private boolean routesStarted;
+    /** Completed once the node is in STOP and holds nothing: what a shutdown waits for. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private NodeRuntime(Path home, NodeConfig c) {
+        this.config = c;
+        if (!c.replication().folders().isEmpty()) {
+            throw new TandemException(c.file() + ": replication.folders: replicating folders is not part of this version"
+                    + " yet; without it the standby's data would be called uptodate while it is not. Remove the"
+                    + " folders (or use an external database, MS-5) to run the failover alone.");
+        }
+        String id = c.node().id();
+        Path logDir = LogSetup.configure(c.node().stateDir());
+        RuleSet rules = RuleSet.compile(RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()));
+        EngineSetup setup = Setups.of(c);
+        Commands cmds = new SystemCommands();
+        this.services = ServiceSet.of(c, cmds, logDir.resolve("app"));
+        for (String said : services.enforceManualStartMode()) {
+            LOG.warn("{}", said);
+        }
+        this.vip = VirtualIps.of(c, cmds);
+        this.events = new EventLog(id, clock);
+        ActionRegistry registry = actions(clock);
+        this.loop = new EngineLoop(id, () -> {
+            Engine e = new Engine(rules.kieBase(), setup, false, new FileNodeStore(c.node().stateDir()),
+                    this::perform, events);
+            e.boot(!c.node().bootStart());
+            return e;
+        });
+        this.link = new PeerLink(c, new PeerLink.Listener() {
+            @Override
+            public void heartbeat(Heartbeat hb, long skewMillis) {
+                probes().skew(skewMillis);
+                loop.observe(hb);
+            }
+
+            @Override
+            public void command(String name, String origin) {
+                // a command from the peer is answered like any other, but never on the link's thread
+                CompletableFuture.runAsync(() -> LOG.info("{}: {} from {}: {}", id, name, origin,
+                        loop.submit(name, origin).reason()));
+            }
+
+            @Override
+            public void mismatch(String detail) {
+                loop.mismatch(detail);
+            }
+
+            @Override
+            public void mismatchCleared() {
+                loop.mismatch(null);
+            }
+        }, clock, PeerLink.Options.plain());
+        this.probes = new ProbeRunner(c, Checks.of(c, cmds), link::links, loop::status, clock);
+        // the engine boots (and announces its state) before the link is up: those first heartbeats are
+        // not sent; the first beat after the link starts carries the same
+        this.heartbeats = new HeartbeatSender(c, loop::status, hb -> {
+            if (linkUp) {
+                link.send(hb);
+            }
+        }, clock);
+        loop.afterCycle(st -> {
+            if (st.state() == NodeState.STOP && !st.activity().holding()) {
+                stopped.complete(null);
+            }
+            heartbeats.changed(st);
+        });
+        RouteBeans beans = new RouteBeans(loop, registry, probes, heartbeats, new ApiBean(c, loop, events));
+        this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
+        this.template = routes.context().createProducerTemplate();
+        // the engine boots before the link listens, so the first heartbeat it gets finds it ready;
+        // actions it asks for wait on their queue until the routes start, a moment later
+        loop.start();
+        link.start();
+        linkUp = true;
+        heartbeats.beat();
+        routes.start();
+        routesStarted();
+        NodeMBean.register(c, loop, template);
+        LOG.info("{}: running: profile {}, peer {} at {}:{}, API on port {}", id, c.node().profile().yamlName(),
+                c.peer().id(), c.peer().address(), c.peer().port(), c.console().port());
+    }
+
+    /** Starts a node from its configuration. */
+    public static NodeRuntime start(Path home, NodeConfig c) {
+        return new NodeRuntime(home, c);
+    }
+
+    private ProbeRunner probes() {
+        return probes;
+    }
+
+    /** The route folders of a node: {@code routes/common}, {@code routes/<profile>} when present, then the site's. */
+    public static List<Path> routeFolders(Path home, NodeConfig c) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(home.resolve("routes").resolve("common"));
+        Path profile = home.resolve("routes").resolve(c.node().profile().yamlName());
+        if (Files.isDirectory(profile)) {
+            dirs.add(profile);
+        }
+        dirs.addAll(c.extensions().routes());
+        return dirs;
+    }
+
+    /** The values the routes' placeholders take from the node's configuration. */
+    public static Properties properties(NodeConfig c) {
+        Properties p = new Properties();
+        p.setProperty("tandem.check-interval-ms", Long.toString(c.timings().checkInterval().toMillis()));
+        p.setProperty("tandem.heartbeat-interval-ms", Long.toString(c.timings().heartbeatInterval().toMillis()));
+        p.setProperty("tandem.api.address", c.console().address());
+        p.setProperty("tandem.api.port", Integer.toString(c.console().port()));
+        return p;
+    }
+
+    /**
+     * The engine's ActionPort: actions run one after the other on the route {@code action-perform}.
+     * What the engine asks for while it boots, before the routes run, waits here and goes first.
+     */
+    private void perform(ActionRequest request) {
+        synchronized (early) {
+            if (!routesStarted) {
+                early.add(request);
+                return;
+            }
+        }
+        template.sendBody("seda:tandem-actions", request);
+    }
+
+    private void routesStarted() {
+        synchronized (early) {
+            routesStarted = true;
+            early.forEach(r -> template.sendBody("seda:tandem-actions", r));
+            early.clear();
+        }
+    }
+
+    private ActionRegistry actions(Clock c) {
+        ActionRegistry r = new ActionRegistry(c::millis);
+        r.register("start-services", req -> named("start-services", services.startAll(c.millis())));
+        r.register("stop-services", req -> named("stop-services", services.stopAll(c.millis())));
+        r.register("vip-up", req -> vipAction("vip-up", true));
+        r.register("vip-down", req -> vipAction("vip-down", false));
+        r.register("resync", req -> new ActionResult("resync", true,
+                "nothing to copy: this node replicates no folders", c.millis()));
+        r.register("forward-swap", req -> {
+            link.sendCommand("swap", "peer " + config.node().id());
+            return new ActionResult("forward-swap", true, "swap passed to " + config.peer().id(), c.millis());
+        });
+        return r;
+    }
+
+    private ActionResult vipAction(String action, boolean up) {
+        if (vip.isEmpty()) {
+            return new ActionResult(action, true, "no virtual IP configured", clock.millis());
+        }
+        try {
+            if (up) {
+                vip.get().acquire();
+            } else {
+                vip.get().release();
+            }
+            return new ActionResult(action, true, "done", clock.millis());
+        } catch (ActionException e) {
+            return new ActionResult(action, false, e.getMessage(), clock.millis());
+        }
+    }
+
+    private static ActionResult named(String action, ActionResult r) {
+        return new ActionResult(action, r.ok(), r.detail(), r.at());
+    }
+
+    public EngineLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Stops the node as an operator stop would (services stopped, virtual IP released, the peer told),
+     * waiting at most {@code waitMs} for STOP, then closes everything.
+     */
+    public void shutdown(long waitMs) {
+        NodeStatus st = loop.status();
+        if (st != null && st.state() != NodeState.STOP) {
+            LOG.info("{}: shutting down: {}", config.node().id(), loop.submit("stop", "shutdown").reason());
+            try {
+                stopped.get(waitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("{}: not stopped after {} ms; closing anyway", config.node().id(), waitMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+            heartbeats.beat();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        NodeMBean.unregister(config);
+        routes.close();
+        link.close();
+        loop.close();
+    }
+}

@@ -1,0 +1,85 @@
+package tandem.node;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import tandem.checks.Check;
+import tandem.config.Checker;
+import tandem.config.NodeConfig;
+import tandem.config.When;
+import tandem.engine.NodeStatus;
+import tandem.engine.Setups;
+import tandem.facts.Activity;
+import tandem.facts.Fmt;
+import tandem.facts.ProbeResult;
+import tandem.link.LinkState;
+
+/**
+ * The {@code checks} bean of the route {@code probe-loop}: runs every checker that is due and reports
+ * the peer link's own resources (MS-7 heartbeat links, MS-12 clock). Observes only; the results go to
+ * the engine's queue, where the rules decide what they mean.
+ */
+public final class ProbeRunner {
+    /** MS-12: the nodes' clocks must differ by less than 5 s. */
+    static final long MAX_SKEW_MS = 5_000;
+
+    private final List<Check> checks;
+    private final Map<String, Long> intervalMs = new HashMap<>();
+    private final Map<String, Boolean> activeOnly = new HashMap<>();
+    private final Map<String, Long> nextDue = new HashMap<>();
+    private final Supplier<List<LinkState>> links;
+    private final Supplier<NodeStatus> status;
+    private final Clock clock;
+    private volatile Long lastSkew;
+
+    public ProbeRunner(NodeConfig c, List<Check> checks, Supplier<List<LinkState>> links, Supplier<NodeStatus> status,
+                       Clock clock) {
+        this.checks = List.copyOf(checks);
+        this.links = links;
+        this.status = status;
+        this.clock = clock;
+        long base = c.timings().checkInterval().toMillis();
+        for (Checker ch : c.checkers()) {
+            intervalMs.put(ch.resource(), ch.interval().map(d -> d.toMillis()).orElse(base));
+            activeOnly.put(ch.resource(), ch.when() == When.ACTIVE);
+        }
+    }
+
+    /** The peer's clock difference, as the peer link measured it at the last heartbeat. */
+    public void skew(long millis) {
+        lastSkew = millis;
+    }
+
+    /** Every result due now, in configuration order, then the link and clock resources. */
+    public List<ProbeResult> probeAll() {
+        long now = clock.millis();
+        NodeStatus st = status.get();
+        boolean running = st != null && st.activity() == Activity.RUNNING;
+        List<ProbeResult> out = new ArrayList<>();
+        for (Check c : checks) {
+            String r = c.resource();
+            if (activeOnly.getOrDefault(r, false) && !running) {
+                continue;
+            }
+            if (now < nextDue.getOrDefault(r, Long.MIN_VALUE)) {
+                continue;
+            }
+            nextDue.put(r, now + intervalMs.getOrDefault(r, 0L) - 50);
+            out.add(c.probe(now));
+        }
+        for (LinkState l : links.get()) {
+            out.add(new ProbeResult("link." + l.name(), l.up(), l.up() ? "frames from " + l.remote()
+                    : "no frame from " + l.remote() + " lately", now));
+        }
+        Long skew = lastSkew;
+        if (skew != null) {
+            boolean ok = Math.abs(skew) < MAX_SKEW_MS;
+            out.add(new ProbeResult(Setups.CLOCK, ok, "peer clock differs by " + Fmt.secs(Math.abs(skew))
+                    + (ok ? "" : " (MS-12: must be below 5 s; check NTP on both nodes)"), now));
+        }
+        return out;
+    }
+}

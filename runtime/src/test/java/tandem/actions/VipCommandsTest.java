@@ -1,0 +1,120 @@
+package tandem.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.config.Vip;
+
+/** The commands the VIP implementations run and how they read the answers, against a fake. */
+class VipCommandsTest {
+
+    private final FakeCommands cmds = new FakeCommands();
+    private final Vip vip = new Vip("192.168.178.249", 24, "eth0");
+
+    @Test
+    void linuxChecksTheAddressIsFreeThenAddsAndAnnouncesIt() {
+        new LinuxVip(vip, cmds).acquire();
+
+        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0",
+                "arping -D -c 2 -w 2 -I eth0 192.168.178.249",
+                "ip addr add 192.168.178.249/24 dev eth0",
+                "arping -U -c 3 -I eth0 192.168.178.249");
+    }
+
+    @Test
+    void linuxRefusesAnAddressSomeoneAnswersOn() {
+        cmds.answer("arping -D -c 2 -w 2 -I eth0 192.168.178.249", 1, """
+                ARPING 192.168.178.249 from 0.0.0.0 eth0
+                Unicast reply from 192.168.178.249 [AA:BB:CC:00:11:22]  0.612ms
+                Sent 1 probes (1 broadcast(s))
+                Received 1 response(s)
+                """);
+
+        assertThatThrownBy(() -> new LinuxVip(vip, cmds).acquire())
+                .isInstanceOf(ActionException.class)
+                .hasMessage("192.168.178.249 is already in use by another host on eth0 (arping: reply from"
+                        + " aa:bb:cc:00:11:22)");
+        assertThat(cmds.calls()).noneMatch(c -> c.startsWith("ip addr add"));
+    }
+
+    @Test
+    void linuxWithoutArpingSaysWhatToInstall() {
+        cmds.answerError("arping -D -c 2 -w 2 -I eth0 192.168.178.249", Commands.NOT_STARTED,
+                "cannot run arping: error=2, No such file or directory");
+
+        assertThatThrownBy(() -> new LinuxVip(vip, cmds).acquire())
+                .hasMessage("cannot check that 192.168.178.249 is free on eth0, so it was not taken: cannot run"
+                        + " arping: error=2, No such file or directory (Debian: apt-get install iputils-arping)");
+    }
+
+    @Test
+    void linuxAcceptsAnAddressAlreadyThereAndAFailedAnnouncement() {
+        cmds.answerError("ip addr add 192.168.178.249/24 dev eth0", 2, "Error: ipv4: Address already assigned.\n")
+                .answerError("arping -U -c 3 -I eth0 192.168.178.249", 2, "arping: socket: Operation not permitted\n");
+
+        new LinuxVip(vip, cmds).acquire();
+    }
+
+    @Test
+    void linuxReportsAnAddFailure() {
+        cmds.answerError("ip addr add 192.168.178.249/24 dev eth0", 2, "RTNETLINK answers: Operation not permitted\n");
+
+        assertThatThrownBy(() -> new LinuxVip(vip, cmds).acquire())
+                .hasMessage("cannot add 192.168.178.249/24 to eth0: ip exit code 2: RTNETLINK answers: Operation not"
+                        + " permitted");
+    }
+
+    @Test
+    void linuxHeldReadsTheExactAddress() {
+        cmds.answer("ip -o addr show dev eth0", 0,
+                "2: eth0    inet 192.168.178.2490/24 brd 192.168.178.255 scope global eth0\\n\n");
+        assertThat(new LinuxVip(vip, cmds).held()).isFalse();
+        cmds.answer("ip -o addr show dev eth0", 0,
+                "2: eth0    inet 192.168.178.249/24 scope global secondary eth0\\n\n");
+        assertThat(new LinuxVip(vip, cmds).held()).isTrue();
+    }
+
+    @Test
+    void windowsRefusesAnAddressThatAnswersPing() {
+        Vip testNet = new Vip("192.0.2.77", 24, "Ethernet 2");
+        cmds.answer("ping -n 1 -w 1000 192.0.2.77", 0, "\r\nPinging 192.0.2.77 with 32 bytes of data:\r\n"
+                + "Reply from 192.0.2.77: bytes=32 time<1ms TTL=128\r\n");
+
+        assertThatThrownBy(() -> new WindowsVip(testNet, cmds).acquire())
+                .hasMessage("192.0.2.77 is already in use by another host on Ethernet 2 (ping: Pinging 192.0.2.77"
+                        + " with 32 bytes of data:)");
+    }
+
+    @Test
+    void windowsAddsTheAddressWithNetshWhenNobodyAnswers() {
+        Vip testNet = new Vip("192.0.2.77", 25, "Ethernet 2");
+        cmds.answer("ping -n 1 -w 1000 192.0.2.77", 0, "Reply from 192.0.2.1: Destination host unreachable.\r\n");
+
+        new WindowsVip(testNet, cmds).acquire();
+
+        assertThat(cmds.calls()).containsExactly("ping -n 1 -w 1000 192.0.2.77",
+                "netsh interface ipv4 add address Ethernet 2 192.0.2.77 255.255.255.128");
+    }
+
+    @Test
+    void netmasks() {
+        assertThat(WindowsVip.mask(24)).isEqualTo("255.255.255.0");
+        assertThat(WindowsVip.mask(25)).isEqualTo("255.255.255.128");
+        assertThat(WindowsVip.mask(32)).isEqualTo("255.255.255.255");
+        assertThat(WindowsVip.mask(8)).isEqualTo("255.0.0.0");
+        assertThat(WindowsVip.mask(1)).isEqualTo("128.0.0.0");
+    }
+
+    @Test
+    void theFactoryFollowsTheConfig(@TempDir Path dir) {
+        assertThat(VirtualIps.of(TestConfigs.node(dir, ""), cmds)).isEmpty();
+        assertThat(VirtualIps.of(TestConfigs.node(dir, """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                """), cmds)).get().isInstanceOf(Os.windows() ? WindowsVip.class : LinuxVip.class);
+    }
+}
