@@ -9,8 +9,12 @@ import java.util.List;
  */
 public final class Commands {
 
-    /** start, stop and swap are the manual's node commands (MS-2, MS-8); force-start is the confirmed override for a node that is not uptodate. */
-    public static final List<String> KNOWN = List.of("start", "stop", "swap", "force-start");
+    /**
+     * start, stop and swap are the manual's node commands (MS-2, MS-8); force-start is the confirmed
+     * override for a node that is not uptodate; boot-start-on/off is the manual's "configure boot start".
+     */
+    public static final List<String> KNOWN = List.of("start", "stop", "swap", "force-start", "boot-start-on",
+            "boot-start-off");
 
     private Commands() {
     }

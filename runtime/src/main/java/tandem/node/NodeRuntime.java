@@ -56,6 +56,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final LoadedRoutes routes;
     private final ProducerTemplate template;
     private final HeartbeatSender heartbeats;
+    private final Commands commands;
+    private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
     private volatile boolean linkUp;
     private final List<ActionRequest> early = new ArrayList<>();
     private boolean routesStarted;
@@ -74,6 +76,7 @@ public final class NodeRuntime implements AutoCloseable {
         RuleSet rules = RuleSet.compile(RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()));
         EngineSetup setup = Setups.of(c);
         Commands cmds = new SystemCommands();
+        this.commands = cmds;
         this.services = ServiceSet.of(c, cmds, logDir.resolve("app"));
         for (String said : services.enforceManualStartMode()) {
             LOG.warn("{}", said);
@@ -124,6 +127,7 @@ public final class NodeRuntime implements AutoCloseable {
                 stopped.complete(null);
             }
             heartbeats.changed(st);
+            systemd.alive();
         });
         RouteBeans beans = new RouteBeans(loop, registry, probes, heartbeats, new ApiBean(c, loop, events));
         this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
@@ -139,6 +143,7 @@ public final class NodeRuntime implements AutoCloseable {
         NodeMBean.register(c, loop, template);
         LOG.info("{}: running: profile {}, peer {} at {}:{}, API on port {}", id, c.node().profile().yamlName(),
                 c.peer().id(), c.peer().address(), c.peer().port(), c.console().port());
+        systemd.ready("node " + id + " running");
     }
 
     /** Starts a node from its configuration. */
@@ -202,6 +207,9 @@ public final class NodeRuntime implements AutoCloseable {
         r.register("vip-down", req -> vipAction("vip-down", false));
         r.register("resync", req -> new ActionResult("resync", true,
                 "nothing to copy: this node replicates no folders", c.millis()));
+        BootStart boot = new BootStart(config, commands);
+        r.register("boot-start-on", req -> boot.set(true, c.millis()));
+        r.register("boot-start-off", req -> boot.set(false, c.millis()));
         r.register("forward-swap", req -> {
             link.sendCommand("swap", "peer " + config.node().id());
             return new ActionResult("forward-swap", true, "swap passed to " + config.peer().id(), c.millis());
@@ -238,6 +246,7 @@ public final class NodeRuntime implements AutoCloseable {
      * waiting at most {@code waitMs} for STOP, then closes everything.
      */
     public void shutdown(long waitMs) {
+        systemd.stopping();
         NodeStatus st = loop.status();
         if (st != null && st.state() != NodeState.STOP) {
             LOG.info("{}: shutting down: {}", config.node().id(), loop.submit("stop", "shutdown").reason());

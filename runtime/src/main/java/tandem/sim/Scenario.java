@@ -30,7 +30,9 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
             "resync", 3_000L,
             "vip-up", 0L,
             "vip-down", 0L,
-            "forward-swap", 0L);
+            "forward-swap", 0L,
+            "boot-start-on", 0L,
+            "boot-start-off", 0L);
 
     /**
      * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name

@@ -325,7 +325,7 @@ public final class Simulation {
                 }
                 return null;
             }
-            case "stop-services", "vip-up", "vip-down":
+            case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off":
                 return null;
             case "resync": {
                 if (p.engine == null || !linked(n.name, p.name)) {

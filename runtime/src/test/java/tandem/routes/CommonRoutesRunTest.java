@@ -7,8 +7,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import javax.management.ObjectName;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -21,33 +29,46 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
+import tandem.engine.ActionPort.ActionRequest;
+import tandem.facts.ActionResult;
+import tandem.facts.ProbeResult;
 
 /**
- * The real routes/common, started once for the class with the timer replaced by a direct: endpoint
- * (STYLE: route tests), driven with synchronous requests.
+ * The real routes/common, started once for the class with the timers replaced by direct: endpoints
+ * (STYLE: route tests): driven with synchronous requests, one-way SEDA messages whose outcome the
+ * test waits for (bounded, never a sleep), and real HTTP requests to the API on a free loopback port.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommonRoutesRunTest {
     private final TestBeans doubles = new TestBeans();
     private final ListAppender<ILoggingEvent> errors = new ListAppender<>();
+    private final int apiPort = TestBeans.freePort();
     private LoadedRoutes routes;
     private ProducerTemplate template;
 
     @BeforeAll
     void start() throws Exception {
-        routes = RouteSet.load("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), TestBeans.properties());
+        routes = RouteSet.load("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties());
         AdviceWith.adviceWith(routes.context(), "engine-tick", route -> route.replaceFromWith("direct:engine-tick"));
+        AdviceWith.adviceWith(routes.context(), "probe-loop", route -> route.replaceFromWith("direct:tandem-probe"));
+        AdviceWith.adviceWith(routes.context(), "peer-heartbeat",
+                route -> route.replaceFromWith("direct:tandem-heartbeat"));
         routes.start();
         template = routes.context().createProducerTemplate();
     }
 
     @AfterAll
     void stop() {
-        routes.close();
+        if (routes != null) {
+            routes.close();
+        }
     }
 
     @BeforeEach
     void captureErrors() {
+        // every test waits for what it caused, so nothing is left over; start each one from empty anyway
+        doubles.engine.observed.clear();
+        doubles.actions.performed.clear();
         errors.start();
         routesLogger().addAppender(errors);
     }
@@ -75,33 +96,167 @@ class CommonRoutesRunTest {
     }
 
     @Test
-    void actionRoutePerformsTheRequestAndRepliesWithTheResult() {
-        Object result = template.requestBody("direct:action", "vip-up");
+    void aFailingCommandGivesTheCallerASentenceAndTheRouteKeepsWorking() {
+        doubles.commands.broken = "swap";
+        try {
+            Object failed = template.requestBody("direct:command-swap", "anything the caller sent");
 
-        assertThat(result).isEqualTo("done vip-up");
-        assertThat(doubles.actions.performed).last().isEqualTo("vip-up");
+            assertThat(failed).isEqualTo("route command-swap failed: commands bean broke on swap");
+            assertThat(errors.list).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(event.getFormattedMessage())
+                        .startsWith("route command-swap failed: commands bean broke on swap")
+                        .contains("java.lang.IllegalStateException", "at tandem.routes.TestBeans$Commands.submit");
+            });
+        } finally {
+            doubles.commands.broken = TestBeans.FAIL;
+        }
+        assertThat(template.requestBody("direct:command-swap", "")).isEqualTo("accepted swap");
     }
 
     @Test
-    void aFailingBeanIsHandledByTheSharedErrorHandlerAndTheRouteKeepsWorking() {
-        Object failed = template.requestBody("direct:action", TestBeans.FAIL);
+    void anActionRequestIsPerformedAndItsResultReachesTheEngine() throws Exception {
+        ActionRequest request = new ActionRequest("vip-up", "take-over", "the peer is gone", 7);
 
-        assertThat(failed).isEqualTo("route action-perform failed: actions bean broke on fail");
+        // as the engine's ActionPort sends it: one way, the result comes back as an observation
+        template.sendBody("seda:tandem-actions", request);
+
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("vip-up", true, "done vip-up", 7));
+        assertThat(doubles.actions.performed).containsExactly(request);
+        assertThat(errors.list).isEmpty();
+    }
+
+    @Test
+    void actionsAreCarriedOutOneAfterTheOtherInTheOrderAskedFor() throws Exception {
+        List<String> names = List.of("stop-services", "vip-down", "resync", "start-services", "vip-up");
+        names.forEach(name -> template.sendBody("seda:tandem-actions", new ActionRequest(name, "r", "why", 1)));
+
+        for (String name : names) {
+            assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult(name, true, "done " + name, 1));
+        }
+        assertThat(doubles.actions.performed).extracting(ActionRequest::action).containsExactlyElementsOf(names);
+    }
+
+    @Test
+    void aFailingActionIsHandledByTheSharedErrorHandlerAndTheNextRequestStillWorks() throws Exception {
+        template.sendBody("seda:tandem-actions", new ActionRequest(TestBeans.FAIL, "r", "why", 3));
+        template.sendBody("seda:tandem-actions", new ActionRequest("next", "r", "why", 3));
+
+        // one consumer, in order: once the second result has arrived, the first request is done
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("next", true, "done next", 3));
+        assertThat(doubles.engine.observed).as("a failed action sends nothing on to the engine").isEmpty();
+        assertThat(doubles.actions.performed).extracting(ActionRequest::action).containsExactly(TestBeans.FAIL, "next");
         assertThat(errors.list).singleElement().satisfies(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.ERROR);
             assertThat(event.getFormattedMessage())
                     .startsWith("route action-perform failed: actions bean broke on fail")
                     .contains("java.lang.IllegalStateException", "at tandem.routes.TestBeans$Actions.perform");
         });
-        assertThat(template.requestBody("direct:action", "next")).isEqualTo("done next");
     }
 
     @Test
-    void observationsReachTheEngine() {
-        // request-reply on SEDA waits for the single consumer to finish: no polling needed
-        template.requestBody("seda:tandem-observations", "peer heartbeat");
+    void observationsReachTheEngine() throws Exception {
+        template.sendBody("seda:tandem-observations", "peer heartbeat");
 
-        assertThat(doubles.engine.observed).containsExactly("peer heartbeat");
+        assertThat(doubles.engine.nextObservation()).isEqualTo("peer heartbeat");
+    }
+
+    @Test
+    void probeLoopPutsEveryResultOfTheChecksOnTheEnginesQueueInOrder() throws Exception {
+        int before = doubles.checks.probes.get();
+
+        template.sendBody("direct:tandem-probe", null);
+
+        int call = before + 1;
+        assertThat(doubles.checks.probes).hasValue(call);
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ProbeResult("disk", true, "probe " + call, call));
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ProbeResult("link.lan", false, "probe " + call, call));
+        assertThat(errors.list).isEmpty();
+    }
+
+    @Test
+    void peerHeartbeatSendsOneBeatEachTime() {
+        int before = doubles.heartbeat.beats.get();
+
+        template.sendBody("direct:tandem-heartbeat", null);
+        template.sendBody("direct:tandem-heartbeat", null);
+
+        assertThat(doubles.heartbeat.beats).hasValue(before + 2);
+        assertThat(errors.list).isEmpty();
+    }
+
+    @Test
+    void apiStatusAnswersWithTheBeansCodeAndJson() throws Exception {
+        HttpResponse<String> response = http(get("/api/status").header("Authorization", TestBeans.AUTHORIZATION));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo(TestBeans.Api.STATUS_JSON);
+    }
+
+    @Test
+    void apiStatusWithAWrongTokenGetsTheBeans401() throws Exception {
+        HttpResponse<String> response = http(get("/api/status").header("Authorization", "Bearer wrong"));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo(TestBeans.Api.UNAUTHORIZED_JSON);
+    }
+
+    @Test
+    void apiStatusWithoutATokenGetsTheBeans401() throws Exception {
+        HttpResponse<String> response = http(get("/api/status"));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).isEqualTo(TestBeans.Api.UNAUTHORIZED_JSON);
+    }
+
+    @Test
+    void apiCommandPassesTheBodyTextAndTheAuthorizationToTheBean() throws Exception {
+        String body = "{\"name\": \"stop\", \"note\": \"caf\u00e9\"}";
+
+        HttpResponse<String> response = http(request("/api/command")
+                .header("Authorization", TestBeans.AUTHORIZATION)
+                .header("Content-Type", "application/json; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo(TestBeans.Api.COMMAND_JSON);
+        assertThat(doubles.api.commands).last().isEqualTo(new TestBeans.Api.CommandCall(TestBeans.AUTHORIZATION, body));
+    }
+
+    @Test
+    void apiCommandWithAWrongTokenGetsTheBeans401() throws Exception {
+        HttpResponse<String> response = http(request("/api/command")
+                .header("Authorization", "Bearer wrong")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"stop\"}")));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).isEqualTo(TestBeans.Api.UNAUTHORIZED_JSON);
+        assertThat(doubles.api.commands).last().isEqualTo(new TestBeans.Api.CommandCall("Bearer wrong", "{\"name\": \"stop\"}"));
+    }
+
+    @Test
+    void apiCommandRefusesAGet() throws Exception {
+        int before = doubles.api.commands.size();
+
+        HttpResponse<String> response = http(get("/api/command").header("Authorization", TestBeans.AUTHORIZATION));
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(doubles.api.commands).hasSize(before);
+    }
+
+    @Test
+    void apiStatusRefusesAPost() throws Exception {
+        int before = doubles.api.statusCalls.get();
+
+        HttpResponse<String> response = http(request("/api/status")
+                .header("Authorization", TestBeans.AUTHORIZATION)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(doubles.api.statusCalls).hasValue(before);
     }
 
     @Test
@@ -124,7 +279,7 @@ class CommonRoutesRunTest {
 
     @Test
     void validatingWhileTheNodeRunsDoesNotTouchIt() {
-        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), TestBeans.properties()))
+        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties()))
                 .isEmpty();
         assertThat(routes.context().getRouteController().getRouteStatus("command-stop").isStarted()).isTrue();
     }
@@ -133,7 +288,7 @@ class CommonRoutesRunTest {
     void aSecondContextWithTheSameNameLoadsButRefusesToStart() throws Exception {
         // a reload loads the new set while the old one runs, then must close the old one before start()
         try (LoadedRoutes second = RouteSet.load(
-                "tandem-node1", List.of(TestBeans.commonRoutes()), new TestBeans().beans(), TestBeans.properties())) {
+                "tandem-node1", List.of(TestBeans.commonRoutes()), new TestBeans().beans(), properties())) {
             assertThatThrownBy(second::start)
                     .isInstanceOf(RoutesException.class)
                     .hasMessageContaining("tandem-node1")
@@ -144,6 +299,32 @@ class CommonRoutesRunTest {
                 new ObjectName("org.apache.camel:context=tandem-node1,type=routes,name=\"command-stop\"")))
                 .as("closing the refused context leaves the running node's MBeans alone")
                 .isTrue();
+    }
+
+    private Properties properties() {
+        return TestBeans.properties(apiPort);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                .timeout(Duration.ofSeconds(TestBeans.AWAIT_SECONDS));
+    }
+
+    private HttpRequest.Builder get(String path) {
+        return request(path).GET();
+    }
+
+    /**
+     * Sends {@code request} on a new connection. Camel's netty-http closes the connection after a 405
+     * without saying "Connection: close", so a client shared between tests could reuse the closed
+     * connection for the next request and fail at random.
+     */
+    private static HttpResponse<String> http(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(TestBeans.AWAIT_SECONDS))
+                .build();
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static Logger routesLogger() {

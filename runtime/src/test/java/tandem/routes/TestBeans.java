@@ -24,7 +24,7 @@ import tandem.node.ApiBean.Response;
  * calls; plus the paths and properties route tests share.
  */
 final class TestBeans {
-    /** The action or command name that makes a double throw, to exercise the shared error handler. */
+    /** The action (or, by default, command) name that makes a double throw, to exercise the shared error handler. */
     static final String FAIL = "fail";
     /** The only Authorization header the api double accepts. */
     static final String AUTHORIZATION = "Bearer test-token";
@@ -101,10 +101,12 @@ final class TestBeans {
 
     public static final class Commands {
         final List<String> submitted = new CopyOnWriteArrayList<>();
+        /** The command routes set the name themselves, so a test picks the name that fails here. */
+        volatile String broken = FAIL;
 
         public Object submit(String name) {
             submitted.add(name);
-            if (FAIL.equals(name)) {
+            if (name.equals(broken)) {
                 throw new IllegalStateException("commands bean broke on " + name);
             }
             return "accepted " + name;
