@@ -191,6 +191,8 @@ class CommonRoutesRunTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.headers().firstValue("Authorization")).as("the token never comes back").isEmpty();
+        assertThat(response.headers().firstValue("User-Agent")).isEmpty();
         assertThat(response.body()).isEqualTo(TestBeans.Api.STATUS_JSON);
     }
 
