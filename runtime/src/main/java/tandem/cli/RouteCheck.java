@@ -33,7 +33,7 @@ final class RouteCheck {
         Clock clock = Clock.systemUTC();
         RouteBeans beans = new RouteBeans(loop, new ActionRegistry(clock::millis),
                 new ProbeRunner(c, List.of(), List::of, loop::status, clock),
-                new HeartbeatSender(c, loop::status, hb -> { }, clock),
+                new HeartbeatSender(c, loop::status, hb -> false, clock),
                 new ApiBean(c, loop, new EventLog(c.node().id(), clock)));
         // loaded into a context that is never started: nothing registers in JMX, no port opens
         try (LoadedRoutes routes = RouteSet.load("tandem-" + c.node().id(), dirs, beans.asMap(),

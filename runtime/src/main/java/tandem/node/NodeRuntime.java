@@ -121,6 +121,7 @@ public final class NodeRuntime implements AutoCloseable {
             if (linkUp) {
                 link.send(hb);
             }
+            return linkUp;
         }, clock);
         loop.afterCycle(st -> {
             if (st.state() == NodeState.STOP && !st.activity().holding()) {
