@@ -228,4 +228,21 @@ class EngineTest {
         assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
         assertThat(events).anySatisfy(e -> assertThat(e.reason()).isEqualTo("heartbeat from \"node9\" ignored: the peer is \"node2\""));
     }
+
+    @Test
+    void aNodeThatCannotTakeTheVirtualIpStopsInsteadOfServingWithoutIt() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.advanceTo(30_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is already in use by another host on eth0", 30_100));
+        assertThat(out.applied()).extracting(d -> d.rule()).containsExactly("Active node gives up when it cannot take the virtual IP");
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.actionResult(new ActionResult("start-services", true, "ok", 30_200));
+        engine.actionResult(new ActionResult("stop-services", true, "ok", 30_300));
+        assertThat(engine.node().state()).isEqualTo(NodeState.STOP);
+    }
 }

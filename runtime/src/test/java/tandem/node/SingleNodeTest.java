@@ -1,0 +1,152 @@
+package tandem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.cli.Main;
+import tandem.config.ConfigLoader;
+import tandem.config.NodeConfig;
+
+/**
+ * One node in this JVM whose peer never answers: after the failover timeout it goes ALONE and runs
+ * its service. Drives it the ways an operator would: the Tandem MBean, and {@code tandem status} /
+ * {@code tandem command} against its HTTP API.
+ */
+class SingleNodeTest {
+
+    private NodeRuntime node;
+    private Path config;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Path home() {
+        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
+    }
+
+    @BeforeEach
+    void start(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cluster.secret"), "single-node-test-secret-0123456789\n");
+        config = dir.resolve("solo.yaml");
+        Files.writeString(config, """
+                node: {id: solo, profile: ms-failover, state-dir: state}
+                cluster: {name: test, secret: "${file:cluster.secret}"}
+                listen: {address: 127.0.0.1, port: %d}
+                peer: {id: other, address: 127.0.0.1, port: %d}
+                timings: {heartbeat-interval: 100ms, check-interval: 100ms, failover-timeout: 1s, rise: 2, fall: 2}
+                services:
+                  - {name: app, type: process, command: "sleep 600", stop-timeout: 2s}
+                checkers:
+                  - {name: app, type: proc, target: sleep}
+                console: {address: 127.0.0.1, port: %d}
+                """.formatted(freePort(), freePort(), freePort()));
+        NodeConfig c = ConfigLoader.load(config);
+        node = NodeRuntime.start(home(), c);
+        await("ALONE with its service running", Duration.ofSeconds(20),
+                () -> node.loop().status().state().name().equals("ALONE")
+                        && node.loop().status().activity().name().equals("RUNNING"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.shutdown(10_000);
+        }
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier done) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + what + " within " + limit.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    private record Cli(int code, String out, String err) {
+    }
+
+    private static Cli cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theMBeanShowsTheNodeAndItsOperationsGoThroughTheRules() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("tandem:type=Node,name=solo");
+        assertThat(server.getAttribute(name, "State")).isEqualTo("ALONE");
+        assertThat(server.getAttribute(name, "DataState")).isEqualTo("uptodate");
+        assertThat(server.getAttribute(name, "PeerState")).isEqualTo("unknown");
+        assertThat(server.invoke(name, "start", null, null)).isEqualTo("refused: start applies to a stopped node; this node is ALONE");
+        assertThat((String) server.invoke(name, "stop", null, null)).startsWith("accepted: operator stop (operator)");
+        await("STOP", Duration.ofSeconds(10), () -> node.loop().status().state().name().equals("STOP"));
+        // camel-management's MBeans of the same node sit beside it, under the stable context name
+        assertThat(server.queryNames(new ObjectName("org.apache.camel:context=tandem-solo,type=routes,*"), null))
+                .extracting(n -> n.getKeyProperty("name")).contains("\"command-stop\"", "\"engine-observe\"");
+    }
+
+    @Test
+    void statusAndCommandTalkToTheRunningNode() {
+        Cli status = cli("status", "--config", config.toString());
+        assertThat(status.code()).as(status.err()).isZero();
+        assertThat(status.out()).contains("solo", "ALONE", "uptodate", "services running", "never heard", "proc.app", "link.main",
+                "Waiting node with current data goes alone when the peer stays silent");
+
+        Cli json = cli("status", "--config", config.toString(), "--json");
+        assertThat(json.out()).startsWith("{\"node\":{\"id\":\"solo\"");
+
+        Cli refused = cli("command", "swap", "--config", config.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("swap refused by solo: swap needs a running pair");
+
+        Cli stop = cli("command", "stop", "--config", config.toString());
+        assertThat(stop.code()).as(stop.err()).isZero();
+        assertThat(stop.out()).startsWith("stop accepted by solo: operator stop (api)");
+        await("STOP with the service stopped", Duration.ofSeconds(10),
+                () -> node.loop().status().state().name().equals("STOP")
+                        && node.loop().status().activity().name().equals("STOPPED"));
+
+        Cli start = cli("command", "start", "--config", config.toString());
+        assertThat(start.code()).isZero();
+        await("ALONE again", Duration.ofSeconds(10), () -> node.loop().status().state().name().equals("ALONE"));
+
+        Cli unknown = cli("command", "reboot", "--config", config.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown command \"reboot\"");
+    }
+
+    @Test
+    void aWrongTokenIsRefused() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        NodeConfig c = ConfigLoader.load(config);
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + c.console().port() + "/api/status"))
+                .header("Authorization", "Bearer 00").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("missing or wrong bearer token");
+        assertThat(r.headers().firstValue("Authorization")).isEmpty();
+    }
+}
