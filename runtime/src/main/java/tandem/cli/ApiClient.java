@@ -23,13 +23,28 @@ final class ApiClient {
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
+    /** The API of the node this configuration describes. */
     ApiClient(NodeConfig c) {
-        String host = c.console().address();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            host = "127.0.0.1";
-        }
-        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.console().port() + "/api/";
-        this.token = ApiAuth.token(c.cluster().secret());
+        this(local(c.console().address()), c.console().port(), ApiAuth.token(c.cluster().secret()));
+    }
+
+    /** The API of this configuration's peer: the same token, {@code peer.console-port} or this node's console port. */
+    static ApiClient peer(NodeConfig c) {
+        return new ApiClient(c.peer().address(), c.peer().consolePort().orElse(c.console().port()),
+                ApiAuth.token(c.cluster().secret()));
+    }
+
+    private ApiClient(String host, int port, String token) {
+        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/api/";
+        this.token = token;
+    }
+
+    private static String local(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    }
+
+    String base() {
+        return base;
     }
 
     Reply get(String path) {

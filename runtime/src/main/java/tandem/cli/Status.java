@@ -24,11 +24,38 @@ final class Status {
             err.println("status: HTTP " + r.code() + ": " + r.body().path("error").asText(r.body().toString()));
             return 1;
         }
+        ApiClient peerApi = ApiClient.peer(c);
+        JsonNode peer = null;
+        String peerProblem = null;
+        try {
+            ApiClient.Reply p = peerApi.get("status");
+            String who = p.body().path("node").path("id").asText();
+            if (p.code() == 200 && who.equals(c.peer().id())) {
+                peer = p.body();
+            } else if (p.code() == 200) {
+                peerProblem = "an answer from " + who + ", not from " + c.peer().id();
+            } else {
+                peerProblem = "HTTP " + p.code();
+            }
+        } catch (tandem.TandemException e) {
+            peerProblem = "no answer";
+        }
         if (json) {
-            out.println(r.body().toString());
+            var both = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            both.set("local", r.body());
+            both.set("peer", peer);
+            out.println(both.toString());
             return 0;
         }
         print(c, r.body(), out);
+        out.println();
+        if (peer != null) {
+            out.println("peer " + c.peer().id() + " (its own view):");
+            print(c, peer, out);
+        } else {
+            out.println("peer " + c.peer().id() + ": its API at " + peerApi.base() + " gives " + peerProblem
+                    + " (set peer.console-port if it differs from console.port)");
+        }
         return 0;
     }
 

@@ -82,7 +82,7 @@ final class ConfigReader {
         Cluster cluster = cluster(root.requiredSection("cluster", "name", "secret", "license"));
         Section listenSection = root.optionalSection("listen", "address", "port");
         Endpoint listen = listen(listenSection);
-        Peer peer = peer(root.requiredSection("peer", "id", "address", "port", "second-link"));
+        Peer peer = peer(root.requiredSection("peer", "id", "address", "port", "second-link", "console-port"));
         Optional<Witness> witness = witness(root.optionalSection("witness", "address", "port"));
         Timings timings = timings(root.optionalSection("timings",
                 "heartbeat-interval", "check-interval", "failover-timeout", "rise", "fall"));
@@ -157,7 +157,8 @@ final class ConfigReader {
         String address = s.require("address", this::address);
         int port = s.optional("port", this::port).orElse(defaults.port());
         Optional<Endpoint> secondLink = secondLink(s.optionalSection("second-link", "address", "port"), port);
-        return built(s, before, () -> new Peer(id, address, port, secondLink));
+        Optional<Integer> consolePort = s.optional("console-port", this::port);
+        return built(s, before, () -> new Peer(id, address, port, secondLink, consolePort));
     }
 
     private Optional<Endpoint> secondLink(Section s, int peerPort) {

@@ -14,11 +14,19 @@ import java.util.Optional;
  * @param secondLink YAML {@code second-link:}, optional; a second heartbeat path (another network)
  *                   so one cut cable is not mistaken for a dead peer; its port defaults to
  *                   {@code port}
+ * @param consolePort YAML {@code console-port}, optional; the port of the peer's web console and HTTP
+ *                   API, where {@code tandem status} asks for the peer's resources and events;
+ *                   default this node's own {@code console.port} (the manual's 9010 on both nodes)
  */
-public record Peer(String id, String address, int port, Optional<Endpoint> secondLink) {
+public record Peer(String id, String address, int port, Optional<Endpoint> secondLink, Optional<Integer> consolePort) {
     public Peer {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(secondLink, "secondLink");
+        Objects.requireNonNull(consolePort, "consolePort");
+    }
+
+    public Peer(String id, String address, int port, Optional<Endpoint> secondLink) {
+        this(id, address, port, secondLink, Optional.empty());
     }
 }

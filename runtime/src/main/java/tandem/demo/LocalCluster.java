@@ -143,6 +143,7 @@ public final class LocalCluster implements AutoCloseable {
                   id: %s
                   address: 127.0.0.1
                   port: %d
+                  console-port: %d
                 %sservices:
                   - name: app
                     type: process
@@ -154,7 +155,7 @@ public final class LocalCluster implements AutoCloseable {
                 console:
                   address: 127.0.0.1
                   port: %d
-                """.formatted(self.id, priority, self.id, self.linkPort, peer.id, peer.linkPort, timings, java, cp,
+                """.formatted(self.id, priority, self.id, self.linkPort, peer.id, peer.linkPort, peer.apiPort, timings, java, cp,
                 self.id, self.appPort, self.appPort, self.apiPort);
         Path f = dir.resolve(self.id + ".yaml");
         Files.writeString(f, yaml);

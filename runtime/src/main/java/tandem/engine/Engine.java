@@ -231,23 +231,41 @@ public final class Engine implements AutoCloseable {
 
     /** A checker's result. Results of active-only resources are ignored while the services do not run. */
     public CycleOutcome probe(ProbeResult r) {
+        return probes(List.of(r));
+    }
+
+    /**
+     * One round of checker results, decided on in one cycle. A result that changes nothing the rules
+     * see (the same status, counts already past rise and fall) does not touch the session, so an idle
+     * node's rounds cost little.
+     */
+    public CycleOutcome probes(List<ProbeResult> round) {
         checkReady();
-        ResourceSpec spec = setup.resources().get(r.resource());
-        if (spec == null) {
-            emit(EngineEvent.log(null, "result for unknown resource \"" + r.resource() + "\" ignored"));
-            return new CycleOutcome(List.of(), List.of());
+        boolean any = false;
+        for (ProbeResult r : round) {
+            ResourceSpec spec = setup.resources().get(r.resource());
+            if (spec == null) {
+                emit(EngineEvent.log(null, "result for unknown resource \"" + r.resource() + "\" ignored"));
+                continue;
+            }
+            if (spec.activeOnly() && node.activity() != Activity.RUNNING) {
+                continue;
+            }
+            lastCheck.put(r.resource(), r.at());
+            any = true;
+            int cap = Math.max(setup.settings().rise(), setup.settings().fall());
+            FactHandle h = probeHandles.get(r.resource());
+            if (h == null) {
+                probeHandles.put(r.resource(), session.insert(Probes.first(r, spec.critical())));
+            } else {
+                Probes before = (Probes) session.getObject(h);
+                Probes next = before.next(r, cap);
+                if (!next.equals(before)) {
+                    session.update(h, next);
+                }
+            }
         }
-        if (spec.activeOnly() && node.activity() != Activity.RUNNING) {
-            return new CycleOutcome(List.of(), List.of());
-        }
-        lastCheck.put(r.resource(), r.at());
-        FactHandle h = probeHandles.get(r.resource());
-        if (h == null) {
-            probeHandles.put(r.resource(), session.insert(Probes.first(r, spec.critical())));
-        } else {
-            session.update(h, ((Probes) session.getObject(h)).next(r));
-        }
-        return cycle(List.of());
+        return any ? cycle(List.of()) : new CycleOutcome(List.of(), List.of());
     }
 
     /** The outcome of an action this engine asked for. */

@@ -73,7 +73,7 @@ public final class EngineLoop implements AutoCloseable {
         }));
     }
 
-    /** Queues an observation: a {@link Heartbeat}, {@link ProbeResult} or {@link ActionResult}. */
+    /** Queues an observation: a {@link Heartbeat}, a {@link ProbeResult} or a list of them (one round), or an {@link ActionResult}. */
     public void observe(Object observation) {
         thread.execute(() -> {
             Engine e = ready();
@@ -83,7 +83,10 @@ public final class EngineLoop implements AutoCloseable {
                 if (observation instanceof Heartbeat hb) {
                     out = e.heartbeat(hb);
                 } else if (observation instanceof ProbeResult r) {
-                    out = e.probe(r);
+                    out = e.probes(java.util.List.of(r));
+                } else if (observation instanceof java.util.List<?> round
+                        && round.stream().allMatch(ProbeResult.class::isInstance)) {
+                    out = e.probes(round.stream().map(ProbeResult.class::cast).toList());
                 } else if (observation instanceof ActionResult r) {
                     out = e.actionResult(r);
                 } else {

@@ -19,10 +19,15 @@ public record Probes(String resource, boolean critical, boolean ok, int consecut
         return new Probes(r.resource(), critical, r.ok(), r.ok() ? 1 : 0, r.ok() ? 0 : 1, r.ok() ? -1 : r.at(), r.detail());
     }
 
-    public Probes next(ProbeResult r) {
+    /**
+     * The run after {@code r}. Counts stop at {@code cap} (the larger of rise and fall): beyond it they
+     * mean nothing more, and a run that stops changing leaves the rules nothing to re-evaluate.
+     */
+    public Probes next(ProbeResult r, int cap) {
         if (r.ok()) {
-            return new Probes(resource, critical, true, consecutiveOk + 1, 0, -1, r.detail());
+            return new Probes(resource, critical, true, Math.min(cap, consecutiveOk + 1), 0, -1, r.detail());
         }
-        return new Probes(resource, critical, false, 0, consecutiveFail + 1, failingSince < 0 ? r.at() : failingSince, r.detail());
+        return new Probes(resource, critical, false, 0, Math.min(cap, consecutiveFail + 1),
+                failingSince < 0 ? r.at() : failingSince, r.detail());
     }
 }

@@ -257,16 +257,18 @@ public final class Simulation {
 
     private void checkLoop(SimNode n, int inc, long t) {
         at(t, () -> {
+            if (n.incarnation != inc) {
+                return;
+            }
+            List<ProbeResult> round = new ArrayList<>();
             for (ResourceSpec r : n.setup.resources().values()) {
-                if (n.incarnation != inc) {
-                    return;
-                }
                 if (r.activeOnly() && n.engine.node().activity() != Activity.RUNNING) {
                     continue;
                 }
                 boolean ok = probe(n, r.resource());
-                call(n, () -> n.engine.probe(new ProbeResult(r.resource(), ok, ok ? "up (simulated)" : "down (simulated)", now)));
+                round.add(new ProbeResult(r.resource(), ok, ok ? "up (simulated)" : "down (simulated)", now));
             }
+            call(n, () -> n.engine.probes(round));
             if (n.incarnation != inc) {
                 return;
             }

@@ -116,7 +116,7 @@ class SingleNodeTest {
                 "Waiting node with current data goes alone when the peer stays silent");
 
         Cli json = cli("status", "--config", config.toString(), "--json");
-        assertThat(json.out()).startsWith("{\"node\":{\"id\":\"solo\"");
+        assertThat(json.out()).startsWith("{\"local\":{\"node\":{\"id\":\"solo\"").contains("\"peer\":null");
 
         Cli refused = cli("command", "swap", "--config", config.toString());
         assertThat(refused.code()).isEqualTo(1);

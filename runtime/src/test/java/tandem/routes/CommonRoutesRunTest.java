@@ -162,15 +162,15 @@ class CommonRoutesRunTest {
     }
 
     @Test
-    void probeLoopPutsEveryResultOfTheChecksOnTheEnginesQueueInOrder() throws Exception {
+    void probeLoopPutsTheResultsOfOneRoundOnTheEnginesQueueTogether() throws Exception {
         int before = doubles.checks.probes.get();
 
         template.sendBody("direct:tandem-probe", null);
 
         int call = before + 1;
         assertThat(doubles.checks.probes).hasValue(call);
-        assertThat(doubles.engine.nextObservation()).isEqualTo(new ProbeResult("disk", true, "probe " + call, call));
-        assertThat(doubles.engine.nextObservation()).isEqualTo(new ProbeResult("link.lan", false, "probe " + call, call));
+        assertThat(doubles.engine.nextObservation()).isEqualTo(List.of(
+                new ProbeResult("disk", true, "probe " + call, call), new ProbeResult("link.lan", false, "probe " + call, call)));
         assertThat(errors.list).isEmpty();
     }
 
