@@ -82,7 +82,7 @@ final class ConfigReader {
         Cluster cluster = cluster(root.requiredSection("cluster", "name", "secret", "license"));
         Section listenSection = root.optionalSection("listen", "address", "port");
         Endpoint listen = listen(listenSection);
-        Peer peer = peer(root.requiredSection("peer", "id", "address", "port", "second-link", "console-port"));
+        Peer peer = peer(root.requiredSection("peer", "id", "address", "port", "second-link", "console-port", "tls"));
         Optional<Witness> witness = witness(root.optionalSection("witness", "address", "port"));
         Timings timings = timings(root.optionalSection("timings",
                 "heartbeat-interval", "check-interval", "failover-timeout", "rise", "fall"));
@@ -158,7 +158,21 @@ final class ConfigReader {
         int port = s.optional("port", this::port).orElse(defaults.port());
         Optional<Endpoint> secondLink = secondLink(s.optionalSection("second-link", "address", "port"), port);
         Optional<Integer> consolePort = s.optional("console-port", this::port);
-        return built(s, before, () -> new Peer(id, address, port, secondLink, consolePort));
+        Optional<PeerTls> tls = peerTls(s.optionalSection("tls", "keystore", "password"));
+        return built(s, before, () -> new Peer(id, address, port, secondLink, consolePort, tls));
+    }
+
+    private Optional<PeerTls> peerTls(Section s) {
+        if (!s.present()) {
+            return Optional.empty();
+        }
+        int before = problems.count();
+        Path keystore = s.require("keystore", this::path);
+        Secret password = s.require("password", this::secret);
+        if (keystore != null && !java.nio.file.Files.isRegularFile(keystore)) {
+            problems.add(s.line("keystore"), s.child("keystore"), "no such file " + keystore);
+        }
+        return Optional.ofNullable(built(s, before, () -> new PeerTls(keystore, password)));
     }
 
     private Optional<Endpoint> secondLink(Section s, int peerPort) {

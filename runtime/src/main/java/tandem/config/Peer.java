@@ -17,16 +17,19 @@ import java.util.Optional;
  * @param consolePort YAML {@code console-port}, optional; the port of the peer's web console and HTTP
  *                   API, where {@code tandem status} asks for the peer's resources and events;
  *                   default this node's own {@code console.port} (the manual's 9010 on both nodes)
+ * @param tls        YAML {@code tls:}, optional; the peer link inside mutual TLS ({@link PeerTls})
  */
-public record Peer(String id, String address, int port, Optional<Endpoint> secondLink, Optional<Integer> consolePort) {
+public record Peer(String id, String address, int port, Optional<Endpoint> secondLink, Optional<Integer> consolePort,
+                   Optional<PeerTls> tls) {
     public Peer {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(secondLink, "secondLink");
         Objects.requireNonNull(consolePort, "consolePort");
+        Objects.requireNonNull(tls, "tls");
     }
 
     public Peer(String id, String address, int port, Optional<Endpoint> secondLink) {
-        this(id, address, port, secondLink, Optional.empty());
+        this(id, address, port, secondLink, Optional.empty(), Optional.empty());
     }
 }

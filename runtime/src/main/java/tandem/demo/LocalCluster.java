@@ -166,7 +166,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts the node's {@code tandem run} process; its output goes to {@code <dir>/<id>.out}. */
     public void start(Node n) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dtandem.home=" + home, "-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
                 "--config", n.config.toString()));
         n.process = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -28,7 +28,7 @@ public final class Fingerprint {
     /** Settings compared between the nodes, by the name a mismatch report uses. */
     public static final List<String> SETTINGS = List.of("cluster name", "profile", "tandem version", "vip",
             "console protocol", "console user", "console password hash", "license", "failover timeout",
-            "heartbeat interval");
+            "heartbeat interval", "peer link tls");
 
     private static final int HASH_CHARS = 16;
 
@@ -56,6 +56,7 @@ public final class Fingerprint {
         v.put("license", c.cluster().license().map(Fingerprint::license).orElse(utf8("none")));
         v.put("failover timeout", utf8(Long.toString(c.timings().failoverTimeout().toMillis())));
         v.put("heartbeat interval", utf8(Long.toString(c.timings().heartbeatInterval().toMillis())));
+        v.put("peer link tls", utf8(c.peer().tls().isPresent() ? "on" : "off"));
         return v;
     }
 

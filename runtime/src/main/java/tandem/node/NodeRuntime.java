@@ -113,7 +113,7 @@ public final class NodeRuntime implements AutoCloseable {
             public void mismatchCleared() {
                 loop.mismatch(null);
             }
-        }, clock, PeerLink.Options.plain());
+        }, clock, c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t))).orElse(PeerLink.Options.plain()));
         this.probes = new ProbeRunner(c, Checks.of(c, cmds), link::links, loop::status, clock);
         // the engine boots (and announces its state) before the link is up: those first heartbeats are
         // not sent; the first beat after the link starts carries the same
