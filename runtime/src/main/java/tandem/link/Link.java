@@ -29,6 +29,15 @@ final class Link {
     /** The last send failed; the next success is logged. */
     final AtomicBoolean sendFailing = new AtomicBoolean();
 
+    /**
+     * Dial back-off while the peer cannot be reached: after n failed sends in a row the next dial
+     * waits 2^n heartbeat intervals, at most {@link Protocol#MAX_DIAL_BACKOFF}; a frame heard from
+     * the peer ends it at once (it is back, so dial now). An absent peer costs a connection attempt
+     * every few seconds instead of two a second.
+     */
+    volatile int failedSends;
+    volatile long nextDialMillis;
+
     // Replay window of the peer's frames on this link; guarded by the Receiver's lock.
     String peerSession;
     long peerSeq;

@@ -523,6 +523,11 @@ public final class PeerLink implements AutoCloseable {
         }
 
         void send(Outgoing o) {
+            if (!link.connected.get() && clock.millis() < link.nextDialMillis) {
+                // backing off from a peer that does not answer (Link.failedSends)
+                link.counters.sendFailures.increment();
+                return;
+            }
             // a full queue, or one shut down by close(), goes to SendTask.rejected()
             sending.execute(new SendTask(this, o));
         }
@@ -539,15 +544,20 @@ public final class PeerLink implements AutoCloseable {
 
         private void done(Throwable failure) {
             if (failure == null) {
+                link.failedSends = 0;
+                link.nextDialMillis = 0;
                 if (link.sendFailing.compareAndSet(true, false)) {
                     LOG.info("peer link {}: sending to {} again", link, Link.hostPort(link.remote));
                 }
                 return;
             }
             link.counters.sendFailures.increment();
+            int n = Math.min(link.failedSends + 1, 10);
+            link.failedSends = n;
+            link.nextDialMillis = clock.millis() + Math.min(1L << (n - 1), Protocol.MAX_DIAL_BACKOFF) * heartbeatMillis;
             if (link.sendFailing.compareAndSet(false, true)) {
-                LOG.warn("peer link {}: cannot send to {}: {}; retrying every {}", link, Link.hostPort(link.remote),
-                        rootMessage(failure), Durations.format(Duration.ofMillis(heartbeatMillis)));
+                LOG.warn("peer link {}: cannot send to {}: {}; retrying, at most every {}", link, Link.hostPort(link.remote),
+                        rootMessage(failure), Durations.format(Duration.ofMillis(Protocol.MAX_DIAL_BACKOFF * heartbeatMillis)));
             } else {
                 LOG.debug("peer link {}: cannot send to {}: {}", link, Link.hostPort(link.remote), rootMessage(failure));
             }

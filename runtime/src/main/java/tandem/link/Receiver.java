@@ -122,6 +122,7 @@ final class Receiver {
 
         long now = clock.millis();
         link.lastGoodMillis = now;
+        link.nextDialMillis = 0;
         List<Runnable> calls = new ArrayList<>(2);
         if (link.reportedUp.compareAndSet(false, true)) {
             LOG.info("peer link {}: up, {} is heard from {}", link, peerId, remote);
