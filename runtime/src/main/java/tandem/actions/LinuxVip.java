@@ -14,22 +14,49 @@ import tandem.config.Vip;
  * {@code iputils-arping}); needs root or CAP_NET_ADMIN + CAP_NET_RAW.
  *
  * <ol>
- *   <li>Duplicate address detection, RFC 5227 style: {@code arping -D -c 2 -w 2 -I IFACE ADDR} probes
- *       with sender address 0.0.0.0 and exits 1 when some host answers. Run without {@code -q} so
- *       the answer (with the other host's MAC) can be quoted.</li>
+ *   <li>Duplicate address detection, RFC 5227 style but fast enough for a sub-second failover: one
+ *       probe with sender address 0.0.0.0 and a bounded wait of {@link #PROBE_WAIT} (200 ms), i.e.
+ *       {@code timeout -k 1 -s INT --preserve-status 0.2 arping -D -c 1 -w 1 -I IFACE ADDR}. iputils
+ *       arping (20221126, Debian 12) accepts only whole seconds for {@code -w} and {@code -i}
+ *       ({@code -w 0.2} is "invalid argument", {@code -i 0} never ends), so a single probe would wait
+ *       1 s; coreutils {@code timeout} interrupts it with SIGINT after 200 ms instead, on which arping
+ *       prints its summary and exits as it would at its deadline: 0 when nobody answered, 1 at once
+ *       when a host answers (a LAN answers in well under a millisecond), 2 on an error such as a
+ *       missing interface, 127 (from {@code timeout}) when arping is not installed. An arping that
+ *       ignores SIGINT is killed a second later ({@code -k 1}) and counts as an error. Run without
+ *       {@code -q} so the answer (with the other host's MAC) can be quoted. If arping reports that
+ *       its probe had not even gone out before the interrupt ("Sent 0 probes", a badly loaded
+ *       machine), the check is repeated once with a whole second to wait, so a free address is never
+ *       assumed without a probe.</li>
  *   <li>{@code ip addr add ADDR/PREFIX dev IFACE}; already there is fine.</li>
- *   <li>Gratuitous ARP, {@code arping -U -c 3 -I IFACE ADDR}, so switches and neighbours move the
- *       address to this node's MAC at once instead of when their ARP entries expire (keepalived does
- *       the same after a VRRP transition). A failure here is logged, not fatal: the address works,
- *       neighbours just learn it later.</li>
+ *   <li>Gratuitous ARP, so switches and neighbours move the address to this node's MAC at once instead
+ *       of when their ARP entries expire (keepalived does the same after a VRRP transition): one
+ *       unsolicited request ({@code arping -U}) and one unsolicited reply ({@code arping -A}), each
+ *       {@code timeout -k 1 -s INT --preserve-status 0.1 arping -U|-A -c 1 -I IFACE ADDR}. arping
+ *       sends its packet at once and would then idle for its 1 s interval; interrupting it after
+ *       {@link #ANNOUNCE_WAIT} keeps the whole announcement near 0.2 s instead of the 3 s that
+ *       {@code -c 3} took, and sending both kinds covers neighbours that honour only one of them. A
+ *       failure here is logged, not fatal: the address works, neighbours just learn it later.</li>
  * </ol>
  */
 public final class LinuxVip implements VirtualIp {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinuxVip.class);
 
-    /** arping -D waits at most 2 s (-w 2); ip answers at once. */
+    /** Bounds every command; arping is interrupted long before (200 ms, 100 ms), ip answers at once. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long the duplicate address probe waits for an answer. */
+    static final String PROBE_WAIT = "0.2";
+
+    /** The wait of the retry when the first probe had not gone out in time. */
+    static final String PROBE_RETRY_WAIT = "1";
+
+    /** How long each gratuitous ARP process may run; it sends its one packet at once. */
+    static final String ANNOUNCE_WAIT = "0.1";
+
+    /** "Sent 0 probes (0 broadcast(s))": arping was interrupted before its probe went out. */
+    private static final Pattern NOTHING_SENT = Pattern.compile("(?m)^Sent 0 probes");
 
     /** "Unicast reply from 10.0.0.2 [3A:27:6D:0E:FF:F5]  0.525ms" */
     private static final Pattern REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]+)]");
@@ -47,7 +74,16 @@ public final class LinuxVip implements VirtualIp {
         String addr = vip.address();
         String dev = vip.iface();
         if (!held()) {
-            Commands.Result dad = commands.run(List.of("arping", "-D", "-c", "2", "-w", "2", "-I", dev, addr), TIMEOUT);
+            Commands.Result dad = commands.run(probe(PROBE_WAIT, dev, addr), TIMEOUT);
+            if (dad.ok() && NOTHING_SENT.matcher(dad.stdout()).find()) {
+                LOG.warn("arping sent no probe for {} within {} s; probing again with {} s to wait", addr, PROBE_WAIT,
+                        PROBE_RETRY_WAIT);
+                dad = commands.run(probe(PROBE_RETRY_WAIT, dev, addr), TIMEOUT);
+            }
+            if (dad.ok() && NOTHING_SENT.matcher(dad.stdout()).find()) {
+                throw new ActionException("cannot check that " + addr + " is free on " + dev
+                        + ", so it was not taken: arping sent no probe");
+            }
             if (dad.exitCode() == 1 && !dad.timedOut()) {
                 Matcher m = REPLY.matcher(dad.stdout());
                 String who = m.find() ? "reply from " + m.group(1).toLowerCase(java.util.Locale.ROOT)
@@ -64,11 +100,26 @@ public final class LinuxVip implements VirtualIp {
                 throw new ActionException("cannot add " + cidr() + " to " + dev + ": " + why(add, "ip"));
             }
         }
-        Commands.Result garp = commands.run(List.of("arping", "-U", "-c", "3", "-I", dev, addr), TIMEOUT);
-        if (!garp.ok()) {
-            LOG.warn("holding {} on {}, but the gratuitous ARP failed ({}): neighbours learn the new owner only when"
-                    + " their ARP entries expire", addr, dev, why(garp, "arping"));
+        for (String mode : List.of("-U", "-A")) {
+            Commands.Result garp = commands.run(announce(mode, dev, addr), TIMEOUT);
+            if (!garp.ok() || NOTHING_SENT.matcher(garp.stdout()).find()) {
+                LOG.warn("holding {} on {}, but the gratuitous ARP (arping {}) failed ({}): neighbours learn the new"
+                        + " owner only when their ARP entries expire", addr, dev, mode,
+                        garp.ok() ? "no packet sent" : why(garp, "arping"));
+            }
         }
+    }
+
+    /** One duplicate address probe, interrupted (SIGINT: arping reports and exits 0 or 1) after {@code wait} s. */
+    static List<String> probe(String wait, String dev, String addr) {
+        return List.of("timeout", "-k", "1", "-s", "INT", "--preserve-status", wait, "arping", "-D", "-c", "1", "-w",
+                "1", "-I", dev, addr);
+    }
+
+    /** One gratuitous ARP ({@code -U} request or {@code -A} reply), interrupted once it went out. */
+    static List<String> announce(String mode, String dev, String addr) {
+        return List.of("timeout", "-k", "1", "-s", "INT", "--preserve-status", ANNOUNCE_WAIT, "arping", mode, "-c",
+                "1", "-I", dev, addr);
     }
 
     @Override
@@ -107,7 +158,12 @@ public final class LinuxVip implements VirtualIp {
             return program + " did not finish within " + Durations.text(TIMEOUT);
         }
         if (r.exitCode() == Commands.NOT_STARTED) {
-            return r.stderr().strip() + (program.equals("arping") ? " (Debian: apt-get install iputils-arping)" : "");
+            // arping runs under coreutils timeout, which answers 127 itself when arping is missing
+            String err = r.stderr().strip();
+            String hint = !program.equals("arping") ? ""
+                    : err.contains("cannot run timeout") ? " (Debian: apt-get install coreutils)"
+                    : " (Debian: apt-get install iputils-arping)";
+            return err + hint;
         }
         String said = r.firstLine(200);
         return program + " exit code " + r.exitCode() + (said.isEmpty() ? "" : ": " + said);

@@ -49,7 +49,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final EventLog events;
     private final EngineLoop loop;
-    private final PeerLink link;
+    /** Set once the routes run (the link lives in their context); read only after {@link #linkUp}. */
+    private volatile PeerLink link;
     private final ProbeRunner probes;
     private final ServiceSet services;
     private final Optional<VirtualIp> vip;
@@ -90,7 +91,7 @@ public final class NodeRuntime implements AutoCloseable {
             e.boot(!c.node().bootStart());
             return e;
         });
-        this.link = new PeerLink(c, new PeerLink.Listener() {
+        PeerLink.Listener fromPeer = new PeerLink.Listener() {
             @Override
             public void heartbeat(Heartbeat hb, long skewMillis) {
                 probes().skew(skewMillis);
@@ -113,8 +114,10 @@ public final class NodeRuntime implements AutoCloseable {
             public void mismatchCleared() {
                 loop.mismatch(null);
             }
-        }, clock, c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t))).orElse(PeerLink.Options.plain()));
-        this.probes = new ProbeRunner(c, Checks.of(c, cmds), link::links, loop::status, clock);
+        };
+        PeerLink.Options linkOptions = c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t)))
+                .orElse(PeerLink.Options.plain());
+        this.probes = new ProbeRunner(c, Checks.of(c, cmds), () -> linkUp ? link.links() : List.of(), loop::status, clock);
         // the engine boots (and announces its state) before the link is up: those first heartbeats are
         // not sent; the first beat after the link starts carries the same
         this.heartbeats = new HeartbeatSender(c, loop::status, hb -> {
@@ -134,13 +137,24 @@ public final class NodeRuntime implements AutoCloseable {
         this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
         this.template = routes.context().createProducerTemplate();
         // the engine boots before the link listens, so the first heartbeat it gets finds it ready;
-        // actions it asks for wait on their queue until the routes start, a moment later
-        loop.start();
-        link.start();
-        linkUp = true;
-        heartbeats.beat();
-        routes.start();
-        routesStarted();
+        // actions it asks for wait on their queue until the routes start, a moment later; the link's
+        // own routes then join the node's context (one context, one set of JMX names per node)
+        try {
+            loop.start();
+            routes.start();
+            routesStarted();
+            this.link = new PeerLink(c, fromPeer, clock, linkOptions, routes.context());
+            link.start();
+            linkUp = true;
+            heartbeats.beat();
+        } catch (RuntimeException e) {
+            if (link != null) {
+                link.close();
+            }
+            routes.close();
+            loop.close();
+            throw e;
+        }
         NodeMBean.register(c, loop, template);
         LOG.info("{}: running: profile {}, peer {} at {}:{}, API on port {}", id, c.node().profile().yamlName(),
                 c.peer().id(), c.peer().address(), c.peer().port(), c.console().port());
@@ -268,8 +282,10 @@ public final class NodeRuntime implements AutoCloseable {
     @Override
     public void close() {
         NodeMBean.unregister(config);
+        if (link != null) {
+            link.close();
+        }
         routes.close();
-        link.close();
         loop.close();
     }
 }

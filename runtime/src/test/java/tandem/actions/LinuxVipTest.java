@@ -87,8 +87,11 @@ class LinuxVipTest {
         LinuxVip vip = vip("10.213.0.100");
         assertThat(vip.held()).isFalse();
 
+        long t0 = System.nanoTime();
         vip.acquire();
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
+        assertThat(tookMs).as("one 200 ms probe and two interrupted announcements, not seconds").isLessThan(1500);
         assertThat(vip.held()).isTrue();
         assertThat(inA.run(List.of("ip", "-o", "addr", "show", "dev", DEV_A), T).stdout())
                 .contains("inet 10.213.0.100/24");

@@ -14,19 +14,25 @@ class VipCommandsTest {
     private final FakeCommands cmds = new FakeCommands();
     private final Vip vip = new Vip("192.168.178.249", 24, "eth0");
 
+    /** One probe, interrupted after 200 ms (iputils arping takes only whole seconds for -w and -i). */
+    private static final String DAD = "timeout -k 1 -s INT --preserve-status 0.2 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
+    private static final String DAD_RETRY = "timeout -k 1 -s INT --preserve-status 1 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
+    private static final String GARP_REQUEST = "timeout -k 1 -s INT --preserve-status 0.1 arping -U -c 1 -I eth0 192.168.178.249";
+    private static final String GARP_REPLY = "timeout -k 1 -s INT --preserve-status 0.1 arping -A -c 1 -I eth0 192.168.178.249";
+
     @Test
     void linuxChecksTheAddressIsFreeThenAddsAndAnnouncesIt() {
         new LinuxVip(vip, cmds).acquire();
 
         assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0",
-                "arping -D -c 2 -w 2 -I eth0 192.168.178.249",
+                DAD,
                 "ip addr add 192.168.178.249/24 dev eth0",
-                "arping -U -c 3 -I eth0 192.168.178.249");
+                GARP_REQUEST, GARP_REPLY);
     }
 
     @Test
     void linuxRefusesAnAddressSomeoneAnswersOn() {
-        cmds.answer("arping -D -c 2 -w 2 -I eth0 192.168.178.249", 1, """
+        cmds.answer(DAD, 1, """
                 ARPING 192.168.178.249 from 0.0.0.0 eth0
                 Unicast reply from 192.168.178.249 [AA:BB:CC:00:11:22]  0.612ms
                 Sent 1 probes (1 broadcast(s))
@@ -42,18 +48,32 @@ class VipCommandsTest {
 
     @Test
     void linuxWithoutArpingSaysWhatToInstall() {
-        cmds.answerError("arping -D -c 2 -w 2 -I eth0 192.168.178.249", Commands.NOT_STARTED,
-                "cannot run arping: error=2, No such file or directory");
+        cmds.answerError(DAD, Commands.NOT_STARTED,
+                "timeout: failed to run command 'arping': No such file or directory\n");
 
         assertThatThrownBy(() -> new LinuxVip(vip, cmds).acquire())
-                .hasMessage("cannot check that 192.168.178.249 is free on eth0, so it was not taken: cannot run"
-                        + " arping: error=2, No such file or directory (Debian: apt-get install iputils-arping)");
+                .hasMessage("cannot check that 192.168.178.249 is free on eth0, so it was not taken: timeout: failed to"
+                        + " run command 'arping': No such file or directory (Debian: apt-get install iputils-arping)");
+    }
+
+    @Test
+    void linuxProbesAgainWhenTheFirstProbeHadNotGoneOut() {
+        cmds.answer(DAD, 0, """
+                ARPING 192.168.178.249 from 0.0.0.0 eth0
+                Sent 0 probes (0 broadcast(s))
+                Received 0 response(s)
+                """);
+
+        new LinuxVip(vip, cmds).acquire();
+
+        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD, DAD_RETRY,
+                "ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REPLY);
     }
 
     @Test
     void linuxAcceptsAnAddressAlreadyThereAndAFailedAnnouncement() {
         cmds.answerError("ip addr add 192.168.178.249/24 dev eth0", 2, "Error: ipv4: Address already assigned.\n")
-                .answerError("arping -U -c 3 -I eth0 192.168.178.249", 2, "arping: socket: Operation not permitted\n");
+                .answerError(GARP_REQUEST, 2, "arping: socket: Operation not permitted\n");
 
         new LinuxVip(vip, cmds).acquire();
     }
