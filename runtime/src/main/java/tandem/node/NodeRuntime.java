@@ -60,6 +60,14 @@ public final class NodeRuntime implements AutoCloseable {
     private final Commands commands;
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
     private volatile boolean linkUp;
+    private final java.util.concurrent.ScheduledExecutorService silenceTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tandem-silence");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> silence =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final List<ActionRequest> early = new ArrayList<>();
     private boolean routesStarted;
     /** Completed once the node is in STOP and holds nothing: what a shutdown waits for. */
@@ -96,6 +104,7 @@ public final class NodeRuntime implements AutoCloseable {
             public void heartbeat(Heartbeat hb, long skewMillis) {
                 probes().skew(skewMillis);
                 loop.observe(hb);
+                silenceWatch(timeoutMs);
             }
 
             @Override
@@ -115,6 +124,7 @@ public final class NodeRuntime implements AutoCloseable {
                 loop.mismatch(null);
             }
         };
+        long timeoutMs = c.timings().failoverTimeout().toMillis();
         PeerLink.Options linkOptions = c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t)))
                 .orElse(PeerLink.Options.plain());
         this.probes = new ProbeRunner(c, Checks.of(c, cmds), () -> linkUp ? link.links() : List.of(), loop::status, clock);
@@ -159,6 +169,19 @@ public final class NodeRuntime implements AutoCloseable {
         LOG.info("{}: running: profile {}, peer {} at {}:{}, API on port {}", id, c.node().profile().yamlName(),
                 c.peer().id(), c.peer().address(), c.peer().port(), c.console().port());
         systemd.ready("node " + id + " running");
+    }
+
+    /**
+     * After every heartbeat: one check cycle exactly when the peer would have been silent for the
+     * failover timeout, so silence is noticed at the timeout and not up to a check interval later
+     * (MS-3; the rules decide what the silence means, this only makes the engine look in time).
+     */
+    private void silenceWatch(long timeoutMs) {
+        java.util.concurrent.ScheduledFuture<?> previous = silence.getAndSet(
+                silenceTimer.schedule(loop::tick, timeoutMs + 1, java.util.concurrent.TimeUnit.MILLISECONDS));
+        if (previous != null) {
+            previous.cancel(false);
+        }
     }
 
     /** Starts a node from its configuration. */
@@ -282,6 +305,7 @@ public final class NodeRuntime implements AutoCloseable {
     @Override
     public void close() {
         NodeMBean.unregister(config);
+        silenceTimer.shutdownNow();
         if (link != null) {
             link.close();
         }
