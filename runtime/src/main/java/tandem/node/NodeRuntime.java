@@ -99,6 +99,7 @@ public final class NodeRuntime implements AutoCloseable {
             e.boot(!c.node().bootStart());
             return e;
         });
+        long timeoutMs = c.timings().failoverTimeout().toMillis();
         PeerLink.Listener fromPeer = new PeerLink.Listener() {
             @Override
             public void heartbeat(Heartbeat hb, long skewMillis) {
@@ -124,7 +125,6 @@ public final class NodeRuntime implements AutoCloseable {
                 loop.mismatch(null);
             }
         };
-        long timeoutMs = c.timings().failoverTimeout().toMillis();
         PeerLink.Options linkOptions = c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t)))
                 .orElse(PeerLink.Options.plain());
         this.probes = new ProbeRunner(c, Checks.of(c, cmds), () -> linkUp ? link.links() : List.of(), loop::status, clock);
