@@ -3,14 +3,15 @@ package tandem.facts;
 import java.util.Comparator;
 
 /**
- * Which of two nodes has the better claim to be active: the higher generation (it was active
- * later, so its data is newest), then current data, then the configured priority, then the lower
- * node id. Both nodes compute it from the same heartbeat values, so they always agree.
+ * Which of two nodes has the better claim to be active: current data first (a node that is not
+ * uptodate never wins against one that is: DESIGN "Node states"), then the higher generation (it
+ * was active later, so its data is newest), then the configured priority, then the lower node id.
+ * Both nodes compute it from the same heartbeat values, so they always agree.
  */
 public record Rank(long generation, boolean uptodate, int priority, String nodeId) implements Comparable<Rank> {
 
-    private static final Comparator<Rank> ORDER = Comparator.comparingLong(Rank::generation)
-            .thenComparing(Rank::uptodate)
+    private static final Comparator<Rank> ORDER = Comparator.comparing(Rank::uptodate)
+            .thenComparingLong(Rank::generation)
             .thenComparingInt(Rank::priority)
             .thenComparing(Rank::nodeId, Comparator.reverseOrder());
 
