@@ -15,12 +15,12 @@ import tandem.config.Vip;
  *
  * <ol>
  *   <li>Duplicate address detection, RFC 5227 style but fast enough for a sub-second failover: one
- *       probe with sender address 0.0.0.0 and a bounded wait of {@link #PROBE_WAIT} (50 ms: a host on the LAN answers within a
+ *       probe with sender address 0.0.0.0 and a bounded wait of {@link #PROBE_WAIT} (25 ms: a host on the LAN answers within a
  *       millisecond or two; the wait is most of what a takeover adds to the failover timeout), i.e.
- *       {@code timeout -k 1 -s INT --preserve-status 0.05 arping -D -c 1 -w 1 -I IFACE ADDR}. iputils
+ *       {@code timeout -k 1 -s INT --preserve-status 0.025 arping -D -c 1 -w 1 -I IFACE ADDR}. iputils
  *       arping (20221126, Debian 12) accepts only whole seconds for {@code -w} and {@code -i}
  *       ({@code -w 0.2} is "invalid argument", {@code -i 0} never ends), so a single probe would wait
- *       1 s; coreutils {@code timeout} interrupts it with SIGINT after 50 ms instead, on which arping
+ *       1 s; coreutils {@code timeout} interrupts it with SIGINT after 25 ms instead, on which arping
  *       prints its summary and exits as it would at its deadline: 0 when nobody answered, 1 at once
  *       when a host answers (a LAN answers in well under a millisecond), 2 on an error such as a
  *       missing interface, 127 (from {@code timeout}) when arping is not installed. An arping that
@@ -44,11 +44,11 @@ public final class LinuxVip implements VirtualIp {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinuxVip.class);
 
-    /** Bounds every command; arping is interrupted long before (50 ms, 100 ms), ip answers at once. */
+    /** Bounds every command; arping is interrupted long before (25 ms, 100 ms), ip answers at once. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /** How long the duplicate address probe waits for an answer. */
-    static final String PROBE_WAIT = "0.05";
+    static final String PROBE_WAIT = "0.025";
 
     /** The wait of the retry when the first probe had not gone out in time. */
     static final String PROBE_RETRY_WAIT = "1";

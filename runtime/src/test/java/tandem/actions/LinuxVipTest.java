@@ -91,7 +91,7 @@ class LinuxVipTest {
         vip.acquire();
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
-        assertThat(tookMs).as("one 50 ms probe and two interrupted announcements, not seconds").isLessThan(1500);
+        assertThat(tookMs).as("one 25 ms probe and two interrupted announcements, not seconds").isLessThan(1500);
         assertThat(vip.held()).isTrue();
         assertThat(inA.run(List.of("ip", "-o", "addr", "show", "dev", DEV_A), T).stdout())
                 .contains("inet 10.213.0.100/24");

@@ -14,8 +14,8 @@ class VipCommandsTest {
     private final FakeCommands cmds = new FakeCommands();
     private final Vip vip = new Vip("192.168.178.249", 24, "eth0");
 
-    /** One probe, interrupted after 50 ms (iputils arping takes only whole seconds for -w and -i). */
-    private static final String DAD = "timeout -k 1 -s INT --preserve-status 0.05 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
+    /** One probe, interrupted after 25 ms (iputils arping takes only whole seconds for -w and -i). */
+    private static final String DAD = "timeout -k 1 -s INT --preserve-status 0.025 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
     private static final String DAD_RETRY = "timeout -k 1 -s INT --preserve-status 1 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
     private static final String GARP_REQUEST = "timeout -k 1 -s INT --preserve-status 0.1 arping -U -c 1 -I eth0 192.168.178.249";
     private static final String GARP_REPLY = "timeout -k 1 -s INT --preserve-status 0.1 arping -A -c 1 -I eth0 192.168.178.249";
