@@ -128,6 +128,7 @@ public final class NodeRuntime implements AutoCloseable {
         PeerLink.Options linkOptions = c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t)))
                 .orElse(PeerLink.Options.plain());
         this.probes = new ProbeRunner(c, Checks.of(c, cmds), () -> linkUp ? link.links() : List.of(), loop::status, clock);
+        probes.onLate(loop::observe);
         // the engine boots (and announces its state) before the link is up: those first heartbeats are
         // not sent; the first beat after the link starts carries the same
         this.heartbeats = new HeartbeatSender(c, loop::status, hb -> {

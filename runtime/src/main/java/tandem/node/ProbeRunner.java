@@ -5,6 +5,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import tandem.checks.Check;
 import tandem.config.Checker;
@@ -34,6 +43,14 @@ public final class ProbeRunner {
     private final Supplier<NodeStatus> status;
     private final Clock clock;
     private volatile Long lastSkew;
+    private final long roundBudgetMs;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tandem-check");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<ProbeResult> late = r -> { };
 
     public ProbeRunner(NodeConfig c, List<Check> checks, Supplier<List<LinkState>> links, Supplier<NodeStatus> status,
                        Clock clock) {
@@ -42,10 +59,16 @@ public final class ProbeRunner {
         this.status = status;
         this.clock = clock;
         long base = c.timings().checkInterval().toMillis();
+        this.roundBudgetMs = Math.max(10, base / 2);
         for (Checker ch : c.checkers()) {
             intervalMs.put(ch.resource(), ch.interval().map(d -> d.toMillis()).orElse(base));
             activeOnly.put(ch.resource(), ch.when() == When.ACTIVE);
         }
+    }
+
+    /** Where a result goes that came back after its round had been handed over (the engine's queue). */
+    public void onLate(Consumer<ProbeResult> sink) {
+        this.late = sink;
     }
 
     /** The peer's clock difference, as the peer link measured it at the last heartbeat. */
@@ -59,6 +82,7 @@ public final class ProbeRunner {
         NodeStatus st = status.get();
         boolean running = st != null && st.activity() == Activity.RUNNING;
         List<ProbeResult> out = new ArrayList<>();
+        List<CompletableFuture<ProbeResult>> started = new ArrayList<>();
         for (Check c : checks) {
             String r = c.resource();
             if (activeOnly.getOrDefault(r, false) && !running) {
@@ -67,8 +91,28 @@ public final class ProbeRunner {
             if (now < nextDue.getOrDefault(r, Long.MIN_VALUE)) {
                 continue;
             }
+            if (!inFlight.add(r)) {
+                continue;   // the previous probe of this resource has not come back yet
+            }
             nextDue.put(r, now + intervalMs.getOrDefault(r, 0L) - 50);
-            out.add(c.probe(now));
+            started.add(CompletableFuture.supplyAsync(() -> c.probe(now), pool)
+                    .whenComplete((result, failure) -> inFlight.remove(r)));
+        }
+        // the checks run side by side, so a slow one (a custom command, a ping) does not hold up the
+        // others; what is not back within the round's budget reaches the engine on its own when it is
+        long deadline = System.nanoTime() + roundBudgetMs * 1_000_000L;
+        for (CompletableFuture<ProbeResult> f : started) {
+            try {
+                out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                f.thenAccept(result -> late.accept(result));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                // a Check never throws (its contract); if one does, that is a bug worth the log
+                throw new IllegalStateException("a checker threw instead of reporting", e.getCause());
+            }
         }
         for (LinkState l : links.get()) {
             out.add(new ProbeResult("link." + l.name(), l.up(), l.up() ? "frames from " + l.remote()

@@ -1,0 +1,70 @@
+package tandem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.checks.Check;
+import tandem.config.ConfigLoader;
+import tandem.config.NodeConfig;
+import tandem.facts.ProbeResult;
+
+class ProbeRunnerTest {
+
+    /** A check that answers at once. */
+    private record Quick(String resource) implements Check {
+        @Override
+        public ProbeResult probe(long now) {
+            return new ProbeResult(resource, true, "quick", now);
+        }
+    }
+
+    /** A check that answers only when released. */
+    private record Slow(String resource, CountDownLatch release) implements Check {
+        @Override
+        public ProbeResult probe(long now) {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new ProbeResult(resource, false, "slow", now);
+        }
+    }
+
+    @Test
+    void aSlowCheckHoldsUpNoOtherAndItsResultArrivesOnItsOwnWhenDone(@TempDir Path dir) throws Exception {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", """
+                node: {id: node1, profile: ms-failover}
+                cluster: {name: c, secret: "0123456789abcdef0123"}
+                peer: {id: node2, address: 10.0.0.2}
+                timings: {check-interval: 100ms, heartbeat-interval: 100ms, failover-timeout: 1s}
+                """, dir, Map.of());
+        CountDownLatch release = new CountDownLatch(1);
+        ProbeRunner runner = new ProbeRunner(c, List.of(new Slow("custom.slow", release), new Quick("tcp.fast")),
+                List::of, () -> null, Clock.systemUTC());
+        CompletableFuture<ProbeResult> late = new CompletableFuture<>();
+        runner.onLate(late::complete);
+
+        List<ProbeResult> first = runner.probeAll();
+        assertThat(first).extracting(ProbeResult::resource).containsExactly("tcp.fast");
+        assertThat(late).isNotDone();
+
+        List<ProbeResult> second = runner.probeAll();
+        assertThat(second).as("the slow check is still out: not started twice")
+                .extracting(ProbeResult::resource).containsExactly("tcp.fast");
+
+        release.countDown();
+        assertThat(late.get(5, TimeUnit.SECONDS)).satisfies(r -> {
+            assertThat(r.resource()).isEqualTo("custom.slow");
+            assertThat(r.detail()).isEqualTo("slow");
+        });
+    }
+}
