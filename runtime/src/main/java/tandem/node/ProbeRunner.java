@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import tandem.checks.Check;
 import tandem.config.Checker;
+import tandem.config.CheckerType;
 import tandem.config.NodeConfig;
 import tandem.config.When;
 import tandem.engine.NodeStatus;
@@ -38,6 +39,8 @@ public final class ProbeRunner {
     private final List<Check> checks;
     private final Map<String, Long> intervalMs = new HashMap<>();
     private final Map<String, Boolean> activeOnly = new HashMap<>();
+    /** Checks that only read local tables and never wait on the network or a command. */
+    private final Set<String> inProcess = new java.util.HashSet<>();
     private final Map<String, Long> nextDue = new HashMap<>();
     private final Supplier<List<LinkState>> links;
     private final Supplier<NodeStatus> status;
@@ -63,6 +66,9 @@ public final class ProbeRunner {
         for (Checker ch : c.checkers()) {
             intervalMs.put(ch.resource(), ch.interval().map(d -> d.toMillis()).orElse(base));
             activeOnly.put(ch.resource(), ch.when() == When.ACTIVE);
+            if (ch.type() == CheckerType.PROC || ch.type() == CheckerType.INTERFACE || ch.type() == CheckerType.VIP) {
+                inProcess.add(ch.resource());
+            }
         }
     }
 
@@ -95,6 +101,15 @@ public final class ProbeRunner {
                 continue;   // the previous probe of this resource has not come back yet
             }
             nextDue.put(r, now + intervalMs.getOrDefault(r, 0L) - 50);
+            if (inProcess.contains(r)) {
+                // reads of this machine's own tables (processes, interfaces): quick, done here
+                try {
+                    out.add(c.probe(now));
+                } finally {
+                    inFlight.remove(r);
+                }
+                continue;
+            }
             started.add(CompletableFuture.supplyAsync(() -> c.probe(now), pool)
                     .whenComplete((result, failure) -> inFlight.remove(r)));
         }
