@@ -21,6 +21,7 @@ final class Tap implements AutoCloseable {
     private final int target;
     private final ByteArrayOutputStream recorded = new ByteArrayOutputStream();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean isCut;
 
     Tap(int target) throws IOException {
         this.target = target;
@@ -46,6 +47,12 @@ final class Tap implements AutoCloseable {
                 Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
                 sockets.add(in);
                 sockets.add(out);
+                if (isCut) {
+                    // accepted while cut() ran: it must not outlive the cut
+                    close(in);
+                    close(out);
+                    return;
+                }
                 pump(in, out, true);
                 pump(out, in, false);
             } catch (IOException e) {
@@ -101,6 +108,7 @@ final class Tap implements AutoCloseable {
 
     /** Stops relaying and refuses new connections: the link through it falls silent. */
     void cut() {
+        isCut = true;
         close(server);
         sockets.forEach(Tap::close);
     }
