@@ -33,6 +33,18 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        link.inbound.add(ctx.channel());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        link.inbound.remove(ctx.channel());
+        super.channelInactive(ctx);
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (discarding) {
             in.skipBytes(in.readableBytes());

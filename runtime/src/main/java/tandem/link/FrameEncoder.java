@@ -40,6 +40,7 @@ final class FrameEncoder extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        link.outbound = ctx.channel();
         sink.connected(link, true);
         if (!helloSent) {
             helloSent = true;
@@ -51,6 +52,9 @@ final class FrameEncoder extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (link.outbound == ctx.channel()) {
+            link.outbound = null;
+        }
         sink.connected(link, false);
         super.channelInactive(ctx);
     }

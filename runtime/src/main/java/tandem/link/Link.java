@@ -1,5 +1,11 @@
 package tandem.link;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import tandem.config.Endpoint;
@@ -38,6 +44,12 @@ final class Link {
     volatile int failedSends;
     volatile long nextDialMillis;
 
+    /** The open outbound connection (this node's frames to the peer), null when there is none. */
+    volatile Channel outbound;
+
+    /** Open inbound connections (the peer's frames to this node); usually one. */
+    final Set<Channel> inbound = ConcurrentHashMap.newKeySet();
+
     // Replay window of the peer's frames on this link; guarded by the Receiver's lock.
     String peerSession;
     long peerSeq;
@@ -47,6 +59,32 @@ final class Link {
         this.name = name;
         this.listen = listen;
         this.remote = remote;
+    }
+
+    /**
+     * Aborts every connection of this link: SO_LINGER 0, so the kernel sends a reset and discards
+     * what is still queued instead of delivering it later. Called when the link fell silent: frames
+     * written during a network cut wait in the socket's send buffer and TCP would deliver them once
+     * the cut heals, a burst of heartbeats that describe the sender as it was seconds ago (e.g. still
+     * ALONE before it stepped down), on which the peer would act. The next frame dials afresh.
+     *
+     * @return how many connections were closed
+     */
+    int abortConnections() {
+        List<Channel> all = new ArrayList<>(inbound);
+        Channel out = outbound;
+        if (out != null) {
+            all.add(out);
+        }
+        for (Channel ch : all) {
+            try {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException e) {
+                // already closed; close() below is a no-op then
+            }
+            ch.close();
+        }
+        return all.size();
     }
 
     static String hostPort(Endpoint e) {

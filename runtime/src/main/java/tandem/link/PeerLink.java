@@ -59,6 +59,12 @@ import tandem.facts.Heartbeat;
  * so both nodes report the error. While withheld, the link still counts as up: the engine must treat
  * a mismatch as "peer present but incompatible", not as a silent peer.
  *
+ * <p>A link that falls silent ({@link Protocol#UP_INTERVALS} heartbeat intervals without an authentic
+ * frame) has its connections reset, both ways: during a network cut the frames written meanwhile wait
+ * in the kernel's send buffer, and TCP would deliver them after the heal, seconds late, describing the
+ * sender as it was then (say ALONE for the moment before it stepped down); the peer would act on
+ * them. A reset discards them, and the next frame dials a fresh connection.
+ *
  * <p>Known limit: replay protection lives in memory. A receiver that restarts accepts the first
  * authentic frame of any session, so a frame recorded earlier could be replayed once to a freshly
  * started node, and is then superseded by the real peer's newer frames.
@@ -458,6 +464,11 @@ public final class PeerLink implements AutoCloseable {
                 LOG.warn("peer link {}: down, nothing authentic from {} for {} heartbeat intervals ({})", link,
                         config.peer().id(), Protocol.UP_INTERVALS,
                         Durations.format(Duration.ofMillis(Protocol.UP_INTERVALS * heartbeatMillis)));
+                int closed = link.abortConnections();
+                if (closed > 0) {
+                    LOG.info("peer link {}: reset its {} connection(s), so that frames queued while it was silent are"
+                            + " discarded, not delivered late; dialling afresh", link, closed);
+                }
                 safely(() -> listener.linkDown(link.name));
             }
         }

@@ -202,7 +202,7 @@ class NetnsClusterTest {
     }
 
     @Test
-    void cuttingThePrimarysLinkMovesTheVirtualIpAndTheIsolatedPrimaryStepsDown() throws Exception {
+    void cuttingThePrimarysLinkMovesTheVirtualIpTheIsolatedPrimaryStepsDownAndRejoinsAfterTheHeal() throws Exception {
         Files.writeString(dir.resolve("cluster.secret"), "netns-test-secret-" + NetnsLab.PID + "\n");
         Path c1 = config("node1", "node2", 100);
         Path c2 = config("node2", "node1", 50);
@@ -247,5 +247,21 @@ class NetnsClusterTest {
                 .noneMatch(p -> p.answer().equals("node1") && p.start() > cut);
         assertThat(outage).as("outage on the VIP (failover timeout 1 s)").isBetween(500L, 5_000L);
         System.out.println("NetnsClusterTest: outage on the VIP " + outage + " ms (failover-timeout 1 s)");
+
+        // the heal: node1 returns as SECOND; node2 keeps the role and the address. Frames node1 wrote
+        // during the cut (PRIM, then ALONE before it stepped down) must not reach node2 late and start
+        // a split-brain round that would move the address a second time.
+        long heal = System.currentTimeMillis();
+        lab.link(1, true);
+        await("node2 PRIM and node1 SECOND after the heal", Duration.ofSeconds(60),
+                () -> state(lab.node2).equals("PRIM uptodate") && state(lab.node1).equals("SECOND uptodate"));
+        long seenAfterHeal = polls.size();
+        await("more answers after the heal", Duration.ofSeconds(10), () -> polls.size() >= seenAfterHeal + 20);
+        assertThat(new ArrayList<>(polls)).as("node2 keeps serving on the VIP after the heal")
+                .filteredOn(p -> p.start() >= heal).noneMatch(p -> p.answer().equals("node1"));
+        assertThat(holdsVip(lab.node1)).as("node1 holds no VIP after the heal").isFalse();
+        JsonNode n2 = status(lab.node2).orElseThrow();
+        assertThat(n2.path("events").toString()).as("node2's decisions after the heal")
+                .doesNotContain("Split brain").doesNotContain("split brain");
     }
 }
