@@ -3,6 +3,7 @@ package tandem.actions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Runs a program and waits for it, bounded: the only way checkers and actions start processes, so
@@ -22,16 +23,35 @@ public interface Commands {
     int KILLED = -1;
 
     /**
+     * The exit code reported by {@link #runUntil} when it returned on the program's output while the
+     * program was still finishing.
+     */
+    int RUNNING = -2;
+
+    /**
      * Runs {@code argv} (program and arguments, no shell involved) with its standard input closed,
      * collects its output and returns when it exits or {@code timeout} has passed.
      */
     Result run(List<String> argv, Duration timeout);
 
     /**
+     * Like {@link #run}, but returns as soon as the program's standard output contains a match of
+     * {@code answered}, with exit code {@link #RUNNING}, without waiting for the program to exit: what
+     * it does after saying its result (e.g. arping's exit, which closes a packet socket and waits
+     * ~15 ms for the kernel) is not waited for. The program is left to finish in the background and
+     * is still killed at {@code timeout}. A program that exits before printing a match answers as
+     * with {@link #run}. The default just runs it (fakes answer at once anyway).
+     */
+    default Result runUntil(List<String> argv, Duration timeout, Pattern answered) {
+        return run(argv, timeout);
+    }
+
+    /**
      * What a program did.
      *
      * @param exitCode its exit status; {@link #NOT_STARTED} when it could not be started,
-     *                 {@link #KILLED} when it was killed after the timeout
+     *                 {@link #KILLED} when it was killed after the timeout, {@link #RUNNING} when
+     *                 {@link #runUntil} returned on its output before it exited
      * @param stdout   its standard output (at most the first 64 KiB)
      * @param stderr   its standard error (at most the first 64 KiB), or why it could not be started
      * @param timedOut it ran longer than the timeout and was killed

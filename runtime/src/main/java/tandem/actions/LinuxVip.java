@@ -25,7 +25,10 @@ import tandem.config.Vip;
  *       when a host answers (a LAN answers in well under a millisecond), 2 on an error such as a
  *       missing interface, 127 (from {@code timeout}) when arping is not installed. An arping that
  *       ignores SIGINT is killed a second later ({@code -k 1}) and counts as an error. Run without
- *       {@code -q} so the answer (with the other host's MAC) can be quoted. If arping reports that
+ *       {@code -q} so the answer (with the other host's MAC) can be quoted. The answer is read from
+ *       arping's summary ("Received 0 response(s)") as soon as it is printed ({@link Commands#runUntil}):
+ *       arping's exit closes its packet socket, which waits ~15 ms for the kernel, time the takeover
+ *       need not spend. If arping reports that
  *       its probe had not even gone out before the interrupt ("Sent 0 probes", a badly loaded
  *       machine), the check is repeated once with a whole second to wait, so a free address is never
  *       assumed without a probe.</li>
@@ -59,6 +62,9 @@ public final class LinuxVip implements VirtualIp {
     /** "Sent 0 probes (0 broadcast(s))": arping was interrupted before its probe went out. */
     private static final Pattern NOTHING_SENT = Pattern.compile("(?m)^Sent 0 probes");
 
+    /** arping's summary, printed last: "Received 0 response(s)". */
+    static final Pattern SUMMARY = Pattern.compile("(?m)^Received (\\d+) response");
+
     /** "Unicast reply from 10.0.0.2 [3A:27:6D:0E:FF:F5]  0.525ms" */
     private static final Pattern REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]+)]");
 
@@ -75,24 +81,24 @@ public final class LinuxVip implements VirtualIp {
         String addr = vip.address();
         String dev = vip.iface();
         if (!held()) {
-            Commands.Result dad = commands.run(probe(PROBE_WAIT, dev, addr), TIMEOUT);
-            if (dad.ok() && NOTHING_SENT.matcher(dad.stdout()).find()) {
+            Commands.Result dad = commands.runUntil(probe(PROBE_WAIT, dev, addr), TIMEOUT, SUMMARY);
+            if (answeredFree(dad) && NOTHING_SENT.matcher(dad.stdout()).find()) {
                 LOG.warn("arping sent no probe for {} within {} s; probing again with {} s to wait", addr, PROBE_WAIT,
                         PROBE_RETRY_WAIT);
-                dad = commands.run(probe(PROBE_RETRY_WAIT, dev, addr), TIMEOUT);
+                dad = commands.runUntil(probe(PROBE_RETRY_WAIT, dev, addr), TIMEOUT, SUMMARY);
             }
-            if (dad.ok() && NOTHING_SENT.matcher(dad.stdout()).find()) {
+            if (answeredFree(dad) && NOTHING_SENT.matcher(dad.stdout()).find()) {
                 throw new ActionException("cannot check that " + addr + " is free on " + dev
                         + ", so it was not taken: arping sent no probe");
             }
-            if (dad.exitCode() == 1 && !dad.timedOut()) {
+            if (answeredTaken(dad)) {
                 Matcher m = REPLY.matcher(dad.stdout());
                 String who = m.find() ? "reply from " + m.group(1).toLowerCase(java.util.Locale.ROOT)
                         : dad.firstLine(200);
                 throw new ActionException(addr + " is already in use by another host on " + dev + " (arping: " + who
                         + ")");
             }
-            if (!dad.ok()) {
+            if (!answeredFree(dad)) {
                 throw new ActionException("cannot check that " + addr + " is free on " + dev + ", so it was not taken: "
                         + why(dad, "arping"));
             }
@@ -109,6 +115,27 @@ public final class LinuxVip implements VirtualIp {
                         garp.ok() ? "no packet sent" : why(garp, "arping"));
             }
         }
+    }
+
+    /**
+     * The probe's answer: its summary's count of replies when it printed one ({@code runUntil} returns
+     * on it, before arping's exit, which takes ~15 ms more to close its packet socket), else what its
+     * exit code says (0 nobody answered, 1 somebody did).
+     */
+    private static boolean answeredFree(Commands.Result dad) {
+        Matcher m = SUMMARY.matcher(dad.stdout());
+        if (m.find() && !dad.timedOut()) {
+            return m.group(1).equals("0");
+        }
+        return dad.ok();
+    }
+
+    private static boolean answeredTaken(Commands.Result dad) {
+        Matcher m = SUMMARY.matcher(dad.stdout());
+        if (m.find() && !dad.timedOut()) {
+            return !m.group(1).equals("0");
+        }
+        return dad.exitCode() == 1 && !dad.timedOut();
     }
 
     /** One duplicate address probe, interrupted (SIGINT: arping reports and exits 0 or 1) after {@code wait} s. */

@@ -6,7 +6,11 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * {@link Commands} with real processes ({@link ProcessBuilder}). Output is drained by two reader
@@ -32,6 +36,15 @@ public final class SystemCommands implements Commands {
 
     @Override
     public Result run(List<String> argv, Duration timeout) {
+        return execute(argv, timeout, null);
+    }
+
+    @Override
+    public Result runUntil(List<String> argv, Duration timeout, Pattern answered) {
+        return execute(argv, timeout, java.util.Objects.requireNonNull(answered, "answered"));
+    }
+
+    private Result execute(List<String> argv, Duration timeout, Pattern answered) {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty argv");
         }
@@ -46,9 +59,19 @@ public final class SystemCommands implements Commands {
         } catch (IOException e) {
             // the program closed its end already; it just gets no input
         }
-        Drain out = Drain.start(process.getInputStream(), argv.get(0) + " stdout");
-        Drain err = Drain.start(process.getErrorStream(), argv.get(0) + " stderr");
+        Drain out = Drain.start(process.getInputStream(), argv.get(0) + " stdout", answered);
+        Drain err = Drain.start(process.getErrorStream(), argv.get(0) + " stderr", null);
         try {
+            if (answered != null && answeredFirst(process, out, timeout)) {
+                Process p = process;
+                // still bounded: killed (with its children) if it has not finished by the timeout
+                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                    if (p.isAlive()) {
+                        killTree(p);
+                    }
+                });
+                return new Result(RUNNING, out.text(), err.text(), false);
+            }
             if (process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 out.await(DRAIN_GRACE);
                 err.await(DRAIN_GRACE);
@@ -63,6 +86,19 @@ public final class SystemCommands implements Commands {
             Thread.currentThread().interrupt();
             return new Result(KILLED, out.text(), err.text() + "interrupted while waiting for " + argv.get(0), false);
         }
+    }
+
+    /**
+     * Waits until the program exits or its output matched, at most {@code timeout}; true when the
+     * output matched while it was still running.
+     */
+    private static boolean answeredFirst(Process process, Drain out, Duration timeout) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(process.onExit(), out.matched).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+        return out.matched.isDone() && process.isAlive();
     }
 
     /** Kills {@code process} and every process it started, and waits (bounded) until it is gone. */
@@ -89,15 +125,19 @@ public final class SystemCommands implements Commands {
         private final InputStream in;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private final Thread thread;
+        private final Pattern answered;
+        /** Completed when what was read so far matches {@code answered}. */
+        final CompletableFuture<Void> matched = new CompletableFuture<>();
 
-        private Drain(InputStream in, String name) {
+        private Drain(InputStream in, String name, Pattern answered) {
             this.in = in;
+            this.answered = answered;
             this.thread = new Thread(this, "drain " + name);
             thread.setDaemon(true);
         }
 
-        static Drain start(InputStream in, String name) {
-            Drain d = new Drain(in, name);
+        static Drain start(InputStream in, String name, Pattern answered) {
+            Drain d = new Drain(in, name, answered);
             d.thread.start();
             return d;
         }
@@ -113,6 +153,9 @@ public final class SystemCommands implements Commands {
                         if (room > 0) {
                             kept.write(buf, 0, Math.min(n, room));
                         }
+                    }
+                    if (answered != null && !matched.isDone() && answered.matcher(text()).find()) {
+                        matched.complete(null);
                     }
                 }
             } catch (IOException e) {

@@ -51,6 +51,31 @@ class SystemCommandsTest {
     }
 
     @Test
+    void runUntilReturnsOnTheAnswerAndKillsTheProgramAtItsTimeout() {
+        // prints its pid and its answer, then lingers like arping closing its packet socket
+        Commands.Result r = commands.runUntil(List.of("sh", "-c", "echo $$; echo 'Received 0 response(s)'; exec sleep 60"),
+                Duration.ofSeconds(2), LinuxVip.SUMMARY);
+
+        assertThat(r.exitCode()).isEqualTo(Commands.RUNNING);
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.stdout()).endsWith("Received 0 response(s)\n");
+        long pid = Long.parseLong(r.stdout().lines().findFirst().orElseThrow());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("still running when answered").contains(true);
+        Await.until(Duration.ofSeconds(10), "the lingering program killed at its 2 s timeout",
+                () -> ProcessHandle.of(pid).map(Await::gone).orElse(true));
+    }
+
+    @Test
+    void runUntilAnswersLikeRunWhenTheProgramExitsWithoutTheAnswer() {
+        Commands.Result r = commands.runUntil(List.of("sh", "-c", "echo no summary; exit 2"), Duration.ofSeconds(10),
+                LinuxVip.SUMMARY);
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stdout()).isEqualTo("no summary\n");
+        assertThat(r.timedOut()).isFalse();
+    }
+
+    @Test
     void keepsAtMost64KiBOfOutputButReadsItAll() {
         Commands.Result r = commands.run(List.of("sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; echo; echo done >&2"),
                 Duration.ofSeconds(10));
