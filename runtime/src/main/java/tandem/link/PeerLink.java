@@ -49,7 +49,8 @@ import tandem.facts.Heartbeat;
  * that the peer is lost (every link silent) is the engine's business.
  *
  * <p>Frames are described in {@link Protocol}. Every received frame is checked (see {@link DropReason})
- * and a bad one is counted, logged once at WARN with the remote address, and dropped without closing
+ * and a bad one is counted, logged at WARN with the remote address (at most one line per 10 s
+ * per link and reason under a flood), and dropped without closing
  * the link, except an oversized length prefix, after which the stream cannot be trusted.
  *
  * <p>HELLO is the first frame on every connection and is repeated every 30 s; it carries the

@@ -18,7 +18,8 @@ import tandem.facts.Heartbeat;
  *
  * <p>Order of checks: length (in {@link FrameDecoder}), version, HMAC, JSON, sender id, link name,
  * body, staleness, replay, then settings match. A frame that fails any of them is counted and
- * logged once (WARN) with the remote address and the reason; the connection stays open.
+ * logged (WARN) with the remote address and the reason, at most once per 10 s per link and reason
+ * under a flood ({@link DropLog}); the connection stays open.
  */
 final class Receiver {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -30,6 +31,7 @@ final class Receiver {
     private final FrameCodec codec;
     private final PeerLink.Listener listener;
     private final Clock clock;
+    private final DropLog dropLog = new DropLog();
 
     // guarded by this
     private long peerNewestTs = Long.MIN_VALUE;
@@ -77,7 +79,15 @@ final class Receiver {
             // the mismatch itself was logged as an ERROR once; one line per heartbeat would bury it
             LOG.debug("peer link {}: dropped frame from {}: {}: {}", link, remote, reason, detail);
         } else {
-            LOG.warn("peer link {}: dropped frame from {}: {}: {}", link, remote, reason, detail);
+            long left = dropLog.admit(link.name, reason, clock.millis());
+            if (left > 0) {
+                LOG.warn("peer link {}: dropped frame from {}: {}: {} ({} more dropped for this reason in the last {} s"
+                        + " were not logged)", link, remote, reason, detail, left, DropLog.EVERY_MILLIS / 1000);
+            } else if (left == 0) {
+                LOG.warn("peer link {}: dropped frame from {}: {}: {}", link, remote, reason, detail);
+            } else {
+                LOG.debug("peer link {}: dropped frame from {}: {}: {}", link, remote, reason, detail);
+            }
         }
     }
 

@@ -104,6 +104,31 @@ class BadFramesTest {
     }
 
     @Test
+    void aFloodOfForgedFramesIsCountedInFullButLoggedOnce() throws IOException {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PeerLink.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            FrameCodec forger = new FrameCodec("not-the-cluster-secret-42");
+            byte[][] flood = new byte[50][];
+            for (int i = 0; i < flood.length; i++) {
+                flood[i] = forger.encode(heartbeat("node1", "main", "forged", 1_000_000 + i, clock.millis()));
+            }
+            assertDropped(DropReason.BAD_HMAC, flood);
+        } finally {
+            log.detachAppender(appender);
+        }
+        List<String> warnings = appender.list.stream()
+                .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("dropped frame")).toList();
+        assertThat(warnings).as("one line for 50 forged frames within 10 s").hasSize(1);
+        assertThat(warnings.get(0)).contains("bad hmac");
+    }
+
+    @Test
     void aRecordedFrameSentAgainIsDroppedAsReplayed() throws IOException {
         List<byte[]> recorded = tap.frames();
         byte[] captured = null;
