@@ -3,6 +3,7 @@ package tandem.cli;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import tandem.actions.SystemCommands;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionRegistry;
 import tandem.engine.EngineLoop;
@@ -12,6 +13,8 @@ import tandem.node.HeartbeatSender;
 import tandem.node.NodeRuntime;
 import tandem.node.ProbeRunner;
 import tandem.node.RouteBeans;
+import tandem.replication.Replication;
+import tandem.replication.SyncException;
 import tandem.routes.LoadedRoutes;
 import tandem.routes.RouteSet;
 import tandem.routes.RoutesException;
@@ -31,10 +34,14 @@ final class RouteCheck {
             throw new IllegalStateException("check starts no engine");
         });
         Clock clock = Clock.systemUTC();
+        Replication replication = new Replication(c, loop::status, o -> { }, n -> { }, request -> {
+            throw new SyncException("check sends nothing");
+        }, new SystemCommands(), clock);
         RouteBeans beans = new RouteBeans(loop, new ActionRegistry(clock::millis),
                 new ProbeRunner(c, List.of(), List::of, loop::status, clock),
                 new HeartbeatSender(c, loop::status, hb -> false, clock),
-                new ApiBean(c, loop, new EventLog(c.node().id(), clock)));
+                new ApiBean(c, loop, new EventLog(c.node().id(), clock), replication::statusView),
+                replication.routeBeans(java.util.Optional.empty()));
         // loaded into a context that is never started: nothing registers in JMX, no port opens
         try (LoadedRoutes routes = RouteSet.load("tandem-" + c.node().id(), dirs, beans.asMap(),
                 NodeRuntime.properties(c))) {

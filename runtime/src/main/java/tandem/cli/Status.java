@@ -80,6 +80,25 @@ final class Status {
             out.printf(Locale.ROOT, "  %-24s %-8s %-20s %s%n", x.path("resource").asText(), x.path("status").asText(),
                     time(x.path("lastChange")), x.path("detail").asText());
         }
+        JsonNode rep = s.path("replication");
+        if (rep.path("folders").size() > 0 || rep.has("lastCycle") || !rep.path("lastError").isNull()
+                && !rep.path("lastError").isMissingNode()) {
+            out.println();
+            out.println("  replication (" + rep.path("mode").asText() + "), folders: "
+                    + (rep.path("folders").size() == 0 ? "none here (the active node's list decides)"
+                            : String.join(", ", new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .convertValue(rep.path("folders"), String[].class))));
+            JsonNode last = rep.path("lastCycle");
+            if (!last.isMissingNode()) {
+                out.printf(Locale.ROOT, "  last cycle %s: %s, %d compared, %d copied (%d bytes), %d deleted, %d ms%n",
+                        time(rep.path("lastAt")), last.path("full").asBoolean() ? "full" : "partial",
+                        last.path("entries").asLong(), last.path("copied").asLong(), last.path("bytes").asLong(),
+                        last.path("deleted").asLong(), last.path("millis").asLong());
+            }
+            if (!rep.path("lastError").isNull() && !rep.path("lastError").isMissingNode()) {
+                out.println("  ! last cycle failed: " + rep.path("lastError").asText());
+            }
+        }
         out.println();
         out.println("  last events:");
         JsonNode ev = s.path("events");

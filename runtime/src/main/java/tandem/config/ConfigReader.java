@@ -90,7 +90,7 @@ final class ConfigReader {
         List<Service> services = services(root);
         Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface"));
         Replication replication = replication(root.optionalSection("replication",
-                "mode", "interval", "external-database", "folders"));
+                "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port"));
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to"));
         Section consoleSection = root.optionalSection("console",
@@ -374,7 +374,7 @@ final class ConfigReader {
         boolean externalDatabase = s.optional("external-database", this::bool).orElse(ProfileDefaults.EXTERNAL_DATABASE);
         List<Folder> folders = new ArrayList<>();
         Map<String, String> paths = new HashMap<>();
-        for (Section f : s.sections("folders", "path", "include", "exclude", "strict", "keep-timestamps")) {
+        for (Section f : s.sections("folders", "path", "include", "exclude", "strict", "keep-timestamps", "target")) {
             int folderBefore = problems.count();
             Path path = f.require("path", this::path);
             if (path != null) {
@@ -384,12 +384,19 @@ final class ConfigReader {
             List<String> exclude = f.optional("exclude", (p, v) -> list(p, v, this::glob)).orElse(ProfileDefaults.EXCLUDE);
             boolean strict = f.optional("strict", this::bool).orElse(ProfileDefaults.STRICT);
             boolean keepTimestamps = f.optional("keep-timestamps", this::bool).orElse(ProfileDefaults.KEEP_TIMESTAMPS);
-            Folder folder = built(f, folderBefore, () -> new Folder(path, include, exclude, strict, keepTimestamps));
+            Optional<Path> target = f.optional("target", this::path);
+            Folder folder = built(f, folderBefore, () -> new Folder(path, include, exclude, strict, keepTimestamps,
+                    target));
             if (folder != null) {
                 folders.add(folder);
             }
         }
-        return built(s, before, () -> new Replication(mode, interval, externalDatabase, folders));
+        Optional<String> preSync = s.optional("pre-sync", this::nonBlank);
+        Optional<String> postTakeover = s.optional("post-takeover", this::nonBlank);
+        Optional<Integer> port = s.optional("port", this::port);
+        Optional<Integer> peerPort = s.optional("peer-port", this::port);
+        return built(s, before, () -> new Replication(mode, interval, externalDatabase, folders, preSync,
+                postTakeover, port, peerPort));
     }
 
     private Optional<Mail> mail(Section s) {

@@ -3,6 +3,7 @@ package tandem.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of YAML {@code replication.folders:}: a folder kept identical on the standby (MS-4, SBS-5).
@@ -15,11 +16,27 @@ import java.util.Objects;
  *                       inside this folder (SBS-6)
  * @param keepTimestamps YAML {@code keep-timestamps}, default false; copies get the source file's
  *                       modification time (SBS-7)
+ * @param target         optional, absolute (resolved like {@code path}); where the standby keeps this
+ *                       folder when it is not at {@code path} (two nodes on one machine, or a standby
+ *                       that mounts the data elsewhere). Pushed with the folder list like everything
+ *                       else here: the primary's list decides (SBS-5)
  */
-public record Folder(Path path, List<String> include, List<String> exclude, boolean strict, boolean keepTimestamps) {
+public record Folder(Path path, List<String> include, List<String> exclude, boolean strict, boolean keepTimestamps,
+        Optional<Path> target) {
     public Folder {
         Objects.requireNonNull(path, "path");
         include = List.copyOf(include);
         exclude = List.copyOf(exclude);
+        Objects.requireNonNull(target, "target");
+    }
+
+    /** A folder kept at the same path on both nodes. */
+    public Folder(Path path, List<String> include, List<String> exclude, boolean strict, boolean keepTimestamps) {
+        this(path, include, exclude, strict, keepTimestamps, Optional.empty());
+    }
+
+    /** Where the standby keeps this folder: {@code target}, else {@code path}. */
+    public Path standbyPath() {
+        return target.orElse(path);
     }
 }

@@ -46,6 +46,16 @@ public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen,
         Objects.requireNonNull(extensions, "extensions");
     }
 
+    /** This node's sync channel port: {@code replication.port}, else {@code listen.port + 2}. */
+    public int syncPort() {
+        return replication.port().orElse(listen.port() + 2);
+    }
+
+    /** The peer's sync channel port: {@code replication.peer-port}, else {@code peer.port + 2}. */
+    public int peerSyncPort() {
+        return replication.peerPort().orElse(peer.port() + 2);
+    }
+
     /** The folder relative paths in the file were resolved against: the file's own folder. */
     public Path baseDir() {
         Path parent = file.getParent();

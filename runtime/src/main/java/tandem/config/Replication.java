@@ -3,6 +3,7 @@ package tandem.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * YAML {@code replication:}: how the active node's data reaches the standby.
@@ -15,11 +16,31 @@ import java.util.Objects;
  * @param externalDatabase YAML {@code external-database}, default false; true means the database is
  *                         neither monitored nor replicated (MS-5)
  * @param folders          default empty; folder paths are unique
+ * @param preSync          YAML {@code pre-sync}, optional: a command line the active node runs before
+ *                         each cycle it serves, e.g. a database dump into a replicated folder; a
+ *                         failure fails the cycle (the standby's data is not uptodate then)
+ * @param postTakeover     YAML {@code post-takeover}, optional: a command line a node runs after it
+ *                         took over (ALONE) and before its services start, e.g. restoring that dump
+ * @param port             YAML {@code port}, optional: the sync channel's port on {@code listen.address};
+ *                         default {@code listen.port + 2}
+ * @param peerPort         YAML {@code peer-port}, optional: the peer's sync channel port; default
+ *                         {@code peer.port + 2}
  */
-public record Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders) {
+public record Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders,
+        Optional<String> preSync, Optional<String> postTakeover, Optional<Integer> port, Optional<Integer> peerPort) {
     public Replication {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(interval, "interval");
         folders = List.copyOf(folders);
+        Objects.requireNonNull(preSync, "preSync");
+        Objects.requireNonNull(postTakeover, "postTakeover");
+        Objects.requireNonNull(port, "port");
+        Objects.requireNonNull(peerPort, "peerPort");
+    }
+
+    /** Without hooks. */
+    public Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders) {
+        this(mode, interval, externalDatabase, folders, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 }

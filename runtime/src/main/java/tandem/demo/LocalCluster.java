@@ -51,6 +51,7 @@ public final class LocalCluster implements AutoCloseable {
         private final int linkPort;
         private final int apiPort;
         private final int appPort;
+        private final int syncPort;
         private Path config;
         private volatile Process process;
 
@@ -59,6 +60,7 @@ public final class LocalCluster implements AutoCloseable {
             this.linkPort = freePort();
             this.apiPort = freePort();
             this.appPort = freePort();
+            this.syncPort = freePort();
         }
 
         public String id() {
@@ -95,6 +97,16 @@ public final class LocalCluster implements AutoCloseable {
      * @param timings2 the same for node2 (a different failover timeout makes a settings mismatch, MS-9)
      */
     public LocalCluster(Path home, Path dir, String timings1, String timings2) throws IOException {
+        this(home, dir, timings1, timings2, "", "");
+    }
+
+    /**
+     * @param replication1 extra lines of node1's {@code replication:} section (indented by two spaces),
+     *                     e.g. its folders; whichever node is active, its own list decides (SBS-5)
+     * @param replication2 the same for node2
+     */
+    public LocalCluster(Path home, Path dir, String timings1, String timings2, String replication1,
+            String replication2) throws IOException {
         this.home = home;
         this.dir = Files.createDirectories(dir);
         Node n1 = new Node("node1");
@@ -102,8 +114,8 @@ public final class LocalCluster implements AutoCloseable {
         nodes.add(n1);
         nodes.add(n2);
         Files.writeString(dir.resolve("cluster.secret"), HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "\n");
-        n1.config = write(n1, n2, 100, timings1 == null ? TIMINGS : timings1);
-        n2.config = write(n2, n1, 50, timings2 == null ? TIMINGS : timings2);
+        n1.config = write(n1, n2, 100, timings1 == null ? TIMINGS : timings1, replication1);
+        n2.config = write(n2, n1, 50, timings2 == null ? TIMINGS : timings2, replication2);
         this.token = ApiAuth.token(ConfigLoader.load(n1.config).cluster().secret());
     }
 
@@ -123,7 +135,7 @@ public final class LocalCluster implements AutoCloseable {
         return nodes.get(0) == n ? nodes.get(1) : nodes.get(0);
     }
 
-    private Path write(Node self, Node peer, int priority, String timings) throws IOException {
+    private Path write(Node self, Node peer, int priority, String timings, String replication) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
         String yaml = """
@@ -155,8 +167,11 @@ public final class LocalCluster implements AutoCloseable {
                 console:
                   address: 127.0.0.1
                   port: %d
-                """.formatted(self.id, priority, self.id, self.linkPort, peer.id, peer.linkPort, peer.apiPort, timings, java, cp,
-                self.id, self.appPort, self.appPort, self.apiPort);
+                replication:
+                  port: %d
+                  peer-port: %d
+                %s""".formatted(self.id, priority, self.id, self.linkPort, peer.id, peer.linkPort, peer.apiPort, timings, java, cp,
+                self.id, self.appPort, self.appPort, self.apiPort, self.syncPort, peer.syncPort, replication);
         Path f = dir.resolve(self.id + ".yaml");
         Files.writeString(f, yaml);
         ConfigLoader.load(f);

@@ -268,6 +268,12 @@ public final class Engine implements AutoCloseable {
         return any ? cycle(List.of()) : new CycleOutcome(List.of(), List.of());
     }
 
+    /** Replication has work for this node (one-shot; the rules decide whether a cycle runs). */
+    public CycleOutcome syncDue(tandem.facts.SyncDue due) {
+        checkReady();
+        return cycle(List.of(session.insert(due)));
+    }
+
     /** The outcome of an action this engine asked for. */
     public CycleOutcome actionResult(ActionResult r) {
         checkReady();
@@ -439,7 +445,11 @@ public final class Engine implements AutoCloseable {
                 session.update(nodeHandle, node);
                 changed = true;
             }
-            DECISIONS.info("{}: {} (rule \"{}\")", setup.settings().nodeId(), sentence(before, next, d), d.rule());
+            if (d.quiet() && next.equals(before)) {
+                DECISIONS.debug("{}: {} (rule \"{}\")", setup.settings().nodeId(), sentence(before, next, d), d.rule());
+            } else {
+                DECISIONS.info("{}: {} (rule \"{}\")", setup.settings().nodeId(), sentence(before, next, d), d.rule());
+            }
             if (before.state() != next.state()) {
                 emit(EngineEvent.state(before.state().name(), next.state().name(), d.rule(), d.reason()));
             }
@@ -447,7 +457,9 @@ public final class Engine implements AutoCloseable {
                 emit(EngineEvent.data(before.data().label(), next.data().label(), d.rule(), d.reason()));
             }
             for (String action : d.actions()) {
-                emit(EngineEvent.action(action, d.rule(), d.reason()));
+                if (!d.quiet()) {
+                    emit(EngineEvent.action(action, d.rule(), d.reason()));
+                }
                 requests.add(new ActionRequest(action, d.rule(), d.reason(), node.generation()));
                 if (action.equals("start-services")) {
                     setActivity(Activity.STARTING);

@@ -73,7 +73,10 @@ public final class EngineLoop implements AutoCloseable {
         }));
     }
 
-    /** Queues an observation: a {@link Heartbeat}, a {@link ProbeResult} or a list of them (one round), or an {@link ActionResult}. */
+    /**
+     * Queues an observation: a {@link Heartbeat}, a {@link ProbeResult} or a list of them (one round),
+     * an {@link ActionResult}, or a {@link tandem.facts.SyncDue}.
+     */
     public void observe(Object observation) {
         thread.execute(() -> {
             Engine e = ready();
@@ -89,6 +92,8 @@ public final class EngineLoop implements AutoCloseable {
                     out = e.probes(round.stream().map(ProbeResult.class::cast).toList());
                 } else if (observation instanceof ActionResult r) {
                     out = e.actionResult(r);
+                } else if (observation instanceof tandem.facts.SyncDue d) {
+                    out = e.syncDue(d);
                 } else {
                     LOG.warn("{}: observation of unknown type {} ignored", nodeId,
                             observation == null ? "null" : observation.getClass().getName());

@@ -19,9 +19,11 @@ import org.kie.api.runtime.rule.RuleContext;
  * @param reason     the sentence the log, the audit and the simulation print
  * @param command    the operator command this answers, or null
  * @param refused    true when the answer to {@code command} is "no" ({@code reason} says why)
+ * @param quiet      a routine decision (e.g. one more replication cycle while paired): logged at DEBUG
+ *                   and kept out of the commands log, so that the logs show what changed
  */
 public record Decision(String rule, NodeState to, DataState data, Long generation, List<String> actions,
-                       String reason, String command, boolean refused) {
+                       String reason, String command, boolean refused, boolean quiet) {
 
     public Decision {
         actions = List.copyOf(actions);
@@ -32,38 +34,43 @@ public record Decision(String rule, NodeState to, DataState data, Long generatio
     }
 
     public static Decision by(String rule) {
-        return new Decision(rule, null, null, null, List.of(), "", null, false);
+        return new Decision(rule, null, null, null, List.of(), "", null, false, false);
     }
 
     public Decision to(NodeState s) {
-        return new Decision(rule, s, data, generation, actions, reason, command, refused);
+        return new Decision(rule, s, data, generation, actions, reason, command, refused, quiet);
     }
 
     public Decision data(DataState d) {
-        return new Decision(rule, to, d, generation, actions, reason, command, refused);
+        return new Decision(rule, to, d, generation, actions, reason, command, refused, quiet);
     }
 
     public Decision generation(long g) {
-        return new Decision(rule, to, data, g, actions, reason, command, refused);
+        return new Decision(rule, to, data, g, actions, reason, command, refused, quiet);
     }
 
     public Decision act(String... more) {
         List<String> all = new ArrayList<>(actions);
         Collections.addAll(all, more);
-        return new Decision(rule, to, data, generation, all, reason, command, refused);
+        return new Decision(rule, to, data, generation, all, reason, command, refused, quiet);
     }
 
     /** Accepts the operator command {@code name}. */
     public Decision accepts(String name) {
-        return new Decision(rule, to, data, generation, actions, reason, name, false);
+        return new Decision(rule, to, data, generation, actions, reason, name, false, quiet);
     }
 
     /** Refuses the operator command {@code name}; {@link #because} says why. */
     public Decision refuses(String name) {
-        return new Decision(rule, to, data, generation, actions, reason, name, true);
+        return new Decision(rule, to, data, generation, actions, reason, name, true, quiet);
+    }
+
+    /** Marks a routine decision (see {@code quiet}); it may only run actions, not change the node. */
+    public Decision quietly() {
+        return new Decision(rule, to, data, generation, actions, reason, command, refused, true);
     }
 
     public Decision because(String sentence) {
-        return new Decision(rule, to, data, generation, actions, sentence, command, refused);
+        return new Decision(rule, to, data, generation, actions, sentence, command, refused, quiet);
     }
 }

@@ -88,6 +88,24 @@ final class Bodies {
         return new Command(FrameCodec.text(n, "name"), FrameCodec.text(n, "origin"), FrameCodec.number(n, "id"));
     }
 
+    /** A replication notice: its id (unique per sender session) and its content, kept as JSON. */
+    record Notice(long id, ObjectNode content) {
+    }
+
+    static ObjectNode notice(Notice c) {
+        ObjectNode n = FrameCodec.JSON.createObjectNode();
+        n.put("id", c.id());
+        n.set("content", c.content());
+        return n;
+    }
+
+    static Notice notice(ObjectNode n) throws Dropped {
+        if (!(n.get("content") instanceof ObjectNode content)) {
+            throw new Dropped(DropReason.MALFORMED, "notice without a content object");
+        }
+        return new Notice(FrameCodec.number(n, "id"), content);
+    }
+
     private static <E extends Enum<E>> E constant(Class<E> type, String name) throws Dropped {
         try {
             return Enum.valueOf(type, name);

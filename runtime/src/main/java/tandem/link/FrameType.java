@@ -7,5 +7,10 @@ enum FrameType {
     /** The sender's {@link tandem.facts.Heartbeat}. */
     HEARTBEAT,
     /** An operator command to run on the peer, e.g. a swap issued on the secondary. */
-    COMMAND
+    COMMAND,
+    /**
+     * A replication notice from the active node: files changed (continuous mode), or "pull
+     * everything now" before it stops (SBS-4). Delivered once, like a command.
+     */
+    NOTICE
 }

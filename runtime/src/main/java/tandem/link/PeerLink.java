@@ -91,6 +91,10 @@ public final class PeerLink implements AutoCloseable {
         /** An operator command the peer forwards, e.g. a swap issued on the secondary. */
         void command(String name, String origin);
 
+        /** A replication notice from the peer (see {@link PeerLink#sendNotice}); delivered once. */
+        default void notice(com.fasterxml.jackson.databind.node.ObjectNode content) {
+        }
+
         /** The peer's settings differ (MS-9); {@code detail} names them. Reported once per change. */
         void mismatch(String detail);
 
@@ -354,6 +358,15 @@ public final class PeerLink implements AutoCloseable {
         broadcast(new Outgoing(FrameType.COMMAND, Bodies.command(new Bodies.Command(
                 Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"),
                 commandIds.incrementAndGet()))));
+    }
+
+    /**
+     * Sends a replication notice (at most a few KiB of JSON) on every link; the peer delivers it once.
+     * Like {@link #send}, it never waits and never throws for a down peer.
+     */
+    public void sendNotice(com.fasterxml.jackson.databind.node.ObjectNode content) {
+        broadcast(new Outgoing(FrameType.NOTICE, Bodies.notice(new Bodies.Notice(commandIds.incrementAndGet(),
+                Objects.requireNonNull(content, "content")))));
     }
 
     private void broadcast(Outgoing o) {

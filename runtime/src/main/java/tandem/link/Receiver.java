@@ -103,6 +103,7 @@ final class Receiver {
             case HELLO -> Bodies.hello(e.body());
             case HEARTBEAT -> Bodies.heartbeat(e.body());
             case COMMAND -> Bodies.command(e.body());
+            case NOTICE -> Bodies.notice(e.body());
         };
         if (body instanceof Bodies.Hello h && !h.nodeId().equals(e.from())) {
             throw new Dropped(DropReason.UNEXPECTED_NODE, "HELLO names node \"" + h.nodeId() + "\" in a frame from \"" + e.from() + "\"");
@@ -156,6 +157,11 @@ final class Receiver {
                 calls.add(() -> listener.command(c.name(), c.origin()));
             } else {
                 LOG.debug("peer link {}: command {} #{} already arrived on the other link", link, c.name(), c.id());
+            }
+        } else if (body instanceof Bodies.Notice nt) {
+            link.counters.accepted.increment();
+            if (commandsSeen.put(e.session() + "/notice/" + nt.id(), Boolean.TRUE) == null) {
+                calls.add(() -> listener.notice(nt.content()));
             }
         }
         return calls;

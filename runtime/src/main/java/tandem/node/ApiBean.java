@@ -29,12 +29,15 @@ public final class ApiBean {
     private final NodeConfig config;
     private final EngineLoop loop;
     private final EventLog events;
+    private final java.util.function.Supplier<Map<String, Object>> replication;
     private final String token;
 
-    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events) {
+    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events,
+            java.util.function.Supplier<Map<String, Object>> replication) {
         this.config = config;
         this.loop = loop;
         this.events = events;
+        this.replication = replication;
         this.token = ApiAuth.token(config.cluster().secret());
     }
 
@@ -83,6 +86,7 @@ public final class ApiBean {
             res.add(x);
         }
         m.put("resources", res);
+        m.put("replication", replication.get());
         List<Map<String, Object>> ev = new ArrayList<>();
         for (EventLog.Entry e : events.recent()) {
             Map<String, Object> x = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package tandem.node;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +34,11 @@ import tandem.facts.ActionResult;
 import tandem.facts.Heartbeat;
 import tandem.facts.NodeState;
 import tandem.link.PeerLink;
+import tandem.replication.CamelTransport;
+import tandem.replication.ChangeWatcher;
+import tandem.replication.Replication;
+import tandem.replication.SyncException;
+import tandem.replication.SyncTransport;
 import tandem.routes.LoadedRoutes;
 import tandem.routes.RouteSet;
 
@@ -60,6 +66,11 @@ public final class NodeRuntime implements AutoCloseable {
     private final Commands commands;
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
     private volatile boolean linkUp;
+    private final Replication replication;
+    private volatile SyncTransport syncTransport = request -> {
+        throw new SyncException("the node is starting");
+    };
+    private volatile ChangeWatcher watcher;
     private final java.util.concurrent.ScheduledExecutorService silenceTimer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "tandem-silence");
@@ -75,11 +86,6 @@ public final class NodeRuntime implements AutoCloseable {
 
     private NodeRuntime(Path home, NodeConfig c) {
         this.config = c;
-        if (!c.replication().folders().isEmpty()) {
-            throw new TandemException(c.file() + ": replication.folders: replicating folders is not part of this version"
-                    + " yet; without it the standby's data would be called uptodate while it is not. Remove the"
-                    + " folders (or use an external database, MS-5) to run the failover alone.");
-        }
         String id = c.node().id();
         Path logDir = LogSetup.configure(c.node().stateDir());
         RuleSet rules = RuleSet.compile(RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()));
@@ -92,6 +98,11 @@ public final class NodeRuntime implements AutoCloseable {
         }
         this.vip = VirtualIps.of(c, cmds);
         this.events = new EventLog(id, clock);
+        this.replication = new Replication(c, () -> engine().status(), o -> engine().observe(o), notice -> {
+            if (linkUp) {
+                link.sendNotice(notice);
+            }
+        }, request -> syncTransport.request(request), cmds, clock);
         ActionRegistry registry = actions(clock);
         this.loop = new EngineLoop(id, () -> {
             Engine e = new Engine(rules.kieBase(), setup, false, new FileNodeStore(c.node().stateDir()),
@@ -116,6 +127,11 @@ public final class NodeRuntime implements AutoCloseable {
             }
 
             @Override
+            public void notice(com.fasterxml.jackson.databind.node.ObjectNode content) {
+                replication.notice(content);
+            }
+
+            @Override
             public void mismatch(String detail) {
                 loop.mismatch(detail);
             }
@@ -125,8 +141,8 @@ public final class NodeRuntime implements AutoCloseable {
                 loop.mismatch(null);
             }
         };
-        PeerLink.Options linkOptions = c.peer().tls().map(t -> PeerLink.Options.tls(TlsContexts.of(c, t)))
-                .orElse(PeerLink.Options.plain());
+        Optional<javax.net.ssl.SSLContext> tls = c.peer().tls().map(t -> TlsContexts.of(c, t));
+        PeerLink.Options linkOptions = tls.map(PeerLink.Options::tls).orElse(PeerLink.Options.plain());
         this.probes = new ProbeRunner(c, Checks.of(c, cmds), () -> linkUp ? link.links() : List.of(), loop::status, clock);
         probes.onLate(loop::observe);
         // the engine boots (and announces its state) before the link is up: those first heartbeats are
@@ -144,9 +160,12 @@ public final class NodeRuntime implements AutoCloseable {
             heartbeats.changed(st);
             systemd.alive();
         });
-        RouteBeans beans = new RouteBeans(loop, registry, probes, heartbeats, new ApiBean(c, loop, events));
+        RouteBeans beans = new RouteBeans(loop, registry, probes, heartbeats,
+                new ApiBean(c, loop, events, replication::statusView), replication.routeBeans(tls));
         this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
         this.template = routes.context().createProducerTemplate();
+        this.syncTransport = new CamelTransport(template, Replication.peerEndpoint(c), c.peer().id() + " at "
+                + c.peer().address() + ":" + c.peerSyncPort());
         // the engine boots before the link listens, so the first heartbeat it gets finds it ready;
         // actions it asks for wait on their queue until the routes start, a moment later; the link's
         // own routes then join the node's context (one context, one set of JMX names per node)
@@ -158,6 +177,18 @@ public final class NodeRuntime implements AutoCloseable {
             link.start();
             linkUp = true;
             heartbeats.beat();
+            if (c.replication().mode() == tandem.config.ReplicationMode.CONTINUOUS
+                    && !c.replication().folders().isEmpty()) {
+                watcher = new ChangeWatcher(c.replication().folders(), n -> {
+                    if (linkUp) {
+                        link.sendNotice(n);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            close();
+            throw new TandemException(c.file() + ": replication.folders: cannot watch the folders for changes: "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (link != null) {
                 link.close();
@@ -213,6 +244,10 @@ public final class NodeRuntime implements AutoCloseable {
         p.setProperty("tandem.heartbeat-interval-ms", Long.toString(c.timings().heartbeatInterval().toMillis()));
         p.setProperty("tandem.api.address", c.console().address());
         p.setProperty("tandem.api.port", Integer.toString(c.console().port()));
+        p.setProperty("tandem.sync.address", c.listen().address().contains(":") ? "[" + c.listen().address() + "]"
+                : c.listen().address());
+        p.setProperty("tandem.sync.port", Integer.toString(c.syncPort()));
+        p.setProperty("tandem.sync.interval-ms", Long.toString(c.replication().interval().toMillis()));
         return p;
     }
 
@@ -227,13 +262,18 @@ public final class NodeRuntime implements AutoCloseable {
                 return;
             }
         }
-        template.sendBody("seda:tandem-actions", request);
+        template.sendBody(lane(request), request);
+    }
+
+    /** Replication actions run on their own lane: a long copy must not hold up a takeover's actions. */
+    private static String lane(ActionRequest request) {
+        return Replication.ACTIONS.contains(request.action()) ? "seda:tandem-sync" : "seda:tandem-actions";
     }
 
     private void routesStarted() {
         synchronized (early) {
             routesStarted = true;
-            early.forEach(r -> template.sendBody("seda:tandem-actions", r));
+            early.forEach(r -> template.sendBody(lane(r), r));
             early.clear();
         }
     }
@@ -244,8 +284,9 @@ public final class NodeRuntime implements AutoCloseable {
         r.register("stop-services", req -> named("stop-services", services.stopAll(c.millis())));
         r.register("vip-up", req -> vipAction("vip-up", true));
         r.register("vip-down", req -> vipAction("vip-down", false));
-        r.register("resync", req -> new ActionResult("resync", true,
-                "nothing to copy: this node replicates no folders", c.millis()));
+        r.register("resync", req -> replication.resync());
+        r.register("sync", req -> replication.sync());
+        r.register("final-sync", req -> replication.finalSync());
         BootStart boot = new BootStart(config, commands);
         r.register("boot-start-on", req -> boot.set(true, c.millis()));
         r.register("boot-start-off", req -> boot.set(false, c.millis()));
@@ -280,6 +321,11 @@ public final class NodeRuntime implements AutoCloseable {
         return loop;
     }
 
+    /** The engine loop, for callbacks made before the constructor assigned it (they run later). */
+    private EngineLoop engine() {
+        return loop;
+    }
+
     /**
      * Stops the node as an operator stop would (services stopped, virtual IP released, the peer told),
      * waiting at most {@code waitMs} for STOP, then closes everything.
@@ -307,6 +353,9 @@ public final class NodeRuntime implements AutoCloseable {
     public void close() {
         NodeMBean.unregister(config);
         silenceTimer.shutdownNow();
+        if (watcher != null) {
+            watcher.close();
+        }
         if (link != null) {
             link.close();
         }

@@ -11,7 +11,7 @@ import tandem.engine.EngineLoop;
  * bean or method the runtime does not have fails the check and not the running node.
  */
 public record RouteBeans(EngineLoop engine, ActionRegistry actions, ProbeRunner checks, HeartbeatSender heartbeat,
-                         ApiBean api) {
+                         ApiBean api, Map<String, Object> replication) {
 
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -21,6 +21,7 @@ public record RouteBeans(EngineLoop engine, ActionRegistry actions, ProbeRunner 
         m.put("checks", checks);
         m.put("heartbeat", heartbeat);
         m.put("api", api);
+        m.putAll(replication);
         return m;
     }
 }

@@ -28,6 +28,8 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
             "start-services", 5_000L,
             "stop-services", 2_000L,
             "resync", 3_000L,
+            "sync", 1_000L,
+            "final-sync", 1_000L,
             "vip-up", 0L,
             "vip-down", 0L,
             "forward-swap", 0L,

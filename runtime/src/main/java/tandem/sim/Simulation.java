@@ -339,6 +339,27 @@ public final class Simulation {
                 n.dataVersion = p.dataVersion;
                 return null;
             }
+            case "sync": {
+                if (p.engine == null || !linked(n.name, p.name)) {
+                    return "peer " + p.name + " unreachable";
+                }
+                if (!p.engine.node().state().active()) {
+                    return "peer " + p.name + " is " + p.engine.node().state() + ", not active";
+                }
+                n.dataVersion = p.dataVersion;
+                return null;
+            }
+            case "final-sync": {
+                // the standby pulls a last time: the active node waits for it
+                if (p.engine == null || !linked(n.name, p.name)) {
+                    return "the standby " + p.name + " is gone; stopping without a last cycle";
+                }
+                if (p.engine.node().state() != tandem.facts.NodeState.SECOND) {
+                    return "the standby " + p.name + " is " + p.engine.node().state();
+                }
+                p.dataVersion = n.dataVersion;
+                return null;
+            }
             case "forward-swap": {
                 if (p.engine == null || !linked(n.name, p.name)) {
                     return "peer " + p.name + " unreachable";

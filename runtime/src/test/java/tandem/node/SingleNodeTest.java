@@ -58,7 +58,8 @@ class SingleNodeTest {
                 checkers:
                   - {name: app, type: proc, target: sleep}
                 console: {address: 127.0.0.1, port: %d}
-                """.formatted(freePort(), freePort(), freePort()));
+                replication: {port: %d, peer-port: %d}
+                """.formatted(freePort(), freePort(), freePort(), freePort(), freePort()));
         NodeConfig c = ConfigLoader.load(config);
         node = NodeRuntime.start(home(), c);
         await("ALONE with its service running", Duration.ofSeconds(20),

@@ -44,7 +44,8 @@ class CommonRoutesLoadTest {
                 "probe-loop", "peer-heartbeat",
                 "command-start", "command-stop", "command-swap",
                 "command-boot-start-on", "command-boot-start-off", "command-force-start",
-                "engine-tick", "engine-observe");
+                "engine-tick", "engine-observe",
+                "sync-serve", "sync-timer", "sync-perform");
     }
 
     @Test
@@ -139,7 +140,8 @@ class CommonRoutesLoadTest {
         assertThat(RouteSet.files(List.of(common))).containsExactly(
                 common.resolve("actions.camel.yaml"), common.resolve("api.camel.yaml"),
                 common.resolve("checks.camel.yaml"), common.resolve("commands.camel.yaml"),
-                common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"));
+                common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"),
+                common.resolve("replication.camel.yaml"));
     }
 
     private Properties properties() {

@@ -132,7 +132,8 @@ class RouteSetProblemsTest {
         Path file = write(site, "bean.camel.yaml", route("needs-bean", "direct:bean", "- bean:\n    ref: nosuch"));
 
         assertThat(validate()).containsExactly(file + ":7: route \"needs-bean\" calls bean \"nosuch\","
-                + " but no bean by that name is bound (bound: actions, api, checks, commands, engine, heartbeat)");
+                + " but no bean by that name is bound (bound: actions, api, checks, commands, engine, heartbeat, replication, sync,"
+                + " tandem-sync-server)");
     }
 
     @Test

@@ -37,11 +37,16 @@ final class TestBeans {
     final Checks checks = new Checks();
     final Heartbeat heartbeat = new Heartbeat();
     final Api api = new Api();
+    final Sync sync = new Sync();
+    final Replication replication = new Replication();
 
-    /** By the names {@code tandem.node.RouteBeans} binds them. */
+    /** By the names {@code tandem.node.RouteBeans} binds them (the sync channel's pipeline is the real one). */
     Map<String, Object> beans() {
         return Map.of("engine", engine, "commands", commands, "actions", actions, "checks", checks,
-                "heartbeat", heartbeat, "api", api);
+                "heartbeat", heartbeat, "api", api, "sync", sync, "replication", replication,
+                "tandem-sync-server", new tandem.replication.SyncPipelines.Server(
+                        new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
+                        java.time.Clock.systemUTC()));
     }
 
     /**
@@ -54,6 +59,9 @@ final class TestBeans {
         properties.setProperty("tandem.heartbeat-interval-ms", "3600000");
         properties.setProperty("tandem.api.address", "127.0.0.1");
         properties.setProperty("tandem.api.port", Integer.toString(apiPort));
+        properties.setProperty("tandem.sync.address", "127.0.0.1");
+        properties.setProperty("tandem.sync.port", Integer.toString(freePort()));
+        properties.setProperty("tandem.sync.interval-ms", "3600000");
         return properties;
     }
 
@@ -139,6 +147,28 @@ final class TestBeans {
             int n = probes.incrementAndGet();
             return List.of(new ProbeResult("disk", true, "probe " + n, n),
                     new ProbeResult("link.lan", false, "probe " + n, n));
+        }
+    }
+
+    /** Like {@code tandem.replication.SyncServer}: answers every request with an empty ok reply. */
+    public static final class Sync {
+        final AtomicInteger requests = new AtomicInteger();
+
+        public tandem.replication.SyncMessage handle(tandem.replication.SyncMessage request) {
+            requests.incrementAndGet();
+            var h = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            h.put("type", "reply");
+            h.put("ok", true);
+            return new tandem.replication.SyncMessage(h);
+        }
+    }
+
+    /** Like {@code tandem.replication.Replication}: counts the timer's calls. */
+    public static final class Replication {
+        final AtomicInteger due = new AtomicInteger();
+
+        public void due() {
+            due.incrementAndGet();
         }
     }
 

@@ -1,0 +1,300 @@
+package tandem.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.actions.Commands;
+import tandem.config.Folder;
+import tandem.config.NodeConfig;
+import tandem.engine.NodeStatus;
+import tandem.facts.ActionResult;
+import tandem.facts.NodeState;
+import tandem.facts.SyncDue;
+
+/**
+ * Replication on one node (MS-4, SBS-4 to SBS-7; DESIGN.md "Replication"): the sync channel's
+ * server, used while this node is active, and the pull cycles it runs while it is the standby.
+ * Observe, decide, act: the replication timer and the active node's notices are observations
+ * ({@link SyncDue}); the rules decide when a cycle runs and what its outcome means for the data
+ * state; the actions {@code resync}, {@code sync} and {@code final-sync} land here.
+ *
+ * <ul>
+ *   <li>{@code resync}: a full comparison; the rules call the node uptodate when it succeeds.</li>
+ *   <li>{@code sync}: what is due: a full comparison when the timer asked for one, else the paths
+ *       the active node reported changed since the last cycle.</li>
+ *   <li>{@code final-sync} (on the active node, before its services stop on an operator stop,
+ *       SBS-4): asks the standby for a last full cycle and waits until it reports the end of one.</li>
+ * </ul>
+ */
+public final class Replication {
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+
+    private final NodeConfig config;
+    private final Supplier<NodeStatus> status;
+    private final Consumer<Object> observe;
+    private final Consumer<ObjectNode> notify;
+    private final Clock clock;
+    private final SyncServer server;
+    private final SyncClient client;
+    private final Duration finalWait;
+
+    // what is due, filled by notices and the timer, drained by a cycle; guarded by this
+    private boolean fullDue;
+    private final Map<String, Set<String>> changed = new LinkedHashMap<>();
+    private volatile CycleReport last;
+    private volatile String lastError;
+    private volatile long lastAt = -1;
+    private volatile boolean ownListNoted;
+
+    /**
+     * @param status    the engine's latest status (state decides serving and writing)
+     * @param observe   hands an observation to the engine's queue
+     * @param notify    sends a notice to the peer over the peer link
+     * @param transport the standby's way to the active node's sync channel
+     */
+    public Replication(NodeConfig config, Supplier<NodeStatus> status, Consumer<Object> observe,
+            Consumer<ObjectNode> notify, SyncTransport transport, Commands commands, Clock clock) {
+        this.config = config;
+        this.status = status;
+        this.observe = observe;
+        this.notify = notify;
+        this.clock = clock;
+        Path cacheDir = config.node().stateDir().resolve("sync");
+        String peer = config.peer().id();
+        this.server = new SyncServer(peer, config.replication().folders(), cacheDir.resolve("served"), this::active,
+                clock, () -> config.replication().preSync().map(line -> (SyncServer.Hook) () -> hook(commands, line))
+                        .orElse(null));
+        this.client = new SyncClient(config.node().id(), transport, cacheDir.resolve("kept"), this::standby, clock);
+        this.finalWait = Duration.ofMinutes(10);
+    }
+
+    /** The bean of route {@code sync-serve}. */
+    public SyncServer server() {
+        return server;
+    }
+
+    /** Registry name of the sync channel's client pipeline (used in the producer URI). */
+    public static final String CLIENT_BEAN = "tandem-sync-client";
+
+    /** The actions this class carries out; they run on the lane {@code seda:tandem-sync}. */
+    public static final Set<String> ACTIONS = Set.of("resync", "sync", "final-sync");
+
+    /**
+     * The beans the replication routes name: {@code sync} (the server), {@code replication} (the timer's
+     * target) and the sync channel's Netty pipelines, in TLS when {@code tls} is present.
+     */
+    public Map<String, Object> routeBeans(java.util.Optional<javax.net.ssl.SSLContext> tls) {
+        SyncCodec codec = new SyncCodec(config.cluster().secret().reveal());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sync", server);
+        m.put("replication", this);
+        m.put("tandem-sync-server", new SyncPipelines.Server(codec, config.node().id(), tls, clock));
+        m.put(CLIENT_BEAN, new SyncPipelines.Client(codec, config.node().id(), tls, clock, config.peer().address(),
+                config.peerSyncPort()));
+        return m;
+    }
+
+    /** The producer URI of the peer's sync channel. */
+    public static String peerEndpoint(NodeConfig c) {
+        return CamelTransport.endpoint(c.peer().address(), c.peerSyncPort(), CLIENT_BEAN);
+    }
+
+    private boolean active() {
+        NodeStatus st = status.get();
+        return st != null && (st.state() == NodeState.PRIM || st.state() == NodeState.ALONE);
+    }
+
+    private boolean standby() {
+        NodeStatus st = status.get();
+        return st != null && st.state() == NodeState.SECOND;
+    }
+
+    private static String hook(Commands commands, String line) {
+        Commands.Result r = commands.run(Commands.shell(line), Duration.ofMinutes(10));
+        if (r.ok()) {
+            return null;
+        }
+        return (r.timedOut() ? "did not finish within 10 min" : "exit code " + r.exitCode()) + ": " + r.firstLine(200);
+    }
+
+    /** Route {@code sync-timer}, every {@code replication.interval}: a full comparison is due. */
+    public void due() {
+        synchronized (this) {
+            fullDue = true;
+        }
+        observe.accept(new SyncDue(true, "every " + tandem.config.Durations.format(config.replication().interval()),
+                clock.millis()));
+    }
+
+    /**
+     * A notice of the active node: {@code {"changes": {"FOLDER": ["path", ...]}}}, {@code {"full": true}}
+     * (too many changes to list, or a watcher overflow) or {@code {"final": true}} (it stops: pull
+     * everything now).
+     */
+    public void notice(ObjectNode content) {
+        String why;
+        boolean full;
+        synchronized (this) {
+            full = content.path("full").asBoolean(false) || content.path("final").asBoolean(false);
+            if (full) {
+                fullDue = true;
+                why = content.path("final").asBoolean(false) ? "the active node stops and asks for a last cycle"
+                        : "the active node reports more changes than it lists";
+            } else {
+                int n = 0;
+                for (var it = content.path("changes").fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    Set<String> paths = changed.computeIfAbsent(e.getKey(), k -> new TreeSet<>());
+                    for (JsonNode p : e.getValue()) {
+                        paths.add(p.asText());
+                        n++;
+                    }
+                }
+                why = "the active node reports " + n + " changed path(s)";
+            }
+        }
+        observe.accept(new SyncDue(full, why, clock.millis()));
+    }
+
+    /** Action {@code resync}: a full comparison. */
+    public ActionResult resync() {
+        if (!config.replication().folders().isEmpty() && !ownListNoted) {
+            ownListNoted = true;
+            LOG.info("sync: as the standby this node copies the folders the active node lists (SBS-5); its own"
+                    + " replication.folders ({}) are ignored until it is active itself",
+                    config.replication().folders().size());
+        }
+        synchronized (this) {
+            fullDue = false;
+            changed.clear();
+        }
+        return run("resync", null);
+    }
+
+    /** Action {@code sync}: what is due. */
+    public ActionResult sync() {
+        Map<String, Set<String>> paths;
+        synchronized (this) {
+            if (fullDue) {
+                paths = null;
+            } else if (changed.isEmpty()) {
+                return new ActionResult("sync", true, "nothing due", clock.millis());
+            } else {
+                paths = new LinkedHashMap<>(changed);
+            }
+            fullDue = false;
+            changed.clear();
+        }
+        ActionResult r = run("sync", paths);
+        boolean more;
+        boolean full;
+        synchronized (this) {
+            more = fullDue || !changed.isEmpty();
+            full = fullDue;
+        }
+        if (more) {
+            // notices that came while the cycle ran: one more cycle, decided like the first
+            observe.accept(new SyncDue(full, "changes reported during the last cycle", clock.millis()));
+        }
+        return r;
+    }
+
+    private ActionResult run(String action, Map<String, Set<String>> paths) {
+        try {
+            CycleReport report = client.cycle(paths);
+            last = report;
+            lastError = null;
+            lastAt = clock.millis();
+            if (report.full() || report.copied() > 0 || report.deleted() > 0) {
+                LOG.info("sync: {}", report.summary());
+            } else {
+                LOG.debug("sync: {}", report.summary());
+            }
+            return new ActionResult(action, true, report.summary(), clock.millis());
+        } catch (SyncException e) {
+            if (action.equals("sync")) {
+                synchronized (this) {
+                    // what the failed cycle was to copy is no longer listed anywhere: compare everything next
+                    fullDue = true;
+                }
+            }
+            lastError = e.getMessage();
+            lastAt = clock.millis();
+            LOG.warn("sync: {} failed: {}", action, e.getMessage());
+            return new ActionResult(action, false, e.getMessage(), clock.millis());
+        }
+    }
+
+    /**
+     * Action {@code final-sync} on the active node (SBS-4): ask the standby for a last full cycle and
+     * wait until it reports one that ended after the request, at most 10 minutes.
+     */
+    public ActionResult finalSync() {
+        long asked = clock.millis();
+        ObjectNode n = SyncCodec.JSON.createObjectNode();
+        n.put("final", true);
+        notify.accept(n);
+        long deadline = System.nanoTime() + finalWait.toNanos();
+        while (System.nanoTime() < deadline) {
+            SyncServer.CycleDone done = server.lastDone();
+            if (done != null && done.at() >= asked && done.full()) {
+                return new ActionResult("final-sync", done.ok(), done.ok() ? "the standby finished its last cycle"
+                        : "the standby's last cycle failed; see its log", clock.millis());
+            }
+            NodeStatus st = status.get();
+            if (st == null || st.peer() == null || st.peer().state() != NodeState.SECOND) {
+                return new ActionResult("final-sync", false, "the standby is gone; stopping without a last cycle",
+                        clock.millis());
+            }
+            server.awaitDone(Duration.ofMillis(200));
+        }
+        return new ActionResult("final-sync", false, "the standby did not finish a last cycle within "
+                + tandem.config.Durations.format(finalWait), clock.millis());
+    }
+
+    /** The replication part of {@code /api/status}. */
+    public Map<String, Object> statusView() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", config.replication().mode().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("folders", config.replication().folders().stream().map(Folder::path).map(Path::toString).toList());
+        CycleReport r = last;
+        if (r != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("full", r.full());
+            c.put("entries", r.entries());
+            c.put("copied", r.copied());
+            c.put("bytes", r.bytes());
+            c.put("deleted", r.deleted());
+            c.put("touched", r.touched());
+            c.put("millis", r.millis());
+            c.put("warnings", r.warnings());
+            m.put("lastCycle", c);
+        }
+        m.put("lastError", lastError);
+        m.put("lastAt", lastAt < 0 ? null : Instant.ofEpochMilli(lastAt).toString());
+        SyncServer.CycleDone d = server.lastDone();
+        if (d != null) {
+            m.put("peerLastCycle", Map.of("ok", d.ok(), "full", d.full(), "at", Instant.ofEpochMilli(d.at()).toString()));
+        }
+        return m;
+    }
+
+    /** For tests and the log: the list of changed paths this node holds for its next cycle. */
+    synchronized ArrayNode pendingView() {
+        ArrayNode a = SyncCodec.JSON.createArrayNode();
+        changed.forEach((k, v) -> v.forEach(p -> a.add(k + ":" + p)));
+        return a;
+    }
+}

@@ -1,0 +1,411 @@
+package tandem.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.sync.DiskFullException;
+import tandem.sync.Diff;
+import tandem.sync.Entry;
+import tandem.sync.HashCache;
+import tandem.sync.HashMismatchException;
+import tandem.sync.Hashing;
+import tandem.sync.Kind;
+import tandem.sync.SafePaths;
+import tandem.sync.Scanner;
+import tandem.sync.Signature;
+import tandem.sync.SyncFolder;
+import tandem.sync.UnsafePathException;
+import tandem.sync.Writer;
+
+/**
+ * The standby's side of replication: one pull cycle at a time. It asks the active node for its
+ * folder list (which decides, SBS-5), compares the manifests, and writes what differs through
+ * {@link Writer} (temporary file, fsync, hash check, rename). Small files come in batches of up to
+ * 1 MiB, big ones in 1 MiB chunks, and a big file that changed in part only by the blocks that differ.
+ *
+ * <p>Before every write it asks {@code mayWrite} (this node is still SECOND): a cycle overtaken by a
+ * takeover stops before it touches anything the node's own services now write.
+ */
+public final class SyncClient {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncClient.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Files up to this size are fetched in batches. */
+    static final long SMALL = 256 * 1024;
+
+    private final SyncTransport transport;
+    private final Path cacheDir;
+    private final BooleanSupplier mayWrite;
+    private final Clock clock;
+    private final Map<String, HashCache> caches = new LinkedHashMap<>();
+    private final String localId;
+
+    /** One folder as the active node described it, placed where this node keeps it. */
+    record Remote(SyncFolder folder) {
+    }
+
+    public SyncClient(String localId, SyncTransport transport, Path cacheDir, BooleanSupplier mayWrite, Clock clock) {
+        this.localId = Objects.requireNonNull(localId, "localId");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+        this.mayWrite = Objects.requireNonNull(mayWrite, "mayWrite");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Runs one cycle: every file ({@code changed == null}), or just the given paths per folder id
+     * (what the active node's watcher reported). The active node hears how it ended.
+     */
+    public synchronized CycleReport cycle(Map<String, ? extends Collection<String>> changed) throws SyncException {
+        boolean full = changed == null;
+        long started = clock.millis();
+        byte[] id = new byte[6];
+        RANDOM.nextBytes(id);
+        String cycle = HexFormat.of().formatHex(id);
+        Counts n = new Counts();
+        boolean ok = false;
+        try {
+            ObjectNode req = request("folders", cycle);
+            SyncMessage reply = transport.request(new SyncMessage(req));
+            for (JsonNode f : reply.header().path("folders")) {
+                SyncFolder folder = folder(f);
+                if (full) {
+                    pullFolder(cycle, folder, null, n);
+                } else if (changed.containsKey(folder.id())) {
+                    pullFolder(cycle, folder, changed.get(folder.id()), n);
+                }
+            }
+            ok = true;
+        } finally {
+            try {
+                ObjectNode done = request("done", cycle);
+                done.put("ok", ok);
+                done.put("full", full);
+                transport.request(new SyncMessage(done));
+            } catch (SyncException e) {
+                LOG.debug("sync: could not report the end of cycle {}: {}", cycle, e.getMessage());
+            }
+        }
+        return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
+                n.warnings);
+    }
+
+    private static ObjectNode request(String type, String cycle) {
+        ObjectNode h = SyncCodec.JSON.createObjectNode();
+        h.put("type", type);
+        h.put("cycle", cycle);
+        return h;
+    }
+
+    private static SyncFolder folder(JsonNode f) throws SyncException {
+        String target = f.path("target").asText("");
+        Path root;
+        try {
+            root = Path.of(target);
+        } catch (RuntimeException e) {
+            throw new SyncException("the active node names folder target \"" + target + "\", which is not a path here");
+        }
+        if (!root.isAbsolute()) {
+            throw new SyncException("the active node names folder target \"" + target + "\", which is not absolute");
+        }
+        List<String> include = new ArrayList<>();
+        f.path("include").forEach(i -> include.add(i.asText()));
+        List<String> exclude = new ArrayList<>();
+        f.path("exclude").forEach(i -> exclude.add(i.asText()));
+        return new SyncFolder(f.path("id").asText(), root, include, exclude, f.path("strict").asBoolean(false),
+                f.path("keepTimestamps").asBoolean(false));
+    }
+
+    private HashCache cache(SyncFolder f) {
+        return caches.computeIfAbsent(f.id(), id -> HashCache.open(cacheDir.resolve(SyncServer.cacheName(id))));
+    }
+
+    private void pullFolder(String cycle, SyncFolder f, Collection<String> only, Counts n) throws SyncException {
+        HashCache cache = cache(f);
+        Writer w = new Writer(f, cache);
+        try {
+            guard();
+            Files.createDirectories(f.root());
+            List<Entry> local;
+            List<Entry> remote;
+            try (Scanner s = new Scanner(cache)) {
+                if (only == null) {
+                    int left = w.cleanTemps();
+                    if (left > 0) {
+                        LOG.info("sync: removed {} temporary files an interrupted cycle left in {}", left, f.root());
+                    }
+                    local = s.scan(f);
+                    remote = manifest(cycle, f);
+                } else {
+                    Set<String> paths = new TreeSet<>();
+                    for (String p : only) {
+                        paths.add(SafePaths.check(p));
+                    }
+                    local = s.stat(f, paths);
+                    remote = stat(cycle, f, paths);
+                }
+            }
+            n.entries += remote.size();
+            Diff.Plan plan = Diff.plan(f, remote, local);
+            for (String gone : plan.delete()) {
+                guard();
+                w.delete(gone);
+                n.deleted++;
+            }
+            for (Entry d : plan.mkdirs()) {
+                guard();
+                w.mkdirs(d.path());
+            }
+            fetchWhole(cycle, f, w, plan.whole(), n);
+            for (Entry e : plan.delta()) {
+                fetchDelta(cycle, f, w, e, n);
+            }
+            for (Entry e : plan.touch()) {
+                guard();
+                w.touch(e.path(), e.mtimeMillis());
+                n.touched++;
+            }
+            cache.save();
+        } catch (UnsafePathException e) {
+            LOG.error("sync: ATTACK? the active node sent an unsafe path for folder {}: {}; the cycle is refused",
+                    f.id(), e.getMessage());
+            throw new SyncException("refused an unsafe path from the active node: " + e.getMessage(), e);
+        } catch (DiskFullException e) {
+            throw new SyncException("disk full on this node: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SyncException("folder " + f.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void guard() throws SyncException {
+        if (!mayWrite.getAsBoolean()) {
+            throw new SyncException("this node is no longer the standby; the cycle stops before writing");
+        }
+    }
+
+    private List<Entry> manifest(String cycle, SyncFolder f) throws SyncException, UnsafePathException {
+        List<Entry> all = new ArrayList<>();
+        for (int page = 0; ; page++) {
+            ObjectNode req = request("manifest", cycle);
+            req.put("folder", f.id());
+            req.put("page", page);
+            SyncMessage reply = transport.request(new SyncMessage(req));
+            parse(reply.header().path("entries"), all);
+            if (!reply.header().path("more").asBoolean(false)) {
+                return all;
+            }
+        }
+    }
+
+    private List<Entry> stat(String cycle, SyncFolder f, Set<String> paths) throws SyncException, UnsafePathException {
+        ObjectNode req = request("stat", cycle);
+        req.put("folder", f.id());
+        ArrayNode a = req.putArray("paths");
+        paths.forEach(a::add);
+        List<Entry> out = new ArrayList<>();
+        parse(transport.request(new SyncMessage(req)).header().path("entries"), out);
+        return out;
+    }
+
+    private static void parse(JsonNode entries, List<Entry> out) throws UnsafePathException {
+        for (JsonNode e : entries) {
+            String path = SafePaths.check(e.path(0).asText(""));
+            if (e.path(1).asText().equals("d")) {
+                out.add(new Entry(path, Kind.DIR, 0, 0, null));
+            } else {
+                out.add(new Entry(path, Kind.FILE, e.path(2).asLong(), e.path(3).asLong(), e.path(4).asText()));
+            }
+        }
+    }
+
+    private void fetchWhole(String cycle, SyncFolder f, Writer w, List<Entry> files, Counts n)
+            throws SyncException, IOException {
+        List<Entry> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (Entry e : files) {
+            if (e.size() > SMALL) {
+                fetchLarge(cycle, f, w, e, n);
+                continue;
+            }
+            if (batchBytes + e.size() > SyncCodec.MAX_PAYLOAD && !batch.isEmpty()) {
+                fetchBatch(cycle, f, w, batch, n);
+                batch.clear();
+                batchBytes = 0;
+            }
+            batch.add(e);
+            batchBytes += e.size();
+        }
+        if (!batch.isEmpty()) {
+            fetchBatch(cycle, f, w, batch, n);
+        }
+    }
+
+    private void fetchBatch(String cycle, SyncFolder f, Writer w, List<Entry> batch, Counts n)
+            throws SyncException, IOException {
+        ObjectNode req = request("readMany", cycle);
+        req.put("folder", f.id());
+        ArrayNode paths = req.putArray("paths");
+        batch.forEach(e -> paths.add(e.path()));
+        SyncMessage reply = transport.request(new SyncMessage(req));
+        JsonNode sizes = reply.header().path("sizes");
+        byte[] data = reply.payload();
+        List<Writer.Incoming> incoming = new ArrayList<>();
+        int at = 0;
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Entry e = batch.get(i);
+                int size = sizes.path(i).asInt(-1);
+                if (size < 0 || size != e.size() || at + size > data.length) {
+                    n.warnings.add(e.path() + " changed or vanished while copied");
+                    at += Math.max(0, size);
+                    continue;
+                }
+                guard();
+                Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash());
+                incoming.add(in);
+                in.write(data, at, size);
+                at += size;
+                n.bytes += size;
+            }
+            guard();
+            commit(w, incoming, n);
+        } finally {
+            incoming.forEach(Writer.Incoming::abort);
+        }
+    }
+
+    /** Commits a batch; a file whose hash does not match (it changed while read) is left for later. */
+    private static void commit(Writer w, List<Writer.Incoming> batch, Counts n) throws IOException {
+        try {
+            n.copied += w.commitAll(batch).size();
+        } catch (IOException e) {
+            List<IOException> all = new ArrayList<>();
+            all.add(e);
+            for (Throwable t : e.getSuppressed()) {
+                if (t instanceof IOException io) {
+                    all.add(io);
+                }
+            }
+            for (IOException one : all) {
+                if (!(one instanceof HashMismatchException)) {
+                    throw one;
+                }
+                n.warnings.add(one.getMessage());
+            }
+            n.copied += batch.stream().filter(in -> in.committed().isPresent()).count();
+        }
+    }
+
+    private void fetchLarge(String cycle, SyncFolder f, Writer w, Entry e, Counts n) throws SyncException, IOException {
+        guard();
+        try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+            long offset = 0;
+            while (offset < e.size()) {
+                int len = (int) Math.min(SyncCodec.MAX_PAYLOAD, e.size() - offset);
+                byte[] chunk = read(cycle, f, e.path(), offset, len);
+                if (chunk.length != len) {
+                    n.warnings.add(e.path() + " changed size while copied");
+                    return;
+                }
+                in.write(chunk, 0, len);
+                offset += len;
+                n.bytes += len;
+            }
+            guard();
+            try {
+                in.commit();
+                n.copied++;
+            } catch (HashMismatchException m) {
+                n.warnings.add(m.getMessage());
+            }
+        }
+    }
+
+    private void fetchDelta(String cycle, SyncFolder f, Writer w, Entry e, Counts n) throws SyncException, IOException {
+        guard();
+        Path local = SafePaths.resolve(f.root(), e.path());
+        Signature mine = Signature.of(local);
+        ObjectNode req = request("blocks", cycle);
+        req.put("folder", f.id());
+        req.put("path", e.path());
+        SyncMessage reply = transport.request(new SyncMessage(req));
+        if (reply.header().path("size").asLong(-1) != e.size()) {
+            n.warnings.add(e.path() + " changed size while compared");
+            return;
+        }
+        List<String> theirs = new ArrayList<>();
+        reply.header().path("blocks").forEach(b -> theirs.add(b.asText()));
+        Set<Integer> changed = new TreeSet<>(Diff.changedBlocks(mine, theirs));
+        try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+            int blocks = theirs.size();
+            for (int i = 0; i < blocks; ) {
+                if (!changed.contains(i)) {
+                    in.copyBlock(i);
+                    i++;
+                    continue;
+                }
+                // a run of changed blocks, read in one request of at most 1 MiB
+                int j = i;
+                while (j < blocks && changed.contains(j) && (j - i + 1) * (long) Hashing.BLOCK <= SyncCodec.MAX_PAYLOAD) {
+                    j++;
+                }
+                long offset = (long) i * Hashing.BLOCK;
+                int len = (int) Math.min((long) (j - i) * Hashing.BLOCK, e.size() - offset);
+                byte[] data = read(cycle, f, e.path(), offset, len);
+                if (data.length != len) {
+                    n.warnings.add(e.path() + " changed size while copied");
+                    return;
+                }
+                in.write(data, 0, len);
+                n.bytes += len;
+                i = j;
+            }
+            guard();
+            try {
+                in.commit();
+                n.copied++;
+            } catch (HashMismatchException m) {
+                n.warnings.add(m.getMessage());
+            }
+        }
+    }
+
+    private byte[] read(String cycle, SyncFolder f, String path, long offset, int length) throws SyncException {
+        ObjectNode req = request("read", cycle);
+        req.put("folder", f.id());
+        req.put("path", path);
+        req.put("offset", offset);
+        req.put("length", length);
+        return transport.request(new SyncMessage(req)).payload();
+    }
+
+    private static final class Counts {
+        long entries;
+        long copied;
+        long bytes;
+        long deleted;
+        long touched;
+        final List<String> warnings = new ArrayList<>();
+    }
+
+    @Override
+    public String toString() {
+        return "sync client of " + localId;
+    }
+}

@@ -1,0 +1,214 @@
+package tandem.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.apache.camel.component.netty.ClientInitializerFactory;
+import org.apache.camel.component.netty.NettyConsumer;
+import org.apache.camel.component.netty.NettyProducer;
+import org.apache.camel.component.netty.ServerInitializerFactory;
+import org.apache.camel.component.netty.handlers.ClientChannelHandler;
+import org.apache.camel.component.netty.handlers.ServerChannelHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty pipelines of the sync channel, plugged into camel-netty like the peer link's: [tls]
+ * frame decoder, frame encoder, camel-netty's handler. Buffers are heap buffers: a frame may carry a
+ * megabyte of file data and the node's direct memory is kept small.
+ */
+public final class SyncPipelines {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncPipelines.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final UnpooledByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+
+    private SyncPipelines() {
+    }
+
+    /** Active node's side: serves the standby's requests. */
+    public static final class Server extends ServerInitializerFactory {
+        private final SyncCodec codec;
+        private final String nodeId;
+        private final Optional<SSLContext> tls;
+        private final Clock clock;
+        private final NettyConsumer consumer;
+
+        public Server(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock) {
+            this(codec, nodeId, tls, clock, null);
+        }
+
+        private Server(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, NettyConsumer consumer) {
+            this.codec = codec;
+            this.nodeId = nodeId;
+            this.tls = tls;
+            this.clock = clock;
+            this.consumer = consumer;
+        }
+
+        @Override
+        public ServerInitializerFactory createPipelineFactory(NettyConsumer c) {
+            return new Server(codec, nodeId, tls, clock, c);
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            ch.config().setAllocator(HEAP);
+            ChannelPipeline p = ch.pipeline();
+            tls.ifPresent(ctx -> {
+                SSLEngine engine = ctx.createSSLEngine();
+                engine.setUseClientMode(false);
+                engine.setNeedClientAuth(true);
+                p.addLast("ssl", new SslHandler(engine));
+            });
+            // a standby between cycles keeps its connections open; one idle for 5 minutes is closed
+            p.addLast("idle", new IdleStateHandler(300, 0, 0, TimeUnit.SECONDS));
+            p.addLast("frames", new Decoder(codec));
+            p.addLast("signer", new Encoder(codec, nodeId, clock, false));
+            p.addLast("handler", new ServerChannelHandler(consumer));
+        }
+    }
+
+    /** Standby's side: each connection signs its requests under a session of its own. */
+    public static final class Client extends ClientInitializerFactory {
+        private final SyncCodec codec;
+        private final String nodeId;
+        private final Optional<SSLContext> tls;
+        private final Clock clock;
+        private final String host;
+        private final int port;
+        private final NettyProducer producer;
+
+        public Client(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, String host, int port) {
+            this(codec, nodeId, tls, clock, host, port, null);
+        }
+
+        private Client(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, String host, int port,
+                NettyProducer producer) {
+            this.codec = codec;
+            this.nodeId = nodeId;
+            this.tls = tls;
+            this.clock = clock;
+            this.host = host;
+            this.port = port;
+            this.producer = producer;
+        }
+
+        @Override
+        public ClientInitializerFactory createPipelineFactory(NettyProducer p) {
+            return new Client(codec, nodeId, tls, clock, host, port, p);
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            ch.config().setAllocator(HEAP);
+            ChannelPipeline p = ch.pipeline();
+            tls.ifPresent(ctx -> {
+                SSLEngine engine = ctx.createSSLEngine(host, port);
+                engine.setUseClientMode(true);
+                p.addLast("ssl", new SslHandler(engine));
+            });
+            p.addLast("frames", new Decoder(codec));
+            p.addLast("signer", new Encoder(codec, nodeId, clock, true));
+            p.addLast("handler", new ClientChannelHandler(producer));
+        }
+    }
+
+    /** Cuts frames at their length prefix and checks them; a bad frame closes the connection. */
+    static final class Decoder extends ByteToMessageDecoder {
+        private final SyncCodec codec;
+
+        Decoder(SyncCodec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < 4) {
+                return;
+            }
+            long length = in.getUnsignedInt(in.readerIndex());
+            if (length > SyncCodec.MAX_FRAME) {
+                LOG.warn("sync channel: closing the connection with {}: length prefix {} exceeds {} bytes",
+                        ctx.channel().remoteAddress(), length, SyncCodec.MAX_FRAME);
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            if (in.readableBytes() < 4 + length) {
+                return;
+            }
+            in.skipBytes(4);
+            byte[] bytes = new byte[(int) length];
+            in.readBytes(bytes);
+            try {
+                out.add(codec.decode(bytes));
+            } catch (SyncCodec.BadFrameException e) {
+                LOG.warn("sync channel: closing the connection with {}: bad frame: {}", ctx.channel().remoteAddress(),
+                        e.getMessage());
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("sync channel: connection with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** Stamps sender, time and (requests) the connection's session and sequence, then signs. */
+    static final class Encoder extends MessageToByteEncoder<SyncMessage> {
+        private final SyncCodec codec;
+        private final String nodeId;
+        private final Clock clock;
+        private final String session;
+        private final AtomicLong seq = new AtomicLong();
+
+        Encoder(SyncCodec codec, String nodeId, Clock clock, boolean requests) {
+            super(SyncMessage.class, false);
+            this.codec = codec;
+            this.nodeId = nodeId;
+            this.clock = clock;
+            byte[] id = new byte[8];
+            RANDOM.nextBytes(id);
+            this.session = requests ? HexFormat.of().formatHex(id) : null;
+        }
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, SyncMessage m, ByteBuf out) {
+            m.header().put("from", nodeId);
+            m.header().put("ts", clock.millis());
+            if (session != null) {
+                m.header().put("session", session);
+                m.header().put("seq", seq.incrementAndGet());
+            }
+            out.writeBytes(codec.encode(m));
+        }
+    }
+}

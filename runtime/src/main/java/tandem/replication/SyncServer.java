@@ -1,0 +1,364 @@
+package tandem.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.config.Folder;
+import tandem.sync.Entry;
+import tandem.sync.HashCache;
+import tandem.sync.Kind;
+import tandem.sync.SafePaths;
+import tandem.sync.Scanner;
+import tandem.sync.Signature;
+import tandem.sync.SyncFolder;
+import tandem.sync.UnsafePathException;
+
+/**
+ * The active node's side of the sync channel (the {@code sync} bean of route {@code sync-serve}): it
+ * answers the standby's requests and writes nothing but its hash caches. The standby pulls: it asks
+ * for the folder list (SBS-5: the active node's list decides), the manifests, block hashes and file
+ * data, and decides and writes on its own side. Served only while this node is active (PRIM or ALONE):
+ * a standby's copy is never anybody's reference.
+ *
+ * <p>Requests are checked before anything is read: the sender must be the configured peer, its
+ * session's sequence must go up, its clock within 10 minutes of ours; every path must be a plain
+ * relative path inside the folder, with no symbolic link on the way. A path that is not is refused
+ * and logged as an attack.
+ */
+public final class SyncServer {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
+    /** Entries per manifest page (~100 bytes each in JSON). */
+    static final int PAGE = 10_000;
+    private static final long MAX_CLOCK_DIFF = 10 * 60_000L;
+    private static final int SESSIONS = 256;
+    private static final int CYCLES = 8;
+
+    /** The pre-sync hook: runs the command line, returns null when it succeeded, else why not. */
+    public interface Hook {
+        String run();
+    }
+
+    private final String peerId;
+    private final List<Folder> folders;
+    private final Path cacheDir;
+    private final BooleanSupplier active;
+    private final Clock clock;
+    private final Supplier<Hook> preSync;
+    private final Map<String, Long> sessions = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > SESSIONS;
+        }
+    };
+    /** Per cycle: the pre-sync outcome and the scans already made, so that pages come from one scan. */
+    private final Map<String, Cycle> cycles = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cycle> eldest) {
+            return size() > CYCLES;
+        }
+    };
+    private final Map<String, HashCache> caches = new LinkedHashMap<>();
+    private volatile CycleDone lastDone;
+    private final Object doneSignal = new Object();
+
+    /** What the standby reported at the end of its last cycle. */
+    public record CycleDone(String cycle, boolean ok, boolean full, long at) {
+    }
+
+    private static final class Cycle {
+        boolean hookRan;
+        String hookFailure;
+        final Map<String, List<Entry>> scans = new LinkedHashMap<>();
+    }
+
+    /**
+     * @param peerId   the only node whose requests are served
+     * @param folders  the replicated folders as configured here (the active node's list decides)
+     * @param cacheDir where the hash caches live ({@code <state-dir>/sync})
+     * @param active   whether this node is PRIM or ALONE now
+     * @param preSync  the pre-sync hook, or a supplier of null
+     */
+    public SyncServer(String peerId, List<Folder> folders, Path cacheDir, BooleanSupplier active, Clock clock,
+            Supplier<Hook> preSync) {
+        this.peerId = Objects.requireNonNull(peerId, "peerId");
+        this.folders = List.copyOf(folders);
+        this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+        this.active = Objects.requireNonNull(active, "active");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.preSync = Objects.requireNonNull(preSync, "preSync");
+    }
+
+    /** The route's entry point: one request in, one reply out (an error reply, never an exception). */
+    public SyncMessage handle(SyncMessage request) {
+        ObjectNode h = request.header();
+        ObjectNode reply = SyncCodec.JSON.createObjectNode();
+        reply.put("type", "reply");
+        reply.put("re", h.path("seq").asLong());
+        reply.put("session", h.path("session").asText());
+        try {
+            checkSender(h);
+            if (!active.getAsBoolean()) {
+                throw new Refused("this node is not active, so it serves no data");
+            }
+            byte[] payload = switch (request.type()) {
+                case "folders" -> folders(h, reply);
+                case "manifest" -> manifest(h, reply);
+                case "stat" -> stat(h, reply);
+                case "blocks" -> blocks(h, reply);
+                case "read" -> read(h, reply);
+                case "readMany" -> readMany(h, reply);
+                case "done" -> done(h, reply);
+                default -> throw new Refused("unknown request \"" + request.type() + "\"");
+            };
+            reply.put("ok", true);
+            return new SyncMessage(reply, payload);
+        } catch (UnsafePathException e) {
+            LOG.error("sync channel: ATTACK? {} asked for an unsafe path: {}; refused", h.path("from").asText("?"),
+                    e.getMessage());
+            return error(reply, "unsafe path refused: " + e.getMessage());
+        } catch (Refused e) {
+            LOG.warn("sync channel: refused {} from {}: {}", request.type(), h.path("from").asText("?"), e.getMessage());
+            return error(reply, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sync channel: {} failed: {}", request.type(), e.toString());
+            return error(reply, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** What the standby said at the end of its last cycle, or null before the first. */
+    public CycleDone lastDone() {
+        return lastDone;
+    }
+
+    /** Waits at most {@code d} for the standby's next end-of-cycle report. */
+    void awaitDone(java.time.Duration d) {
+        synchronized (doneSignal) {
+            try {
+                doneSignal.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static SyncMessage error(ObjectNode reply, String why) {
+        reply.put("ok", false);
+        reply.put("error", why);
+        return new SyncMessage(reply);
+    }
+
+    private synchronized void checkSender(ObjectNode h) throws Refused {
+        String from = h.path("from").asText("");
+        if (!from.equals(peerId)) {
+            throw new Refused("request from node \"" + from + "\", expected \"" + peerId + "\"");
+        }
+        long ts = h.path("ts").asLong(0);
+        if (Math.abs(clock.millis() - ts) > MAX_CLOCK_DIFF) {
+            throw new Refused("request timestamp " + ts + " is more than 10 minutes from this node's clock");
+        }
+        String session = h.path("session").asText("");
+        long seq = h.path("seq").asLong(0);
+        if (session.isEmpty() || seq <= 0) {
+            throw new Refused("request without session or sequence");
+        }
+        Long last = sessions.get(session);
+        if (last != null && seq <= last) {
+            throw new Refused("request " + seq + " of session " + session + " is not after " + last + " (replayed?)");
+        }
+        sessions.put(session, seq);
+    }
+
+    private Folder folder(ObjectNode h) throws Refused {
+        String id = h.path("folder").asText("");
+        for (Folder f : folders) {
+            if (f.path().toString().equals(id)) {
+                return f;
+            }
+        }
+        throw new Refused("no replicated folder \"" + id + "\"");
+    }
+
+    private synchronized Cycle cycle(ObjectNode h) {
+        return cycles.computeIfAbsent(h.path("cycle").asText(""), k -> new Cycle());
+    }
+
+    private synchronized HashCache cache(Folder f) {
+        return caches.computeIfAbsent(f.path().toString(), id -> HashCache.open(cacheDir.resolve(cacheName(id))));
+    }
+
+    /** A file name for a folder's hash cache: the path's hash, so any path maps to a plain name. */
+    static String cacheName(String folderId) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    folderId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12) + ".hashes";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] folders(ObjectNode h, ObjectNode reply) throws Refused {
+        Cycle c = cycle(h);
+        synchronized (c) {
+            if (!c.hookRan) {
+                Hook hook = preSync.get();
+                c.hookFailure = hook == null ? null : hook.run();
+                c.hookRan = true;
+            }
+        }
+        if (c.hookFailure != null) {
+            throw new Refused("the pre-sync hook failed: " + c.hookFailure);
+        }
+        ArrayNode list = reply.putArray("folders");
+        for (Folder f : folders) {
+            ObjectNode o = list.addObject();
+            o.put("id", f.path().toString());
+            o.put("target", f.standbyPath().toString());
+            f.include().forEach(o.putArray("include")::add);
+            f.exclude().forEach(o.putArray("exclude")::add);
+            o.put("strict", f.strict());
+            o.put("keepTimestamps", f.keepTimestamps());
+        }
+        return SyncMessage.NONE;
+    }
+
+    private byte[] manifest(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+        Folder f = folder(h);
+        Cycle c = cycle(h);
+        List<Entry> all;
+        synchronized (c) {
+            all = c.scans.get(f.path().toString());
+            if (all == null) {
+                HashCache cache = cache(f);
+                try (Scanner s = new Scanner(cache)) {
+                    all = s.scan(SyncFolder.of(f));
+                }
+                cache.save();
+                c.scans.put(f.path().toString(), all);
+            }
+        }
+        int page = Math.max(0, h.path("page").asInt(0));
+        int from = Math.min(all.size(), page * PAGE);
+        int to = Math.min(all.size(), from + PAGE);
+        entries(reply.putArray("entries"), all.subList(from, to));
+        reply.put("more", to < all.size());
+        reply.put("total", all.size());
+        return SyncMessage.NONE;
+    }
+
+    private byte[] stat(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+        Folder f = folder(h);
+        List<String> rels = new ArrayList<>();
+        for (JsonNode p : h.path("paths")) {
+            rels.add(SafePaths.check(p.asText()));
+        }
+        HashCache cache = cache(f);
+        List<Entry> found;
+        try (Scanner s = new Scanner(cache)) {
+            found = s.stat(SyncFolder.of(f), rels);
+        }
+        entries(reply.putArray("entries"), found);
+        return SyncMessage.NONE;
+    }
+
+    private byte[] blocks(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+        Folder f = folder(h);
+        Path file = SafePaths.resolve(f.path(), h.path("path").asText(""));
+        Signature s = Signature.of(file);
+        reply.put("size", s.size());
+        ArrayNode b = reply.putArray("blocks");
+        s.blocks().forEach(b::add);
+        return SyncMessage.NONE;
+    }
+
+    private byte[] read(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+        Folder f = folder(h);
+        Path file = SafePaths.resolve(f.path(), h.path("path").asText(""));
+        long offset = h.path("offset").asLong(-1);
+        int length = h.path("length").asInt(-1);
+        if (offset < 0 || length < 0 || length > SyncCodec.MAX_PAYLOAD) {
+            throw new Refused("read of " + length + " bytes at " + offset + " is out of bounds");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(0, Math.min(length, ch.size() - offset)));
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, offset + buf.position()) < 0) {
+                    break;
+                }
+            }
+            reply.put("size", ch.size());
+            return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
+    }
+
+    private byte[] readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+        Folder f = folder(h);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ArrayNode sizes = reply.putArray("sizes");
+        for (JsonNode p : h.path("paths")) {
+            Path file = SafePaths.resolve(f.path(), p.asText(""));
+            byte[] data;
+            try {
+                data = Files.size(file) <= SyncCodec.MAX_PAYLOAD - out.size() ? Files.readAllBytes(file) : null;
+            } catch (java.nio.file.NoSuchFileException e) {
+                data = null;
+            }
+            if (data == null || out.size() + data.length > SyncCodec.MAX_PAYLOAD) {
+                sizes.add(-1); // gone, or grew past the batch: the standby fetches it on its own next time
+                continue;
+            }
+            sizes.add(data.length);
+            out.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] done(ObjectNode h, ObjectNode reply) {
+        lastDone = new CycleDone(h.path("cycle").asText(""), h.path("ok").asBoolean(false), h.path("full").asBoolean(false),
+                clock.millis());
+        synchronized (this) {
+            cycles.remove(h.path("cycle").asText(""));
+        }
+        synchronized (doneSignal) {
+            doneSignal.notifyAll();
+        }
+        return SyncMessage.NONE;
+    }
+
+    static void entries(ArrayNode out, List<Entry> entries) {
+        for (Entry e : entries) {
+            ArrayNode a = out.addArray();
+            a.add(e.path());
+            if (e.kind() == Kind.DIR) {
+                a.add("d");
+            } else {
+                a.add("f").add(e.size()).add(e.mtimeMillis()).add(e.hash());
+            }
+        }
+    }
+
+    /** A request that is not served, with the reason the standby is told. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package tandem.sync;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the receiver has of a large file that changed: its size and block hashes ({@link Hashing}). The
+ * sender compares them with its own blocks ({@link Diff#changedBlocks}) and sends only the blocks that
+ * differ; the receiver copies the others from its current file ({@link Writer.Incoming#copyBlock}).
+ *
+ * @param size   bytes
+ * @param blocks block hashes, in order: {@code ceil(size / Hashing.BLOCK)} of them
+ */
+public record Signature(long size, List<String> blocks) {
+    public Signature {
+        blocks = Hashing.BlockList.copyOf(blocks);
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        long expected = (size + Hashing.BLOCK - 1) / Hashing.BLOCK;
+        if (blocks.size() != expected) {
+            throw new IllegalArgumentException("a signature of " + size + " bytes has " + expected + " blocks, not "
+                    + blocks.size());
+        }
+    }
+
+    /** Reads {@code file} (not following a symbolic link). */
+    public static Signature of(Path file) throws IOException {
+        Hashing.FileDigest d = Hashing.digest(file);
+        return new Signature(d.size(), d.blocks());
+    }
+}

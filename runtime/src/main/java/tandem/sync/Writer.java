@@ -1,0 +1,575 @@
+package tandem.sync;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a {@link Diff.Plan} on the receiving node without ever leaving a half-written or unverified
+ * file in place (DESIGN.md, "Replication"): a file arrives in a temporary file
+ * ({@link #TEMP_PREFIX}{@code <random>.tmp}) in the same directory as its target, is fsynced, its
+ * content hash is checked against the one the primary declared, and only then is it renamed over the
+ * target, atomically. A crash at any point leaves the old file or the new one, plus perhaps a temporary
+ * file that {@link #cleanTemps()} removes at the next start (scans never list them).
+ *
+ * <p>Every path goes through {@link SafePaths}: nothing outside the folder is written, and no symbolic
+ * link is followed (one found on the way is an {@link UnsafePathException}). A full disk is a
+ * {@link DiskFullException} naming the folder and the file, with the temporary file removed and the old
+ * file untouched. When given a {@link HashCache}, the writer records what it wrote, so this node's next
+ * scan does not read those files again. The folder's root is created when it does not exist.
+ *
+ * <p>A Writer is thread-safe; each {@link Incoming} is used by one thread at a time.
+ */
+public final class Writer {
+    /** Name prefix of Tandem's temporary files; refused in paths from the peer and never listed. */
+    public static final String TEMP_PREFIX = ".tandem-sync-";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
+    private static final ThreadPoolExecutor FSYNC;
+
+    static {
+        AtomicInteger n = new AtomicInteger();
+        FSYNC = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "tandem-sync-fsync-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        FSYNC.allowCoreThreadTimeOut(true);
+    }
+
+    private final SyncFolder folder;
+    private final Path root;
+    private final HashCache cache;
+    private volatile boolean rootReady;
+
+    /** A writer into {@code f.root()} that keeps no hash cache. */
+    public Writer(SyncFolder f) {
+        this(f, null);
+    }
+
+    /** A writer into {@code f.root()} that records what it writes in {@code cache} (may be null). */
+    public Writer(SyncFolder f, HashCache cache) {
+        this.folder = Objects.requireNonNull(f, "folder");
+        this.root = f.root();
+        this.cache = cache;
+    }
+
+    /**
+     * Starts receiving the file {@code rel}: checks the path, creates the missing directories on the
+     * way and opens the temporary file next to the target.
+     *
+     * @param size        the bytes that will be written (checked at commit)
+     * @param mtimeMillis the source's modification time (set when the folder keeps timestamps)
+     * @param hash        the source's content hash ({@link Hashing}; verified at commit)
+     * @throws UnsafePathException when the path is refused
+     */
+    public Incoming begin(String rel, long size, long mtimeMillis, String hash) throws IOException {
+        Objects.requireNonNull(hash, "hash");
+        if (size < 0) {
+            throw new IOException("cannot receive " + SafePaths.printable(String.valueOf(rel)) + ": negative size " + size);
+        }
+        ensureRoot();
+        Path target;
+        try {
+            target = SafePaths.resolve(root, rel, SafePaths.Create.PARENTS, false);
+        } catch (UnsafePathException | FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure(e, rel, "cannot create the directories for");
+        }
+        Path dir = target.getParent();
+        while (true) {
+            Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+                return new Incoming(this, rel, target, temp, out, size, mtimeMillis, hash);
+            } catch (FileAlreadyExistsException e) {
+                // another random name
+            } catch (IOException e) {
+                throw failure(e, rel, "cannot create a temporary file for");
+            }
+        }
+    }
+
+    /**
+     * Commits a batch of files: like calling {@link Incoming#commit()} on each, but the fsyncs run in
+     * parallel (four threads) and each directory is fsynced once at the end, which is what makes many
+     * small files fast. The files that pass are all committed even when others fail; then the first
+     * failure is thrown (the others attached as suppressed) and {@link Incoming#committed()} tells which
+     * made it.
+     *
+     * @return the entries of the committed files, in batch order
+     */
+    public List<Entry> commitAll(List<Incoming> batch) throws IOException {
+        List<IOException> failures = new ArrayList<>();
+        boolean[] failed = new boolean[batch.size()];
+        if (batch.size() == 1) {
+            try {
+                batch.get(0).prepare();
+            } catch (IOException e) {
+                failed[0] = true;
+                failures.add(e);
+            }
+        } else {
+            List<Future<?>> futures = new ArrayList<>(batch.size());
+            for (Incoming in : batch) {
+                futures.add(FSYNC.submit(() -> {
+                    in.prepare();
+                    return null;
+                }));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).get();
+                } catch (ExecutionException e) {
+                    failed[i] = true;
+                    failures.add(e.getCause() instanceof IOException io ? io
+                            : new IOException("cannot commit " + batch.get(i).path() + ": " + e.getCause(), e.getCause()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    batch.forEach(Incoming::abort);
+                    throw new IOException("commit of " + batch.size() + " files in " + root + " interrupted", e);
+                }
+            }
+        }
+        List<Entry> out = new ArrayList<>(batch.size());
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (failed[i]) {
+                continue;
+            }
+            try {
+                out.add(batch.get(i).install());
+                dirs.add(batch.get(i).target.getParent());
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        for (Path d : dirs) {
+            fsyncDirectory(d);
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the file or directory {@code rel}; a missing path is fine. A directory that still holds
+     * something (files this folder does not replicate) is kept, with an INFO line. A symbolic link found
+     * there is deleted as a link, never what it points to; one on the way is refused.
+     */
+    public void delete(String rel) throws IOException {
+        Path p = SafePaths.resolve(root, rel, SafePaths.Create.NOTHING, true);
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            forget(rel);
+            return;
+        }
+        try {
+            Files.delete(p);
+        } catch (NoSuchFileException e) {
+            // gone meanwhile
+        } catch (DirectoryNotEmptyException e) {
+            LOG.info("kept directory {} in {}: it still holds files that this folder does not replicate", rel, root);
+            return;
+        } catch (IOException e) {
+            throw new IOException("cannot delete " + rel + " in " + root + ": " + e.getMessage(), e);
+        }
+        if (!a.isDirectory()) {
+            forget(rel);
+        }
+    }
+
+    /** Creates the directory {@code rel} and the missing ones above it; an existing directory is fine. */
+    public void mkdirs(String rel) throws IOException {
+        ensureRoot();
+        try {
+            SafePaths.resolve(root, rel, SafePaths.Create.ALL, false);
+        } catch (UnsafePathException | FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure(e, rel, "cannot create directory");
+        }
+    }
+
+    /** Sets the modification time of the existing file {@code rel} (content unchanged). */
+    public void touch(String rel, long mtimeMillis) throws IOException {
+        Path p = SafePaths.resolve(root, rel);
+        try {
+            BasicFileAttributes before = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Optional<String> hash = cache == null ? Optional.empty()
+                    : cache.lookup(rel, before.size(), before.lastModifiedTime().toMillis(), before.fileKey());
+            Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.fromMillis(mtimeMillis), null, null);
+            if (hash.isPresent()) {
+                BasicFileAttributes after = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                cache.put(rel, after.size(), after.lastModifiedTime().toMillis(), after.fileKey(), hash.get());
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException("cannot set the modification time of " + rel + " in " + root + ": it does not exist", e);
+        } catch (IOException e) {
+            throw new IOException("cannot set the modification time of " + rel + " in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the temporary files a crash or a killed transfer left anywhere under the root (call it
+     * before the first cycle).
+     *
+     * @return how many were removed
+     */
+    public int cleanTemps() throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int[] removed = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!attrs.isDirectory() && file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    if (Files.deleteIfExists(file)) {
+                        removed[0]++;
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                if (!(exc instanceof NoSuchFileException)) {
+                    LOG.warn("cannot look for temporary files in {}: {}", file, exc.getMessage());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (removed[0] > 0) {
+            LOG.info("removed {} temporary files left by an interrupted transfer in {}", removed[0], root);
+        }
+        return removed[0];
+    }
+
+    /** The folder this writer writes into. */
+    public SyncFolder folder() {
+        return folder;
+    }
+
+    /** Fsyncs a directory so renames in it are durable; ignored where the OS does not support it. */
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot fsync directory {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private void ensureRoot() throws IOException {
+        if (rootReady) {
+            return;
+        }
+        if (Files.isSymbolicLink(root)) {
+            throw new UnsafePathException("folder " + root + " is a symbolic link; Tandem does not write through links");
+        }
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(root);
+            LOG.info("created folder {}", root);
+        } else if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("folder " + root + " is not a directory");
+        }
+        rootReady = true;
+    }
+
+    private void forget(String rel) {
+        if (cache != null) {
+            cache.remove(rel);
+        }
+    }
+
+    /** {@code e} with the folder and file named; a full disk becomes a {@link DiskFullException}. */
+    private IOException failure(IOException e, String rel, String doing) {
+        if (e instanceof DiskFullException || e instanceof UnsafePathException || e instanceof HashMismatchException) {
+            return e;
+        }
+        if (DiskFullException.isDiskFull(e)) {
+            return new DiskFullException("no space left on device in folder " + root + " while writing " + rel
+                    + "; the existing file is kept", e);
+        }
+        return new IOException(doing + " " + rel + " in " + root + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * One file being received: bytes are appended with {@link #write} (new data) and
+     * {@link #copyBlock} (a block of the current file, for a delta), in order; {@link #commit()} puts it
+     * in place after checking it, {@link #abort()} (or {@link #close()} before a commit) throws it away.
+     * Any exception from these methods aborts it, except {@link #abort()} and {@link #close()}, which
+     * never fail. Each open Incoming holds a file descriptor.
+     */
+    public static final class Incoming implements AutoCloseable {
+        private enum State { OPEN, READY, COMMITTED, ABORTED }
+
+        private final Writer writer;
+        private final String rel;
+        private final Path target;
+        private final Path temp;
+        private final FileChannel out;
+        private final long size;
+        private final long mtimeMillis;
+        private final String hash;
+        private final Hashing.Hasher hasher = new Hashing.Hasher();
+        private FileChannel current;
+        private long written;
+        private State state = State.OPEN;
+        private Entry entry;
+
+        private Incoming(Writer writer, String rel, Path target, Path temp, FileChannel out, long size, long mtimeMillis,
+                String hash) {
+            this.writer = writer;
+            this.rel = rel;
+            this.target = target;
+            this.temp = temp;
+            this.out = out;
+            this.size = size;
+            this.mtimeMillis = mtimeMillis;
+            this.hash = hash;
+        }
+
+        /** The file's path relative to the folder. */
+        public String path() {
+            return rel;
+        }
+
+        /** Bytes appended so far. */
+        public long written() {
+            return written;
+        }
+
+        /** The committed file's entry, once committed. */
+        public Optional<Entry> committed() {
+            return Optional.ofNullable(entry);
+        }
+
+        /** Appends new bytes. */
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            open();
+            reserve(len);
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot write");
+            }
+            hasher.update(b, off, len);
+            written += len;
+        }
+
+        /**
+         * Appends block {@code index} ({@link Hashing#BLOCK} bytes, or fewer for the last block) of the
+         * file currently at the target path, for a delta transfer.
+         *
+         * @throws IOException when there is no current file or it has no such block
+         */
+        public void copyBlock(int index) throws IOException {
+            open();
+            long available;
+            try {
+                if (current == null) {
+                    current = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                }
+                available = current.size();
+            } catch (NoSuchFileException e) {
+                abort();
+                throw new IOException("cannot copy block " + index + " of " + rel + " in " + writer.root
+                        + ": there is no current file", e);
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot read the current file for");
+            }
+            long start = (long) index * Hashing.BLOCK;
+            if (index < 0 || start >= available) {
+                long blocks = (available + Hashing.BLOCK - 1) / Hashing.BLOCK;
+                abort();
+                throw new IOException("cannot copy block " + index + " of " + rel + " in " + writer.root
+                        + ": the current file has " + blocks + " blocks");
+            }
+            int len = (int) Math.min(Hashing.BLOCK, available - start);
+            reserve(len);
+            ByteBuffer buf = Hashing.buffer();
+            buf.clear().limit(len);
+            try {
+                while (buf.hasRemaining()) {
+                    if (current.read(buf, start + buf.position()) < 0) {
+                        throw new IOException("the current file shrank while block " + index + " was read");
+                    }
+                }
+                buf.flip();
+                ByteBuffer w = buf.duplicate();
+                while (w.hasRemaining()) {
+                    out.write(w);
+                }
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot copy a block of");
+            }
+            hasher.update(buf);
+            written += len;
+        }
+
+        /**
+         * Checks the size, fsyncs, verifies the hash, sets the mtime (when the folder keeps
+         * timestamps) and renames the file into place.
+         *
+         * @return the file's entry as it now is on disk
+         * @throws HashMismatchException when the content is not what the primary declared (the old file
+         *                               stays)
+         * @throws DiskFullException     when the disk is full (the old file stays)
+         */
+        public Entry commit() throws IOException {
+            prepare();
+            Entry e = install();
+            fsyncDirectory(target.getParent());
+            return e;
+        }
+
+        /** Throws the temporary file away; idempotent, and a no-op after a commit. */
+        public void abort() {
+            if (state == State.COMMITTED || state == State.ABORTED) {
+                return;
+            }
+            state = State.ABORTED;
+            closeQuietly(out);
+            closeQuietly(current);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                LOG.warn("cannot delete temporary file {}: {}; it is removed at the next start", temp, e.getMessage());
+            }
+        }
+
+        /** {@link #abort()} unless committed. */
+        @Override
+        public void close() {
+            abort();
+        }
+
+        /** Steps before the rename: size, mtime, fsync, hash. */
+        void prepare() throws IOException {
+            open();
+            if (written != size) {
+                abort();
+                throw new IOException("cannot commit " + rel + " in " + writer.root + ": received " + written
+                        + " bytes, expected " + size);
+            }
+            closeQuietly(current);
+            current = null;
+            String got = hasher.finish();
+            if (!got.equals(hash)) {
+                abort();
+                throw new HashMismatchException("received content of " + rel + " in " + writer.root + " hashes to "
+                        + got + ", not " + hash + " as declared; the old file is kept");
+            }
+            try {
+                if (writer.folder.keepTimestamps()) {
+                    Files.getFileAttributeView(temp, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setTimes(FileTime.fromMillis(mtimeMillis), null, null);
+                }
+                out.force(true);
+                out.close();
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot save");
+            }
+            state = State.READY;
+        }
+
+        /** The rename into place, after {@link #prepare()}. */
+        Entry install() throws IOException {
+            if (state != State.READY) {
+                throw new IllegalStateException(rel + " is not ready to be installed (" + state + ")");
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (DirectoryNotEmptyException e) {
+                abort();
+                throw new IOException("cannot put " + rel + " in " + writer.root
+                        + " in place: a directory that is not empty is there", e);
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot put in place");
+            }
+            state = State.COMMITTED;
+            long mtime = mtimeMillis;
+            try {
+                BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                mtime = a.lastModifiedTime().toMillis();
+                if (writer.cache != null) {
+                    writer.cache.put(rel, size, mtime, a.fileKey(), hash);
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot read back {}: {}", target, e.getMessage());
+            }
+            entry = Entry.file(rel, size, mtime, hash);
+            return entry;
+        }
+
+        private void open() {
+            if (state != State.OPEN) {
+                throw new IllegalStateException(rel + " is no longer open (" + state.name().toLowerCase() + ")");
+            }
+        }
+
+        private void reserve(int len) throws IOException {
+            if (written + len > size) {
+                abort();
+                throw new IOException("cannot receive " + rel + " in " + writer.root + ": more than the declared "
+                        + size + " bytes");
+            }
+        }
+
+        private static void closeQuietly(FileChannel ch) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    LOG.debug("cannot close: {}", e.getMessage());
+                }
+            }
+        }
+    }
+}

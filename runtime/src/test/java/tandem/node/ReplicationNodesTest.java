@@ -1,0 +1,180 @@
+package tandem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.demo.LocalCluster;
+import tandem.demo.LocalCluster.Node;
+import tandem.replication.Trees;
+
+/**
+ * Replication between two real {@code tandem run} processes on loopback (MS-4): the initial sync of a
+ * generated tree, continuous changes, strict and keep-timestamps per folder, {@code kill -9} of the
+ * receiver and of the sender in the middle of a large file, and convergence afterwards. Both nodes
+ * list the same two folders (each at its own place on this one machine, through {@code target}).
+ */
+class ReplicationNodesTest {
+
+    private LocalCluster cluster;
+    private Path d1;
+    private Path d2;
+    private Path l1;
+    private Path l2;
+
+    private static Path home() {
+        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
+    }
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void await(String what, Duration limit, BooleanSupplier done) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                StringBuilder sb = new StringBuilder("no " + what + " within " + limit.toSeconds() + " s; ");
+                for (Node n : cluster.nodes()) {
+                    sb.append(n.id()).append(' ').append(cluster.state(n)).append("; ");
+                }
+                for (Node n : cluster.nodes()) {
+                    try {
+                        sb.append("\n--- ").append(n.id()).append(".out (tail)\n");
+                        var lines = Files.readAllLines(cluster.dir().resolve(n.id() + ".out"));
+                        lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> sb.append(l).append('\n'));
+                    } catch (IOException e) {
+                        sb.append("(no output)");
+                    }
+                }
+                throw new AssertionError(sb.toString());
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    private static String folders(Path data, Path dataTarget, Path loose, Path looseTarget) {
+        return """
+                  folders:
+                    - {path: "%s", target: "%s", strict: true, keep-timestamps: true}
+                    - {path: "%s", target: "%s"}
+                """.formatted(data, dataTarget, loose, looseTarget);
+    }
+
+    private void startCluster(Path dir) throws IOException {
+        d1 = Files.createDirectories(dir.resolve("node1-data"));
+        d2 = Files.createDirectories(dir.resolve("node2-data"));
+        l1 = Files.createDirectories(dir.resolve("node1-loose"));
+        l2 = Files.createDirectories(dir.resolve("node2-loose"));
+        cluster = new LocalCluster(home(), dir.resolve("cluster"), null, null, folders(d1, d2, l1, l2),
+                folders(d2, d1, l2, l1));
+    }
+
+    /** The tree's listing without temporary files of an interrupted transfer (a mutable map). */
+    private static Map<String, String> listing(Path root, boolean mtimes) {
+        try {
+            Map<String, String> m = new TreeMap<>(Trees.listing(root, mtimes));
+            m.keySet().removeIf(k -> k.contains(".tandem-sync-"));
+            return m;
+        } catch (IOException | RuntimeException e) {
+            return Map.of("unreadable", e.toString());
+        }
+    }
+
+    private static boolean hasTemp(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tandem-sync-"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A large file that appears in the folder at once (written beside it, then renamed in): a file
+     * still being written would be replicated as it is at that moment, a correct copy of a prefix.
+     */
+    private static void bigFile(Path file, int mib, long seed) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path aside = file.getParent().getParent().resolveSibling(file.getFileName() + ".writing");
+        Random r = new Random(seed);
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(aside)) {
+            for (int i = 0; i < mib; i++) {
+                r.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        Files.move(aside, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aPairReplicatesFollowsChangesAndConvergesAfterKillNineOnEitherSide(@TempDir Path dir) throws Exception {
+        startCluster(dir);
+        Trees.generate(d1, 11);
+        Trees.write(l1.resolve("loose.txt"), "loose\n".getBytes());
+        Node n1 = cluster.node("node1");
+        Node n2 = cluster.node("node2");
+        cluster.start(n1);
+        cluster.start(n2);
+        await("PRIM/SECOND uptodate", Duration.ofSeconds(60),
+                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
+        assertThat(listing(d2, true)).as("initial sync, timestamps kept").isEqualTo(listing(d1, true));
+        assertThat(listing(l2, false)).isEqualTo(listing(l1, false));
+
+        // continuous mode: what changes on the primary reaches the secondary by itself
+        Trees.write(d1.resolve("new/added.txt"), "added\n".getBytes());
+        Trees.write(d1.resolve("a/b/c/deep.txt"), "rewritten\n".getBytes());
+        Files.delete(d1.resolve("many/f7.bin"));
+        Files.delete(l1.resolve("loose.txt"));
+        await("the changes on node2", Duration.ofSeconds(20), () -> listing(d2, true).equals(listing(d1, true)));
+        assertThat(l2.resolve("loose.txt")).as("not strict: kept on the secondary").exists();
+
+        // kill -9 of the receiver while it writes a large file: nothing half-written is ever in place
+        bigFile(d1.resolve("big/huge.bin"), 192, 1);
+        await("node2 writing the large file", Duration.ofSeconds(30), () -> hasTemp(d2));
+        cluster.kill(n2);
+        assertWholeOrAbsent(d2.resolve("big/huge.bin"), d1.resolve("big/huge.bin"));
+        cluster.start(n2);
+        await("node2 back, uptodate", Duration.ofSeconds(60), () -> cluster.state(n2).equals("SECOND uptodate"));
+        assertThat(listing(d2, true)).as("converged after the receiver's crash").isEqualTo(listing(d1, true));
+        assertThat(hasTemp(d2)).as("the crash's temporary file is gone").isFalse();
+
+        // kill -9 of the sender in the middle of another large file: node2 takes over with its old copy
+        Map<String, String> before = listing(d2, true);
+        bigFile(d1.resolve("big/other.bin"), 192, 2);
+        await("node2 writing the second large file", Duration.ofSeconds(30), () -> hasTemp(d2));
+        cluster.kill(n1);
+        await("node2 ALONE", Duration.ofSeconds(30), () -> cluster.state(n2).startsWith("ALONE"));
+        assertWholeOrAbsent(d2.resolve("big/other.bin"), d1.resolve("big/other.bin"));
+        Map<String, String> after = listing(d2, true);
+        after.remove("big/other.bin");
+        assertThat(after).as("node2 keeps what it had").isEqualTo(before);
+
+        // node1 returns as secondary and is resynced from node2, the reference now: identical trees
+        cluster.start(n1);
+        await("node1 SECOND uptodate", Duration.ofSeconds(60), () -> cluster.state(n1).equals("SECOND uptodate"));
+        assertThat(listing(d1, true)).as("node1 resynced from node2, the reference (strict)")
+                .isEqualTo(listing(d2, true));
+    }
+
+    /** A file written by replication is either not there or whole: never a prefix of the source. */
+    private static void assertWholeOrAbsent(Path copy, Path source) throws IOException {
+        if (Files.exists(copy)) {
+            assertThat(Files.mismatch(copy, source)).as("%s is whole when in place", copy).isEqualTo(-1L);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package tandem.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.config.Folder;
+
+/**
+ * The sync channel end to end in one process: the active node's {@link SyncServer} behind a real
+ * camel-netty server with the signing pipeline, the standby's {@link SyncClient} through a real
+ * camel-netty producer, two folders on disk.
+ */
+class SyncChannelTest {
+    private static final String SECRET = "sync-channel-test-secret";
+
+    @TempDir
+    Path dir;
+
+    private CamelContext camel;
+    private ProducerTemplate template;
+    private SyncServer server;
+    private final AtomicBoolean active = new AtomicBoolean(true);
+    private final AtomicBoolean standby = new AtomicBoolean(true);
+    private Path src;
+    private Path dst;
+    private Path srcB;
+    private Path dstB;
+    private int port;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @BeforeEach
+    void channel() throws Exception {
+        src = Files.createDirectories(dir.resolve("node1/data"));
+        dst = dir.resolve("node2/data");
+        srcB = Files.createDirectories(dir.resolve("node1/loose"));
+        dstB = dir.resolve("node2/loose");
+        List<Folder> folders = List.of(
+                new Folder(src, List.of("**"), List.of("**/*.tmp"), true, true, Optional.of(dst)),
+                new Folder(srcB, List.of("**"), List.of(), false, false, Optional.of(dstB)));
+        server = new SyncServer("node2", folders, dir.resolve("node1/state/sync"), active::get, Clock.systemUTC(),
+                () -> null);
+        port = freePort();
+        SyncCodec codec = new SyncCodec(SECRET);
+        camel = new DefaultCamelContext();
+        camel.getRegistry().bind("server-pipeline", new SyncPipelines.Server(codec, "node1", Optional.empty(),
+                Clock.systemUTC()));
+        camel.getRegistry().bind("client-pipeline", new SyncPipelines.Client(codec, "node2", Optional.empty(),
+                Clock.systemUTC(), "127.0.0.1", port));
+        camel.getRegistry().bind("wrong-secret", new SyncPipelines.Client(new SyncCodec("another-secret"), "node2",
+                Optional.empty(), Clock.systemUTC(), "127.0.0.1", port));
+        camel.getRegistry().bind("sync", server);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("netty:tcp://127.0.0.1:" + port + "?sync=true&allowDefaultCodec=false"
+                        + "&serverInitializerFactory=#server-pipeline").bean("sync", "handle");
+            }
+        });
+        camel.start();
+        template = camel.createProducerTemplate();
+    }
+
+    @AfterEach
+    void close() {
+        camel.stop();
+    }
+
+    private SyncClient client(String pipeline) {
+        SyncTransport t = new CamelTransport(template, CamelTransport.endpoint("127.0.0.1", port, pipeline), "node1");
+        return new SyncClient("node2", t, dir.resolve("node2/state/sync"), standby::get, Clock.systemUTC());
+    }
+
+    @Test
+    void aFullCycleMakesTheStandbyTreeIdenticalAndASecondCopiesNothing() throws Exception {
+        Trees.generate(src, 1);
+        Trees.write(src.resolve("skip.tmp"), new byte[] {1, 2, 3});
+        SyncClient c = client("client-pipeline");
+
+        CycleReport first = c.cycle(null);
+
+        Map<String, String> want = Trees.listing(src, true);
+        want.remove("skip.tmp");
+        assertThat(Trees.listing(dst, true)).as("identical, timestamps kept, excluded file left out").isEqualTo(want);
+        assertThat(first.copied()).isEqualTo(want.values().stream().filter(v -> !v.equals("dir")).count());
+        assertThat(server.lastDone().ok()).isTrue();
+
+        CycleReport second = c.cycle(null);
+        assertThat(second.copied()).isZero();
+        assertThat(second.bytes()).isZero();
+    }
+
+    @Test
+    void changesAddsAndDeletesFollowStrictAndKeepTimestampsPerFolder() throws Exception {
+        Trees.generate(src, 2);
+        Trees.write(srcB.resolve("kept.txt"), "stays on the standby\n".getBytes());
+        Trees.write(srcB.resolve("changed.txt"), "one\n".getBytes());
+        SyncClient c = client("client-pipeline");
+        c.cycle(null);
+
+        Files.delete(src.resolve("many/f3.bin"));
+        Trees.write(src.resolve("new/added.txt"), "added\n".getBytes());
+        Trees.write(src.resolve("a/b/c/deep.txt"), "rewritten\n".getBytes());
+        Files.delete(srcB.resolve("kept.txt"));
+        Trees.write(srcB.resolve("changed.txt"), "two\n".getBytes());
+        Files.setLastModifiedTime(srcB.resolve("changed.txt"), FileTime.fromMillis(1_000_000_000_000L));
+        c.cycle(null);
+
+        assertThat(Trees.listing(dst, true)).as("strict, keep-timestamps: identical").isEqualTo(Trees.listing(src, true));
+        assertThat(dstB.resolve("kept.txt")).as("not strict: a file the primary deleted stays").exists();
+        assertThat(Files.readString(dstB.resolve("changed.txt"))).isEqualTo("two\n");
+        assertThat(Files.getLastModifiedTime(dstB.resolve("changed.txt")).toMillis())
+                .as("timestamps not kept in this folder").isNotEqualTo(1_000_000_000_000L);
+    }
+
+    @Test
+    void aBigFileChangedInPartTravelsByItsChangedBlocks() throws Exception {
+        Trees.generate(src, 3);
+        SyncClient c = client("client-pipeline");
+        c.cycle(null);
+        byte[] big = Files.readAllBytes(src.resolve("big/large.bin"));
+        byte[] patch = Trees.bytes(new Random(9), 4096);
+        System.arraycopy(patch, 0, big, 1_500_000, patch.length);
+        Files.write(src.resolve("big/large.bin"), big);
+
+        CycleReport r = c.cycle(null);
+
+        assertThat(Files.readAllBytes(dst.resolve("big/large.bin"))).isEqualTo(big);
+        assertThat(r.copied()).isEqualTo(1);
+        assertThat(r.bytes()).as("one or two 128 KiB blocks, not 3 MiB").isLessThanOrEqualTo(2 * 128 * 1024);
+    }
+
+    @Test
+    void aPartialCycleCopiesTheListedPathsOnly() throws Exception {
+        Trees.generate(src, 4);
+        SyncClient c = client("client-pipeline");
+        c.cycle(null);
+        Trees.write(src.resolve("many/f1.bin"), "listed\n".getBytes());
+        Trees.write(src.resolve("many/f2.bin"), "not listed\n".getBytes());
+
+        CycleReport r = c.cycle(Map.of(src.toString(), Set.of("many/f1.bin")));
+
+        assertThat(r.full()).isFalse();
+        assertThat(Files.readString(dst.resolve("many/f1.bin"))).isEqualTo("listed\n");
+        assertThat(Files.readAllBytes(dst.resolve("many/f2.bin"))).isNotEqualTo("not listed\n".getBytes());
+    }
+
+    @Test
+    void aNodeThatIsNotActiveServesNothingAndAStandbyThatTookOverWritesNothing() throws Exception {
+        Trees.generate(src, 5);
+        active.set(false);
+        assertThatThrownBy(() -> client("client-pipeline").cycle(null)).isInstanceOf(SyncException.class)
+                .hasMessageContaining("not active");
+        active.set(true);
+        standby.set(false);
+        assertThatThrownBy(() -> client("client-pipeline").cycle(null)).isInstanceOf(SyncException.class)
+                .hasMessageContaining("no longer the standby");
+        assertThat(dst.resolve("a")).doesNotExist();
+    }
+
+    @Test
+    void requestsSignedWithAnotherSecretAreNotAnswered() throws Exception {
+        Trees.generate(src, 6);
+        assertThatThrownBy(() -> client("wrong-secret").cycle(null)).isInstanceOf(SyncException.class);
+        assertThat(dst.resolve("a")).doesNotExist();
+    }
+
+    @Test
+    void aPathOutsideTheFolderIsRefusedAsAnAttack() throws Exception {
+        Files.createDirectories(dst);
+        // an active node that lists ../ paths (compromised or forged): the standby writes nothing
+        SyncTransport evil = request -> {
+            ObjectNode h = SyncCodec.JSON.createObjectNode();
+            h.put("type", "reply");
+            h.put("ok", true);
+            switch (request.type()) {
+                case "folders" -> {
+                    ObjectNode f = h.putArray("folders").addObject();
+                    f.put("id", src.toString());
+                    f.put("target", dst.toString());
+                    f.putArray("include").add("**");
+                }
+                case "manifest" -> h.putArray("entries").addArray().add("../escaped.txt").add("f").add(3).add(0)
+                        .add("00000000000000000000000000000000");
+                default -> { }
+            }
+            return new SyncMessage(h);
+        };
+        SyncClient c = new SyncClient("node2", evil, dir.resolve("node2/state/sync"), () -> true, Clock.systemUTC());
+
+        assertThatThrownBy(() -> c.cycle(null)).isInstanceOf(SyncException.class).hasMessageContaining("unsafe path");
+        assertThat(dir.resolve("node2/escaped.txt")).doesNotExist();
+    }
+
+    @Test
+    void theServerRefusesAPathThatLeavesTheFolder() {
+        ObjectNode h = SyncCodec.JSON.createObjectNode();
+        h.put("type", "read");
+        h.put("from", "node2");
+        h.put("ts", System.currentTimeMillis());
+        h.put("session", "s1");
+        h.put("seq", 1);
+        h.put("folder", src.toString());
+        h.put("path", "../../etc/passwd");
+        h.put("offset", 0);
+        h.put("length", 100);
+
+        SyncMessage reply = server.handle(new SyncMessage(h, null));
+
+        assertThat(reply.header().path("ok").asBoolean()).isFalse();
+        assertThat(reply.header().path("error").asText()).contains("unsafe path");
+        assertThat(reply.payload()).isEmpty();
+    }
+}

@@ -1,0 +1,69 @@
+package tandem.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Test trees: generated content and a content listing to compare two trees by. */
+public final class Trees {
+    private Trees() {
+    }
+
+    /** Nested folders, empty files, unicode names, a 3 MiB file; deterministic for a seed. */
+    public static void generate(Path root, long seed) throws IOException {
+        Random r = new Random(seed);
+        write(root.resolve("a/b/c/deep.txt"), bytes(r, 1000));
+        write(root.resolve("a/empty.dat"), new byte[0]);
+        Files.createDirectories(root.resolve("empty-dir/inner"));
+        write(root.resolve("Grüße/日本語 file.txt"), "unicode names\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < 40; i++) {
+            write(root.resolve("many/f" + i + ".bin"), bytes(r, r.nextInt(20_000)));
+        }
+        write(root.resolve("big/large.bin"), bytes(r, 3 * 1024 * 1024 + 123));
+    }
+
+    public static byte[] bytes(Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+
+    public static void write(Path file, byte[] data) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, data);
+    }
+
+    /** Relative path -> "dir" or the content's SHA-256 (and, with {@code mtimes}, the modification time). */
+    public static Map<String, String> listing(Path root, boolean mtimes) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            s.filter(p -> !p.equals(root)).forEach(p -> {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                try {
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        m.put(rel, "dir");
+                    } else {
+                        String v = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+                        if (mtimes) {
+                            v += " @" + Files.getLastModifiedTime(p).toMillis();
+                        }
+                        m.put(rel, v);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return m;
+    }
+}

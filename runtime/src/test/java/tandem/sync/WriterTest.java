@@ -1,0 +1,365 @@
+package tandem.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static tandem.sync.Trees.write;
+
+import ch.qos.logback.classic.Level;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriterTest {
+    private static final int B = Hashing.BLOCK;
+
+    @TempDir
+    Path dir;
+
+    private Path root;
+
+    @BeforeEach
+    void root() throws IOException {
+        root = Files.createDirectories(dir.resolve("standby"));
+    }
+
+    private SyncFolder folder(boolean keepTimestamps) {
+        return new SyncFolder("/data", root, List.of("**"), List.of(), false, keepTimestamps);
+    }
+
+    private static String hash(byte[] data) {
+        Hashing.Hasher h = new Hashing.Hasher();
+        h.update(data, 0, data.length);
+        return h.finish();
+    }
+
+    private static Entry receive(Writer w, String rel, byte[] data, long mtime) throws IOException {
+        try (Writer.Incoming in = w.begin(rel, data.length, mtime, hash(data))) {
+            for (int off = 0; off < data.length; off += 10_000) {
+                in.write(data, off, Math.min(10_000, data.length - off));
+            }
+            return in.commit();
+        }
+    }
+
+    private List<String> temps() throws IOException {
+        return Trees.list(root).stream().filter(p -> p.contains(Writer.TEMP_PREFIX)).toList();
+    }
+
+    @Test
+    void aWholeFileArrivesWithItsMtimeAndInNewDirectories() throws IOException {
+        byte[] data = HashingTest.random(300_000, 1);
+        HashCache cache = HashCache.inMemory();
+        Writer w = new Writer(folder(true), cache);
+
+        Entry e = receive(w, "new/deep/file.bin", data, Trees.OLD);
+
+        Path p = root.resolve("new/deep/file.bin");
+        assertThat(p).hasBinaryContent(data);
+        assertThat(Files.getLastModifiedTime(p).toMillis()).isEqualTo(Trees.OLD);
+        assertThat(e).isEqualTo(Entry.file("new/deep/file.bin", data.length, Trees.OLD, hash(data)));
+        assertThat(temps()).isEmpty();
+        try (Scanner s = new Scanner(cache)) {
+            assertThat(s.scan(folder(true))).contains(e);
+            assertThat(s.hashedBytes()).as("the writer told the cache what it wrote").isZero();
+        }
+    }
+
+    @Test
+    void withoutKeepTimestampsTheFileGetsTheTimeOfWriting() throws IOException {
+        long before = System.currentTimeMillis() - 5000;
+
+        Entry e = receive(new Writer(folder(false)), "f.txt", "abc".getBytes(StandardCharsets.UTF_8), Trees.OLD);
+
+        assertThat(e.mtimeMillis()).isGreaterThan(before);
+        assertThat(Files.getLastModifiedTime(root.resolve("f.txt")).toMillis()).isEqualTo(e.mtimeMillis());
+    }
+
+    @Test
+    void aReceivedFileReplacesTheOldOne() throws IOException {
+        write(root, "f.txt", "old content");
+
+        receive(new Writer(folder(false)), "f.txt", "new".getBytes(StandardCharsets.UTF_8), 1);
+
+        assertThat(root.resolve("f.txt")).hasContent("new");
+    }
+
+    @Test
+    void aDeltaRebuildsALargeFileFromItsUnchangedBlocksAndTheOneThatChanged() throws IOException {
+        byte[] old = HashingTest.random(10 * 1024 * 1024, 7);
+        byte[] now = old.clone();
+        int at = 5 * 1024 * 1024 + 1000;
+        byte[] patch = HashingTest.random(4096, 8);
+        System.arraycopy(patch, 0, now, at, patch.length);
+        write(root, "big.img", old);
+        Path src = write(dir, "source-big.img", now);
+
+        Hashing.FileDigest source = Hashing.digest(src);
+        Signature mine = Signature.of(root.resolve("big.img"));
+        List<Integer> changed = Diff.changedBlocks(mine, source.blocks());
+        assertThat(changed).containsExactly(at / B);
+
+        Writer w = new Writer(folder(false));
+        try (Writer.Incoming in = w.begin("big.img", now.length, 1, source.hash())) {
+            for (int i = 0; i < source.blocks().size(); i++) {
+                if (changed.contains(i)) {
+                    in.write(now, i * B, Math.min(B, now.length - i * B));
+                } else {
+                    in.copyBlock(i);
+                }
+            }
+            assertThat(root.resolve("big.img")).as("untouched until the commit").hasBinaryContent(old);
+            in.commit();
+        }
+
+        assertThat(root.resolve("big.img")).hasBinaryContent(now);
+        assertThat(temps()).isEmpty();
+    }
+
+    @Test
+    void copyingABlockBeyondTheCurrentFileFailsAndAbortsTheFile() throws IOException {
+        write(root, "f", HashingTest.random(B + 1, 1));
+        Writer w = new Writer(folder(false));
+
+        Writer.Incoming in = w.begin("f", 3 * B, 1, "00000000000000000000000000000000");
+        in.copyBlock(1);
+        assertThatThrownBy(() -> in.copyBlock(2)).isInstanceOf(IOException.class)
+                .hasMessage("cannot copy block 2 of f in " + root + ": the current file has 2 blocks");
+        assertThat(temps()).isEmpty();
+        assertThatThrownBy(() -> in.write(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
+
+        Writer.Incoming none = w.begin("missing", B, 1, "00000000000000000000000000000000");
+        assertThatThrownBy(() -> none.copyBlock(0)).hasMessageContaining("there is no current file");
+        assertThat(temps()).isEmpty();
+    }
+
+    @Test
+    void aHashMismatchKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
+        write(root, "f.txt", "old");
+        Writer w = new Writer(folder(false));
+        byte[] data = "corrupted in transit".getBytes(StandardCharsets.UTF_8);
+
+        Writer.Incoming in = w.begin("f.txt", data.length, 1, hash("what was sent".getBytes(StandardCharsets.UTF_8)));
+        in.write(data, 0, data.length);
+
+        assertThatThrownBy(in::commit).isInstanceOf(HashMismatchException.class).hasMessageContaining("f.txt")
+                .hasMessageContaining("the old file is kept");
+        assertThat(root.resolve("f.txt")).hasContent("old");
+        assertThat(temps()).isEmpty();
+        assertThat(in.committed()).isEmpty();
+    }
+
+    @Test
+    void tooFewOrTooManyBytesFailAndLeaveNothing() throws IOException {
+        Writer w = new Writer(folder(false));
+        byte[] data = "12345".getBytes(StandardCharsets.UTF_8);
+
+        Writer.Incoming few = w.begin("few", 5, 1, hash(data));
+        few.write(data, 0, 4);
+        assertThatThrownBy(few::commit).hasMessage("cannot commit few in " + root + ": received 4 bytes, expected 5");
+
+        Writer.Incoming many = w.begin("many", 4, 1, hash(data));
+        assertThatThrownBy(() -> many.write(data, 0, 5)).hasMessageContaining("more than the declared 4 bytes");
+
+        assertThat(Trees.list(root)).isEmpty();
+    }
+
+    @Test
+    void abortLeavesNothingAndCanBeRepeated() throws IOException {
+        write(root, "kept.txt", "kept");
+        Writer w = new Writer(folder(false));
+
+        Writer.Incoming in = w.begin("sub/new.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)));
+        in.write("ab".getBytes(StandardCharsets.UTF_8), 0, 2);
+        in.abort();
+        in.abort();
+        in.close();
+        try (Writer.Incoming closed = w.begin("kept.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)))) {
+            closed.write("abc".getBytes(StandardCharsets.UTF_8), 0, 3);
+        }
+
+        assertThat(temps()).isEmpty();
+        assertThat(root.resolve("sub/new.txt")).doesNotExist();
+        assertThat(root.resolve("kept.txt")).hasContent("kept");
+    }
+
+    @Test
+    void cleanTempsRemovesLeftoversAnywhereAndNothingElse() throws IOException {
+        write(root, "a/" + Writer.TEMP_PREFIX + "dead.tmp", "x");
+        write(root, "a/b/c/" + Writer.TEMP_PREFIX + "beef.tmp", "y");
+        write(root, "a/b/real.txt", "real");
+        write(root, "a/.tandem-other", "not ours");
+        Writer w = new Writer(folder(false));
+
+        assertThat(w.cleanTemps()).isEqualTo(2);
+        assertThat(Trees.list(root)).containsExactly("a", "a/.tandem-other", "a/b", "a/b/c", "a/b/real.txt");
+        assertThat(w.cleanTemps()).isZero();
+        assertThat(new Writer(folder(false).at(dir.resolve("absent"))).cleanTemps()).isZero();
+    }
+
+    @Test
+    void aCrashBeforeTheCommitLeavesTheOldFileAndATempThatTheNextStartRemoves() throws IOException {
+        write(root, "data.db", "old state");
+        byte[] next = "new state, never committed".getBytes(StandardCharsets.UTF_8);
+        Writer.Incoming crashed = new Writer(folder(false)).begin("data.db", next.length, 1, hash(next));
+        crashed.write(next, 0, next.length);
+        // the process dies here: neither commit nor abort
+        try {
+            assertThat(temps()).hasSize(1);
+
+            Writer restarted = new Writer(folder(false));
+            assertThat(restarted.cleanTemps()).isEqualTo(1);
+
+            assertThat(temps()).isEmpty();
+            assertThat(root.resolve("data.db")).hasContent("old state");
+        } finally {
+            crashed.close(); // releases the descriptor a real crash would have released
+        }
+    }
+
+    @Test
+    void commitAllCommitsAManySmallFilesBatch() throws IOException {
+        HashCache cache = HashCache.inMemory();
+        Writer w = new Writer(folder(true), cache);
+        List<Writer.Incoming> batch = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            byte[] data = ("file number " + i).repeat(i % 5).getBytes(StandardCharsets.UTF_8);
+            contents.add(data);
+            Writer.Incoming in = w.begin("d" + (i % 10) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
+            in.write(data, 0, data.length);
+            batch.add(in);
+        }
+
+        List<Entry> entries = w.commitAll(batch);
+
+        assertThat(entries).hasSize(500);
+        for (int i = 0; i < 500; i++) {
+            assertThat(entries.get(i).path()).isEqualTo("d" + (i % 10) + "/f" + i + ".txt");
+            assertThat(root.resolve(entries.get(i).path())).hasBinaryContent(contents.get(i));
+            assertThat(entries.get(i).mtimeMillis()).isEqualTo(Trees.OLD + i);
+        }
+        assertThat(temps()).isEmpty();
+        assertThat(cache.size()).isEqualTo(500);
+    }
+
+    @Test
+    void commitAllCommitsTheGoodFilesAndThenReportsTheBadOne() throws IOException {
+        Writer w = new Writer(folder(false));
+        List<Writer.Incoming> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
+            Writer.Incoming in = w.begin("f" + i, data.length, 1, i == 2 ? hash(new byte[data.length]) : hash(data));
+            in.write(data, 0, data.length);
+            batch.add(in);
+        }
+
+        assertThatThrownBy(() -> w.commitAll(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f2");
+
+        assertThat(batch).extracting(in -> in.committed().isPresent()).containsExactly(true, true, false, true, true);
+        assertThat(Trees.list(root)).containsExactly("f0", "f1", "f3", "f4");
+    }
+
+    @Test
+    void symbolicLinksAreNeverFollowed() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path secret = write(outside, "secret", "secret");
+        Files.createSymbolicLink(root.resolve("dirlink"), outside);
+        Files.createSymbolicLink(root.resolve("filelink"), secret);
+        Writer w = new Writer(folder(false));
+        byte[] evil = "evil".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> w.begin("dirlink/secret", 4, 1, hash(evil))).isInstanceOf(UnsafePathException.class);
+        assertThatThrownBy(() -> w.begin("dirlink/new", 4, 1, hash(evil))).isInstanceOf(UnsafePathException.class);
+        assertThatThrownBy(() -> w.begin("filelink", 4, 1, hash(evil))).isInstanceOf(UnsafePathException.class);
+        assertThatThrownBy(() -> w.mkdirs("dirlink/sub")).isInstanceOf(UnsafePathException.class);
+        assertThatThrownBy(() -> w.touch("filelink", 1)).isInstanceOf(UnsafePathException.class);
+        assertThatThrownBy(() -> w.delete("dirlink/secret")).isInstanceOf(UnsafePathException.class);
+        assertThatThrownBy(() -> w.begin("../outside/secret", 4, 1, hash(evil))).isInstanceOf(UnsafePathException.class);
+
+        w.delete("filelink");
+        w.delete("dirlink");
+
+        assertThat(secret).hasContent("secret");
+        try (var s = Files.list(outside)) {
+            assertThat(s.toList()).containsExactly(secret);
+        }
+        assertThat(Trees.list(root)).isEmpty();
+    }
+
+    @Test
+    void deleteRemovesFilesAndEmptyDirectoriesAndKeepsOnesThatStillHoldSomething() throws IOException {
+        write(root, "a/f.txt", "f");
+        Files.createDirectories(root.resolve("empty/inner"));
+        write(root, "full/excluded.tmp", "x");
+        Writer w = new Writer(folder(false));
+
+        w.delete("a/f.txt");
+        w.delete("a");
+        w.delete("empty/inner");
+        w.delete("empty");
+        w.delete("never-was");
+        w.delete("never/was");
+        try (LogCapture log = new LogCapture(Writer.class)) {
+            w.delete("full");
+            assertThat(log.messages(Level.INFO)).singleElement().asString().startsWith("kept directory full in ");
+        }
+
+        assertThat(Trees.list(root)).containsExactly("full", "full/excluded.tmp");
+    }
+
+    @Test
+    void mkdirsCreatesTheWholePathAndRefusesAFileInTheWay() throws IOException {
+        write(root, "file", "f");
+        Writer w = new Writer(folder(false));
+
+        w.mkdirs("a/b/c");
+        w.mkdirs("a/b/c");
+
+        assertThat(root.resolve("a/b/c")).isDirectory();
+        assertThatThrownBy(() -> w.mkdirs("file/sub")).isInstanceOf(IOException.class).hasMessageContaining("a file is in the way");
+        assertThatThrownBy(() -> w.mkdirs("file")).isInstanceOf(IOException.class).hasMessageContaining("a file is in the way");
+    }
+
+    @Test
+    void touchSetsTheMtimeAndKeepsTheCachedHash() throws IOException {
+        write(root, "f.txt", "same content");
+        Trees.age(root);
+        HashCache cache = HashCache.inMemory();
+        SyncFolder f = folder(true);
+        try (Scanner s = new Scanner(cache)) {
+            s.scan(f);
+            long read = s.hashedBytes();
+
+            new Writer(f, cache).touch("f.txt", Trees.OLD + 60_000);
+
+            assertThat(Files.getLastModifiedTime(root.resolve("f.txt")).toMillis()).isEqualTo(Trees.OLD + 60_000);
+            assertThat(s.scan(f)).singleElement().extracting(Entry::mtimeMillis).isEqualTo(Trees.OLD + 60_000);
+            assertThat(s.hashedBytes()).isEqualTo(read);
+        }
+        assertThatThrownBy(() -> new Writer(f).touch("missing", 1)).hasMessageContaining("it does not exist");
+    }
+
+    @Test
+    void theRootIsCreatedWhenItDoesNotExistYet() throws IOException {
+        SyncFolder fresh = folder(false).at(dir.resolve("fresh/standby"));
+
+        receive(new Writer(fresh), "x.txt", "x".getBytes(StandardCharsets.UTF_8), 1);
+
+        assertThat(dir.resolve("fresh/standby/x.txt")).hasContent("x");
+    }
+
+    @Test
+    void unicodeNamesAreWritten() throws IOException {
+        Unicode.assumeFileNames("Grüße/日本語 file.txt");
+
+        receive(new Writer(folder(false)), "Grüße/日本語 file.txt", "hallo".getBytes(StandardCharsets.UTF_8), 1);
+
+        assertThat(root.resolve("Grüße/日本語 file.txt")).hasContent("hallo");
+    }
+}
