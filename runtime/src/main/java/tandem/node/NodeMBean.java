@@ -99,6 +99,11 @@ public final class NodeMBean implements TandemNodeMBean {
         return run("force-start");
     }
 
+    @Override
+    public String sync() {
+        return run("sync");
+    }
+
     private String run(String command) {
         Object answer = template.requestBody("direct:command-" + command, (Object) null);
         if (answer instanceof CommandAnswer a) {

@@ -21,4 +21,7 @@ public interface TandemNodeMBean {
 
     /** The confirmed override for a waiting node whose data is not uptodate; audited. */
     String forceStart();
+
+    /** A full replication cycle now (on the secondary, or asked of it by the primary). */
+    String sync();
 }
