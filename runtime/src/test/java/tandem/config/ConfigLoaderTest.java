@@ -64,7 +64,11 @@ class ConfigLoaderTest {
         assertThat(c.replication()).isEqualTo(new Replication(ReplicationMode.PERIODIC, Duration.ofMinutes(5), true,
                 List.of(new Folder(Path.of("/var/lib/app"), List.of("**"), List.of(), false, false),
                         new Folder(dir.resolve("data/config"), List.of("*.xml", "**/*.json"), List.of("tmp/**"),
-                                true, true))));
+                                true, true, Optional.of(dir.resolve("standby/config")))),
+                Optional.of("/opt/app/bin/dump --to /var/lib/app/dump"), Optional.of(7511), Optional.of(7512)));
+        assertThat(c.replication().folders().get(0).standbyPath()).isEqualTo(Path.of("/var/lib/app"));
+        assertThat(c.syncPort()).isEqualTo(7511);
+        assertThat(c.peerSyncPort()).isEqualTo(7512);
         Mail mail = c.mail().orElseThrow();
         assertThat(mail.host()).isEqualTo("smtp.example.org");
         assertThat(mail.port()).isEqualTo(587);
@@ -114,6 +118,8 @@ class ConfigLoaderTest {
         assertThat(c.timings()).isEqualTo(new Timings(Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(30), 2, 3));
         assertThat(c.replication().mode()).isEqualTo(ReplicationMode.CONTINUOUS);
+        assertThat(c.syncPort()).as("listen.port + 2").isEqualTo(7403);
+        assertThat(c.peerSyncPort()).as("peer.port + 2").isEqualTo(7403);
     }
 
     @Test
