@@ -89,8 +89,9 @@ final class ConfigReader {
         List<Checker> checkers = checkers(root);
         List<Service> services = services(root);
         Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface"));
-        Replication replication = replication(root.optionalSection("replication",
-                "mode", "interval", "external-database", "folders", "pre-sync", "port", "peer-port"));
+        Section replicationSection = root.optionalSection("replication",
+                "mode", "interval", "external-database", "folders", "pre-sync", "port", "peer-port");
+        Replication replication = replication(replicationSection);
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to"));
         Section consoleSection = root.optionalSection("console",
@@ -101,6 +102,9 @@ final class ConfigReader {
 
         if (listen != null && console != null) {
             checkConsoleDoesNotShareListenPort(listenSection, listen, consoleSection, console);
+        }
+        if (listen != null && replication != null) {
+            checkSyncPortIsFree(replicationSection, listen, peer, console, replication);
         }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
@@ -456,6 +460,29 @@ final class ConfigReader {
 
     // ---------------------------------------------------------------------------------------------
     // cross-field rules
+
+    /**
+     * The sync channel's port is not one this node already listens on: listen.port, the second link's
+     * listen.port + 1, or console.port (same address or a wildcard).
+     */
+    private void checkSyncPortIsFree(Section s, Endpoint listen, Peer peer, Console console, Replication r) {
+        int sync = r.port().orElse(listen.port() + 2);
+        String what = null;
+        if (sync == listen.port()) {
+            what = "listen.port";
+        } else if (peer != null && peer.secondLink().isPresent() && sync == listen.port() + 1) {
+            what = "the second link's port (listen.port + 1)";
+        } else if (console != null && console.enabled() && sync == console.port()
+                && (listen.address().equalsIgnoreCase(console.address()) || Addresses.isWildcard(listen.address())
+                        || Addresses.isWildcard(console.address()))) {
+            what = "console.port";
+        }
+        if (what == null) {
+            return;
+        }
+        String msg = "the sync channel's port " + sync + " is also " + what + "; set replication.port to a free port";
+        problems.add(s.line("port"), s.child("port"), msg);
+    }
 
     /** listen.port != console.port when they share an address: the second bind would fail at start. */
     private void checkConsoleDoesNotShareListenPort(Section listenSection, Endpoint listen, Section consoleSection,

@@ -123,6 +123,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSyncPortThatIsAlsoTheConsolePortIsAnError() {
+        String yaml = minimal("ms-failover") + "console: {address: 0.0.0.0, port: 7403}\n";
+        assertThatThrownBy(() -> ConfigLoader.parse("node1.yaml", yaml, dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replication.port: the sync channel's port 7403 is also console.port");
+    }
+
+    @Test
     void redundancyDefaults() {
         NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("redundancy"), dir, Map.of());
 
