@@ -68,7 +68,11 @@ class ReplicationNodesTest {
     }
 
     private static String folders(Path data, Path dataTarget, Path loose, Path looseTarget) {
-        return """
+        return folders("", data, dataTarget, loose, looseTarget);
+    }
+
+    private static String folders(String more, Path data, Path dataTarget, Path loose, Path looseTarget) {
+        return more + """
                   folders:
                     - {path: "%s", target: "%s", strict: true, keep-timestamps: true}
                     - {path: "%s", target: "%s"}
@@ -76,12 +80,17 @@ class ReplicationNodesTest {
     }
 
     private void startCluster(Path dir) throws IOException {
+        startCluster(dir, "");
+    }
+
+    /** @param more extra lines of both nodes' replication section, e.g. the mode */
+    private void startCluster(Path dir, String more) throws IOException {
         d1 = Files.createDirectories(dir.resolve("node1-data"));
         d2 = Files.createDirectories(dir.resolve("node2-data"));
         l1 = Files.createDirectories(dir.resolve("node1-loose"));
         l2 = Files.createDirectories(dir.resolve("node2-loose"));
-        cluster = new LocalCluster(home(), dir.resolve("cluster"), null, null, folders(d1, d2, l1, l2),
-                folders(d2, d1, l2, l1));
+        cluster = new LocalCluster(home(), dir.resolve("cluster"), null, null, folders(more, d1, d2, l1, l2),
+                folders(more, d2, d1, l2, l1));
     }
 
     /** The tree's listing without temporary files of an interrupted transfer (a mutable map). */
@@ -169,6 +178,30 @@ class ReplicationNodesTest {
         await("node1 SECOND uptodate", Duration.ofSeconds(60), () -> cluster.state(n1).equals("SECOND uptodate"));
         assertThat(listing(d1, true)).as("node1 resynced from node2, the reference (strict)")
                 .isEqualTo(listing(d2, true));
+    }
+
+    @Test
+    void inPeriodicModeTheSyncCommandCopiesAndAStopOfThePrimaryWaitsForALastCycle(@TempDir Path dir) throws Exception {
+        startCluster(dir, "  mode: periodic\n  interval: 1h\n");
+        Node n1 = cluster.node("node1");
+        Node n2 = cluster.node("node2");
+        cluster.start(n1);
+        cluster.start(n2);
+        await("PRIM/SECOND uptodate", Duration.ofSeconds(60),
+                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
+
+        Trees.write(d1.resolve("one.txt"), "first\n".getBytes());
+        assertThat(cluster.command(n2, "sync").path("accepted").asBoolean()).as("sync on the secondary").isTrue();
+        await("one.txt on node2", Duration.ofSeconds(20), () -> Files.exists(d2.resolve("one.txt")));
+        assertThat(cluster.status(n2).orElseThrow().path("replication").path("lastCycle").path("copied").asLong())
+                .isEqualTo(1);
+
+        // SBS-4: written just before the stop, in periodic mode with an hour to the next cycle
+        Trees.write(d1.resolve("last.txt"), "written just before the stop\n".getBytes());
+        assertThat(cluster.command(n1, "stop").path("accepted").asBoolean()).isTrue();
+        await("node2 ALONE", Duration.ofSeconds(30), () -> cluster.state(n2).startsWith("ALONE"));
+        assertThat(d2.resolve("last.txt")).as("the last cycle ran before node1's services stopped")
+                .hasContent("written just before the stop");
     }
 
     /** A file written by replication is either not there or whole: never a prefix of the source. */
