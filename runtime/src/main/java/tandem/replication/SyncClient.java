@@ -234,17 +234,26 @@ public final class SyncClient {
         }
     }
 
+    /** How many requests a cycle keeps in flight: disk and network of both nodes overlap. */
+    static final int PARALLEL = 2;
+
+    private interface Fetch {
+        void run() throws SyncException, IOException;
+    }
+
     private void fetchWhole(String cycle, SyncFolder f, Writer w, List<Entry> files, Counts n)
             throws SyncException, IOException {
+        List<Fetch> work = new ArrayList<>();
         List<Entry> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Entry e : files) {
             if (e.size() > SMALL) {
-                fetchLarge(cycle, f, w, e, n);
+                work.add(() -> fetchLarge(cycle, f, w, e, n));
                 continue;
             }
             if (batchBytes + e.size() > SyncCodec.MAX_PAYLOAD && !batch.isEmpty()) {
-                fetchBatch(cycle, f, w, batch, n);
+                List<Entry> b = List.copyOf(batch);
+                work.add(() -> fetchBatch(cycle, f, w, b, n));
                 batch.clear();
                 batchBytes = 0;
             }
@@ -252,7 +261,71 @@ public final class SyncClient {
             batchBytes += e.size();
         }
         if (!batch.isEmpty()) {
-            fetchBatch(cycle, f, w, batch, n);
+            List<Entry> b = List.copyOf(batch);
+            work.add(() -> fetchBatch(cycle, f, w, b, n));
+        }
+        runAll(work);
+    }
+
+    /** Runs the fetches {@link #PARALLEL} at a time; the first failure stops the rest and is thrown. */
+    private static void runAll(List<Fetch> work) throws SyncException, IOException {
+        if (work.size() <= 1) {
+            for (Fetch x : work) {
+                x.run();
+            }
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL, r -> {
+            Thread t = new Thread(r, "tandem-sync-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.ExecutorCompletionService<Void> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+            java.util.Iterator<Fetch> next = work.iterator();
+            int running = 0;
+            while (next.hasNext() && running < PARALLEL) {
+                Fetch x = next.next();
+                done.submit(() -> {
+                    x.run();
+                    return null;
+                });
+                running++;
+            }
+            while (running > 0) {
+                java.util.concurrent.Future<Void> f = done.take();
+                running--;
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof SyncException se) {
+                        throw se;
+                    }
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IllegalStateException(c);
+                }
+                if (next.hasNext()) {
+                    Fetch x = next.next();
+                    done.submit(() -> {
+                        x.run();
+                        return null;
+                    });
+                    running++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException("the cycle was interrupted");
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -281,7 +354,7 @@ public final class SyncClient {
                 incoming.add(in);
                 in.write(data, at, size);
                 at += size;
-                n.bytes += size;
+                n.bytes(size);
             }
             guard();
             commit(w, incoming, n);
@@ -293,7 +366,7 @@ public final class SyncClient {
     /** Commits a batch; a file whose hash does not match (it changed while read) is left for later. */
     private static void commit(Writer w, List<Writer.Incoming> batch, Counts n) throws IOException {
         try {
-            n.copied += w.commitAll(batch).size();
+            n.copied(w.commitAll(batch).size());
         } catch (IOException e) {
             List<IOException> all = new ArrayList<>();
             all.add(e);
@@ -308,7 +381,7 @@ public final class SyncClient {
                 }
                 n.warnings.add(one.getMessage());
             }
-            n.copied += batch.stream().filter(in -> in.committed().isPresent()).count();
+            n.copied(batch.stream().filter(in -> in.committed().isPresent()).count());
         }
     }
 
@@ -325,12 +398,12 @@ public final class SyncClient {
                 }
                 in.write(chunk, 0, len);
                 offset += len;
-                n.bytes += len;
+                n.bytes(len);
             }
             guard();
             try {
                 in.commit();
-                n.copied++;
+                n.copied(1);
             } catch (HashMismatchException m) {
                 n.warnings.add(m.getMessage());
             }
@@ -373,13 +446,13 @@ public final class SyncClient {
                     return;
                 }
                 in.write(data, 0, len);
-                n.bytes += len;
+                n.bytes(len);
                 i = j;
             }
             guard();
             try {
                 in.commit();
-                n.copied++;
+                n.copied(1);
             } catch (HashMismatchException m) {
                 n.warnings.add(m.getMessage());
             }
@@ -395,13 +468,22 @@ public final class SyncClient {
         return transport.request(new SyncMessage(req)).payload();
     }
 
+    /** What a cycle did; fetches of two threads add to it, so every update holds its lock. */
     private static final class Counts {
         long entries;
         long copied;
         long bytes;
         long deleted;
         long touched;
-        final List<String> warnings = new ArrayList<>();
+        final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        synchronized void copied(long files) {
+            copied += files;
+        }
+
+        synchronized void bytes(long b) {
+            bytes += b;
+        }
     }
 
     @Override
