@@ -90,7 +90,7 @@ final class ConfigReader {
         List<Service> services = services(root);
         Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface"));
         Section replicationSection = root.optionalSection("replication",
-                "mode", "interval", "external-database", "folders", "pre-sync", "port", "peer-port");
+                "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port");
         Replication replication = replication(replicationSection);
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to"));
@@ -396,10 +396,11 @@ final class ConfigReader {
             }
         }
         Optional<String> preSync = s.optional("pre-sync", this::nonBlank);
+        Optional<String> postTakeover = s.optional("post-takeover", this::nonBlank);
         Optional<Integer> port = s.optional("port", this::port);
         Optional<Integer> peerPort = s.optional("peer-port", this::port);
-        return built(s, before, () -> new Replication(mode, interval, externalDatabase, folders, preSync, port,
-                peerPort));
+        return built(s, before, () -> new Replication(mode, interval, externalDatabase, folders, preSync,
+                postTakeover, port, peerPort));
     }
 
     private Optional<Mail> mail(Section s) {

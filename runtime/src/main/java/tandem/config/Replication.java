@@ -19,24 +19,29 @@ import java.util.Optional;
  * @param preSync          YAML {@code pre-sync}, optional: a command line the active node runs before
  *                         each cycle it serves, e.g. a database dump into a replicated folder; a
  *                         failure fails the cycle (the standby's data is not uptodate then)
+ * @param postTakeover     YAML {@code post-takeover}, optional: a command line run before the managed
+ *                         services start whenever this node becomes active (a takeover, an election, a
+ *                         swap), e.g. restoring the dump {@code pre-sync} made; a failure fails the start
  * @param port             YAML {@code port}, optional: the sync channel's port on {@code listen.address};
  *                         default {@code listen.port + 2}
  * @param peerPort         YAML {@code peer-port}, optional: the peer's sync channel port; default
  *                         {@code peer.port + 2}
  */
 public record Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders,
-        Optional<String> preSync, Optional<Integer> port, Optional<Integer> peerPort) {
+        Optional<String> preSync, Optional<String> postTakeover, Optional<Integer> port, Optional<Integer> peerPort) {
     public Replication {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(interval, "interval");
         folders = List.copyOf(folders);
         Objects.requireNonNull(preSync, "preSync");
+        Objects.requireNonNull(postTakeover, "postTakeover");
         Objects.requireNonNull(port, "port");
         Objects.requireNonNull(peerPort, "peerPort");
     }
 
     /** Without hooks. */
     public Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders) {
-        this(mode, interval, externalDatabase, folders, Optional.empty(), Optional.empty(), Optional.empty());
+        this(mode, interval, externalDatabase, folders, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 }

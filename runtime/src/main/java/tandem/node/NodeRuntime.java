@@ -280,7 +280,20 @@ public final class NodeRuntime implements AutoCloseable {
 
     private ActionRegistry actions(Clock c) {
         ActionRegistry r = new ActionRegistry(c::millis);
-        r.register("start-services", req -> named("start-services", services.startAll(c.millis())));
+        r.register("start-services", req -> {
+            Optional<String> hook = config.replication().postTakeover();
+            if (hook.isPresent()) {
+                // before the services of a node that becomes active: e.g. restore the replicated dump
+                Commands.Result h = commands.run(Commands.shell(hook.get()), java.time.Duration.ofMinutes(10));
+                if (!h.ok()) {
+                    return new ActionResult("start-services", false, "the post-takeover hook failed ("
+                            + (h.timedOut() ? "did not finish within 10 min" : "exit code " + h.exitCode()) + ": "
+                            + h.firstLine(200) + "); services not started", c.millis());
+                }
+                LOG.info("{}: post-takeover hook done: {}", config.node().id(), hook.get());
+            }
+            return named("start-services", services.startAll(c.millis()));
+        });
         r.register("stop-services", req -> named("stop-services", services.stopAll(c.millis())));
         r.register("vip-up", req -> vipAction("vip-up", true));
         r.register("vip-down", req -> vipAction("vip-down", false));

@@ -43,23 +43,27 @@ class SingleNodeTest {
         return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
     }
 
+    private Path dir;
+
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
+        this.dir = dir;
         Files.writeString(dir.resolve("cluster.secret"), "single-node-test-secret-0123456789\n");
         config = dir.resolve("solo.yaml");
         Files.writeString(config, """
                 node: {id: solo, profile: ms-failover, state-dir: state}
                 cluster: {name: test, secret: "${file:cluster.secret}"}
-                listen: {address: 127.0.0.1, port: %d}
-                peer: {id: other, address: 127.0.0.1, port: %d}
+                listen: {address: 127.0.0.1, port: %2$d}
+                peer: {id: other, address: 127.0.0.1, port: %3$d}
                 timings: {heartbeat-interval: 100ms, check-interval: 100ms, failover-timeout: 1s, rise: 2, fall: 2}
                 services:
-                  - {name: app, type: process, command: "sleep 600", stop-timeout: 2s}
+                  - {name: app, type: process, command: "sh -c 'test -f %1$s && exec sleep 600'", stop-timeout: 2s}
                 checkers:
                   - {name: app, type: proc, target: sleep}
-                console: {address: 127.0.0.1, port: %d}
-                replication: {port: %d, peer-port: %d}
-                """.formatted(freePort(), freePort(), freePort(), freePort(), freePort()));
+                console: {address: 127.0.0.1, port: %4$d}
+                # the hook runs before the service, which needs what it wrote
+                replication: {port: %5$d, peer-port: %6$d, post-takeover: "echo restored > %1$s"}
+                """.formatted(dir.resolve("restored"), freePort(), freePort(), freePort(), freePort(), freePort()));
         NodeConfig c = ConfigLoader.load(config);
         node = NodeRuntime.start(home(), c);
         await("ALONE with its service running", Duration.ofSeconds(20),
@@ -137,6 +141,14 @@ class SingleNodeTest {
         Cli unknown = cli("command", "reboot", "--config", config.toString());
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown command \"reboot\"");
+    }
+
+    @Test
+    void thePostTakeoverHookRunsBeforeTheServicesStart() throws Exception {
+        assertThat(dir.resolve("restored")).hasContent("restored");
+        // the service exits at once unless the hook's file was there when it started
+        await("proc.app up", Duration.ofSeconds(20), () -> node.loop().status().resources().stream()
+                .anyMatch(r -> r.resource().equals("proc.app") && r.status().equals("up")));
     }
 
     @Test
