@@ -129,12 +129,17 @@ public final class SyncPipelines {
         }
     }
 
-    /** Cuts frames at their length prefix and checks them; a bad frame closes the connection. */
+    /**
+     * Cuts frames at their length prefix and checks them; a bad frame closes the connection. The
+     * incoming bytes are gathered without copying (a composite buffer) and each part of a frame is
+     * copied once, into the array the message keeps.
+     */
     static final class Decoder extends ByteToMessageDecoder {
         private final SyncCodec codec;
 
         Decoder(SyncCodec codec) {
             this.codec = codec;
+            setCumulator(COMPOSITE_CUMULATOR);
         }
 
         @Override
@@ -143,9 +148,9 @@ public final class SyncPipelines {
                 return;
             }
             long length = in.getUnsignedInt(in.readerIndex());
-            if (length > SyncCodec.MAX_FRAME) {
-                LOG.warn("sync channel: closing the connection with {}: length prefix {} exceeds {} bytes",
-                        ctx.channel().remoteAddress(), length, SyncCodec.MAX_FRAME);
+            if (length > SyncCodec.MAX_FRAME || length < 1 + 4 + 2 + 32) {
+                LOG.warn("sync channel: closing the connection with {}: length prefix {} is not a frame's (at most {}"
+                        + " bytes)", ctx.channel().remoteAddress(), length, SyncCodec.MAX_FRAME);
                 in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;
@@ -154,10 +159,23 @@ public final class SyncPipelines {
                 return;
             }
             in.skipBytes(4);
-            byte[] bytes = new byte[(int) length];
-            in.readBytes(bytes);
+            int version = in.readUnsignedByte();
+            long headerLength = in.readUnsignedInt();
+            if (headerLength < 2 || headerLength > SyncCodec.MAX_HEADER || 1 + 4 + headerLength + 32 > length) {
+                LOG.warn("sync channel: closing the connection with {}: header length {} does not fit a frame of {}"
+                        + " bytes", ctx.channel().remoteAddress(), headerLength, length);
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            byte[] header = new byte[(int) headerLength];
+            in.readBytes(header);
+            byte[] mac = new byte[32];
+            in.readBytes(mac);
+            byte[] payload = new byte[(int) (length - 1 - 4 - headerLength - 32)];
+            in.readBytes(payload);
             try {
-                out.add(codec.decode(bytes));
+                out.add(codec.decode(version, header, mac, payload));
             } catch (SyncCodec.BadFrameException e) {
                 LOG.warn("sync channel: closing the connection with {}: bad frame: {}", ctx.channel().remoteAddress(),
                         e.getMessage());
@@ -208,7 +226,16 @@ public final class SyncPipelines {
                 m.header().put("session", session);
                 m.header().put("seq", seq.incrementAndGet());
             }
-            out.writeBytes(codec.encode(m));
+            SyncCodec.Signed s = codec.sign(m);
+            out.ensureWritable(4 + s.frameLength());
+            out.writeInt(s.frameLength()).writeByte(SyncCodec.VERSION).writeInt(s.header().length).writeBytes(s.header())
+                    .writeBytes(s.mac()).writeBytes(m.payload());
+        }
+
+        @Override
+        protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, SyncMessage m, boolean preferDirect) {
+            // header and MAC are small; the payload decides: one buffer of the right size, no growing
+            return ctx.alloc().heapBuffer(64 * 1024 + m.payload().length);
         }
     }
 }

@@ -3,7 +3,6 @@ package tandem.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,8 +44,8 @@ import tandem.sync.UnsafePathException;
  */
 public final class SyncServer {
     private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
-    /** Entries per manifest page (~100 bytes each in JSON). */
-    static final int PAGE = 10_000;
+    /** Entries per manifest page (~100 bytes each in JSON; small pages keep the node's heap small). */
+    static final int PAGE = 2_000;
     private static final long MAX_CLOCK_DIFF = 10 * 60_000L;
     private static final int SESSIONS = 256;
     private static final int CYCLES = 8;
@@ -311,24 +310,59 @@ public final class SyncServer {
 
     private byte[] readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ArrayNode sizes = reply.putArray("sizes");
+        List<Path> files = new ArrayList<>();
+        List<Long> lengths = new ArrayList<>();
+        long total = 0;
         for (JsonNode p : h.path("paths")) {
             Path file = SafePaths.resolve(f.path(), p.asText(""));
-            byte[] data;
+            long size;
             try {
-                data = Files.size(file) <= SyncCodec.MAX_PAYLOAD - out.size() ? Files.readAllBytes(file) : null;
+                size = Files.size(file);
             } catch (java.nio.file.NoSuchFileException e) {
-                data = null;
+                size = -1;
             }
-            if (data == null || out.size() + data.length > SyncCodec.MAX_PAYLOAD) {
-                sizes.add(-1); // gone, or grew past the batch: the standby fetches it on its own next time
+            if (size < 0 || total + size > SyncCodec.MAX_PAYLOAD) {
+                size = -1; // gone, or grew past the batch: the standby fetches it on its own next time
+            } else {
+                total += size;
+            }
+            files.add(file);
+            lengths.add(size);
+        }
+        // one array of the batch's size, each file read straight into its place
+        byte[] out = new byte[(int) total];
+        int at = 0;
+        for (int i = 0; i < files.size(); i++) {
+            long want = lengths.get(i);
+            if (want < 0) {
+                sizes.add(-1);
                 continue;
             }
-            sizes.add(data.length);
-            out.write(data);
+            int got = readInto(files.get(i), out, at, (int) want);
+            if (got != want) {
+                sizes.add(-1); // changed size while read
+                continue;
+            }
+            sizes.add(got);
+            at += got;
         }
-        return out.toByteArray();
+        return at == out.length ? out : java.util.Arrays.copyOf(out, at);
+    }
+
+    /** Reads up to {@code len} bytes of {@code file} into {@code out} at {@code off}; -1 if it has more or vanished. */
+    private static int readInto(Path file, byte[] out, int off, int len) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.wrap(out, off, len);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    return -1;
+                }
+            }
+            return ch.size() == len ? len : -1;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -1;
+        }
     }
 
     private byte[] done(ObjectNode h, ObjectNode reply) {

@@ -130,6 +130,9 @@ public final class Writer {
      * @return the entries of the committed files, in batch order
      */
     public List<Entry> commitAll(List<Incoming> batch) throws IOException {
+        if (batch.size() > 1 && FileSystemSync.available()) {
+            return commitAllBySyncfs(batch);
+        }
         List<IOException> failures = new ArrayList<>();
         boolean[] failed = new boolean[batch.size()];
         if (batch.size() == 1) {
@@ -176,6 +179,56 @@ public final class Writer {
         }
         for (Path d : dirs) {
             fsyncDirectory(d);
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+        return out;
+    }
+
+    /**
+     * {@link #commitAll} with one file-system flush for the whole batch instead of an fsync per file
+     * ({@link FileSystemSync}): every file is checked (size, hash) and closed, the file system is
+     * flushed, the files are renamed into place, and it is flushed again so the renames are durable.
+     * A failed flush (a full disk) fails every file of the batch: none is put in place.
+     */
+    private List<Entry> commitAllBySyncfs(List<Incoming> batch) throws IOException {
+        List<IOException> failures = new ArrayList<>();
+        boolean[] failed = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                batch.get(i).prepare(false);
+            } catch (IOException e) {
+                failed[i] = true;
+                failures.add(e);
+            }
+        }
+        try {
+            FileSystemSync.syncfs(root);
+        } catch (IOException e) {
+            batch.forEach(Incoming::abort);
+            throw failure(e, batch.get(0).path(), "cannot save a batch of " + batch.size() + " files with");
+        }
+        List<Entry> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (failed[i]) {
+                continue;
+            }
+            try {
+                out.add(batch.get(i).install());
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        if (!out.isEmpty()) {
+            try {
+                FileSystemSync.syncfs(root);
+            } catch (IOException e) {
+                // the files are in place and whole; only their renames may not have reached the disk yet
+                LOG.warn("cannot flush the renames of {} files in {}: {}", out.size(), root, e.getMessage());
+            }
         }
         if (!failures.isEmpty()) {
             IOException first = failures.get(0);
@@ -490,6 +543,11 @@ public final class Writer {
 
         /** Steps before the rename: size, mtime, fsync, hash. */
         void prepare() throws IOException {
+            prepare(true);
+        }
+
+        /** @param force fsync the file here (else the caller flushes the whole batch at once) */
+        void prepare(boolean force) throws IOException {
             open();
             if (written != size) {
                 abort();
@@ -509,7 +567,9 @@ public final class Writer {
                     Files.getFileAttributeView(temp, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                             .setTimes(FileTime.fromMillis(mtimeMillis), null, null);
                 }
-                out.force(true);
+                if (force) {
+                    out.force(true);
+                }
                 out.close();
             } catch (IOException e) {
                 abort();
