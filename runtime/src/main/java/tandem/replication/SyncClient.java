@@ -429,8 +429,13 @@ public final class SyncClient {
             int blocks = theirs.size();
             for (int i = 0; i < blocks; ) {
                 if (!changed.contains(i)) {
-                    in.copyBlock(i);
-                    i++;
+                    // a run of unchanged blocks: copied by the kernel, their hashes known
+                    int j = i;
+                    while (j < blocks && !changed.contains(j)) {
+                        j++;
+                    }
+                    in.copyBlocks(i, j - i, mine.blocks());
+                    i = j;
                     continue;
                 }
                 // a run of changed blocks, read in one request of at most 1 MiB

@@ -211,6 +211,25 @@ public final class Hashing {
             }
         }
 
+        /**
+         * Appends a block whose hash is already known (a block copied unchanged from the current file
+         * in a delta rebuild, whose hash was just computed by {@link Signature#of}): nothing is read.
+         * Only at a block boundary; {@code len} is {@link #BLOCK}, or less for a file's last block.
+         */
+        public void addKnownBlock(String blockHash, int len) {
+            open();
+            if (pendingLen != 0) {
+                throw new IllegalStateException("a known block must start at a block boundary");
+            }
+            if (len <= 0 || len > BLOCK || blockHash.length() != 32) {
+                throw new IllegalArgumentException("block of " + len + " bytes with hash " + blockHash);
+            }
+            result[1] = Long.parseUnsignedLong(blockHash.substring(0, 16), 16);
+            result[0] = Long.parseUnsignedLong(blockHash.substring(16), 16);
+            addBlock();
+            size += len;
+        }
+
         /** Bytes fed so far. */
         public long size() {
             return size;

@@ -458,6 +458,61 @@ public final class Writer {
          *
          * @throws IOException when there is no current file or it has no such block
          */
+        /**
+         * Appends {@code count} blocks of the current file from block {@code first}, unchanged, copied
+         * by the kernel ({@link FileChannel#transferTo}, no pass through this process), with the hashes
+         * {@code known} gives for them (the current file's {@link Signature}, just computed) instead of
+         * reading them again. Falls back to {@link #copyBlock} off a block boundary. {@code known} must
+         * describe the current file as it is: the check at {@link #commit()} trusts these hashes, so a
+         * current file changed after its signature was taken would go unnoticed (on the standby nothing
+         * but replication writes the folders).
+         */
+        public void copyBlocks(int first, int count, List<String> known) throws IOException {
+            if (written % Hashing.BLOCK != 0 || first < 0 || count <= 0 || first + count > known.size()) {
+                for (int i = first; i < first + count; i++) {
+                    copyBlock(i);
+                }
+                return;
+            }
+            open();
+            long available;
+            try {
+                if (current == null) {
+                    current = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                }
+                available = current.size();
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot read the current file for");
+            }
+            long start = (long) first * Hashing.BLOCK;
+            long end = Math.min(available, (long) (first + count) * Hashing.BLOCK);
+            if (start >= end) {
+                abort();
+                throw new IOException("cannot copy blocks " + first + ".." + (first + count - 1) + " of " + rel + " in "
+                        + writer.root + ": the current file has " + available + " bytes");
+            }
+            reserve(end - start);
+            try {
+                long at = start;
+                while (at < end) {
+                    long n = current.transferTo(at, end - at, out);
+                    if (n <= 0) {
+                        throw new IOException("the current file shrank while blocks were copied");
+                    }
+                    at += n;
+                }
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot copy blocks of");
+            }
+            for (int i = first; i < first + count; i++) {
+                long bs = (long) i * Hashing.BLOCK;
+                hasher.addKnownBlock(known.get(i), (int) Math.min(Hashing.BLOCK, end - bs));
+            }
+            written += end - start;
+        }
+
         public void copyBlock(int index) throws IOException {
             open();
             long available;
@@ -614,7 +669,7 @@ public final class Writer {
             }
         }
 
-        private void reserve(int len) throws IOException {
+        private void reserve(long len) throws IOException {
             if (written + len > size) {
                 abort();
                 throw new IOException("cannot receive " + rel + " in " + writer.root + ": more than the declared "

@@ -122,6 +122,31 @@ class WriterTest {
     }
 
     @Test
+    void runsOfUnchangedBlocksAreCopiedByTheKernelWithTheirKnownHashes() throws IOException {
+        // the last block is short, and unchanged: the rebuilt file must still hash like the source
+        byte[] old = HashingTest.random(3 * B + 777, 17);
+        byte[] now = old.clone();
+        byte[] patch = HashingTest.random(100, 18);
+        System.arraycopy(patch, 0, now, B + 5, patch.length);
+        write(root, "img", old);
+        Path src = write(dir, "source-img", now);
+        Hashing.FileDigest source = Hashing.digest(src);
+        Signature mine = Signature.of(root.resolve("img"));
+        assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(1);
+
+        Writer w = new Writer(folder(false));
+        try (Writer.Incoming in = w.begin("img", now.length, 1, source.hash())) {
+            in.copyBlocks(0, 1, mine.blocks());
+            in.write(now, B, B);
+            in.copyBlocks(2, 2, mine.blocks());
+            in.commit();
+        }
+
+        assertThat(root.resolve("img")).hasBinaryContent(now);
+        assertThat(temps()).isEmpty();
+    }
+
+    @Test
     void copyingABlockBeyondTheCurrentFileFailsAndAbortsTheFile() throws IOException {
         write(root, "f", HashingTest.random(B + 1, 1));
         Writer w = new Writer(folder(false));
