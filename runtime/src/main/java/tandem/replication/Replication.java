@@ -279,6 +279,7 @@ public final class Replication {
             c.put("deleted", r.deleted());
             c.put("touched", r.touched());
             c.put("millis", r.millis());
+            c.put("compareMillis", r.compareMillis());
             c.put("warnings", r.warnings());
             m.put("lastCycle", c);
         }

@@ -103,7 +103,7 @@ public final class SyncClient {
             }
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
-                n.warnings);
+                n.compareMillis, n.warnings);
     }
 
     private static ObjectNode request(String type, String cycle) {
@@ -144,14 +144,26 @@ public final class SyncClient {
             Files.createDirectories(f.root());
             List<Entry> local;
             List<Entry> remote;
+            long compareStart = clock.millis();
             try (Scanner s = new Scanner(cache)) {
                 if (only == null) {
+                    // the active node scans its tree while this one scans its own
+                    java.util.concurrent.CompletableFuture<List<Entry>> theirs = new java.util.concurrent.CompletableFuture<>();
+                    Thread fetch = new Thread(() -> {
+                        try {
+                            theirs.complete(manifest(cycle, f));
+                        } catch (Exception | Error e) {
+                            theirs.completeExceptionally(e);
+                        }
+                    }, "tandem-sync-manifest");
+                    fetch.setDaemon(true);
+                    fetch.start();
                     int left = w.cleanTemps();
                     if (left > 0) {
                         LOG.info("sync: removed {} temporary files an interrupted cycle left in {}", left, f.root());
                     }
                     local = s.scan(f);
-                    remote = manifest(cycle, f);
+                    remote = join(theirs);
                 } else {
                     Set<String> paths = new TreeSet<>();
                     for (String p : only) {
@@ -162,6 +174,7 @@ public final class SyncClient {
                 }
             }
             n.entries += remote.size();
+            n.compareMillis += clock.millis() - compareStart;
             Diff.Plan plan = Diff.plan(f, remote, local);
             for (String gone : plan.delete()) {
                 guard();
@@ -190,6 +203,26 @@ public final class SyncClient {
             throw new SyncException("disk full on this node: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SyncException("folder " + f.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The manifest fetched beside the local scan, or what went wrong fetching it. */
+    private static List<Entry> join(java.util.concurrent.CompletableFuture<List<Entry>> theirs)
+            throws SyncException, UnsafePathException {
+        try {
+            return theirs.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException("the cycle was interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SyncException se) {
+                throw se;
+            }
+            if (c instanceof UnsafePathException u) {
+                throw u;
+            }
+            throw new SyncException("fetching the manifest failed: " + c, c);
         }
     }
 
@@ -235,7 +268,7 @@ public final class SyncClient {
     }
 
     /** How many requests a cycle keeps in flight: disk and network of both nodes overlap. */
-    static final int PARALLEL = 2;
+    static final int PARALLEL = 4;
 
     private interface Fetch {
         void run() throws SyncException, IOException;
@@ -480,6 +513,7 @@ public final class SyncClient {
         long bytes;
         long deleted;
         long touched;
+        long compareMillis;
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
 
         synchronized void copied(long files) {
