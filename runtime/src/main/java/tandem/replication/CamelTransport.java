@@ -29,7 +29,7 @@ public final class CamelTransport implements SyncTransport {
     public static String endpoint(String host, int port, String client) {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return "netty:tcp://" + h + ":" + port + "?sync=true&allowDefaultCodec=false&clientInitializerFactory=#" + client
-                + "&requestTimeout=120000&connectTimeout=3000&producerPoolMaxTotal=4";
+                + "&requestTimeout=120000&connectTimeout=3000&producerPoolMaxTotal=4&workerCount=1";
     }
 
     @Override

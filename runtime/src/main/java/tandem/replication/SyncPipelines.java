@@ -234,8 +234,11 @@ public final class SyncPipelines {
 
         @Override
         protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, SyncMessage m, boolean preferDirect) {
-            // header and MAC are small; the payload decides: one buffer of the right size, no growing
-            return ctx.alloc().heapBuffer(64 * 1024 + m.payload().length);
+            // one buffer of the right size, off the heap: a megabyte per frame would otherwise be heap
+            // garbage the collector must deal with, and the socket writes it without another copy;
+            // it is freed when written (unpooled), so at most the frames in flight use direct memory
+            int size = 4 + 1 + 4 + 64 * 1024 + m.payload().length;
+            return m.payload().length > 64 * 1024 ? ctx.alloc().directBuffer(size) : ctx.alloc().heapBuffer(size);
         }
     }
 }
