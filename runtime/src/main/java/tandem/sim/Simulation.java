@@ -329,17 +329,8 @@ public final class Simulation {
             }
             case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off":
                 return null;
-            case "resync": {
-                if (p.engine == null || !linked(n.name, p.name)) {
-                    return "peer " + p.name + " unreachable";
-                }
-                if (!p.engine.node().state().active()) {
-                    return "peer " + p.name + " is " + p.engine.node().state() + ", not active";
-                }
-                n.dataVersion = p.dataVersion;
-                return null;
-            }
-            case "sync": {
+            case "resync", "sync": {
+                // the standby pulls from the active peer: a full comparison or what is due
                 if (p.engine == null || !linked(n.name, p.name)) {
                     return "peer " + p.name + " unreachable";
                 }

@@ -475,16 +475,7 @@ public final class Writer {
                 return;
             }
             open();
-            long available;
-            try {
-                if (current == null) {
-                    current = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                }
-                available = current.size();
-            } catch (IOException e) {
-                abort();
-                throw writer.failure(e, rel, "cannot read the current file for");
-            }
+            long available = currentSize("blocks " + first + ".." + (first + count - 1));
             long start = (long) first * Hashing.BLOCK;
             long end = Math.min(available, (long) (first + count) * Hashing.BLOCK);
             if (start >= end) {
@@ -513,22 +504,26 @@ public final class Writer {
             written += end - start;
         }
 
-        public void copyBlock(int index) throws IOException {
-            open();
-            long available;
+        /** Opens the current file (once) and returns its size; aborts this file when it cannot. */
+        private long currentSize(String what) throws IOException {
             try {
                 if (current == null) {
                     current = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                 }
-                available = current.size();
+                return current.size();
             } catch (NoSuchFileException e) {
                 abort();
-                throw new IOException("cannot copy block " + index + " of " + rel + " in " + writer.root
+                throw new IOException("cannot copy " + what + " of " + rel + " in " + writer.root
                         + ": there is no current file", e);
             } catch (IOException e) {
                 abort();
                 throw writer.failure(e, rel, "cannot read the current file for");
             }
+        }
+
+        public void copyBlock(int index) throws IOException {
+            open();
+            long available = currentSize("block " + index);
             long start = (long) index * Hashing.BLOCK;
             if (index < 0 || start >= available) {
                 long blocks = (available + Hashing.BLOCK - 1) / Hashing.BLOCK;

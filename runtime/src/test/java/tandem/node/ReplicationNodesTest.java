@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,26 +44,7 @@ class ReplicationNodesTest {
     }
 
     private void await(String what, Duration limit, BooleanSupplier done) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                StringBuilder sb = new StringBuilder("no " + what + " within " + limit.toSeconds() + " s; ");
-                for (Node n : cluster.nodes()) {
-                    sb.append(n.id()).append(' ').append(cluster.state(n)).append("; ");
-                }
-                for (Node n : cluster.nodes()) {
-                    try {
-                        sb.append("\n--- ").append(n.id()).append(".out (tail)\n");
-                        var lines = Files.readAllLines(cluster.dir().resolve(n.id() + ".out"));
-                        lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> sb.append(l).append('\n'));
-                    } catch (IOException e) {
-                        sb.append("(no output)");
-                    }
-                }
-                throw new AssertionError(sb.toString());
-            }
-            LockSupport.parkNanos(20_000_000L);
-        }
+        ClusterAwait.await(cluster, what, limit, 20, done);
     }
 
     private static String folders(Path data, Path dataTarget, Path loose, Path looseTarget) {

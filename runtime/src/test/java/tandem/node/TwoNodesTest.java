@@ -38,28 +38,8 @@ class TwoNodesTest {
         }
     }
 
-    /** Polls {@code done} every 50 ms for at most {@code limit}; fails with the cluster's state and logs. */
     private void await(String what, Duration limit, BooleanSupplier done) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                StringBuilder sb = new StringBuilder("no " + what + " within " + limit.toSeconds() + " s; ");
-                for (Node n : cluster.nodes()) {
-                    sb.append(n.id()).append(' ').append(cluster.state(n)).append("; ");
-                }
-                for (Node n : cluster.nodes()) {
-                    try {
-                        sb.append("\n--- ").append(n.id()).append(".out (tail)\n");
-                        var lines = Files.readAllLines(cluster.dir().resolve(n.id() + ".out"));
-                        lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> sb.append(l).append('\n'));
-                    } catch (java.io.IOException e) {
-                        sb.append("(no output)");
-                    }
-                }
-                throw new AssertionError(sb.toString());
-            }
-            LockSupport.parkNanos(50_000_000L);
-        }
+        ClusterAwait.await(cluster, what, limit, 50, done);
     }
 
     private Node started(Path dir) throws Exception {
