@@ -85,6 +85,7 @@ public final class SyncClient {
             SyncMessage reply = transport.request(new SyncMessage(req));
             for (JsonNode f : reply.header().path("folders")) {
                 SyncFolder folder = folder(f);
+                refuseDangerousTarget(folder);
                 if (full) {
                     pullFolder(cycle, folder, null, n);
                 } else if (changed.containsKey(folder.id())) {
@@ -130,6 +131,23 @@ public final class SyncClient {
         f.path("exclude").forEach(i -> exclude.add(i.asText()));
         return new SyncFolder(f.path("id").asText(), root, include, exclude, f.path("strict").asBoolean(false),
                 f.path("keepTimestamps").asBoolean(false));
+    }
+
+    /**
+     * A folder list comes from the active node (SBS-5), so a mistake there (or a compromised peer)
+     * must not turn this node's root or Tandem's own state into a replicated folder, where strict sync
+     * would delete what the active node lacks.
+     */
+    private void refuseDangerousTarget(SyncFolder f) throws SyncException {
+        Path root = f.root().normalize();
+        if (root.getNameCount() == 0) {
+            throw new SyncException("the active node names folder target " + root + ", a file system root; refused");
+        }
+        Path state = cacheDir.toAbsolutePath().normalize();
+        if (state.startsWith(root) || root.startsWith(state)) {
+            throw new SyncException("the active node names folder target " + root + ", which holds or lies in this"
+                    + " node's own state (" + state + "); refused");
+        }
     }
 
     private HashCache cache(SyncFolder f) {

@@ -219,6 +219,27 @@ class SyncChannelTest {
     }
 
     @Test
+    void aTargetThatIsARootOrHoldsThisNodesStateIsRefused() {
+        for (String target : List.of("/", dir.toString(), dir.resolve("node2/state/sync/kept/x").toString())) {
+            SyncTransport t = request -> {
+                ObjectNode h = SyncCodec.JSON.createObjectNode();
+                h.put("type", "reply");
+                h.put("ok", true);
+                if (request.type().equals("folders")) {
+                    ObjectNode f = h.putArray("folders").addObject();
+                    f.put("id", src.toString());
+                    f.put("target", target);
+                    f.put("strict", true);
+                }
+                return new SyncMessage(h);
+            };
+            SyncClient c = new SyncClient("node2", t, dir.resolve("node2/state/sync"), () -> true, Clock.systemUTC());
+            assertThatThrownBy(() -> c.cycle(null)).as(target).isInstanceOf(SyncException.class)
+                    .hasMessageContaining("refused");
+        }
+    }
+
+    @Test
     void theServerRefusesAPathThatLeavesTheFolder() {
         ObjectNode h = SyncCodec.JSON.createObjectNode();
         h.put("type", "read");
