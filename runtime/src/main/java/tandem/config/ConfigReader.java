@@ -106,6 +106,9 @@ final class ConfigReader {
         if (listen != null && replication != null) {
             checkSyncPortIsFree(replicationSection, listen, peer, console, replication);
         }
+        if (node != null && replication != null) {
+            checkFoldersLeaveTheStateDirAlone(replicationSection, node, replication);
+        }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
                 replication, mail, console, schedules, extensions);
@@ -483,6 +486,26 @@ final class ConfigReader {
         }
         String msg = "the sync channel's port " + sync + " is also " + what + "; set replication.port to a free port";
         problems.add(s.line("port"), s.child("port"), msg);
+    }
+
+    /**
+     * A replicated folder (or its target) must neither hold nor lie inside node.state-dir: the node's
+     * own state would be replicated, and strict sync on the standby would delete it.
+     */
+    private void checkFoldersLeaveTheStateDirAlone(Section s, Node node, Replication r) {
+        Path state = node.stateDir().toAbsolutePath().normalize();
+        for (int i = 0; i < r.folders().size(); i++) {
+            Folder f = r.folders().get(i);
+            for (Path p : List.of(f.path(), f.standbyPath())) {
+                Path n = p.toAbsolutePath().normalize();
+                if (state.startsWith(n) || n.startsWith(state)) {
+                    String key = "folders[" + i + "]." + (p == f.path() ? "path" : "target");
+                    problems.add(s.line(key), s.child(key), (state.startsWith(n) ? "holds" : "lies inside")
+                            + " node.state-dir (" + state + "); replicate the application's data, not Tandem's state");
+                    break;
+                }
+            }
+        }
     }
 
     /** listen.port != console.port when they share an address: the second bind would fail at start. */

@@ -132,6 +132,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aReplicatedFolderThatHoldsTheStateDirIsAnError() {
+        String yaml = minimal("ms-failover") + "replication:\n  folders:\n    - path: /srv\n";
+        String withState = yaml.replace("  profile: ms-failover\n", "  profile: ms-failover\n  state-dir: /srv/tandem\n");
+        assertThatThrownBy(() -> ConfigLoader.parse("node1.yaml", withState, dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replication.folders[0].path: holds node.state-dir (/srv/tandem)");
+    }
+
+    @Test
     void redundancyDefaults() {
         NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("redundancy"), dir, Map.of());
 
