@@ -38,7 +38,7 @@ import tandem.sync.Writer;
  * The standby's side of replication: one pull cycle at a time. It asks the active node for its
  * folder list (which decides, SBS-5), compares the manifests, and writes what differs through
  * {@link Writer} (temporary file, fsync, hash check, rename). Small files come in batches of up to
- * 1 MiB, big ones in 1 MiB chunks, and a big file that changed in part only by the blocks that differ.
+ * {@link SyncCodec#MAX_PAYLOAD}, big ones in chunks of that size, and a big file that changed in part only by the blocks that differ.
  *
  * <p>Before every write it asks {@code mayWrite} (this node is still SECOND): a cycle overtaken by a
  * takeover stops before it touches anything the node's own services now write.
@@ -489,7 +489,7 @@ public final class SyncClient {
                     i = j;
                     continue;
                 }
-                // a run of changed blocks, read in one request of at most 1 MiB
+                // a run of changed blocks, read in one request of at most MAX_PAYLOAD
                 int j = i;
                 while (j < blocks && changed.contains(j) && (j - i + 1) * (long) Hashing.BLOCK <= SyncCodec.MAX_PAYLOAD) {
                     j++;
