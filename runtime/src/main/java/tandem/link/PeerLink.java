@@ -548,13 +548,6 @@ public final class PeerLink implements AutoCloseable {
         }
 
         void send(Outgoing o) {
-            if (o.type() == FrameType.HEARTBEAT && !link.connected.get()) {
-                // a heartbeat written to a connection still being dialled waits for the connect, which
-                // may complete only after a network cut heals, and would then arrive describing this node
-                // as it was: the watch timer dials (with a HELLO) and heartbeats go on open connections only
-                link.counters.sendFailures.increment();
-                return;
-            }
             if (!link.connected.get() && clock.millis() < link.nextDialMillis) {
                 // backing off from a peer that does not answer (Link.failedSends)
                 link.counters.sendFailures.increment();
