@@ -27,11 +27,6 @@ final class FrameEncoder extends ChannelDuplexHandler {
         Outgoing hello();
 
         void connected(Link link, boolean up);
-
-        /** A heartbeat that waited too long to be written: dropped rather than sent late. */
-        default boolean stale(Outgoing o) {
-            return false;
-        }
     }
 
     private final Link link;
@@ -73,11 +68,6 @@ final class FrameEncoder extends ChannelDuplexHandler {
         if (!ctx.channel().isWritable()) {
             // the peer stopped reading: drop rather than queue without bound; the link shows it as send failures
             promise.setFailure(new IOException("the peer is not reading; frame dropped"));
-            return;
-        }
-        if (sink.stale(o)) {
-            // it waited (for a connection dialled during a cut) longer than it is true: the next is fresh
-            promise.setSuccess();
             return;
         }
         if (!helloSent) {

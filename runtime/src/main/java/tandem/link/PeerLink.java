@@ -527,15 +527,6 @@ public final class PeerLink implements AutoCloseable {
         }
 
         @Override
-        public boolean stale(Outgoing o) {
-            // a heartbeat queued for a connection that was being dialled during a network cut is written
-            // when the cut heals, describing this node as it was then (e.g. ALONE just before it stepped
-            // down); the peer would act on it. Two intervals old is no longer news: the next one is.
-            return o.type() == FrameType.HEARTBEAT
-                    && clock.millis() - o.body().path("sentAt").asLong(Long.MAX_VALUE) > 2 * heartbeatMillis;
-        }
-
-        @Override
         public void connected(Link link, boolean up) {
             if (link.connected.getAndSet(up) != up) {
                 LOG.info("peer link {}: {} {}", link, up ? "connected to" : "connection closed to",
