@@ -2,12 +2,10 @@ package tandem.link;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.apache.camel.component.netty.ClientInitializerFactory;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.NettyProducer;
@@ -53,13 +51,7 @@ final class Pipelines {
         @Override
         protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
-            tls.ifPresent(ctx -> {
-                SSLEngine engine = ctx.createSSLEngine();
-                engine.setUseClientMode(false);
-                // both nodes hold the site's key: the peer proves itself before any frame is read
-                engine.setNeedClientAuth(true);
-                p.addLast("ssl", new SslHandler(engine));
-            });
+            tls.ifPresent(ctx -> p.addLast("ssl", TlsHandlers.server(ctx)));
             // a connection that sends nothing, not even the HELLO every 30 s, is closed
             p.addLast("idle", new IdleStateHandler(Protocol.HELLO_INTERVAL.toSeconds() * 3, 0, 0, TimeUnit.SECONDS));
             p.addLast("frames", new FrameDecoder(link, receiver));
@@ -93,11 +85,7 @@ final class Pipelines {
         @Override
         protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
-            tls.ifPresent(ctx -> {
-                SSLEngine engine = ctx.createSSLEngine(link.remote.address(), link.remote.port());
-                engine.setUseClientMode(true);
-                p.addLast("ssl", new SslHandler(engine));
-            });
+            tls.ifPresent(ctx -> p.addLast("ssl", TlsHandlers.client(ctx, link.remote.address(), link.remote.port())));
             p.addLast("frames", new FrameEncoder(link, sink));
             p.addLast("handler", new ClientChannelHandler(producer));
         }

@@ -226,22 +226,27 @@ public final class SyncClient {
 
     /** The manifest fetched beside the local scan, or what went wrong fetching it. */
     private static List<Entry> join(java.util.concurrent.CompletableFuture<List<Entry>> theirs)
-            throws SyncException, UnsafePathException {
+            throws SyncException, IOException {
         try {
             return theirs.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SyncException("the cycle was interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof SyncException se) {
-                throw se;
-            }
-            if (c instanceof UnsafePathException u) {
-                throw u;
-            }
-            throw new SyncException("fetching the manifest failed: " + c, c);
+            throw rethrown(e);
         }
+    }
+
+    /** What a task on another thread threw, as this thread would have: a SyncException or an IOException. */
+    private static SyncException rethrown(java.util.concurrent.ExecutionException e) throws IOException {
+        Throwable c = e.getCause();
+        if (c instanceof SyncException se) {
+            return se;
+        }
+        if (c instanceof IOException io) {
+            throw io;
+        }
+        throw new IllegalStateException(c);
     }
 
     private void guard() throws SyncException {
@@ -332,39 +337,19 @@ public final class SyncClient {
             return t;
         });
         try {
+            // the pool runs PARALLEL at a time; the rest wait in its queue, and a failure cancels them
             java.util.concurrent.ExecutorCompletionService<Void> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
-            java.util.Iterator<Fetch> next = work.iterator();
-            int running = 0;
-            while (next.hasNext() && running < PARALLEL) {
-                Fetch x = next.next();
+            for (Fetch x : work) {
                 done.submit(() -> {
                     x.run();
                     return null;
                 });
-                running++;
             }
-            while (running > 0) {
-                java.util.concurrent.Future<Void> f = done.take();
-                running--;
+            for (int i = 0; i < work.size(); i++) {
                 try {
-                    f.get();
+                    done.take().get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof SyncException se) {
-                        throw se;
-                    }
-                    if (c instanceof IOException io) {
-                        throw io;
-                    }
-                    throw new IllegalStateException(c);
-                }
-                if (next.hasNext()) {
-                    Fetch x = next.next();
-                    done.submit(() -> {
-                        x.run();
-                        return null;
-                    });
-                    running++;
+                    throw rethrown(e);
                 }
             }
         } catch (InterruptedException e) {
@@ -451,13 +436,7 @@ public final class SyncClient {
                 offset += len;
                 n.bytes(len);
             }
-            guard();
-            try {
-                in.commit();
-                n.copied(1);
-            } catch (HashMismatchException m) {
-                n.warnings.add(m.getMessage());
-            }
+            commitOne(in, n);
         }
     }
 
@@ -505,13 +484,18 @@ public final class SyncClient {
                 n.bytes(len);
                 i = j;
             }
-            guard();
-            try {
-                in.commit();
-                n.copied(1);
-            } catch (HashMismatchException m) {
-                n.warnings.add(m.getMessage());
-            }
+            commitOne(in, n);
+        }
+    }
+
+    /** Puts one rebuilt file in place; one that changed on the active node while read waits for the next cycle. */
+    private void commitOne(Writer.Incoming in, Counts n) throws SyncException, IOException {
+        guard();
+        try {
+            in.commit();
+            n.copied(1);
+        } catch (HashMismatchException m) {
+            n.warnings.add(m.getMessage());
         }
     }
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.security.SecureRandom;
@@ -18,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.apache.camel.component.netty.ClientInitializerFactory;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.NettyProducer;
@@ -27,6 +25,7 @@ import org.apache.camel.component.netty.handlers.ClientChannelHandler;
 import org.apache.camel.component.netty.handlers.ServerChannelHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.link.TlsHandlers;
 
 /**
  * The Netty pipelines of the sync channel, plugged into camel-netty like the peer link's: [tls]
@@ -70,12 +69,7 @@ public final class SyncPipelines {
         protected void initChannel(Channel ch) {
             ch.config().setAllocator(HEAP);
             ChannelPipeline p = ch.pipeline();
-            tls.ifPresent(ctx -> {
-                SSLEngine engine = ctx.createSSLEngine();
-                engine.setUseClientMode(false);
-                engine.setNeedClientAuth(true);
-                p.addLast("ssl", new SslHandler(engine));
-            });
+            tls.ifPresent(ctx -> p.addLast("ssl", TlsHandlers.server(ctx)));
             // a standby between cycles keeps its connections open; one idle for 5 minutes is closed
             p.addLast("idle", new IdleStateHandler(300, 0, 0, TimeUnit.SECONDS));
             p.addLast("frames", new Decoder(codec));
@@ -118,11 +112,7 @@ public final class SyncPipelines {
         protected void initChannel(Channel ch) {
             ch.config().setAllocator(HEAP);
             ChannelPipeline p = ch.pipeline();
-            tls.ifPresent(ctx -> {
-                SSLEngine engine = ctx.createSSLEngine(host, port);
-                engine.setUseClientMode(true);
-                p.addLast("ssl", new SslHandler(engine));
-            });
+            tls.ifPresent(ctx -> p.addLast("ssl", TlsHandlers.client(ctx, host, port)));
             p.addLast("frames", new Decoder(codec));
             p.addLast("signer", new Encoder(codec, nodeId, clock, true));
             p.addLast("handler", new ClientChannelHandler(producer));

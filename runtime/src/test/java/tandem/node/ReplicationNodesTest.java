@@ -73,6 +73,16 @@ class ReplicationNodesTest {
                 folders(more, d2, d1, l2, l1));
     }
 
+    /** Starts both nodes and waits for node1 PRIM and node2 SECOND, both uptodate. */
+    private void startPair() throws IOException {
+        Node n1 = cluster.node("node1");
+        Node n2 = cluster.node("node2");
+        cluster.start(n1);
+        cluster.start(n2);
+        await("PRIM/SECOND uptodate", Duration.ofSeconds(60),
+                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
+    }
+
     /** The tree's listing without temporary files of an interrupted transfer (a mutable map). */
     private static Map<String, String> listing(Path root, boolean mtimes) {
         try {
@@ -115,12 +125,9 @@ class ReplicationNodesTest {
         startCluster(dir);
         Trees.generate(d1, 11);
         Trees.write(l1.resolve("loose.txt"), "loose\n".getBytes());
+        startPair();
         Node n1 = cluster.node("node1");
         Node n2 = cluster.node("node2");
-        cluster.start(n1);
-        cluster.start(n2);
-        await("PRIM/SECOND uptodate", Duration.ofSeconds(60),
-                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
         assertThat(listing(d2, true)).as("initial sync, timestamps kept").isEqualTo(listing(d1, true));
         assertThat(listing(l2, false)).isEqualTo(listing(l1, false));
 
@@ -163,12 +170,9 @@ class ReplicationNodesTest {
     @Test
     void inPeriodicModeTheSyncCommandCopiesAndAStopOfThePrimaryWaitsForALastCycle(@TempDir Path dir) throws Exception {
         startCluster(dir, "  mode: periodic\n  interval: 1h\n");
+        startPair();
         Node n1 = cluster.node("node1");
         Node n2 = cluster.node("node2");
-        cluster.start(n1);
-        cluster.start(n2);
-        await("PRIM/SECOND uptodate", Duration.ofSeconds(60),
-                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
 
         Trees.write(d1.resolve("one.txt"), "first\n".getBytes());
         assertThat(cluster.command(n2, "sync").path("accepted").asBoolean()).as("sync on the secondary").isTrue();
