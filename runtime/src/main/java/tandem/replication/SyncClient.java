@@ -80,6 +80,7 @@ public final class SyncClient {
         String cycle = HexFormat.of().formatHex(id);
         Counts n = new Counts();
         boolean ok = false;
+        HeapRoom.Handle room = HeapRoom.widen();
         try {
             ObjectNode req = request("folders", cycle);
             SyncMessage reply = transport.request(new SyncMessage(req));
@@ -102,6 +103,7 @@ public final class SyncClient {
             } catch (SyncException e) {
                 LOG.debug("sync: could not report the end of cycle {}: {}", cycle, e.getMessage());
             }
+            room.close();
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
                 n.compareMillis, n.warnings);
@@ -380,7 +382,7 @@ public final class SyncClient {
             for (int i = 0; i < batch.size(); i++) {
                 Entry e = batch.get(i);
                 int size = sizes.path(i).asInt(-1);
-                if (size < 0 || size != e.size() || at + size > data.length) {
+                if (size < 0 || size != e.size() || at + size > reply.length()) {
                     n.warnings.add(e.path() + " changed or vanished while copied");
                     at += Math.max(0, size);
                     continue;
@@ -392,6 +394,7 @@ public final class SyncClient {
                 at += size;
                 n.bytes(size);
             }
+            reply.release();
             guard();
             commit(w, incoming, n);
         } finally {
@@ -427,12 +430,13 @@ public final class SyncClient {
             long offset = 0;
             while (offset < e.size()) {
                 int len = (int) Math.min(SyncCodec.MAX_PAYLOAD, e.size() - offset);
-                byte[] chunk = read(cycle, f, e.path(), offset, len);
-                if (chunk.length != len) {
+                SyncMessage chunk = read(cycle, f, e.path(), offset, len);
+                if (chunk.length() != len) {
                     n.warnings.add(e.path() + " changed size while copied");
                     return;
                 }
-                in.write(chunk, 0, len);
+                in.write(chunk.payload(), 0, len);
+                chunk.release();
                 offset += len;
                 n.bytes(len);
             }
@@ -475,12 +479,13 @@ public final class SyncClient {
                 }
                 long offset = (long) i * Hashing.BLOCK;
                 int len = (int) Math.min((long) (j - i) * Hashing.BLOCK, e.size() - offset);
-                byte[] data = read(cycle, f, e.path(), offset, len);
-                if (data.length != len) {
+                SyncMessage data = read(cycle, f, e.path(), offset, len);
+                if (data.length() != len) {
                     n.warnings.add(e.path() + " changed size while copied");
                     return;
                 }
-                in.write(data, 0, len);
+                in.write(data.payload(), 0, len);
+                data.release();
                 n.bytes(len);
                 i = j;
             }
@@ -499,13 +504,14 @@ public final class SyncClient {
         }
     }
 
-    private byte[] read(String cycle, SyncFolder f, String path, long offset, int length) throws SyncException {
+    /** One range of a file; the caller releases the reply's payload once written. */
+    private SyncMessage read(String cycle, SyncFolder f, String path, long offset, int length) throws SyncException {
         ObjectNode req = request("read", cycle);
         req.put("folder", f.id());
         req.put("path", path);
         req.put("offset", offset);
         req.put("length", length);
-        return transport.request(new SyncMessage(req)).payload();
+        return transport.request(new SyncMessage(req));
     }
 
     /** What a cycle did; fetches of two threads add to it, so every update holds its lock. */

@@ -61,7 +61,7 @@ public final class SyncCodec {
         Signed s = sign(m);
         ByteBuffer b = ByteBuffer.allocate(4 + s.frameLength());
         b.putInt(s.frameLength()).put((byte) VERSION).putInt(s.header().length).put(s.header()).put(s.mac())
-                .put(m.payload());
+                .put(m.payload(), 0, m.length());
         return b.array();
     }
 
@@ -76,7 +76,7 @@ public final class SyncCodec {
     /** Sets {@code plen} in the header and signs it. */
     Signed sign(SyncMessage m) {
         ObjectNode h = m.header();
-        h.put("plen", m.payload().length);
+        h.put("plen", m.length());
         byte[] header;
         try {
             header = JSON.writeValueAsBytes(h);
@@ -86,7 +86,7 @@ public final class SyncCodec {
         if (header.length > MAX_HEADER) {
             throw new IllegalArgumentException("sync header of " + header.length + " bytes exceeds " + MAX_HEADER);
         }
-        return new Signed(header, mac(VERSION, header), m.payload().length);
+        return new Signed(header, mac(VERSION, header), m.length());
     }
 
     /**
@@ -115,11 +115,14 @@ public final class SyncCodec {
         b.get(mac);
         byte[] payload = new byte[b.remaining()];
         b.get(payload);
-        return decode(version, header, mac, payload);
+        return decode(version, header, mac, payload, payload.length);
     }
 
-    /** The checks of {@link #decode(byte[])} on a frame already cut into its parts. */
-    SyncMessage decode(int version, byte[] header, byte[] mac, byte[] payload) throws BadFrameException {
+    /**
+     * The checks of {@link #decode(byte[])} on a frame already cut into its parts; the payload is the
+     * first {@code length} bytes of {@code payload}.
+     */
+    SyncMessage decode(int version, byte[] header, byte[] mac, byte[] payload, int length) throws BadFrameException {
         if (version != VERSION) {
             throw new BadFrameException("sync protocol version " + version + ", expected " + VERSION);
         }
@@ -139,10 +142,10 @@ public final class SyncCodec {
         } catch (IOException e) {
             throw new BadFrameException("header is not valid JSON: " + e.getMessage());
         }
-        if (h.path("plen").asLong(-1) != payload.length) {
-            throw new BadFrameException("payload of " + payload.length + " bytes, header says " + h.path("plen"));
+        if (h.path("plen").asLong(-1) != length) {
+            throw new BadFrameException("payload of " + length + " bytes, header says " + h.path("plen"));
         }
-        return new SyncMessage(h, payload.length == 0 ? SyncMessage.NONE : payload);
+        return new SyncMessage(h, length == 0 ? SyncMessage.NONE : payload, length);
     }
 
     private byte[] mac(int version, byte[] header) {

@@ -6,7 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.security.SecureRandom;
@@ -29,8 +29,8 @@ import tandem.link.TlsHandlers;
 
 /**
  * The Netty pipelines of the sync channel, plugged into camel-netty like the peer link's: [tls]
- * frame decoder, frame encoder, camel-netty's handler. Buffers are heap buffers: a frame may carry a
- * megabyte of file data and the node's direct memory is kept small.
+ * frame decoder, frame encoder, camel-netty's handler. Incoming file data is copied once, into a
+ * recycled array ({@link Payloads}); outgoing frames with file data are written from direct buffers.
  */
 public final class SyncPipelines {
     private static final Logger LOG = LoggerFactory.getLogger(SyncPipelines.class);
@@ -162,11 +162,13 @@ public final class SyncPipelines {
             in.readBytes(header);
             byte[] mac = new byte[32];
             in.readBytes(mac);
-            byte[] payload = new byte[(int) (length - 1 - 4 - headerLength - 32)];
-            in.readBytes(payload);
+            int payloadLength = (int) (length - 1 - 4 - headerLength - 32);
+            byte[] payload = Payloads.take(payloadLength);
+            in.readBytes(payload, 0, payloadLength);
             try {
-                out.add(codec.decode(version, header, mac, payload));
+                out.add(codec.decode(version, header, mac, payload, payloadLength));
             } catch (SyncCodec.BadFrameException e) {
+                Payloads.give(payload);
                 LOG.warn("sync channel: closing the connection with {}: bad frame: {}", ctx.channel().remoteAddress(),
                         e.getMessage());
                 in.skipBytes(in.readableBytes());
@@ -190,8 +192,13 @@ public final class SyncPipelines {
         }
     }
 
-    /** Stamps sender, time and (requests) the connection's session and sequence, then signs. */
-    static final class Encoder extends MessageToByteEncoder<SyncMessage> {
+    /**
+     * Stamps sender, time and (requests) the connection's session and sequence, signs, and writes the
+     * frame into one buffer of its exact size: off the heap when it carries file data (the socket writes
+     * it without another copy; unpooled, it is freed once written, so only frames in flight use direct
+     * memory), on the heap for control messages. A pooled payload array goes back once copied.
+     */
+    static final class Encoder extends MessageToMessageEncoder<SyncMessage> {
         private final SyncCodec codec;
         private final String nodeId;
         private final Clock clock;
@@ -199,7 +206,7 @@ public final class SyncPipelines {
         private final AtomicLong seq = new AtomicLong();
 
         Encoder(SyncCodec codec, String nodeId, Clock clock, boolean requests) {
-            super(SyncMessage.class, false);
+            super(SyncMessage.class);
             this.codec = codec;
             this.nodeId = nodeId;
             this.clock = clock;
@@ -209,7 +216,7 @@ public final class SyncPipelines {
         }
 
         @Override
-        protected void encode(ChannelHandlerContext ctx, SyncMessage m, ByteBuf out) {
+        protected void encode(ChannelHandlerContext ctx, SyncMessage m, List<Object> out) {
             m.header().put("from", nodeId);
             m.header().put("ts", clock.millis());
             if (session != null) {
@@ -217,18 +224,12 @@ public final class SyncPipelines {
                 m.header().put("seq", seq.incrementAndGet());
             }
             SyncCodec.Signed s = codec.sign(m);
-            out.ensureWritable(4 + s.frameLength());
-            out.writeInt(s.frameLength()).writeByte(SyncCodec.VERSION).writeInt(s.header().length).writeBytes(s.header())
-                    .writeBytes(s.mac()).writeBytes(m.payload());
-        }
-
-        @Override
-        protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, SyncMessage m, boolean preferDirect) {
-            // one buffer of the right size, off the heap: a megabyte per frame would otherwise be heap
-            // garbage the collector must deal with, and the socket writes it without another copy;
-            // it is freed when written (unpooled), so at most the frames in flight use direct memory
-            int size = 4 + 1 + 4 + 64 * 1024 + m.payload().length;
-            return m.payload().length > 64 * 1024 ? ctx.alloc().directBuffer(size) : ctx.alloc().heapBuffer(size);
+            int size = 4 + s.frameLength();
+            ByteBuf buf = m.length() > 64 * 1024 ? ctx.alloc().directBuffer(size, size) : ctx.alloc().heapBuffer(size, size);
+            buf.writeInt(s.frameLength()).writeByte(SyncCodec.VERSION).writeInt(s.header().length).writeBytes(s.header())
+                    .writeBytes(s.mac()).writeBytes(m.payload(), 0, m.length());
+            m.release();
+            out.add(buf);
         }
     }
 }

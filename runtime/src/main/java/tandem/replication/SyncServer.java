@@ -71,7 +71,11 @@ public final class SyncServer {
     private final Map<String, Cycle> cycles = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Cycle> eldest) {
-            return size() > CYCLES;
+            if (size() > CYCLES) {
+                eldest.getValue().end();
+                return true;
+            }
+            return false;
         }
     };
     private final Map<String, HashCache> caches = new LinkedHashMap<>();
@@ -86,6 +90,12 @@ public final class SyncServer {
         boolean hookRan;
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
+        /** The heap may grow while the cycle is served (its scans are live data). */
+        private final HeapRoom.Handle room = HeapRoom.widen();
+
+        void end() {
+            room.close();
+        }
     }
 
     /**
@@ -117,18 +127,18 @@ public final class SyncServer {
             if (!active.getAsBoolean()) {
                 throw new Refused("this node is not active, so it serves no data");
             }
-            byte[] payload = switch (request.type()) {
-                case "folders" -> folders(h, reply);
-                case "manifest" -> manifest(h, reply);
-                case "stat" -> stat(h, reply);
-                case "blocks" -> blocks(h, reply);
+            Data payload = switch (request.type()) {
+                case "folders" -> Data.of(folders(h, reply));
+                case "manifest" -> Data.of(manifest(h, reply));
+                case "stat" -> Data.of(stat(h, reply));
+                case "blocks" -> Data.of(blocks(h, reply));
                 case "read" -> read(h, reply);
                 case "readMany" -> readMany(h, reply);
-                case "done" -> done(h, reply);
+                case "done" -> Data.of(done(h, reply));
                 default -> throw new Refused("unknown request \"" + request.type() + "\"");
             };
             reply.put("ok", true);
-            return new SyncMessage(reply, payload);
+            return new SyncMessage(reply, payload.bytes(), payload.length());
         } catch (UnsafePathException e) {
             LOG.error("sync channel: ATTACK? {} asked for an unsafe path: {}; refused", h.path("from").asText("?"),
                     e.getMessage());
@@ -288,7 +298,14 @@ public final class SyncServer {
         return SyncMessage.NONE;
     }
 
-    private byte[] read(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+    /** A reply's payload: the first {@code length} bytes of {@code bytes} (a {@link Payloads} array for file data). */
+    private record Data(byte[] bytes, int length) {
+        static Data of(byte[] b) {
+            return new Data(b, b.length);
+        }
+    }
+
+    private Data read(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
         Path file = SafePaths.resolve(f.path(), h.path("path").asText(""));
         long offset = h.path("offset").asLong(-1);
@@ -297,18 +314,20 @@ public final class SyncServer {
             throw new Refused("read of " + length + " bytes at " + offset + " is out of bounds");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(0, Math.min(length, ch.size() - offset)));
+            int want = (int) Math.max(0, Math.min(length, ch.size() - offset));
+            byte[] out = Payloads.take(want);
+            ByteBuffer buf = ByteBuffer.wrap(out, 0, want);
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {
                     break;
                 }
             }
             reply.put("size", ch.size());
-            return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+            return new Data(out, buf.position());
         }
     }
 
-    private byte[] readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
+    private Data readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
         ArrayNode sizes = reply.putArray("sizes");
         List<Path> files = new ArrayList<>();
@@ -330,8 +349,8 @@ public final class SyncServer {
             files.add(file);
             lengths.add(size);
         }
-        // one array of the batch's size, each file read straight into its place
-        byte[] out = new byte[(int) total];
+        // one array for the batch, each file read straight into its place
+        byte[] out = Payloads.take((int) total);
         int at = 0;
         for (int i = 0; i < files.size(); i++) {
             long want = lengths.get(i);
@@ -347,7 +366,7 @@ public final class SyncServer {
             sizes.add(got);
             at += got;
         }
-        return at == out.length ? out : java.util.Arrays.copyOf(out, at);
+        return new Data(out, at);
     }
 
     /** Reads up to {@code len} bytes of {@code file} into {@code out} at {@code off}; -1 if it has more or vanished. */
@@ -369,7 +388,10 @@ public final class SyncServer {
         lastDone = new CycleDone(h.path("cycle").asText(""), h.path("ok").asBoolean(false), h.path("full").asBoolean(false),
                 clock.millis());
         synchronized (this) {
-            cycles.remove(h.path("cycle").asText(""));
+            Cycle c = cycles.remove(h.path("cycle").asText(""));
+            if (c != null) {
+                c.end();
+            }
         }
         synchronized (doneSignal) {
             doneSignal.notifyAll();
