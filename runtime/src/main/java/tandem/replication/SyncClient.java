@@ -207,7 +207,7 @@ public final class SyncClient {
             }
             fetchWhole(cycle, f, w, plan.whole(), n);
             for (Entry e : plan.delta()) {
-                fetchDelta(cycle, f, w, e, n);
+                fetchDelta(cycle, f, w, cache, e, n);
             }
             for (Entry e : plan.touch()) {
                 guard();
@@ -301,12 +301,23 @@ public final class SyncClient {
 
     private void fetchWhole(String cycle, SyncFolder f, Writer w, List<Entry> files, Counts n)
             throws SyncException, IOException {
+        List<Fetch> large = new ArrayList<>();
         List<Fetch> work = new ArrayList<>();
         List<Entry> batch = new ArrayList<>();
         long batchBytes = 0;
+        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tandem-sync-read-ahead");
+            t.setDaemon(true);
+            return t;
+        });
+        // large files first, biggest first: the longest transfers start at once and the batches of
+        // small files fill the time beside them, instead of one big file running alone at the end
+        for (Entry e : files.stream().filter(x -> x.size() > SMALL)
+                .sorted(java.util.Comparator.comparingLong(Entry::size).reversed()).toList()) {
+            large.add(() -> fetchLarge(cycle, f, w, e, n, ahead));
+        }
         for (Entry e : files) {
             if (e.size() > SMALL) {
-                work.add(() -> fetchLarge(cycle, f, w, e, n));
                 continue;
             }
             if (batchBytes + e.size() > SyncCodec.MAX_PAYLOAD && !batch.isEmpty()) {
@@ -322,7 +333,12 @@ public final class SyncClient {
             List<Entry> b = List.copyOf(batch);
             work.add(() -> fetchBatch(cycle, f, w, b, n));
         }
-        runAll(work);
+        large.addAll(work);
+        try {
+            runAll(large);
+        } finally {
+            ahead.shutdownNow();
+        }
     }
 
     /** Runs the fetches {@link #PARALLEL} at a time; the first failure stops the rest and is thrown. */
@@ -424,13 +440,26 @@ public final class SyncClient {
         }
     }
 
-    private void fetchLarge(String cycle, SyncFolder f, Writer w, Entry e, Counts n) throws SyncException, IOException {
+    /**
+     * Fetches a large file in chunks, {@link #READ_AHEAD} requests in flight (a single large file
+     * would otherwise wait a round trip per chunk), written in order as they arrive.
+     */
+    private void fetchLarge(String cycle, SyncFolder f, Writer w, Entry e, Counts n,
+            java.util.concurrent.ExecutorService ahead) throws SyncException, IOException {
         guard();
+        java.util.ArrayDeque<java.util.concurrent.Future<SyncMessage>> asked = new java.util.ArrayDeque<>();
         try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+            long next = 0;
             long offset = 0;
             while (offset < e.size()) {
+                while (asked.size() < READ_AHEAD && next < e.size()) {
+                    long at = next;
+                    int len = (int) Math.min(SyncCodec.MAX_PAYLOAD, e.size() - at);
+                    asked.add(ahead.submit(() -> read(cycle, f, e.path(), at, len)));
+                    next += len;
+                }
                 int len = (int) Math.min(SyncCodec.MAX_PAYLOAD, e.size() - offset);
-                SyncMessage chunk = read(cycle, f, e.path(), offset, len);
+                SyncMessage chunk = await(asked.poll());
                 if (chunk.length() != len) {
                     n.warnings.add(e.path() + " changed size while copied");
                     return;
@@ -441,13 +470,30 @@ public final class SyncClient {
                 n.bytes(len);
             }
             commitOne(in, n);
+        } finally {
+            asked.forEach(x -> x.cancel(true));
         }
     }
 
-    private void fetchDelta(String cycle, SyncFolder f, Writer w, Entry e, Counts n) throws SyncException, IOException {
+    /** Chunks of one large file asked for ahead of the one being written. */
+    static final int READ_AHEAD = 3;
+
+    private static SyncMessage await(java.util.concurrent.Future<SyncMessage> reply) throws SyncException, IOException {
+        try {
+            return reply.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException("the cycle was interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    private void fetchDelta(String cycle, SyncFolder f, Writer w, HashCache cache, Entry e, Counts n)
+            throws SyncException, IOException {
         guard();
         Path local = SafePaths.resolve(f.root(), e.path());
-        Signature mine = Signature.of(local);
+        Signature mine = Signature.of(local, cache, e.path());
         ObjectNode req = request("blocks", cycle);
         req.put("folder", f.id());
         req.put("path", e.path());

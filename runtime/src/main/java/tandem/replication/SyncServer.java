@@ -290,8 +290,9 @@ public final class SyncServer {
 
     private byte[] blocks(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
-        Path file = SafePaths.resolve(f.path(), h.path("path").asText(""));
-        Signature s = Signature.of(file);
+        String rel = h.path("path").asText("");
+        Path file = SafePaths.resolve(f.path(), rel);
+        Signature s = Signature.of(file, cache(f), rel);
         reply.put("size", s.size());
         ArrayNode b = reply.putArray("blocks");
         s.blocks().forEach(b::add);

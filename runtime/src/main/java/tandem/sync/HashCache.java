@@ -43,6 +43,15 @@ public final class HashCache {
     private final Map<String, Rec> map;
     private final AtomicLong changes = new AtomicLong();
     private long savedAt;
+    /**
+     * Block hashes of large files as last hashed, in memory only (a restarted node reads such a file
+     * again when it is first compared block by block): what a delta transfer compares, so neither end
+     * re-reads a file of hundreds of megabytes that its scan has just hashed.
+     */
+    private final Map<String, Blocks> blocks = new ConcurrentHashMap<>();
+    private final AtomicLong blockCount = new AtomicLong();
+    /** At most this many block hashes are kept (16 bytes each: 1 MiB, for 8 GiB of large files). */
+    static final long MAX_BLOCKS = 1 << 16;
 
     private HashCache(Path file, Map<String, Rec> map, boolean stale) {
         this.file = file;
@@ -134,8 +143,36 @@ public final class HashCache {
         }
     }
 
+    /** The block hashes remembered for {@code rel} when its size, modification time and file key are still those. */
+    public Optional<List<String>> lookupBlocks(String rel, long size, long mtime, Object fileKey) {
+        Blocks b = blocks.get(rel);
+        if (b == null || b.size != size || b.mtime != mtime || !Objects.equals(b.key, keyString(fileKey))) {
+            return Optional.empty();
+        }
+        return Optional.of(b.list);
+    }
+
+    /**
+     * Remembers the block hashes of {@code rel} as it is now (files of one block are not kept: they are
+     * never sent as a delta). Unlike {@link #put} this takes a digest of a file changed a moment ago as
+     * well: every new digest of the file replaces it, so it is never older than the hash in use.
+     */
+    public void putBlocks(String rel, long size, long mtime, Object fileKey, List<String> list) {
+        Objects.requireNonNull(rel, "rel");
+        if (list.size() < 2) {
+            return;
+        }
+        if (blockCount.get() + list.size() > MAX_BLOCKS) {
+            blocks.clear(); // rarely: more large files than the budget; the next delta re-reads them
+            blockCount.set(0);
+        }
+        Blocks old = blocks.put(rel, new Blocks(size, mtime, keyString(fileKey), Hashing.BlockList.copyOf(list)));
+        blockCount.addAndGet(list.size() - (old == null ? 0 : old.list.size()));
+    }
+
     /** Forgets {@code rel}. */
     public void remove(String rel) {
+        forgetBlocks(rel);
         if (map.remove(rel) != null) {
             changes.incrementAndGet();
         }
@@ -143,8 +180,16 @@ public final class HashCache {
 
     /** Forgets every path not in {@code rels} (the files a full scan found). */
     public void retainOnly(Set<String> rels) {
+        blocks.keySet().stream().filter(r -> !rels.contains(r)).toList().forEach(this::forgetBlocks);
         if (map.keySet().retainAll(rels)) {
             changes.incrementAndGet();
+        }
+    }
+
+    private void forgetBlocks(String rel) {
+        Blocks old = blocks.remove(rel);
+        if (old != null) {
+            blockCount.addAndGet(-old.list.size());
         }
     }
 
@@ -256,5 +301,8 @@ public final class HashCache {
     }
 
     private record Rec(long size, long mtime, String key, String hash) {
+    }
+
+    private record Blocks(long size, long mtime, String key, List<String> list) {
     }
 }

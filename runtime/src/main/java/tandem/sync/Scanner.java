@@ -264,6 +264,7 @@ public final class Scanner implements AutoCloseable {
                 if (afterMtime < started - RACY_MILLIS) {
                     cache.put(c.rel, size, afterMtime, after.fileKey(), d.hash());
                 }
+                cache.putBlocks(c.rel, size, afterMtime, after.fileKey(), d.blocks());
                 return Entry.file(c.rel, size, afterMtime, d.hash());
             }
             if (attempt == TRIES) {

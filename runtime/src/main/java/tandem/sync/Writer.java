@@ -650,6 +650,7 @@ public final class Writer {
                 mtime = a.lastModifiedTime().toMillis();
                 if (writer.cache != null) {
                     writer.cache.put(rel, size, mtime, a.fileKey(), hash);
+                    writer.cache.putBlocks(rel, size, mtime, a.fileKey(), hasher.blocks());
                 }
             } catch (IOException e) {
                 LOG.debug("cannot read back {}: {}", target, e.getMessage());
