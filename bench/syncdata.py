@@ -206,7 +206,7 @@ def cycle(port, secret_file, timeout_s):
         die("no lastCycle after the cycle: %s" % json.dumps(rep))
     wall = iso_ms(rep["lastAt"]) - asked
     print(c["millis"], "full" if c["full"] else "partial", c["entries"], c["copied"], c["bytes"], c["deleted"],
-          c["touched"], len(c["warnings"]), wall)
+          c["touched"], len(c["warnings"]), wall, c.get("compareMillis", 0))
     for w in c["warnings"]:
         print("bench/syncdata.py: cycle warning: " + w, file=sys.stderr)
 

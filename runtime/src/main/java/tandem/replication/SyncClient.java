@@ -178,11 +178,11 @@ public final class SyncClient {
                     }, "tandem-sync-manifest");
                     fetch.setDaemon(true);
                     fetch.start();
-                    int left = w.cleanTemps();
+                    local = s.scan(f);
+                    int left = w.removeTemps(s.tempsSeen());
                     if (left > 0) {
                         LOG.info("sync: removed {} temporary files an interrupted cycle left in {}", left, f.root());
                     }
-                    local = s.scan(f);
                     remote = join(theirs);
                 } else {
                     Set<String> paths = new TreeSet<>();

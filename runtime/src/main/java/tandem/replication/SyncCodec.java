@@ -51,9 +51,20 @@ public final class SyncCodec {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final SecretKeySpec key;
+    /** One keyed Mac per thread: looking one up and keying it cost more than signing a small header. */
+    private final ThreadLocal<Mac> macs;
 
     public SyncCodec(String secret) {
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(key);
+                return m;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
     }
 
     /** A frame, length prefix included (tests and tools; the pipeline writes straight into its buffer). */
@@ -149,15 +160,13 @@ public final class SyncCodec {
     }
 
     private byte[] mac(int version, byte[] header) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(key);
-            m.update((byte) version);
-            m.update(ByteBuffer.allocate(4).putInt(header.length).array());
-            return m.doFinal(header);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        Mac m = macs.get();
+        m.update((byte) version);
+        m.update((byte) (header.length >>> 24));
+        m.update((byte) (header.length >>> 16));
+        m.update((byte) (header.length >>> 8));
+        m.update((byte) header.length);
+        return m.doFinal(header); // doFinal also resets it for the next frame
     }
 
     /** A frame that is not accepted. */

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -86,15 +87,42 @@ public final class SyncServer {
     public record CycleDone(String cycle, boolean ok, boolean full, long at) {
     }
 
+    /** Saves hash caches, one at a time, behind the replies. */
+    private static final java.util.concurrent.ThreadPoolExecutor SAVER = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "tandem-sync-cache-save");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static {
+        SAVER.allowCoreThreadTimeOut(true);
+    }
+
     private static final class Cycle {
         boolean hookRan;
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
+        final Set<HashCache> caches = new java.util.LinkedHashSet<>();
         /** The heap may grow while the cycle is served (its scans are live data). */
         private final HeapRoom.Handle room = HeapRoom.widen();
 
+        /**
+         * The cycle is over (done, or forgotten): its scans' hashes are saved, after the reply and off
+         * the channel's thread, and the heap may shrink.
+         */
         void end() {
-            room.close();
+            List<HashCache> toSave = List.copyOf(caches);
+            SAVER.execute(() -> {
+                for (HashCache cache : toSave) {
+                    try {
+                        cache.save();
+                    } catch (IOException e) {
+                        LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
+                    }
+                }
+                room.close();
+            });
         }
     }
 
@@ -260,8 +288,8 @@ public final class SyncServer {
                 try (Scanner s = new Scanner(cache)) {
                     all = s.scan(SyncFolder.of(f));
                 }
-                cache.save();
                 c.scans.put(f.path().toString(), all);
+                c.caches.add(cache); // saved when the cycle ends: the standby need not wait for it
             }
         }
         int page = Math.max(0, h.path("page").asInt(0));

@@ -68,6 +68,7 @@ public final class Scanner implements AutoCloseable {
     private final HashCache cache;
     private final ThreadPoolExecutor pool;
     private final LongAdder hashedBytes = new LongAdder();
+    private volatile List<Path> temps = List.of();
 
     /** A scanner that remembers hashes in {@code cache}. */
     public Scanner(HashCache cache) {
@@ -92,6 +93,7 @@ public final class Scanner implements AutoCloseable {
         Path root = checkRoot(f);
         Walk walk = new Walk(f, root, f.filter());
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, walk);
+        temps = List.copyOf(walk.temps);
         List<Entry> files = resolve(f, walk.files);
         Set<String> present = new HashSet<>(files.size() * 2);
         for (Entry e : files) {
@@ -167,6 +169,14 @@ public final class Scanner implements AutoCloseable {
         out.addAll(resolve(f, files));
         out.sort(Comparator.comparing(Entry::path));
         return out;
+    }
+
+    /**
+     * Tandem's temporary files ({@link Writer#TEMP_PREFIX}) the last {@link #scan} passed in the
+     * replicated part of the folder: what an interrupted transfer left ({@link Writer#removeTemps}).
+     */
+    public List<Path> tempsSeen() {
+        return temps;
     }
 
     /** Bytes read for hashing since this scanner was made. */
@@ -316,6 +326,7 @@ public final class Scanner implements AutoCloseable {
         final List<Candidate> files = new ArrayList<>();
         final Map<String, Long> dirs = new HashMap<>();
         final List<String> includedDirs = new ArrayList<>();
+        final List<Path> temps = new ArrayList<>();
         int symlinks;
         int special;
         int unsafe;
@@ -376,6 +387,7 @@ public final class Scanner implements AutoCloseable {
                 return FileVisitResult.CONTINUE;
             }
             if (file.getFileName().toString().startsWith(Writer.TEMP_PREFIX)) {
+                temps.add(file);
                 return FileVisitResult.CONTINUE;
             }
             String rel = rel(file);

@@ -335,6 +335,34 @@ public final class Writer {
         return removed[0];
     }
 
+    /**
+     * Removes the given leftovers of an interrupted transfer ({@link Scanner#tempsSeen()}, so no walk of
+     * its own): only regular files named {@link #TEMP_PREFIX}... inside this writer's folder, reached
+     * without a symbolic link.
+     *
+     * @return how many were removed
+     */
+    public int removeTemps(java.util.Collection<Path> temps) {
+        int removed = 0;
+        for (Path t : temps) {
+            if (!t.startsWith(root) || t.equals(root) || !t.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                continue;
+            }
+            try {
+                Path parent = t.getParent();
+                if (!parent.equals(root)) { // a folder on the way replaced by a link since the scan: refused
+                    SafePaths.resolve(root, root.relativize(parent).toString().replace(java.io.File.separatorChar, '/'));
+                }
+                if (Files.isRegularFile(t, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(t)) {
+                    removed++;
+                }
+            } catch (IOException e) {
+                LOG.debug("not removing {}: {}", t, e.getMessage());
+            }
+        }
+        return removed;
+    }
+
     /** The folder this writer writes into. */
     public SyncFolder folder() {
         return folder;
