@@ -22,6 +22,10 @@ public final class HeapRoom {
     static final int MAX_FREE = 70;
     private static int open;
     private static String[] started;
+    /** Heap committed when the first cycle began. */
+    private static long committedBefore;
+    /** Growth past which the end of the last cycle compacts the heap at once. */
+    static final long COMPACT_AFTER = 16L << 20;
 
     private HeapRoom() {
     }
@@ -29,6 +33,7 @@ public final class HeapRoom {
     /** One more cycle under way; close the returned handle when it ends. */
     public static synchronized Handle widen() {
         if (open++ == 0) {
+            committedBefore = committed();
             HotSpotDiagnosticMXBean vm = vm();
             if (vm != null) {
                 try {
@@ -78,6 +83,21 @@ public final class HeapRoom {
             LOG.debug("heap free ratios not restored: {}", e.toString());
         }
         started = null;
+        long grown = committed() - committedBefore;
+        if (grown > COMPACT_AFTER) {
+            // a bulk transfer left the heap large and full of dead file data: collected now, between
+            // cycles, it gives the memory back at once instead of costing the next cycle a long pause
+            LOG.debug("heap grew by {} MiB during sync cycles; compacting it", grown >> 20);
+            System.gc();
+        }
+    }
+
+    private static long committed() {
+        try {
+            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Cycles under way (tests). */

@@ -73,6 +73,13 @@ public final class SyncClient {
      * (what the active node's watcher reported). The active node hears how it ended.
      */
     public synchronized CycleReport cycle(Map<String, ? extends Collection<String>> changed) throws SyncException {
+        // the heap may grow while the cycle runs; it is compacted (when it grew a lot) after the cycle
+        try (HeapRoom.Handle room = HeapRoom.widen()) {
+            return run(changed);
+        }
+    }
+
+    private CycleReport run(Map<String, ? extends Collection<String>> changed) throws SyncException {
         boolean full = changed == null;
         long started = clock.millis();
         byte[] id = new byte[6];
@@ -80,7 +87,6 @@ public final class SyncClient {
         String cycle = HexFormat.of().formatHex(id);
         Counts n = new Counts();
         boolean ok = false;
-        HeapRoom.Handle room = HeapRoom.widen();
         try {
             ObjectNode req = request("folders", cycle);
             SyncMessage reply = transport.request(new SyncMessage(req));
@@ -103,7 +109,6 @@ public final class SyncClient {
             } catch (SyncException e) {
                 LOG.debug("sync: could not report the end of cycle {}: {}", cycle, e.getMessage());
             }
-            room.close();
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
                 n.compareMillis, n.warnings);

@@ -5,12 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #TEMP_PREFIX}{@code <random>.tmp}) in the same directory as its target, is fsynced, its
  * content hash is checked against the one the primary declared, and only then is it renamed over the
  * target, atomically. A crash at any point leaves the old file or the new one, plus perhaps a temporary
- * file that {@link #cleanTemps()} removes at the next start (scans never list them).
+ * file that the next cycle removes ({@link Scanner#tempsSeen()}, {@link #removeTemps}; scans never list them).
  *
  * <p>Every path goes through {@link SafePaths}: nothing outside the folder is written, and no symbolic
  * link is followed (one found on the way is an {@link UnsafePathException}). A full disk is a
@@ -300,42 +298,6 @@ public final class Writer {
     }
 
     /**
-     * Removes the temporary files a crash or a killed transfer left anywhere under the root (call it
-     * before the first cycle).
-     *
-     * @return how many were removed
-     */
-    public int cleanTemps() throws IOException {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        int[] removed = {0};
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (!attrs.isDirectory() && file.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                    if (Files.deleteIfExists(file)) {
-                        removed[0]++;
-                    }
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                if (!(exc instanceof NoSuchFileException)) {
-                    LOG.warn("cannot look for temporary files in {}: {}", file, exc.getMessage());
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        if (removed[0] > 0) {
-            LOG.info("removed {} temporary files left by an interrupted transfer in {}", removed[0], root);
-        }
-        return removed[0];
-    }
-
-    /**
      * Removes the given leftovers of an interrupted transfer ({@link Scanner#tempsSeen()}, so no walk of
      * its own): only regular files named {@link #TEMP_PREFIX}... inside this writer's folder, reached
      * without a symbolic link.
@@ -481,12 +443,6 @@ public final class Writer {
         }
 
         /**
-         * Appends block {@code index} ({@link Hashing#BLOCK} bytes, or fewer for the last block) of the
-         * file currently at the target path, for a delta transfer.
-         *
-         * @throws IOException when there is no current file or it has no such block
-         */
-        /**
          * Appends {@code count} blocks of the current file from block {@code first}, unchanged, copied
          * by the kernel ({@link FileChannel#transferTo}, no pass through this process), with the hashes
          * {@code known} gives for them (the current file's {@link Signature}, just computed) instead of
@@ -549,6 +505,12 @@ public final class Writer {
             }
         }
 
+        /**
+         * Appends block {@code index} ({@link Hashing#BLOCK} bytes, or fewer for the last block) of the
+         * file currently at the target path, for a delta transfer.
+         *
+         * @throws IOException when there is no current file or it has no such block
+         */
         public void copyBlock(int index) throws IOException {
             open();
             long available = currentSize("block " + index);

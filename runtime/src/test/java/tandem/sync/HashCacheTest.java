@@ -59,6 +59,47 @@ class HashCacheTest {
     }
 
     @Test
+    void blockHashesHitOnlyWithTheSameSizeMtimeAndFileKeyAndAreNotSaved() throws Exception {
+        Path file = dir.resolve("blocks.cache");
+        HashCache c = HashCache.open(file);
+        List<String> blocks = List.of(H1, H2, H1);
+        c.putBlocks("big.bin", 300_000, 1000, "(dev=1,ino=2)", blocks);
+        c.putBlocks("one-block.bin", 10, 1000, null, List.of(H1));
+
+        assertThat(c.lookupBlocks("big.bin", 300_000, 1000, "(dev=1,ino=2)")).contains(blocks);
+        assertThat(c.lookupBlocks("big.bin", 300_001, 1000, "(dev=1,ino=2)")).isEmpty();
+        assertThat(c.lookupBlocks("big.bin", 300_000, 1001, "(dev=1,ino=2)")).isEmpty();
+        assertThat(c.lookupBlocks("big.bin", 300_000, 1000, "(dev=1,ino=3)")).isEmpty();
+        assertThat(c.lookupBlocks("one-block.bin", 10, 1000, null)).as("never sent as a delta, not kept").isEmpty();
+
+        c.put("big.bin", 300_000, 1000, "(dev=1,ino=2)", H1);
+        c.save();
+        assertThat(HashCache.open(file).lookupBlocks("big.bin", 300_000, 1000, "(dev=1,ino=2)")).as("memory only").isEmpty();
+
+        c.retainOnly(Set.of("other"));
+        assertThat(c.lookupBlocks("big.bin", 300_000, 1000, "(dev=1,ino=2)")).isEmpty();
+        c.putBlocks("big.bin", 300_000, 1000, "(dev=1,ino=2)", blocks);
+        c.remove("big.bin");
+        assertThat(c.lookupBlocks("big.bin", 300_000, 1000, "(dev=1,ino=2)")).isEmpty();
+    }
+
+    @Test
+    void blockHashesBeyondTheBudgetStartOver() {
+        HashCache c = HashCache.inMemory();
+        List<String> half = java.util.Collections.nCopies((int) (HashCache.MAX_BLOCKS / 2), H1);
+        c.putBlocks("a", 1, 1, null, half);
+        c.putBlocks("a", 1, 1, null, half); // a replacement counts once
+        c.putBlocks("b", 1, 1, null, half);
+        assertThat(c.lookupBlocks("a", 1, 1, null)).isPresent();
+        assertThat(c.lookupBlocks("b", 1, 1, null)).isPresent();
+
+        c.putBlocks("c", 1, 1, null, List.of(H1, H2));
+
+        assertThat(c.lookupBlocks("a", 1, 1, null)).isEmpty();
+        assertThat(c.lookupBlocks("c", 1, 1, null)).contains(List.of(H1, H2));
+    }
+
+    @Test
     void removeAndRetainOnlyArePersisted() throws Exception {
         Path file = dir.resolve("c");
         HashCache c = HashCache.open(file);

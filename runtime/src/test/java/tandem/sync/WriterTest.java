@@ -214,17 +214,29 @@ class WriterTest {
     }
 
     @Test
-    void cleanTempsRemovesLeftoversAnywhereAndNothingElse() throws IOException {
+    void theScanFindsLeftoverTempsAndRemoveTempsDeletesOnlyThose() throws IOException {
         write(root, "a/" + Writer.TEMP_PREFIX + "dead.tmp", "x");
         write(root, "a/b/c/" + Writer.TEMP_PREFIX + "beef.tmp", "y");
         write(root, "a/b/real.txt", "real");
         write(root, "a/.tandem-other", "not ours");
+        Path outside = dir.resolve(Writer.TEMP_PREFIX + "outside.tmp");
+        Files.writeString(outside, "someone else's");
         Writer w = new Writer(folder(false));
+        List<Path> seen;
+        try (Scanner s = new Scanner(HashCache.inMemory())) {
+            assertThat(s.scan(folder(false))).extracting(Entry::path).doesNotContain("a/" + Writer.TEMP_PREFIX + "dead.tmp");
+            seen = s.tempsSeen();
+        }
 
-        assertThat(w.cleanTemps()).isEqualTo(2);
+        assertThat(seen).containsExactlyInAnyOrder(root.resolve("a/" + Writer.TEMP_PREFIX + "dead.tmp"),
+                root.resolve("a/b/c/" + Writer.TEMP_PREFIX + "beef.tmp"));
+        List<Path> asked = new ArrayList<>(seen);
+        asked.add(outside); // not in this folder: left alone
+        asked.add(root.resolve("a/b/real.txt")); // not a temporary file: left alone
+        assertThat(w.removeTemps(asked)).isEqualTo(2);
         assertThat(Trees.list(root)).containsExactly("a", "a/.tandem-other", "a/b", "a/b/c", "a/b/real.txt");
-        assertThat(w.cleanTemps()).isZero();
-        assertThat(new Writer(folder(false).at(dir.resolve("absent"))).cleanTemps()).isZero();
+        assertThat(outside).exists();
+        assertThat(w.removeTemps(seen)).isZero();
     }
 
     @Test
@@ -238,7 +250,10 @@ class WriterTest {
             assertThat(temps()).hasSize(1);
 
             Writer restarted = new Writer(folder(false));
-            assertThat(restarted.cleanTemps()).isEqualTo(1);
+            try (Scanner scan = new Scanner(HashCache.inMemory())) {
+                scan.scan(folder(false));
+                assertThat(restarted.removeTemps(scan.tempsSeen())).isEqualTo(1);
+            }
 
             assertThat(temps()).isEmpty();
             assertThat(root.resolve("data.db")).hasContent("old state");
