@@ -109,6 +109,9 @@ public final class SyncClient {
             } catch (SyncException e) {
                 LOG.debug("sync: could not report the end of cycle {}: {}", cycle, e.getMessage());
             }
+            // last, after every flush of the cycle: what the old versions free is then discarded by
+            // the file system's next commit in the background, not inside one this cycle waits for
+            n.writers.forEach(Writer::releaseRetired);
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
                 n.compareMillis, n.warnings);
@@ -228,6 +231,8 @@ public final class SyncClient {
             throw new SyncException("disk full on this node: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SyncException("folder " + f.root() + ": " + e.getMessage(), e);
+        } finally {
+            n.writers.add(w); // its old versions are freed when the cycle is over
         }
     }
 
@@ -574,6 +579,7 @@ public final class SyncClient {
         long touched;
         long compareMillis;
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Writer> writers = new ArrayList<>();
 
         synchronized void copied(long files) {
             copied += files;

@@ -67,6 +67,9 @@ public final class Writer {
     private final Path root;
     private final HashCache cache;
     private volatile boolean rootReady;
+    /** Replaced and deleted files kept under a hidden name until {@link #releaseRetired()}. */
+    private final java.util.Queue<Path> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong retiredBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** A writer into {@code f.root()} that keeps no hash cache. */
     public Writer(SyncFolder f) {
@@ -251,7 +254,15 @@ public final class Writer {
             return;
         }
         try {
-            Files.delete(p);
+            if (a.isRegularFile()) {
+                // moved aside (atomically gone from its name) to the folder's top, so its directory can
+                // go too; its blocks are freed with the others at the end of the cycle (releaseRetired)
+                Path aside = asideName(root.resolve("x"));
+                Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+                retired.add(aside);
+            } else {
+                Files.delete(p);
+            }
         } catch (NoSuchFileException e) {
             // gone meanwhile
         } catch (DirectoryNotEmptyException e) {
@@ -295,6 +306,64 @@ public final class Writer {
         } catch (IOException e) {
             throw new IOException("cannot set the modification time of " + rel + " in " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes the old versions of the files this writer replaced or deleted. Until then each is kept
+     * under a hidden name ({@link #TEMP_PREFIX}...{@code .old}, a second hard link): on a file system
+     * that discards freed blocks as it commits (ext4 mounted with {@code discard}), freeing a file's
+     * blocks inside the flush that makes a batch durable cost about a millisecond per file (measured
+     * here: 1.3 ms instead of 0.13 ms per replaced file), and a replaced 512 MiB file far more; freed
+     * all at once at the end of a cycle they cost one commit. Leftovers of a crash are temporary
+     * files, removed by the next cycle.
+     *
+     * @return how many were deleted
+     */
+    public int releaseRetired() {
+        retiredBytes.set(0);
+        int n = 0;
+        for (Path p; (p = retired.poll()) != null; ) {
+            try {
+                Files.deleteIfExists(p);
+                n++;
+            } catch (IOException e) {
+                LOG.debug("cannot delete the old version {}: {}", p, e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    /** Keeps the file now at {@code target} reachable under a hidden name, so replacing it frees nothing yet. */
+    private void retire(Path target) {
+        long size;
+        try {
+            BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                return;
+            }
+            size = a.size();
+        } catch (IOException e) {
+            return; // nothing there: a new file
+        }
+        if (retiredBytes.get() + size > RETIRED_BYTES || retired.size() >= RETIRED_FILES) {
+            releaseRetired(); // the disk need not hold two versions of everything a cycle replaces
+        }
+        Path aside = asideName(target);
+        try {
+            Files.createLink(aside, target);
+            retired.add(aside);
+            retiredBytes.addAndGet(size);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("old version of {} not kept aside: {}", target, e.toString());
+        }
+    }
+
+    /** Old versions kept aside at most: beyond these they are freed early, in one go. */
+    static final long RETIRED_BYTES = 1L << 30;
+    static final int RETIRED_FILES = 4096;
+
+    private static Path asideName(Path p) {
+        return p.resolveSibling(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".old");
     }
 
     /**
@@ -623,6 +692,7 @@ public final class Writer {
             if (state != State.READY) {
                 throw new IllegalStateException(rel + " is not ready to be installed (" + state + ")");
             }
+            writer.retire(target);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (DirectoryNotEmptyException e) {

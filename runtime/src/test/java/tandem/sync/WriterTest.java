@@ -118,6 +118,8 @@ class WriterTest {
         }
 
         assertThat(root.resolve("big.img")).hasBinaryContent(now);
+        assertThat(temps()).as("the old version, until released").hasSize(1);
+        w.releaseRetired();
         assertThat(temps()).isEmpty();
     }
 
@@ -143,6 +145,7 @@ class WriterTest {
         }
 
         assertThat(root.resolve("img")).hasBinaryContent(now);
+        w.releaseRetired();
         assertThat(temps()).isEmpty();
     }
 
@@ -211,6 +214,31 @@ class WriterTest {
         assertThat(temps()).isEmpty();
         assertThat(root.resolve("sub/new.txt")).doesNotExist();
         assertThat(root.resolve("kept.txt")).hasContent("kept");
+    }
+
+    @Test
+    void replacedAndDeletedFilesStayAsideUntilReleasedAndTheScanNeverListsThem() throws IOException {
+        write(root, "keep/old.txt", "old content");
+        write(root, "gone.txt", "to be deleted");
+        HashCache cache = HashCache.inMemory();
+        Writer w = new Writer(folder(false), cache);
+        byte[] next = "new content".getBytes(StandardCharsets.UTF_8);
+        Writer.Incoming in = w.begin("keep/old.txt", next.length, Trees.OLD, hash(next));
+        in.write(next, 0, next.length);
+        in.commit();
+        w.delete("gone.txt");
+
+        assertThat(root.resolve("keep/old.txt")).hasContent("new content");
+        assertThat(root.resolve("gone.txt")).doesNotExist();
+        assertThat(temps()).hasSize(2); // the old versions, hidden
+        try (Scanner s = new Scanner(HashCache.inMemory())) {
+            assertThat(s.scan(folder(false))).extracting(Entry::path).containsExactly("keep", "keep/old.txt");
+        }
+
+        assertThat(w.releaseRetired()).isEqualTo(2);
+        assertThat(temps()).isEmpty();
+        assertThat(root.resolve("keep/old.txt")).hasContent("new content");
+        assertThat(w.releaseRetired()).isZero();
     }
 
     @Test
@@ -349,6 +377,7 @@ class WriterTest {
             w.delete("full");
             assertThat(log.messages(Level.INFO)).singleElement().asString().startsWith("kept directory full in ");
         }
+        w.releaseRetired();
 
         assertThat(Trees.list(root)).containsExactly("full", "full/excluded.tmp");
     }
