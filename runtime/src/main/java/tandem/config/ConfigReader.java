@@ -78,7 +78,8 @@ final class ConfigReader {
         Section root = new Section("", rootNode, true, "node", "cluster", "listen", "peer", "witness", "timings",
                 "checkers", "services", "vip", "replication", "mail", "console", "schedules", "extensions");
 
-        Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start"));
+        Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start", "role",
+                "backup-license"));
         Cluster cluster = cluster(root.requiredSection("cluster", "name", "secret", "license"));
         Section listenSection = root.optionalSection("listen", "address", "port");
         Endpoint listen = listen(listenSection);
@@ -127,9 +128,22 @@ final class ConfigReader {
         int priority = s.optional("priority", (p, v) -> integer(p, v, 0, 1000)).orElse(ProfileDefaults.PRIORITY);
         Optional<Path> stateDir = s.optional("state-dir", this::path);
         boolean bootStart = s.optional("boot-start", this::bool).orElse(ProfileDefaults.BOOT_START);
+        // SBS-3 and SBS-12 are the sbs product's options: elsewhere they would be silently meaningless
+        Role role = s.optional("role", (p, v) -> sbsOnly(p).flatMap(x -> enumValue(p, v, Role.class)))
+                .orElse(ProfileDefaults.ROLE);
+        boolean backupLicense = s.optional("backup-license", (p, v) -> sbsOnly(p).flatMap(x -> bool(p, v)))
+                .orElse(ProfileDefaults.BACKUP_LICENSE);
         return built(s, before, () -> new Node(nodeId, profile, priority,
                 stateDir.orElseGet(() -> baseDir.resolve(ProfileDefaults.STATE_DIR_PARENT).resolve(nodeId).normalize()),
-                bootStart));
+                bootStart, role, backupLicense));
+    }
+
+    /** Passes for the sbs profile; for another one, the field is an error naming the profile. */
+    private Optional<Boolean> sbsOnly(String path) {
+        if (profile == null || profile == Profile.SBS) {
+            return Optional.of(true);
+        }
+        return fail(path, "is an option of the sbs profile only (SBS-3, SBS-12), not of " + profile.yamlName());
     }
 
     private Cluster cluster(Section s) {

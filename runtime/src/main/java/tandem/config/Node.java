@@ -17,11 +17,22 @@ import java.util.Objects;
  *                  always absolute
  * @param bootStart YAML {@code boot-start}, default true; whether the service starts at boot (MS-8,
  *                  GEN-2)
+ * @param role      YAML {@code role}, sbs only, default {@code symmetric}: {@code primary-only} or
+ *                  {@code backup-only} (SBS-3)
+ * @param backupLicense YAML {@code backup-license}, sbs only, default false: this node holds the backup
+ *                  license, so it starts the managed services only after a real takeover (SBS-12)
  */
-public record Node(String id, Profile profile, int priority, Path stateDir, boolean bootStart) {
+public record Node(String id, Profile profile, int priority, Path stateDir, boolean bootStart, Role role,
+        boolean backupLicense) {
     public Node {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(role, "role");
+    }
+
+    /** A node with the default role and no backup license. */
+    public Node(String id, Profile profile, int priority, Path stateDir, boolean bootStart) {
+        this(id, profile, priority, stateDir, bootStart, Role.SYMMETRIC, false);
     }
 }

@@ -70,6 +70,12 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
     /** {@code node.priority}: equal priorities fall back to the rules' own tie-break (SBS-11). */
     public static final int PRIORITY = 0;
 
+    /** {@code node.role}: SBS-3, "without either option the mode is symmetric". */
+    public static final Role ROLE = Role.SYMMETRIC;
+
+    /** {@code node.backup-license}: SBS-12 applies only where the site says the backup license is installed. */
+    public static final boolean BACKUP_LICENSE = false;
+
     /** {@code node.boot-start}: Tandem runs as a service that starts at boot when enabled (GEN-2, MS-8). */
     public static final boolean BOOT_START = true;
 

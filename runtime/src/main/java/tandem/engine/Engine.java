@@ -279,7 +279,7 @@ public final class Engine implements AutoCloseable {
         checkReady();
         Activity a = node.activity();
         switch (r.action()) {
-            case "start-services" -> a = r.ok() ? Activity.RUNNING : Activity.FAILED;
+            case "start-services", "start-reported-services" -> a = r.ok() ? Activity.RUNNING : Activity.FAILED;
             case "stop-services" -> a = r.ok() ? Activity.STOPPED : Activity.FAILED;
             default -> {
             }
@@ -461,7 +461,7 @@ public final class Engine implements AutoCloseable {
                     emit(EngineEvent.action(action, d.rule(), d.reason()));
                 }
                 requests.add(new ActionRequest(action, d.rule(), d.reason(), node.generation()));
-                if (action.equals("start-services")) {
+                if (action.equals("start-services") || action.equals("start-reported-services")) {
                     setActivity(Activity.STARTING);
                 } else if (action.equals("stop-services")) {
                     setActivity(Activity.STOPPING);

@@ -78,10 +78,19 @@ public final class RuleSet {
         return files;
     }
 
-    /** The rule folders of a profile: {@code <home>/rules/common}, {@code <home>/rules/<profile>}, then the extras. */
+    /** The profiles whose nodes form a failover pair and share {@code rules/pair/}. */
+    static final java.util.Set<String> PAIR_PROFILES = java.util.Set.of("ms-failover", "sbs");
+
+    /**
+     * The rule folders of a profile: {@code <home>/rules/common}, {@code <home>/rules/pair} for the
+     * failover-pair profiles, {@code <home>/rules/<profile>}, then the extras.
+     */
     public static List<Path> folders(Path home, String profile, List<Path> extra) {
         List<Path> dirs = new ArrayList<>();
         dirs.add(home.resolve("rules").resolve("common"));
+        if (PAIR_PROFILES.contains(profile)) {
+            dirs.add(home.resolve("rules").resolve("pair"));
+        }
         dirs.add(home.resolve("rules").resolve(profile));
         dirs.addAll(extra);
         return dirs;

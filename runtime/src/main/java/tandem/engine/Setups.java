@@ -2,6 +2,8 @@ package tandem.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tandem.config.Profile;
+import tandem.config.Role;
 import tandem.config.Checker;
 import tandem.config.NodeConfig;
 import tandem.config.When;
@@ -34,9 +36,14 @@ public final class Setups {
             resources.put(LINK_SECOND, new ResourceSpec(LINK_SECOND, false, false));
         }
         resources.put(CLOCK, new ResourceSpec(CLOCK, false, false));
-        Settings s = new Settings(c.node().id(), c.peer().id(), c.node().priority(),
-                c.timings().failoverTimeout().toMillis(), c.timings().rise(), c.timings().fall(),
-                c.witness().map(w -> w.resource()).orElse(null), c.replication().externalDatabase());
+        long failover = c.timings().failoverTimeout().toMillis();
+        boolean sbs = c.node().profile() == Profile.SBS;
+        // SBS-1: "no answer -> primary": three heartbeats unanswered, not the whole failover timeout
+        long answerWait = sbs ? Math.min(failover, 3 * c.timings().heartbeatInterval().toMillis()) : failover;
+        Settings s = new Settings(c.node().id(), c.peer().id(), c.node().priority(), failover, c.timings().rise(),
+                c.timings().fall(), c.witness().map(w -> w.resource()).orElse(null), c.replication().externalDatabase(),
+                c.node().role() == Role.PRIMARY_ONLY, c.node().role() == Role.BACKUP_ONLY, c.node().backupLicense(),
+                answerWait, c.mail().isPresent());
         return new EngineSetup(s, resources);
     }
 }

@@ -11,9 +11,24 @@ package tandem.facts;
  * @param fall              consecutive failed checks before a resource counts as down
  * @param witnessResource   the resource that probes the witness address, or null when no witness is configured
  * @param externalDatabase  MS-5: the database is outside the cluster, neither monitored nor replicated
+ * @param primaryOnly       sbs {@code role: primary-only} (SBS-3): the main server
+ * @param backupOnly        sbs {@code role: backup-only} (SBS-3): the backup server
+ * @param backupLicense     sbs {@code backup-license} (SBS-12)
+ * @param answerWaitMs      how long a node that just started waits to hear its peer before it counts the
+ *                          peer as not answering (sbs: three heartbeats, SBS-1's connection attempt;
+ *                          elsewhere the failover timeout)
+ * @param mail              whether notices can be mailed ({@code mail:} is configured)
  */
 public record Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,
-                       String witnessResource, boolean externalDatabase) {
+                       String witnessResource, boolean externalDatabase, boolean primaryOnly, boolean backupOnly,
+                       boolean backupLicense, long answerWaitMs, boolean mail) {
+
+    /** Settings without the sbs options, waiting the failover timeout for an answer, without mail. */
+    public Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,
+                    String witnessResource, boolean externalDatabase) {
+        this(nodeId, peerId, priority, failoverTimeoutMs, rise, fall, witnessResource, externalDatabase, false, false,
+                false, failoverTimeoutMs, false);
+    }
 
     public boolean witness() {
         return witnessResource != null;

@@ -46,7 +46,15 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
     }
 
     /** What must hold at a time; null fields are not checked. */
-    public record Expect(long at, String node, NodeState state, DataState data, Activity services, int line) {
+    public record Expect(long at, String node, NodeState state, DataState data, Activity services, List<String> did,
+                         int line) {
+        public Expect {
+            did = List.copyOf(did);
+        }
+
+        public Expect(long at, String node, NodeState state, DataState data, Activity services, int line) {
+            this(at, node, state, data, services, List.of(), line);
+        }
 
         public String describe() {
             StringBuilder sb = new StringBuilder(node);
@@ -58,6 +66,9 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
             }
             if (services != null) {
                 sb.append(" services ").append(services.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (!did.isEmpty()) {
+                sb.append(" did ").append(String.join(", ", did));
             }
             return sb.toString();
         }

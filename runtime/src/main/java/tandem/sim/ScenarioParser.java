@@ -291,7 +291,7 @@ public final class ScenarioParser {
             problems.add(at(item) + path + ": an expectation is a mapping like {at: 160s, node: node2, state: ALONE}");
             return null;
         }
-        Map<String, NodeTuple> f = fields(m, List.of("at", "node", "state", "data", "services"), path + ".");
+        Map<String, NodeTuple> f = fields(m, List.of("at", "node", "state", "data", "services", "did"), path + ".");
         for (String required : List.of("at", "node")) {
             if (!f.containsKey(required)) {
                 problems.add(at(item) + path + "." + required + ": missing");
@@ -331,14 +331,28 @@ public final class ScenarioParser {
                 problems.add(at(f.get("services").getValueNode()) + path + ".services: must be running or stopped, got \"" + s + "\"");
             }
         }
-        boolean checksSomething = f.containsKey("state") || f.containsKey("data") || f.containsKey("services");
+        List<String> did = new ArrayList<>();
+        if (f.containsKey("did")) {
+            Node v = f.get("did").getValueNode();
+            List<Node> items = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
+            for (Node a : items) {
+                String name = scalar(a, path + ".did");
+                if (name != null && !name.matches("[a-z][a-z0-9-]*")) {
+                    problems.add(at(a) + path + ".did: an action name like mail-takeover, got \"" + name + "\"");
+                } else if (name != null) {
+                    did.add(name);
+                }
+            }
+        }
+        boolean checksSomething = f.containsKey("state") || f.containsKey("data") || f.containsKey("services")
+                || f.containsKey("did");
         if (!checksSomething && f.containsKey("at") && f.containsKey("node")) {
-            problems.add(at(item) + path + ": nothing to check; give state, data or services");
+            problems.add(at(item) + path + ": nothing to check; give state, data, services or did");
         }
         if (at == null || node == null) {
             return null;
         }
-        return new Scenario.Expect(at, node, state, data, services, line(item));
+        return new Scenario.Expect(at, node, state, data, services, did, line(item));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -304,6 +304,7 @@ public final class Simulation {
     }
 
     private void onAction(SimNode n, int inc, ActionRequest req) {
+        n.did.add(req.action());
         long d = scenario.durations().getOrDefault(req.action(), 0L);
         at(now + d, () -> {
             if (n.incarnation != inc) {
@@ -319,7 +320,7 @@ public final class Simulation {
     private String outcome(SimNode n, String action) {
         SimNode p = n.peer;
         switch (action) {
-            case "start-services": {
+            case "start-services", "start-reported-services": {
                 for (ResourceSpec r : n.setup.resources().values()) {
                     if (r.activeOnly() && r.critical() && n.failed.contains(r.resource())) {
                         return "cannot start: " + r.resource() + " is failed (service disabled)";
@@ -327,7 +328,8 @@ public final class Simulation {
                 }
                 return null;
             }
-            case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off":
+            case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
+                    "mail-split-brain":
                 return null;
             case "resync", "sync": {
                 // the standby pulls from the active peer: a full comparison or what is due
@@ -395,10 +397,15 @@ public final class Simulation {
         LocalNode l = n.engine == null ? null : n.engine.node();
         String actual = l == null ? "down" : l.state() + ", " + l.data().label() + ", services "
                 + l.activity().name().toLowerCase(java.util.Locale.ROOT);
+        List<String> missing = e.did().stream().filter(a -> !n.did.contains(a)).toList();
+        if (!e.did().isEmpty()) {
+            actual += missing.isEmpty() ? ", did " + String.join(", ", e.did()) : ", never did " + String.join(", ", missing);
+        }
         boolean met = l != null
                 && (e.state() == null || e.state() == l.state())
                 && (e.data() == null || e.data() == l.data())
-                && (e.services() == null || e.services() == l.activity());
+                && (e.services() == null || e.services() == l.activity())
+                && missing.isEmpty();
         results.add(new ExpectResult(e, met, actual));
     }
 
@@ -438,6 +445,8 @@ public final class Simulation {
         int incarnation;
         Heartbeat lastSent;
         long dataVersion;
+        /** Every action this node asked for, for the {@code did} expectations. */
+        final Set<String> did = new TreeSet<>();
 
         SimNode(String name, NodeConfig config, EngineSetup setup, RuleSet rules) {
             this.name = name;

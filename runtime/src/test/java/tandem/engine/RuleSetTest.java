@@ -15,7 +15,10 @@ class RuleSetTest {
     void theShippedProfileCompiles() {
         RuleSet rs = Fixtures.msFailoverRules();
         assertThat(rs.files()).extracting(p -> p.getFileName().toString())
-                .containsExactly("classify.drl", "commands.drl", "election.drl", "failover.drl", "sync.drl");
+                .containsExactly("classify.drl", "commands.drl", "election.drl", "failover.drl", "sync.drl", "election.drl",
+                        "failover.drl");
+        assertThat(rs.files()).extracting(p -> p.getParent().getFileName().toString())
+                .containsExactly("common", "pair", "pair", "pair", "pair", "ms-failover", "ms-failover");
         assertThat(rs.ruleCount()).isGreaterThan(30);
     }
 
@@ -43,6 +46,9 @@ class RuleSetTest {
     void siteFoldersComeAfterCommonAndProfile() {
         Path home = Path.of("/opt/tandem");
         assertThat(RuleSet.folders(home, "sbs", List.of(Path.of("/etc/tandem/rules"))))
-                .containsExactly(home.resolve("rules/common"), home.resolve("rules/sbs"), Path.of("/etc/tandem/rules"));
+                .containsExactly(home.resolve("rules/common"), home.resolve("rules/pair"), home.resolve("rules/sbs"),
+                        Path.of("/etc/tandem/rules"));
+        assertThat(RuleSet.folders(home, "redundancy", List.of()))
+                .as("not a failover pair").containsExactly(home.resolve("rules/common"), home.resolve("rules/redundancy"));
     }
 }
