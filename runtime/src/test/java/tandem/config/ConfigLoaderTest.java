@@ -132,6 +132,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sbsRolesAndTheBackupLicense() {
+        String yaml = minimal("sbs").replace("  profile: sbs\n", "  profile: sbs\n  role: backup-only\n  backup-license: true\n");
+        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of());
+        assertThat(c.node().role()).isEqualTo(Role.BACKUP_ONLY);
+        assertThat(c.node().backupLicense()).isTrue();
+        assertThat(ConfigLoader.parse("node1.yaml", minimal("sbs"), dir, Map.of()).node())
+                .extracting(Node::role, Node::backupLicense).containsExactly(Role.SYMMETRIC, false);
+    }
+
+    @Test
+    void rolesBelongToTheSbsProfileAndAreSpelledOut() {
+        String ms = minimal("ms-failover").replace("  profile: ms-failover\n",
+                "  profile: ms-failover\n  role: primary-only\n  backup-license: true\n");
+        assertThatThrownBy(() -> ConfigLoader.parse("node1.yaml", ms, dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node.role: is an option of the sbs profile only (SBS-3, SBS-12), not of ms-failover")
+                .hasMessageContaining("node.backup-license: is an option of the sbs profile only");
+        String typo = minimal("sbs").replace("  profile: sbs\n", "  profile: sbs\n  role: primary\n");
+        assertThatThrownBy(() -> ConfigLoader.parse("node1.yaml", typo, dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node.role")
+                .hasMessageContaining("primary-only");
+    }
+
+    @Test
     void aReplicatedFolderThatHoldsTheStateDirIsAnError() {
         String yaml = minimal("ms-failover") + "replication:\n  folders:\n    - path: /srv\n";
         String withState = yaml.replace("  profile: ms-failover\n", "  profile: ms-failover\n  state-dir: /srv/tandem\n");

@@ -255,12 +255,14 @@ class ScenarioParserTest {
                   - {at: 10s, node: node1}
                   - {node: node1, state: PRIM}
                   - {at: 61s, node: node2, state: SECOND}
+                  - {at: 10s, node: node1, did: [mail-takeover, "Start Services"]}
                 """);
 
         assertThat(p).contains(
+                f + ":14: expect[6].did: an action name like mail-takeover, got \"Start Services\"",
                 f + ":8: expect[0].state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"primary\"",
                 f + ":10: expect[2].services: must be running or stopped, got \"up\"",
-                f + ":11: expect[3]: nothing to check; give state, data or services",
+                f + ":11: expect[3]: nothing to check; give state, data, services or did",
                 f + ":12: expect[4].at: missing",
                 f + ":13: expectation at 61.000 s comes after until (60.000 s) and would never be checked");
         assertThat(p).anyMatch(s -> s.startsWith(f + ":9: expect[1].data: ") && s.contains("fresh"));
