@@ -76,20 +76,53 @@ public final class ServiceSet {
      * that failed and why.
      */
     public ActionResult startAll(long now) {
+        return start(members, START_ACTION, now);
+    }
+
+    private ActionResult start(List<Member> which, String action, long now) {
         List<Member> started = new ArrayList<>();
-        for (Member m : members) {
+        for (Member m : which) {
             try {
                 m.service().start(m.startTimeout());
                 started.add(m);
             } catch (ActionException e) {
                 LOG.warn("{}", e.getMessage());
                 String rollback = stopReverse(started);
-                return new ActionResult(START_ACTION, false, "service " + m.service().name() + " did not start: "
+                return new ActionResult(action, false, "service " + m.service().name() + " did not start: "
                         + e.getMessage() + (started.isEmpty() ? "" : "; " + rollback), now);
             }
         }
-        return new ActionResult(START_ACTION, true, members.isEmpty() ? "no services to start"
-                : "started " + names(members), now);
+        return new ActionResult(action, true, which.isEmpty() ? "no services to start" : "started " + names(which), now);
+    }
+
+    /**
+     * Starts, in order, the services named in {@code names} (SBS-2: those the former primary ran); a
+     * name this node does not manage is reported, not an error. Rolls back like {@link #startAll}.
+     */
+    public ActionResult startOnly(java.util.Collection<String> names, String action, long now) {
+        List<Member> chosen = members.stream().filter(m -> names.contains(m.service().name())).toList();
+        List<String> unknown = names.stream().filter(n -> members.stream().noneMatch(m -> m.service().name().equals(n)))
+                .toList();
+        ActionResult r = start(chosen, action, now);
+        if (unknown.isEmpty()) {
+            return r;
+        }
+        return new ActionResult(action, r.ok(), r.detail() + "; not managed here: " + String.join(", ", unknown), now);
+    }
+
+    /** The names of the services running now (SBS-4: the list the primary sends every cycle). */
+    public List<String> running() {
+        List<String> out = new ArrayList<>();
+        for (Member m : members) {
+            try {
+                if (m.service().running()) {
+                    out.add(m.service().name());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("cannot tell whether {} runs: {}", m.service().name(), e.toString());
+            }
+        }
+        return out;
     }
 
     /** Stops every service in reverse order; each one is attempted even if another could not be stopped. */

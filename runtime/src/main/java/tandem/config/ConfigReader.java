@@ -94,7 +94,7 @@ final class ConfigReader {
                 "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port");
         Replication replication = replication(replicationSection);
         Optional<Mail> mail = mail(root.optionalSection("mail",
-                "host", "port", "username", "password", "security", "from", "to"));
+                "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
         Section consoleSection = root.optionalSection("console",
                 "enabled", "address", "port", "protocol", "user", "password-hash");
         Console console = console(consoleSection);
@@ -434,7 +434,16 @@ final class ConfigReader {
         String from = s.require("from", this::mailAddress);
         List<String> to = s.require("to", (p, v) -> list(p, v, this::mailAddress).flatMap(list -> list.isEmpty()
                 ? fail(p, "must list at least one address") : Optional.of(list)));
-        return Optional.ofNullable(built(s, before, () -> new Mail(host, port, username, password, security, from, to)));
+        Optional<Path> trustStore = s.optional("trust-store", (p, v) -> path(p, v).flatMap(x -> security == MailSecurity.NONE
+                ? fail(p, "applies to security ssl or starttls; security is none") : Optional.of(x)));
+        Optional<Secret> trustStorePassword = s.optional("trust-store-password", this::secret);
+        if (username.isPresent() != password.isPresent()) {
+            String missing = username.isPresent() ? "password" : "username";
+            problems.add(s.line(username.isPresent() ? "username" : "password"), s.child(missing),
+                    "a login needs both username and password");
+        }
+        return Optional.ofNullable(built(s, before, () -> new Mail(host, port, username, password, security, from, to,
+                trustStore, trustStorePassword)));
     }
 
     private Console console(Section s) {

@@ -14,7 +14,7 @@ public final class Commands {
      * override for a node that is not uptodate; boot-start-on/off is the manual's "configure boot start".
      */
     public static final List<String> KNOWN = List.of("start", "stop", "swap", "force-start", "boot-start-on",
-            "boot-start-off", "sync");
+            "boot-start-off", "sync", "test-mail");
 
     private Commands() {
     }

@@ -104,6 +104,11 @@ public final class NodeMBean implements TandemNodeMBean {
         return run("sync");
     }
 
+    @Override
+    public String testMail() {
+        return run("test-mail");
+    }
+
     private String run(String command) {
         Object answer = template.requestBody("direct:command-" + command, (Object) null);
         if (answer instanceof CommandAnswer a) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final EventLog events;
     private final EngineLoop loop;
+    /** The mail sender (SBS-8) when {@code mail:} is configured; set once the routes' context exists. */
+    private volatile tandem.actions.Mailer mailer;
     /** Set once the routes run (the link lives in their context); read only after {@link #linkUp}. */
     private volatile PeerLink link;
     private final ProbeRunner probes;
@@ -103,6 +106,7 @@ public final class NodeRuntime implements AutoCloseable {
                 link.sendNotice(notice);
             }
         }, request -> syncTransport.request(request), cmds, clock);
+        replication.reportServices(services::running);
         ActionRegistry registry = actions(clock);
         this.loop = new EngineLoop(id, () -> {
             Engine e = new Engine(rules.kieBase(), setup, false, new FileNodeStore(c.node().stateDir()),
@@ -164,6 +168,7 @@ public final class NodeRuntime implements AutoCloseable {
                 new ApiBean(c, loop, events, replication::statusView), replication.routeBeans(tls));
         this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
         this.template = routes.context().createProducerTemplate();
+        this.mailer = c.mail().map(m -> new tandem.actions.Mailer(m, routes.context())).orElse(null);
         this.syncTransport = new CamelTransport(template, Replication.peerEndpoint(c), c.peer().id() + " at "
                 + c.peer().address() + ":" + c.peerSyncPort());
         // the engine boots before the link listens, so the first heartbeat it gets finds it ready;
@@ -278,22 +283,55 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
+    /** Runs the post-takeover hook (when there is one), then the start; the hook failing starts nothing. */
+    private ActionResult startServices(String action, Supplier<ActionResult> start, Clock c) {
+        Optional<String> hook = config.replication().postTakeover();
+        if (hook.isPresent()) {
+            // before the services of a node that becomes active: e.g. restore the replicated dump
+            Commands.Result h = commands.run(Commands.shell(hook.get()), java.time.Duration.ofMinutes(10));
+            if (!h.ok()) {
+                return new ActionResult(action, false, "the post-takeover hook failed ("
+                        + (h.timedOut() ? "did not finish within 10 min" : "exit code " + h.exitCode()) + ": "
+                        + h.firstLine(200) + "); services not started", c.millis());
+            }
+            LOG.info("{}: post-takeover hook done: {}", config.node().id(), hook.get());
+        }
+        return start.get();
+    }
+
+    private ActionResult mail(ActionRequest req, String what, Clock c) {
+        tandem.actions.Mailer m = mailer;
+        if (m == null) {
+            return new ActionResult(req.action(), false, "no mail: section in " + config.file(), c.millis());
+        }
+        String node = config.node().id();
+        String subject = "[Tandem] " + node + " " + what + " (" + config.cluster().name() + ")";
+        String body = node + " " + what + " at " + java.time.Instant.ofEpochMilli(c.millis()) + ".\n\n"
+                + "Why: " + req.reason() + "\n(rule \"" + req.rule() + "\")\n\n"
+                + "Cluster " + config.cluster().name() + ": " + node + " (profile " + config.node().profile().yamlName()
+                + "), peer " + config.peer().id() + " at " + config.peer().address() + ":" + config.peer().port() + ".\n"
+                + "Status: tandem status --config " + config.file() + "\n";
+        return new ActionResult(req.action(), true, m.send(new tandem.actions.Mailer.Notice(subject, body)), c.millis());
+    }
+
     private ActionRegistry actions(Clock c) {
         ActionRegistry r = new ActionRegistry(c::millis);
-        r.register("start-services", req -> {
-            Optional<String> hook = config.replication().postTakeover();
-            if (hook.isPresent()) {
-                // before the services of a node that becomes active: e.g. restore the replicated dump
-                Commands.Result h = commands.run(Commands.shell(hook.get()), java.time.Duration.ofMinutes(10));
-                if (!h.ok()) {
-                    return new ActionResult("start-services", false, "the post-takeover hook failed ("
-                            + (h.timedOut() ? "did not finish within 10 min" : "exit code " + h.exitCode()) + ": "
-                            + h.firstLine(200) + "); services not started", c.millis());
-                }
-                LOG.info("{}: post-takeover hook done: {}", config.node().id(), hook.get());
+        r.register("start-services", req -> startServices("start-services", () -> services.startAll(c.millis()), c));
+        // SBS-2: a takeover starts what the former primary ran (all of them when it never said)
+        r.register("start-reported-services", req -> startServices("start-reported-services", () -> {
+            Optional<List<String>> names = replication.reportedServices();
+            if (names.isEmpty()) {
+                LOG.info("{}: the former primary never reported its running services; starting all of them",
+                        config.node().id());
+                return named("start-reported-services", services.startAll(c.millis()));
             }
-            return named("start-services", services.startAll(c.millis()));
-        });
+            return services.startOnly(names.get(), "start-reported-services", c.millis());
+        }, c));
+        // SBS-8: queued, delivered in the background with retries: a mail server that is down never
+        // holds up the actions after it
+        r.register("mail-takeover", req -> mail(req, "took over as primary", c));
+        r.register("mail-split-brain", req -> mail(req, "was one of two primaries and returns as secondary", c));
+        r.register("mail-test", req -> mail(req, "sends a test mail", c));
         r.register("stop-services", req -> named("stop-services", services.stopAll(c.millis())));
         r.register("vip-up", req -> vipAction("vip-up", true));
         r.register("vip-down", req -> vipAction("vip-down", false));
@@ -371,6 +409,9 @@ public final class NodeRuntime implements AutoCloseable {
         }
         if (link != null) {
             link.close();
+        }
+        if (mailer != null) {
+            mailer.close();
         }
         routes.close();
         loop.close();

@@ -24,4 +24,7 @@ public interface TandemNodeMBean {
 
     /** A full replication cycle now (on the secondary, or asked of it by the primary). */
     String sync();
+
+    /** Operator command test-mail (SBS-8): a test of the mail settings; the answer says whether it was accepted. */
+    String testMail();
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -78,6 +79,54 @@ public final class Replication {
                         .orElse(null));
         this.client = new SyncClient(config.node().id(), transport, cacheDir.resolve("kept"), this::standby, clock);
         this.finalWait = Duration.ofMinutes(10);
+        this.reportedFile = cacheDir.resolve("peer-services");
+        this.reported = loadReported(reportedFile);
+        client.onServices(this::reported);
+    }
+
+    private final Path reportedFile;
+    private volatile java.util.Optional<List<String>> reported;
+
+    /**
+     * The services the active peer ran at the last cycle (SBS-2: a takeover starts the same), empty when
+     * it never said. Kept in {@code <state-dir>/sync/peer-services}, so a restarted standby still knows.
+     */
+    public java.util.Optional<List<String>> reportedServices() {
+        return reported;
+    }
+
+    /** Where the active node's list of running services comes from (see {@link SyncServer#reportServices}). */
+    public void reportServices(Supplier<List<String>> running) {
+        server.reportServices(running);
+    }
+
+    private void reported(List<String> names) {
+        if (reported.isPresent() && reported.get().equals(names)) {
+            return;
+        }
+        reported = java.util.Optional.of(names);
+        try {
+            java.nio.file.Files.createDirectories(reportedFile.getParent());
+            Path tmp = reportedFile.resolveSibling(reportedFile.getFileName() + ".tmp");
+            java.nio.file.Files.write(tmp, names);
+            java.nio.file.Files.move(tmp, reportedFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot keep the peer's list of running services in {}: {}", reportedFile, e.getMessage());
+        }
+        LOG.info("{}: the active peer runs {}", config.node().id(), names.isEmpty() ? "no managed services"
+                : "the services " + String.join(", ", names));
+    }
+
+    private static java.util.Optional<List<String>> loadReported(Path file) {
+        try {
+            return java.util.Optional.of(java.nio.file.Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot read the peer's list of running services from {}: {}", file, e.getMessage());
+            return java.util.Optional.empty();
+        }
     }
 
     /** The bean of route {@code sync-serve}. */

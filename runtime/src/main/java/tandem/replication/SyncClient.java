@@ -60,6 +60,13 @@ public final class SyncClient {
     record Remote(SyncFolder folder) {
     }
 
+    private volatile java.util.function.Consumer<List<String>> onServices = x -> { };
+
+    /** Told, every cycle, which services the active node runs (SBS-2). */
+    public void onServices(java.util.function.Consumer<List<String>> consumer) {
+        this.onServices = Objects.requireNonNull(consumer, "consumer");
+    }
+
     public SyncClient(String localId, SyncTransport transport, Path cacheDir, BooleanSupplier mayWrite, Clock clock) {
         this.localId = Objects.requireNonNull(localId, "localId");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -90,6 +97,11 @@ public final class SyncClient {
         try {
             ObjectNode req = request("folders", cycle);
             SyncMessage reply = transport.request(new SyncMessage(req));
+            if (reply.header().has("services")) {
+                List<String> running = new ArrayList<>();
+                reply.header().path("services").forEach(x -> running.add(x.asText()));
+                onServices.accept(List.copyOf(running));
+            }
             for (JsonNode f : reply.header().path("folders")) {
                 SyncFolder folder = folder(f);
                 refuseDangerousTarget(folder);

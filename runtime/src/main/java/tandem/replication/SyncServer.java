@@ -80,6 +80,7 @@ public final class SyncServer {
         }
     };
     private final Map<String, HashCache> caches = new LinkedHashMap<>();
+    private volatile Supplier<List<String>> activeServices = () -> null;
     private volatile CycleDone lastDone;
     private final Object doneSignal = new Object();
 
@@ -141,6 +142,11 @@ public final class SyncServer {
         this.active = Objects.requireNonNull(active, "active");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.preSync = Objects.requireNonNull(preSync, "preSync");
+    }
+
+    /** Where each cycle's list of the services running on this node comes from (null: not told). */
+    public void reportServices(Supplier<List<String>> running) {
+        this.activeServices = Objects.requireNonNull(running, "running");
     }
 
     /** The route's entry point: one request in, one reply out (an error reply, never an exception). */
@@ -263,6 +269,11 @@ public final class SyncServer {
         }
         if (c.hookFailure != null) {
             throw new Refused("the pre-sync hook failed: " + c.hookFailure);
+        }
+        // SBS-2, SBS-4: the services running here, every cycle, so a takeover starts the same ones
+        List<String> running = activeServices.get();
+        if (running != null) {
+            running.forEach(reply.putArray("services")::add);
         }
         ArrayNode list = reply.putArray("folders");
         for (Folder f : folders) {

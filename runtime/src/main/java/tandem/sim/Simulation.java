@@ -329,7 +329,7 @@ public final class Simulation {
                 return null;
             }
             case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
-                    "mail-split-brain":
+                    "mail-split-brain", "mail-test":
                 return null;
             case "resync", "sync": {
                 // the standby pulls from the active peer: a full comparison or what is due

@@ -43,7 +43,7 @@ class CommonRoutesLoadTest {
                 "api-status", "api-command",
                 "probe-loop", "peer-heartbeat",
                 "command-start", "command-stop", "command-swap",
-                "command-boot-start-on", "command-boot-start-off", "command-force-start", "command-sync",
+                "command-boot-start-on", "command-boot-start-off", "command-force-start", "command-sync", "command-test-mail",
                 "engine-tick", "engine-observe",
                 "sync-serve", "sync-timer", "sync-perform");
     }
