@@ -1,5 +1,6 @@
 package tandem.sync;
 
+import tandem.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static tandem.sync.Trees.write;

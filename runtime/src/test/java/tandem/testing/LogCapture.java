@@ -1,4 +1,4 @@
-package tandem.sync;
+package tandem.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,12 +8,12 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Test helper: records what one class logs, at INFO and above. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final Level level;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture(Class<?> type) {
+    public LogCapture(Class<?> type) {
         logger = (Logger) LoggerFactory.getLogger(type);
         level = logger.getLevel();
         logger.setLevel(Level.INFO);
@@ -22,7 +22,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Formatted messages at {@code atLeast} or above. */
-    List<String> messages(Level atLeast) {
+    public List<String> messages(Level atLeast) {
         return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(atLeast))
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
