@@ -41,6 +41,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Path home;
     private final Path dir;
+    private final String profile;
     private final String token;
     private final List<Node> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
@@ -107,15 +108,26 @@ public final class LocalCluster implements AutoCloseable {
      */
     public LocalCluster(Path home, Path dir, String timings1, String timings2, String replication1,
             String replication2) throws IOException {
+        this(home, dir, "ms-failover", "", "", timings1, timings2, replication1, replication2);
+    }
+
+    /**
+     * @param profile the nodes' profile
+     * @param node1   extra lines of node1's {@code node:} section (indented by two spaces), e.g. an sbs role
+     * @param node2   the same for node2
+     */
+    public LocalCluster(Path home, Path dir, String profile, String node1, String node2, String timings1,
+            String timings2, String replication1, String replication2) throws IOException {
         this.home = home;
+        this.profile = profile;
         this.dir = Files.createDirectories(dir);
         Node n1 = new Node("node1");
         Node n2 = new Node("node2");
         nodes.add(n1);
         nodes.add(n2);
         Files.writeString(dir.resolve("cluster.secret"), HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "\n");
-        n1.config = write(n1, n2, 100, timings1 == null ? TIMINGS : timings1, replication1);
-        n2.config = write(n2, n1, 50, timings2 == null ? TIMINGS : timings2, replication2);
+        n1.config = write(n1, n2, 100, node1, timings1 == null ? TIMINGS : timings1, replication1);
+        n2.config = write(n2, n1, 50, node2, timings2 == null ? TIMINGS : timings2, replication2);
         this.token = ApiAuth.token(ConfigLoader.load(n1.config).cluster().secret());
     }
 
@@ -135,17 +147,18 @@ public final class LocalCluster implements AutoCloseable {
         return nodes.get(0) == n ? nodes.get(1) : nodes.get(0);
     }
 
-    private Path write(Node self, Node peer, int priority, String timings, String replication) throws IOException {
+    private Path write(Node self, Node peer, int priority, String nodeLines, String timings, String replication)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
         String yaml = """
                 # written by tandem's LocalCluster (tandem demo, live-cluster tests)
                 node:
                   id: %s
-                  profile: ms-failover
+                  profile: %s
                   priority: %d
                   state-dir: state/%s
-                cluster:
+                %scluster:
                   name: demo
                   secret: ${file:cluster.secret}
                 listen:
@@ -170,7 +183,7 @@ public final class LocalCluster implements AutoCloseable {
                 replication:
                   port: %d
                   peer-port: %d
-                %s""".formatted(self.id, priority, self.id, self.linkPort, peer.id, peer.linkPort, peer.apiPort, timings, java, cp,
+                %s""".formatted(self.id, profile, priority, self.id, nodeLines, self.linkPort, peer.id, peer.linkPort, peer.apiPort, timings, java, cp,
                 self.id, self.appPort, self.appPort, self.apiPort, self.syncPort, peer.syncPort, replication);
         Path f = dir.resolve(self.id + ".yaml");
         Files.writeString(f, yaml);

@@ -106,7 +106,9 @@ public final class NodeRuntime implements AutoCloseable {
                 link.sendNotice(notice);
             }
         }, request -> syncTransport.request(request), cmds, clock);
-        replication.reportServices(services::running);
+        // only while this node's services are settled: a list taken while they start or stop would
+        // make a takeover start too few (the standby keeps the last list it was told)
+        replication.reportServices(this::settledServices);
         ActionRegistry registry = actions(clock);
         this.loop = new EngineLoop(id, () -> {
             Engine e = new Engine(rules.kieBase(), setup, false, new FileNodeStore(c.node().stateDir()),
@@ -281,6 +283,12 @@ public final class NodeRuntime implements AutoCloseable {
             early.forEach(r -> template.sendBody(lane(r), r));
             early.clear();
         }
+    }
+
+    /** The services running now, when this node's services are settled (running); null while they change. */
+    private List<String> settledServices() {
+        NodeStatus st = loop.status();
+        return st != null && st.activity() == tandem.facts.Activity.RUNNING ? services.running() : null;
     }
 
     /** Runs the post-takeover hook (when there is one), then the start; the hook failing starts nothing. */
