@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
@@ -63,8 +64,9 @@ final class Status {
         JsonNode n = s.path("node");
         JsonNode p = s.path("peer");
         out.println("cluster " + c.cluster().name() + " (" + n.path("profile").asText() + ")");
-        out.printf(Locale.ROOT, "  %-10s %-7s %-13s services %s, since %s  (this node)%n", n.path("id").asText(),
-                n.path("state").asText(), n.path("data").asText(), n.path("services").asText(), time(n.path("since")));
+        out.printf(Locale.ROOT, "  %-10s %-7s %-13s services %s, since %s  (this node%s)%n", n.path("id").asText(),
+                n.path("state").asText(), n.path("data").asText(), n.path("services").asText(), time(n.path("since")),
+                n.has("role") ? ", " + n.path("role").asText() : "");
         if (p.path("state").isNull() || p.path("state").isMissingNode()) {
             out.printf(Locale.ROOT, "  %-10s %-7s %-13s never heard (%s)%n", p.path("id").asText(), "?", "", p.path("address").asText());
         } else {
@@ -73,6 +75,17 @@ final class Status {
         }
         if (!p.path("mismatch").isNull() && !p.path("mismatch").isMissingNode()) {
             out.println("  ! " + p.path("mismatch").asText());
+        }
+        JsonNode cfg = s.path("config");
+        if (cfg.path("invalid").isTextual()) {
+            out.println("  ! " + c.file().getFileName() + " changed and is not valid (the node runs the configuration it"
+                    + " started with): " + cfg.path("invalid").asText().replace("\n", "; "));
+        }
+        if (cfg.path("pendingRestart").size() > 0) {
+            List<String> fields = new java.util.ArrayList<>();
+            cfg.path("pendingRestart").forEach(f -> fields.add(f.asText()));
+            out.println("  ! " + c.file().getFileName() + " changed; waiting for a restart of the node: "
+                    + String.join(", ", fields));
         }
         out.println();
         out.printf(Locale.ROOT, "  %-24s %-8s %-20s %s%n", "RESOURCE", "STATUS", "LAST CHANGE", "DETAIL");

@@ -437,9 +437,9 @@ final class ConfigReader {
         Optional<Path> trustStore = s.optional("trust-store", (p, v) -> path(p, v).flatMap(x -> security == MailSecurity.NONE
                 ? fail(p, "applies to security ssl or starttls; security is none") : Optional.of(x)));
         Optional<Secret> trustStorePassword = s.optional("trust-store-password", this::secret);
-        if (username.isPresent() != password.isPresent()) {
-            String missing = username.isPresent() ? "password" : "username";
-            problems.add(s.line(username.isPresent() ? "username" : "password"), s.child(missing),
+        if (s.has("username") != s.has("password")) {
+            String missing = s.has("username") ? "password" : "username";
+            problems.add(s.line(s.has("username") ? "username" : "password"), s.child(missing),
                     "a login needs both username and password");
         }
         return Optional.ofNullable(built(s, before, () -> new Mail(host, port, username, password, security, from, to,

@@ -30,10 +30,19 @@ public final class ApiBean {
     private final EngineLoop loop;
     private final EventLog events;
     private final java.util.function.Supplier<Map<String, Object>> replication;
+    private final java.util.function.Supplier<Map<String, Object>> configView;
     private final String token;
 
     public ApiBean(NodeConfig config, EngineLoop loop, EventLog events,
             java.util.function.Supplier<Map<String, Object>> replication) {
+        this(config, loop, events, replication, Map::of);
+    }
+
+    /** @param configView what {@link ConfigWatch} says about changes of the configuration file */
+    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events,
+            java.util.function.Supplier<Map<String, Object>> replication,
+            java.util.function.Supplier<Map<String, Object>> configView) {
+        this.configView = configView;
         this.config = config;
         this.loop = loop;
         this.events = events;
@@ -55,6 +64,15 @@ public final class ApiBean {
         node.put("id", st.nodeId());
         node.put("profile", config.node().profile().yamlName());
         node.put("state", st.state().name());
+        if (config.node().profile() == tandem.config.Profile.SBS) {
+            // SBS-9: the manual's words
+            node.put("role", switch (st.state()) {
+                case STOP -> "stopped";
+                case PRIM, ALONE -> "primary";
+                case SECOND -> "secondary";
+                case WAIT -> "starting";
+            });
+        }
         node.put("data", st.data().label());
         node.put("generation", st.generation());
         node.put("services", st.activity().name().toLowerCase(java.util.Locale.ROOT));
@@ -87,6 +105,7 @@ public final class ApiBean {
         }
         m.put("resources", res);
         m.put("replication", replication.get());
+        m.put("config", configView.get());
         List<Map<String, Object>> ev = new ArrayList<>();
         for (EventLog.Entry e : events.recent()) {
             Map<String, Object> x = new LinkedHashMap<>();

@@ -56,6 +56,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final EventLog events;
     private final EngineLoop loop;
+    private final ConfigWatch configWatch;
     /** The mail sender (SBS-8) when {@code mail:} is configured; set once the routes' context exists. */
     private volatile tandem.actions.Mailer mailer;
     /** Set once the routes run (the link lives in their context); read only after {@link #linkUp}. */
@@ -166,8 +167,10 @@ public final class NodeRuntime implements AutoCloseable {
             heartbeats.changed(st);
             systemd.alive();
         });
+        this.configWatch = new ConfigWatch(c, this::applyLive);
         RouteBeans beans = new RouteBeans(loop, registry, probes, heartbeats,
-                new ApiBean(c, loop, events, replication::statusView), replication.routeBeans(tls));
+                new ApiBean(c, loop, events, replication::statusView, () -> configWatch.view().asMap()),
+                replication.routeBeans(tls));
         this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
         this.template = routes.context().createProducerTemplate();
         this.mailer = c.mail().map(m -> new tandem.actions.Mailer(m, routes.context())).orElse(null);
@@ -184,6 +187,8 @@ public final class NodeRuntime implements AutoCloseable {
             link.start();
             linkUp = true;
             heartbeats.beat();
+            // SBS-9: a changed configuration file is validated at once, applied where safe, else listed
+            silenceTimer.scheduleWithFixedDelay(this::checkConfig, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
             if (c.replication().mode() == tandem.config.ReplicationMode.CONTINUOUS
                     && !c.replication().folders().isEmpty()) {
                 watcher = new ChangeWatcher(c.replication().folders(), n -> {
@@ -282,6 +287,23 @@ public final class NodeRuntime implements AutoCloseable {
             routesStarted = true;
             early.forEach(r -> template.sendBody(lane(r), r));
             early.clear();
+        }
+    }
+
+    private void checkConfig() {
+        try {
+            configWatch.check();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot check {} for changes: {}", config.node().id(), config.file(), e.toString());
+        }
+    }
+
+    /** Takes the sections of a changed configuration that apply while the node runs (ConfigWatch.LIVE). */
+    private void applyLive(NodeConfig next) {
+        tandem.actions.Mailer old = mailer;
+        mailer = next.mail().map(m -> new tandem.actions.Mailer(m, routes.context())).orElse(null);
+        if (old != null) {
+            old.close();
         }
     }
 

@@ -142,6 +142,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMailLoginNeedsBothHalvesAndATrustStoreNeedsTls() {
+        String yaml = minimal("sbs") + """
+                mail:
+                  host: smtp.example.com
+                  username: tandem
+                  from: a@example.com
+                  to: b@example.com
+                  trust-store: ca.p12
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse("node1.yaml", yaml, dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node1.yaml:12: mail.password: a login needs both username and password")
+                .hasMessageContaining("mail.trust-store: applies to security ssl or starttls; security is none");
+    }
+
+    @Test
     void rolesBelongToTheSbsProfileAndAreSpelledOut() {
         String ms = minimal("ms-failover").replace("  profile: ms-failover\n",
                 "  profile: ms-failover\n  role: primary-only\n  backup-license: true\n");

@@ -86,6 +86,7 @@ class SecretTest {
         String yaml = withSecret("0123456789abcdef") + """
                 mail:
                   host: smtp.example.org
+                  username: tandem
                   password: ${env:MAIL_PW}
                   from: tandem@example.org
                   to: ops@example.org
@@ -94,7 +95,7 @@ class SecretTest {
                 """;
 
         assertThat(Errors.of(yaml, dir, Map.of("MAIL_PW", "pw"))).containsExactly(
-                "node1.yaml:12: console.password-hash: environment variable CONSOLE_HASH is not set"
+                "node1.yaml:13: console.password-hash: environment variable CONSOLE_HASH is not set"
                         + " (referenced as ${env:CONSOLE_HASH})");
         NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of("MAIL_PW", "pw", "CONSOLE_HASH", "h"));
         assertThat(c.mail().orElseThrow().password().orElseThrow().reveal()).isEqualTo("pw");
