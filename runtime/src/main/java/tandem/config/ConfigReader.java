@@ -395,7 +395,8 @@ final class ConfigReader {
         boolean externalDatabase = s.optional("external-database", this::bool).orElse(ProfileDefaults.EXTERNAL_DATABASE);
         List<Folder> folders = new ArrayList<>();
         Map<String, String> paths = new HashMap<>();
-        for (Section f : s.sections("folders", "path", "include", "exclude", "strict", "keep-timestamps", "target")) {
+        for (Section f : s.sections("folders", "path", "include", "exclude", "strict", "keep-timestamps", "target",
+                "update-script")) {
             int folderBefore = problems.count();
             Path path = f.require("path", this::path);
             if (path != null) {
@@ -406,8 +407,9 @@ final class ConfigReader {
             boolean strict = f.optional("strict", this::bool).orElse(ProfileDefaults.STRICT);
             boolean keepTimestamps = f.optional("keep-timestamps", this::bool).orElse(ProfileDefaults.KEEP_TIMESTAMPS);
             Optional<Path> target = f.optional("target", this::path);
+            Optional<String> updateScript = f.optional("update-script", this::nonBlank);
             Folder folder = built(f, folderBefore, () -> new Folder(path, include, exclude, strict, keepTimestamps,
-                    target));
+                    target, updateScript));
             if (folder != null) {
                 folders.add(folder);
             }

@@ -20,14 +20,25 @@ import java.util.Optional;
  *                       folder when it is not at {@code path} (two nodes on one machine, or a standby
  *                       that mounts the data elsewhere). Pushed with the folder list like everything
  *                       else here: the primary's list decides (SBS-5)
+ * @param updateScript   optional (YAML {@code update-script}, SBS-4): a command line the active node runs
+ *                       at each periodic cycle; it prints the paths changed since its last run, one per
+ *                       line, relative to the folder (whose path it gets as {@code $1}), and the cycle
+ *                       compares just those. The first cycle, and one after a failure, compare everything.
  */
 public record Folder(Path path, List<String> include, List<String> exclude, boolean strict, boolean keepTimestamps,
-        Optional<Path> target) {
+        Optional<Path> target, Optional<String> updateScript) {
     public Folder {
         Objects.requireNonNull(path, "path");
         include = List.copyOf(include);
         exclude = List.copyOf(exclude);
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(updateScript, "updateScript");
+    }
+
+    /** A folder without an update script. */
+    public Folder(Path path, List<String> include, List<String> exclude, boolean strict, boolean keepTimestamps,
+            Optional<Path> target) {
+        this(path, include, exclude, strict, keepTimestamps, target, Optional.empty());
     }
 
     /** A folder kept at the same path on both nodes. */

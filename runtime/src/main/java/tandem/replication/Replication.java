@@ -82,6 +82,51 @@ public final class Replication {
         this.reportedFile = cacheDir.resolve("peer-services");
         this.reported = loadReported(reportedFile);
         client.onServices(this::reported);
+        server.updateScripts(f -> updateScript(commands, f));
+    }
+
+    /**
+     * Runs a folder's update script (SBS-4) with the folder's path as {@code $1}: the safe relative
+     * paths it printed (absolute ones inside the folder are made relative; others are skipped with a
+     * warning), or empty when it failed, so the standby compares the whole folder.
+     */
+    static java.util.Optional<List<String>> updateScript(Commands commands, tandem.config.Folder f) {
+        String script = f.updateScript().orElseThrow();
+        List<String> argv = tandem.actions.Os.windows() ? List.of("cmd", "/c", script + " \"" + f.path() + "\"")
+                : List.of("sh", "-c", script, "tandem-update-script", f.path().toString());
+        Commands.Result r = commands.run(argv, Duration.ofMinutes(10));
+        if (!r.ok()) {
+            LOG.warn("update script of {} failed ({}: {}); the standby compares the whole folder", f.path(),
+                    r.timedOut() ? "did not finish within 10 min" : "exit code " + r.exitCode(), r.firstLine(200));
+            return java.util.Optional.empty();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        int skipped = 0;
+        for (String line : r.stdout().split("\\R")) {
+            String p = line.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (p.startsWith("/") || p.matches("^[A-Za-z]:[\\\\/].*")) {
+                Path abs = Path.of(p).normalize();
+                if (!abs.startsWith(f.path())) {
+                    skipped++;
+                    continue;
+                }
+                p = f.path().relativize(abs).toString();
+            }
+            p = p.replace('\\', '/');
+            if (!tandem.sync.SafePaths.isSafe(p)) {
+                skipped++;
+                continue;
+            }
+            out.add(p);
+        }
+        if (skipped > 0) {
+            LOG.warn("update script of {} printed {} paths outside the folder or not replicable; skipped", f.path(),
+                    skipped);
+        }
+        return java.util.Optional.of(out);
     }
 
     private final Path reportedFile;

@@ -61,6 +61,11 @@ public final class SyncClient {
     }
 
     private volatile java.util.function.Consumer<List<String>> onServices = x -> { };
+    /**
+     * Folders fully compared by this process: an update script's list (what changed since its last
+     * run) is only enough on top of one; a cycle that fails takes the folder out again.
+     */
+    private final Set<String> compared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Told, every cycle, which services the active node runs (SBS-2). */
     public void onServices(java.util.function.Consumer<List<String>> consumer) {
@@ -96,6 +101,7 @@ public final class SyncClient {
         boolean ok = false;
         try {
             ObjectNode req = request("folders", cycle);
+            req.put("full", full);
             SyncMessage reply = transport.request(new SyncMessage(req));
             if (reply.header().has("services")) {
                 List<String> running = new ArrayList<>();
@@ -105,8 +111,20 @@ public final class SyncClient {
             for (JsonNode f : reply.header().path("folders")) {
                 SyncFolder folder = folder(f);
                 refuseDangerousTarget(folder);
-                if (full) {
+                if (full && f.has("changed") && compared.contains(folder.id())) {
+                    // SBS-4: the active node's update script listed what changed since its last run
+                    List<String> listed = new ArrayList<>();
+                    f.path("changed").forEach(x -> listed.add(x.asText()));
+                    try {
+                        pullFolder(cycle, folder, listed, n);
+                    } catch (SyncException e) {
+                        compared.remove(folder.id()); // what the script listed is lost: compare all next time
+                        throw e;
+                    }
+                } else if (full) {
+                    compared.remove(folder.id());
                     pullFolder(cycle, folder, null, n);
+                    compared.add(folder.id());
                 } else if (changed.containsKey(folder.id())) {
                     pullFolder(cycle, folder, changed.get(folder.id()), n);
                 }

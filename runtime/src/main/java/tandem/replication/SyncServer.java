@@ -81,6 +81,8 @@ public final class SyncServer {
     };
     private final Map<String, HashCache> caches = new LinkedHashMap<>();
     private volatile Supplier<List<String>> activeServices = () -> null;
+    private volatile java.util.function.Function<Folder, java.util.Optional<List<String>>> updates =
+            f -> java.util.Optional.empty();
     private volatile CycleDone lastDone;
     private final Object doneSignal = new Object();
 
@@ -147,6 +149,14 @@ public final class SyncServer {
     /** Where each cycle's list of the services running on this node comes from (null: not told). */
     public void reportServices(Supplier<List<String>> running) {
         this.activeServices = Objects.requireNonNull(running, "running");
+    }
+
+    /**
+     * How a folder's update script is run: the paths it printed (relative to the folder, checked), or
+     * empty when it failed (the standby then compares everything).
+     */
+    public void updateScripts(java.util.function.Function<Folder, java.util.Optional<List<String>>> runner) {
+        this.updates = Objects.requireNonNull(runner, "runner");
     }
 
     /** The route's entry point: one request in, one reply out (an error reply, never an exception). */
@@ -275,10 +285,15 @@ public final class SyncServer {
         if (running != null) {
             running.forEach(reply.putArray("services")::add);
         }
+        boolean full = h.path("full").asBoolean(false);
         ArrayNode list = reply.putArray("folders");
         for (Folder f : folders) {
             ObjectNode o = list.addObject();
             o.put("id", f.path().toString());
+            if (full && f.updateScript().isPresent()) {
+                // SBS-4: the site's update script lists what changed; without a list the standby compares all
+                updates.apply(f).ifPresent(paths -> paths.forEach(o.putArray("changed")::add));
+            }
             o.put("target", f.standbyPath().toString());
             f.include().forEach(o.putArray("include")::add);
             f.exclude().forEach(o.putArray("exclude")::add);

@@ -63,7 +63,7 @@ class SyncChannelTest {
         dstB = dir.resolve("node2/loose");
         List<Folder> folders = List.of(
                 new Folder(src, List.of("**"), List.of("**/*.tmp"), true, true, Optional.of(dst)),
-                new Folder(srcB, List.of("**"), List.of(), false, false, Optional.of(dstB)));
+                new Folder(srcB, List.of("**"), List.of(), false, false, Optional.of(dstB), Optional.of("site-script")));
         server = new SyncServer("node2", folders, dir.resolve("node1/state/sync"), active::get, Clock.systemUTC(),
                 () -> null);
         port = freePort();
@@ -114,6 +114,31 @@ class SyncChannelTest {
         CycleReport second = c.cycle(null);
         assertThat(second.copied()).isZero();
         assertThat(second.bytes()).isZero();
+    }
+
+    @Test
+    void anUpdateScriptsListIsWhatAPeriodicCycleComparesOnTopOfAFullComparison() throws Exception {
+        Trees.write(srcB.resolve("a.lbl"), "a1".getBytes());
+        Trees.write(srcB.resolve("b.lbl"), "b1".getBytes());
+        java.util.concurrent.atomic.AtomicReference<Optional<List<String>>> script =
+                new java.util.concurrent.atomic.AtomicReference<>(Optional.of(List.of()));
+        server.updateScripts(f -> script.get());
+        SyncClient c = client("client-pipeline");
+
+        c.cycle(null);
+        assertThat(dstB.resolve("b.lbl")).as("the first cycle compares everything").hasContent("b1");
+
+        Trees.write(srcB.resolve("a.lbl"), "a2".getBytes());
+        Trees.write(srcB.resolve("b.lbl"), "b2".getBytes());
+        script.set(Optional.of(List.of("a.lbl")));
+        CycleReport listed = c.cycle(null);
+        assertThat(dstB.resolve("a.lbl")).hasContent("a2");
+        assertThat(dstB.resolve("b.lbl")).as("not listed by the script: not compared").hasContent("b1");
+        assertThat(listed.copied()).isEqualTo(1);
+
+        script.set(Optional.empty()); // the script failed: everything is compared
+        c.cycle(null);
+        assertThat(dstB.resolve("b.lbl")).hasContent("b2");
     }
 
     @Test
