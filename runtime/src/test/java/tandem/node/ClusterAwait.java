@@ -14,6 +14,11 @@ final class ClusterAwait {
     private ClusterAwait() {
     }
 
+    /** The installation directory the tests run against (rules/, routes/, samples/). */
+    static java.nio.file.Path home() {
+        return java.nio.file.Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
+    }
+
     /** Polls {@code done} every {@code pollMs} for at most {@code limit}. */
     static void await(LocalCluster cluster, String what, Duration limit, long pollMs, BooleanSupplier done) {
         long end = System.nanoTime() + limit.toNanos();

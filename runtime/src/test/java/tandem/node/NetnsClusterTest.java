@@ -67,10 +67,6 @@ class NetnsClusterTest {
         }
     }
 
-    private static Path home() {
-        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
-    }
-
     private static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }
@@ -118,7 +114,7 @@ class NetnsClusterTest {
 
     private void startNode(String ns, Path config) throws IOException {
         lab.start(ns, List.of(java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dtandem.home=" + home(), "-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
+                "-Dtandem.home=" + ClusterAwait.home(), "-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
                 "--config", config.toString()), dir.resolve(config.getFileName().toString().replace(".yaml", ".out")));
     }
 

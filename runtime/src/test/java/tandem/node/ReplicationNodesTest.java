@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +30,6 @@ class ReplicationNodesTest {
     private Path d2;
     private Path l1;
     private Path l2;
-
-    private static Path home() {
-        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
-    }
 
     @AfterEach
     void stop() {
@@ -69,7 +64,7 @@ class ReplicationNodesTest {
         d2 = Files.createDirectories(dir.resolve("node2-data"));
         l1 = Files.createDirectories(dir.resolve("node1-loose"));
         l2 = Files.createDirectories(dir.resolve("node2-loose"));
-        cluster = new LocalCluster(home(), dir.resolve("cluster"), null, null, folders(more, d1, d2, l1, l2),
+        cluster = new LocalCluster(ClusterAwait.home(), dir.resolve("cluster"), null, null, folders(more, d1, d2, l1, l2),
                 folders(more, d2, d1, l2, l1));
     }
 
@@ -81,17 +76,6 @@ class ReplicationNodesTest {
         cluster.start(n2);
         await("PRIM/SECOND uptodate", Duration.ofSeconds(60),
                 () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
-    }
-
-    /** The tree's listing without temporary files of an interrupted transfer (a mutable map). */
-    private static Map<String, String> listing(Path root, boolean mtimes) {
-        try {
-            Map<String, String> m = new TreeMap<>(Trees.listing(root, mtimes));
-            m.keySet().removeIf(k -> k.contains(".tandem-sync-"));
-            return m;
-        } catch (IOException | RuntimeException e) {
-            return Map.of("unreadable", e.toString());
-        }
     }
 
     private static boolean hasTemp(Path root) {
@@ -128,15 +112,15 @@ class ReplicationNodesTest {
         startPair();
         Node n1 = cluster.node("node1");
         Node n2 = cluster.node("node2");
-        assertThat(listing(d2, true)).as("initial sync, timestamps kept").isEqualTo(listing(d1, true));
-        assertThat(listing(l2, false)).isEqualTo(listing(l1, false));
+        assertThat(Trees.settledListing(d2, true)).as("initial sync, timestamps kept").isEqualTo(Trees.settledListing(d1, true));
+        assertThat(Trees.settledListing(l2, false)).isEqualTo(Trees.settledListing(l1, false));
 
         // continuous mode: what changes on the primary reaches the secondary by itself
         Trees.write(d1.resolve("new/added.txt"), "added\n".getBytes());
         Trees.write(d1.resolve("a/b/c/deep.txt"), "rewritten\n".getBytes());
         Files.delete(d1.resolve("many/f7.bin"));
         Files.delete(l1.resolve("loose.txt"));
-        await("the changes on node2", Duration.ofSeconds(20), () -> listing(d2, true).equals(listing(d1, true)));
+        await("the changes on node2", Duration.ofSeconds(20), () -> Trees.settledListing(d2, true).equals(Trees.settledListing(d1, true)));
         assertThat(l2.resolve("loose.txt")).as("not strict: kept on the secondary").exists();
 
         // kill -9 of the receiver while it writes a large file: nothing half-written is ever in place
@@ -146,25 +130,25 @@ class ReplicationNodesTest {
         assertWholeOrAbsent(d2.resolve("big/huge.bin"), d1.resolve("big/huge.bin"));
         cluster.start(n2);
         await("node2 back, uptodate", Duration.ofSeconds(60), () -> cluster.state(n2).equals("SECOND uptodate"));
-        assertThat(listing(d2, true)).as("converged after the receiver's crash").isEqualTo(listing(d1, true));
+        assertThat(Trees.settledListing(d2, true)).as("converged after the receiver's crash").isEqualTo(Trees.settledListing(d1, true));
         assertThat(hasTemp(d2)).as("the crash's temporary file is gone").isFalse();
 
         // kill -9 of the sender in the middle of another large file: node2 takes over with its old copy
-        Map<String, String> before = listing(d2, true);
+        Map<String, String> before = Trees.settledListing(d2, true);
         bigFile(d1.resolve("big/other.bin"), 192, 2);
         await("node2 writing the second large file", Duration.ofSeconds(30), () -> hasTemp(d2));
         cluster.kill(n1);
         await("node2 ALONE", Duration.ofSeconds(30), () -> cluster.state(n2).startsWith("ALONE"));
         assertWholeOrAbsent(d2.resolve("big/other.bin"), d1.resolve("big/other.bin"));
-        Map<String, String> after = listing(d2, true);
+        Map<String, String> after = Trees.settledListing(d2, true);
         after.remove("big/other.bin");
         assertThat(after).as("node2 keeps what it had").isEqualTo(before);
 
         // node1 returns as secondary and is resynced from node2, the reference now: identical trees
         cluster.start(n1);
         await("node1 SECOND uptodate", Duration.ofSeconds(60), () -> cluster.state(n1).equals("SECOND uptodate"));
-        assertThat(listing(d1, true)).as("node1 resynced from node2, the reference (strict)")
-                .isEqualTo(listing(d2, true));
+        assertThat(Trees.settledListing(d1, true)).as("node1 resynced from node2, the reference (strict)")
+                .isEqualTo(Trees.settledListing(d2, true));
     }
 
     @Test

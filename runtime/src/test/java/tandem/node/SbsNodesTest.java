@@ -6,14 +6,11 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +30,6 @@ class SbsNodesTest {
     private LocalCluster cluster;
     private GreenMail smtp;
 
-    private static Path home() {
-        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
-    }
-
     @AfterEach
     void stop() {
         if (cluster != null) {
@@ -49,16 +42,6 @@ class SbsNodesTest {
 
     private void await(String what, Duration limit, BooleanSupplier done) {
         ClusterAwait.await(cluster, what, limit, 20, done);
-    }
-
-    private static Map<String, String> listing(Path root, boolean mtimes) {
-        try {
-            Map<String, String> m = new TreeMap<>(Trees.listing(root, mtimes));
-            m.keySet().removeIf(k -> k.contains(".tandem-sync-"));
-            return m;
-        } catch (IOException | RuntimeException e) {
-            return Map.of("unreadable", e.toString());
-        }
     }
 
     /** Both nodes list the same two folders, each at its own place: settings strict and with timestamps. */
@@ -105,7 +88,7 @@ class SbsNodesTest {
         Trees.write(b1.resolve("a/label.lbl"), "label\n".getBytes());
         Trees.write(s2.resolve("stale-only-here.txt"), "stale\n".getBytes()); // strict: goes
         Trees.write(b2.resolve("kept.lbl"), "kept\n".getBytes()); // not strict: stays
-        cluster = new LocalCluster(home(), dir.resolve("cluster"), "sbs", "  role: primary-only\n",
+        cluster = new LocalCluster(ClusterAwait.home(), dir.resolve("cluster"), "sbs", "  role: primary-only\n",
                 "  role: backup-only\n  backup-license: true\n", null, null, replication(s1, s2, b1, b2, port),
                 replication(s2, s1, b2, b1, port));
         Node n1 = cluster.node("node1");
@@ -118,7 +101,7 @@ class SbsNodesTest {
         cluster.start(n2);
         await("the pair", Duration.ofSeconds(60),
                 () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
-        assertThat(listing(s2, true)).as("resynced: strict, timestamps kept").isEqualTo(listing(s1, true));
+        assertThat(Trees.settledListing(s2, true)).as("resynced: strict, timestamps kept").isEqualTo(Trees.settledListing(s1, true));
         assertThat(b2.resolve("a/label.lbl")).hasContent("label");
         assertThat(b2.resolve("kept.lbl")).as("not strict").exists();
 
@@ -126,7 +109,7 @@ class SbsNodesTest {
         Trees.write(s1.resolve("printers.xml"), "<printers/>\n".getBytes());
         Files.setLastModifiedTime(s1.resolve("printers.xml"), FileTime.fromMillis(1_600_000_000_000L));
         Files.delete(s1.resolve("many/f3.bin"));
-        await("the periodic cycle", Duration.ofSeconds(30), () -> listing(s2, true).equals(listing(s1, true)));
+        await("the periodic cycle", Duration.ofSeconds(30), () -> Trees.settledListing(s2, true).equals(Trees.settledListing(s1, true)));
 
         // SBS-4: an operator stop of the primary runs one last cycle before its services stop
         Trees.write(b1.resolve("last/written-before-stop.lbl"), "last\n".getBytes());

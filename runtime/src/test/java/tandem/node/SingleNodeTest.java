@@ -39,10 +39,6 @@ class SingleNodeTest {
         }
     }
 
-    private static Path home() {
-        return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
-    }
-
     private Path dir;
 
     @BeforeEach
@@ -65,7 +61,7 @@ class SingleNodeTest {
                 replication: {port: %5$d, peer-port: %6$d, post-takeover: "echo restored > %1$s"}
                 """.formatted(dir.resolve("restored"), freePort(), freePort(), freePort(), freePort(), freePort()));
         NodeConfig c = ConfigLoader.load(config);
-        node = NodeRuntime.start(home(), c);
+        node = NodeRuntime.start(ClusterAwait.home(), c);
         await("ALONE with its service running", Duration.ofSeconds(20),
                 () -> node.loop().status().state().name().equals("ALONE")
                         && node.loop().status().activity().name().equals("RUNNING"));

@@ -42,6 +42,20 @@ public final class Trees {
     }
 
     /** Relative path -> "dir" or the content's SHA-256 (and, with {@code mtimes}, the modification time). */
+    /**
+     * {@link #listing} without Tandem's temporary files (an interrupted transfer's, old versions kept
+     * until a cycle ends), and an unreadable tree as one entry instead of an exception: for polling.
+     */
+    public static Map<String, String> settledListing(Path root, boolean mtimes) {
+        try {
+            Map<String, String> m = new java.util.TreeMap<>(listing(root, mtimes));
+            m.keySet().removeIf(k -> k.contains(".tandem-sync-"));
+            return m;
+        } catch (IOException | RuntimeException e) {
+            return Map.of("unreadable", e.toString());
+        }
+    }
+
     public static Map<String, String> listing(Path root, boolean mtimes) throws IOException {
         Map<String, String> m = new TreeMap<>();
         try (Stream<Path> s = Files.walk(root)) {
