@@ -139,9 +139,10 @@ public final class SyncClient {
             } catch (SyncException e) {
                 LOG.debug("sync: could not report the end of cycle {}: {}", cycle, e.getMessage());
             }
-            // last, after every flush of the cycle: what the old versions free is then discarded by
-            // the file system's next commit in the background, not inside one this cycle waits for
-            n.writers.forEach(Writer::releaseRetired);
+            // after every flush of the cycle, and behind it: deleting a replaced file of hundreds of
+            // megabytes took 600 ms here (ext4 freeing its blocks), which the cycle need not wait for
+            List<Writer> writers = List.copyOf(n.writers);
+            RELEASER.execute(() -> writers.forEach(Writer::releaseRetired));
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
                 n.compareMillis, n.warnings);
@@ -330,6 +331,18 @@ public final class SyncClient {
                 out.add(new Entry(path, Kind.FILE, e.path(2).asLong(), e.path(3).asLong(), e.path(4).asText()));
             }
         }
+    }
+
+    /** Frees the old versions of what cycles replaced, one cycle's at a time, after the cycle. */
+    private static final java.util.concurrent.ThreadPoolExecutor RELEASER = new java.util.concurrent.ThreadPoolExecutor(1,
+            1, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "tandem-sync-release");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static {
+        RELEASER.allowCoreThreadTimeOut(true);
     }
 
     /** How many requests a cycle keeps in flight: disk and network of both nodes overlap. */

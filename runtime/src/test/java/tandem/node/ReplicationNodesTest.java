@@ -80,7 +80,9 @@ class ReplicationNodesTest {
 
     private static boolean hasTemp(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tandem-sync-"));
+            // an incoming file's temporary file (old versions kept until a cycle ends are .old)
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tandem-sync-")
+                    && p.getFileName().toString().endsWith(".tmp"));
         } catch (IOException | java.io.UncheckedIOException e) {
             return false;
         }

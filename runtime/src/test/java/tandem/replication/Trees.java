@@ -48,18 +48,21 @@ public final class Trees {
      */
     public static Map<String, String> settledListing(Path root, boolean mtimes) {
         try {
-            Map<String, String> m = new java.util.TreeMap<>(listing(root, mtimes));
-            m.keySet().removeIf(k -> k.contains(".tandem-sync-"));
-            return m;
+            return listing(root, mtimes, p -> !p.getFileName().toString().startsWith(".tandem-sync-"));
         } catch (IOException | RuntimeException e) {
             return Map.of("unreadable", e.toString());
         }
     }
 
     public static Map<String, String> listing(Path root, boolean mtimes) throws IOException {
+        return listing(root, mtimes, p -> true);
+    }
+
+    private static Map<String, String> listing(Path root, boolean mtimes, java.util.function.Predicate<Path> keep)
+            throws IOException {
         Map<String, String> m = new TreeMap<>();
         try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> !p.equals(root)).forEach(p -> {
+            s.filter(p -> !p.equals(root) && keep.test(p)).forEach(p -> {
                 String rel = root.relativize(p).toString().replace('\\', '/');
                 try {
                     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
