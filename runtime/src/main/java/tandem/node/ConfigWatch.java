@@ -27,8 +27,8 @@ import tandem.config.NodeConfig;
  * valid one is compared with the configuration the node runs. What can change safely while the node
  * runs ({@link #LIVE}) is handed to {@code apply}; everything else waits for the next start of the node
  * and the status lists it, field by field (YAML names, e.g. {@code timings.failover-timeout}). Checked
- * by {@link #check()}, which the runtime calls on a timer; the file is parsed only when its content
- * changed.
+ * by {@link #check()}, which the runtime calls on a timer: a stat of the file, which is read only
+ * when its size, time or inode changed, and parsed only when its content did.
  */
 public final class ConfigWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatch.class);
@@ -42,6 +42,7 @@ public final class ConfigWatch {
     private final NodeConfig running;
     private final Consumer<NodeConfig> apply;
     private byte[] seen;
+    private Object lastStat;
     private volatile View view = new View(List.of(), List.of(), null);
 
     /** What the status shows: fields applied, fields waiting for a restart, or why the file is refused. */
@@ -69,6 +70,7 @@ public final class ConfigWatch {
         this.file = running.file();
         this.apply = Objects.requireNonNull(apply, "apply");
         this.seen = digest(file);
+        this.lastStat = stat(file);
     }
 
     public View view() {
@@ -77,6 +79,12 @@ public final class ConfigWatch {
 
     /** Reads the file again when it changed; see the class comment. */
     public void check() {
+        // a stat every check; the content is read and hashed only when size, time or inode moved
+        Object stat = stat(file);
+        if (stat != null && stat.equals(lastStat)) {
+            return;
+        }
+        lastStat = stat;
         byte[] now = digest(file);
         if (Arrays.equals(now, seen)) {
             return;
@@ -132,6 +140,15 @@ public final class ConfigWatch {
             return;
         }
         out.add(path);
+    }
+
+    private static Object stat(Path f) {
+        try {
+            var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(a.size(), a.lastModifiedTime().toMillis(), String.valueOf(a.fileKey()));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static byte[] digest(Path f) {

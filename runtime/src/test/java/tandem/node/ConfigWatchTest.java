@@ -31,6 +31,14 @@ class ConfigWatchTest {
               to: ops@example.com
             """;
 
+    private static int edits;
+
+    /** Writes a new version with a modification time of its own (an editor's save, seconds apart). */
+    private static void edit(Path file, String text) throws Exception {
+        Files.writeString(file, text);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L + 1000L * ++edits));
+    }
+
     @Test
     void mailChangesApplyAtOnceOthersWaitForARestartAndABrokenFileIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("node1.yaml");
@@ -43,7 +51,7 @@ class ConfigWatchTest {
         assertThat(applied).as("unchanged").isEmpty();
         assertThat(w.view().pending()).isEmpty();
 
-        Files.writeString(file, BASE.replace("smtp.example.com", "mail.example.com").replace("10s", "20s"));
+        edit(file, BASE.replace("smtp.example.com", "mail.example.com").replace("10s", "20s"));
         w.check();
         assertThat(applied).singleElement().satisfies(c -> assertThat(c.mail().orElseThrow().host())
                 .isEqualTo("mail.example.com"));
@@ -51,12 +59,12 @@ class ConfigWatchTest {
         assertThat(w.view().pending()).containsExactly("timings.failover-timeout");
         assertThat(w.view().invalid()).isNull();
 
-        Files.writeString(file, BASE.replace("  failover-timeout: 10s", "  failover-timeout: soon"));
+        edit(file, BASE.replace("  failover-timeout: 10s", "  failover-timeout: soon"));
         w.check();
         assertThat(w.view().invalid()).contains(file.toString() + ":11").contains("timings.failover-timeout");
         assertThat(applied).as("nothing of a broken file is used").hasSize(1);
 
-        Files.writeString(file, BASE.replace("mail:\n  host: smtp.example.com\n  from: pair@example.com\n  to: ops@example.com\n", "")
+        edit(file, BASE.replace("mail:\n  host: smtp.example.com\n  from: pair@example.com\n  to: ops@example.com\n", "")
                 .replace("name: print-pair", "name: other"));
         w.check();
         assertThat(w.view().invalid()).isNull();
