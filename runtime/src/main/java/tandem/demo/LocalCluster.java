@@ -45,6 +45,14 @@ public final class LocalCluster implements AutoCloseable {
     private final String token;
     private final List<Node> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    /** Ends the nodes' processes when this JVM ends without {@link #close()} (a killed test run). */
+    private final Thread reaper = new Thread(() -> nodes.forEach(n -> {
+        Process p = n.process;
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }), "tandem-cluster-reaper");
 
     /** One node: its files, ports and Tandem process. */
     public static final class Node {
@@ -129,6 +137,7 @@ public final class LocalCluster implements AutoCloseable {
         n1.config = write(n1, n2, 100, node1, timings1 == null ? TIMINGS : timings1, replication1);
         n2.config = write(n2, n1, 50, node2, timings2 == null ? TIMINGS : timings2, replication2);
         this.token = ApiAuth.token(ConfigLoader.load(n1.config).cluster().secret());
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     public Path dir() {
@@ -257,6 +266,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops both nodes as a service manager would (SIGTERM), forcing any that is not gone in 15 s. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the reaper runs anyway
+        }
         for (Node n : nodes) {
             Process p = n.process;
             if (p != null && p.isAlive()) {

@@ -77,6 +77,13 @@ public final class SafePaths {
         for (int i = 0; i < segs.length; i++) {
             p = p.resolve(segs[i]);
             boolean leaf = i == segs.length - 1;
+            if (leaf && create == Create.PARENTS && !p.toFile().exists()) {
+                // the file to be created, as for every new file of an initial sync: a plain stat tells
+                // it is absent without the two exceptions (with stack traces) a missing file costs
+                // below. A dangling link passes as absent; it is replaced by the rename that installs
+                // the file, never followed.
+                break;
+            }
             BasicFileAttributes a;
             try {
                 a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
