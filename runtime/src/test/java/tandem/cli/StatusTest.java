@@ -1,0 +1,48 @@
+package tandem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.config.ConfigLoader;
+import tandem.config.NodeConfig;
+
+/** What {@code tandem status} prints of an sbs node's status (SBS-9). */
+class StatusTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void showsTheSbsWordAndWhatOfAChangedFileWaitsOrIsRefused() throws Exception {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", """
+                node: {id: node1, profile: sbs}
+                cluster: {name: print-pair, secret: 0123456789abcdef}
+                peer: {id: node2, address: 10.0.0.2}
+                """, dir, Map.of());
+        JsonNode s = new ObjectMapper().readTree("""
+                {"node": {"id": "node1", "profile": "sbs", "state": "ALONE", "role": "primary", "data": "uptodate",
+                          "services": "running", "since": "2026-11-22T07:00:00Z"},
+                 "peer": {"id": "node2", "address": "10.0.0.2", "state": null},
+                 "config": {"applied": ["mail.host"], "pendingRestart": ["timings.failover-timeout", "node.role"],
+                            "invalid": "node1.yaml:12: timings.failover-timeout: must be a duration\\nnode1.yaml:3: x"},
+                 "resources": [], "replication": {}, "events": []}
+                """);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Status.print(c, s, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("cluster print-pair (sbs)")
+                .containsPattern("node1 +ALONE +uptodate +services running, since .*\\(this node, primary\\)")
+                .contains("! node1.yaml changed and is not valid (the node runs the configuration it started with):"
+                        + " node1.yaml:12: timings.failover-timeout: must be a duration; node1.yaml:3: x")
+                .contains("! node1.yaml changed; waiting for a restart of the node: timings.failover-timeout, node.role");
+    }
+}
