@@ -102,6 +102,9 @@ class SbsNodesTest {
         await("the pair", Duration.ofSeconds(60),
                 () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
         assertThat(Trees.settledListing(s2, true)).as("resynced: strict, timestamps kept").isEqualTo(Trees.settledListing(s1, true));
+        // SBS-9: the manual's words in the status
+        assertThat(cluster.status(n1).orElseThrow().path("node").path("role").asText()).isEqualTo("primary");
+        assertThat(cluster.status(n2).orElseThrow().path("node").path("role").asText()).isEqualTo("secondary");
         assertThat(b2.resolve("a/label.lbl")).hasContent("label");
         assertThat(b2.resolve("kept.lbl")).as("not strict").exists();
 
