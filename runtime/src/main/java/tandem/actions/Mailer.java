@@ -56,11 +56,7 @@ public final class Mailer implements AutoCloseable {
         mail.trustStore().ifPresent(ts -> context.getRegistry().bind(TLS_BEAN, sslParameters(ts, mail)));
         this.endpoint = endpoint(mail);
         this.template = context.createProducerTemplate();
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tandem-mail");
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = Executors.newSingleThreadScheduledExecutor(tandem.Daemons.named("tandem-mail"));
     }
 
     public Mailer(Mail mail, CamelContext context) {

@@ -3,13 +3,18 @@ package tandem.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -90,7 +95,7 @@ public final class Replication {
      * paths it printed (absolute ones inside the folder are made relative; others are skipped with a
      * warning), or empty when it failed, so the standby compares the whole folder.
      */
-    static java.util.Optional<List<String>> updateScript(Commands commands, tandem.config.Folder f) {
+    static Optional<List<String>> updateScript(Commands commands, Folder f) {
         String script = f.updateScript().orElseThrow();
         List<String> argv = tandem.actions.Os.windows() ? List.of("cmd", "/c", script + " \"" + f.path() + "\"")
                 : List.of("sh", "-c", script, "tandem-update-script", f.path().toString());
@@ -98,9 +103,9 @@ public final class Replication {
         if (!r.ok()) {
             LOG.warn("update script of {} failed ({}: {}); the standby compares the whole folder", f.path(),
                     r.timedOut() ? "did not finish within 10 min" : "exit code " + r.exitCode(), r.firstLine(200));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         int skipped = 0;
         for (String line : r.stdout().split("\\R")) {
             String p = line.strip();
@@ -126,17 +131,17 @@ public final class Replication {
             LOG.warn("update script of {} printed {} paths outside the folder or not replicable; skipped", f.path(),
                     skipped);
         }
-        return java.util.Optional.of(out);
+        return Optional.of(out);
     }
 
     private final Path reportedFile;
-    private volatile java.util.Optional<List<String>> reported;
+    private volatile Optional<List<String>> reported;
 
     /**
      * The services the active peer ran at the last cycle (SBS-2: a takeover starts the same), empty when
      * it never said. Kept in {@code <state-dir>/sync/peer-services}, so a restarted standby still knows.
      */
-    public java.util.Optional<List<String>> reportedServices() {
+    public Optional<List<String>> reportedServices() {
         return reported;
     }
 
@@ -149,13 +154,13 @@ public final class Replication {
         if (reported.isPresent() && reported.get().equals(names)) {
             return;
         }
-        reported = java.util.Optional.of(names);
+        reported = Optional.of(names);
         try {
-            java.nio.file.Files.createDirectories(reportedFile.getParent());
+            Files.createDirectories(reportedFile.getParent());
             Path tmp = reportedFile.resolveSibling(reportedFile.getFileName() + ".tmp");
-            java.nio.file.Files.write(tmp, names);
-            java.nio.file.Files.move(tmp, reportedFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.write(tmp, names);
+            Files.move(tmp, reportedFile, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
             LOG.warn("cannot keep the peer's list of running services in {}: {}", reportedFile, e.getMessage());
         }
@@ -163,14 +168,14 @@ public final class Replication {
                 : "the services " + String.join(", ", names));
     }
 
-    private static java.util.Optional<List<String>> loadReported(Path file) {
+    private static Optional<List<String>> loadReported(Path file) {
         try {
-            return java.util.Optional.of(java.nio.file.Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
-        } catch (java.nio.file.NoSuchFileException e) {
-            return java.util.Optional.empty();
+            return Optional.of(Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (java.io.IOException e) {
             LOG.warn("cannot read the peer's list of running services from {}: {}", file, e.getMessage());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -189,7 +194,7 @@ public final class Replication {
      * The beans the replication routes name: {@code sync} (the server), {@code replication} (the timer's
      * target) and the sync channel's Netty pipelines, in TLS when {@code tls} is present.
      */
-    public Map<String, Object> routeBeans(java.util.Optional<javax.net.ssl.SSLContext> tls) {
+    public Map<String, Object> routeBeans(Optional<javax.net.ssl.SSLContext> tls) {
         SyncCodec codec = new SyncCodec(config.cluster().secret().reveal());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sync", server);

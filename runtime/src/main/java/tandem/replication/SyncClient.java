@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +19,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.Daemons;
 import tandem.sync.DiskFullException;
 import tandem.sync.Diff;
 import tandem.sync.Entry;
@@ -65,7 +77,7 @@ public final class SyncClient {
      * Folders fully compared by this process: an update script's list (what changed since its last
      * run) is only enough on top of one; a cycle that fails takes the folder out again.
      */
-    private final Set<String> compared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> compared = ConcurrentHashMap.newKeySet();
 
     /** Told, every cycle, which services the active node runs (SBS-2). */
     public void onServices(java.util.function.Consumer<List<String>> consumer) {
@@ -207,7 +219,7 @@ public final class SyncClient {
             try (Scanner s = new Scanner(cache)) {
                 if (only == null) {
                     // the active node scans its tree while this one scans its own
-                    java.util.concurrent.CompletableFuture<List<Entry>> theirs = new java.util.concurrent.CompletableFuture<>();
+                    CompletableFuture<List<Entry>> theirs = new CompletableFuture<>();
                     Thread fetch = new Thread(() -> {
                         try {
                             theirs.complete(manifest(cycle, f));
@@ -222,7 +234,7 @@ public final class SyncClient {
                     if (left > 0) {
                         LOG.info("sync: removed {} temporary files an interrupted cycle left in {}", left, f.root());
                     }
-                    remote = join(theirs);
+                    remote = await(theirs);
                 } else {
                     Set<String> paths = new TreeSet<>();
                     for (String p : only) {
@@ -267,21 +279,20 @@ public final class SyncClient {
         }
     }
 
-    /** The manifest fetched beside the local scan, or what went wrong fetching it. */
-    private static List<Entry> join(java.util.concurrent.CompletableFuture<List<Entry>> theirs)
-            throws SyncException, IOException {
+    /** What a task on another thread returned, or what it threw, as this thread would have. */
+    private static <T> T await(Future<T> result) throws SyncException, IOException {
         try {
-            return theirs.get();
+            return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SyncException("the cycle was interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw rethrown(e);
         }
     }
 
     /** What a task on another thread threw, as this thread would have: a SyncException or an IOException. */
-    private static SyncException rethrown(java.util.concurrent.ExecutionException e) throws IOException {
+    private static SyncException rethrown(ExecutionException e) throws IOException {
         Throwable c = e.getCause();
         if (c instanceof SyncException se) {
             return se;
@@ -334,16 +345,7 @@ public final class SyncClient {
     }
 
     /** Frees the old versions of what cycles replaced, one cycle's at a time, after the cycle. */
-    private static final java.util.concurrent.ThreadPoolExecutor RELEASER = new java.util.concurrent.ThreadPoolExecutor(1,
-            1, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "tandem-sync-release");
-                t.setDaemon(true);
-                return t;
-            });
-
-    static {
-        RELEASER.allowCoreThreadTimeOut(true);
-    }
+    private static final ThreadPoolExecutor RELEASER = Daemons.single("tandem-sync-release");
 
     /** How many requests a cycle keeps in flight: disk and network of both nodes overlap. */
     static final int PARALLEL = 4;
@@ -358,15 +360,12 @@ public final class SyncClient {
         List<Fetch> work = new ArrayList<>();
         List<Entry> batch = new ArrayList<>();
         long batchBytes = 0;
-        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tandem-sync-read-ahead");
-            t.setDaemon(true);
-            return t;
-        });
         // large files first, biggest first: the longest transfers start at once and the batches of
         // small files fill the time beside them, instead of one big file running alone at the end
-        for (Entry e : files.stream().filter(x -> x.size() > SMALL)
-                .sorted(java.util.Comparator.comparingLong(Entry::size).reversed()).toList()) {
+        List<Entry> big = files.stream().filter(x -> x.size() > SMALL)
+                .sorted(Comparator.comparingLong(Entry::size).reversed()).toList();
+        ExecutorService ahead = big.isEmpty() ? null : Executors.newCachedThreadPool(Daemons.named("tandem-sync-read-ahead"));
+        for (Entry e : big) {
             large.add(() -> fetchLarge(cycle, f, w, e, n, ahead));
         }
         for (Entry e : files) {
@@ -390,7 +389,9 @@ public final class SyncClient {
         try {
             runAll(large);
         } finally {
-            ahead.shutdownNow();
+            if (ahead != null) {
+                ahead.shutdownNow();
+            }
         }
     }
 
@@ -402,14 +403,10 @@ public final class SyncClient {
             }
             return;
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL, r -> {
-            Thread t = new Thread(r, "tandem-sync-fetch");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, Daemons.named("tandem-sync-fetch"));
         try {
             // the pool runs PARALLEL at a time; the rest wait in its queue, and a failure cancels them
-            java.util.concurrent.ExecutorCompletionService<Void> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+            ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
             for (Fetch x : work) {
                 done.submit(() -> {
                     x.run();
@@ -417,11 +414,7 @@ public final class SyncClient {
                 });
             }
             for (int i = 0; i < work.size(); i++) {
-                try {
-                    done.take().get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw rethrown(e);
-                }
+                await(done.take());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -429,7 +422,7 @@ public final class SyncClient {
         } finally {
             pool.shutdownNow();
             try {
-                pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+                pool.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -498,9 +491,9 @@ public final class SyncClient {
      * would otherwise wait a round trip per chunk), written in order as they arrive.
      */
     private void fetchLarge(String cycle, SyncFolder f, Writer w, Entry e, Counts n,
-            java.util.concurrent.ExecutorService ahead) throws SyncException, IOException {
+            ExecutorService ahead) throws SyncException, IOException {
         guard();
-        java.util.ArrayDeque<java.util.concurrent.Future<SyncMessage>> asked = new java.util.ArrayDeque<>();
+        ArrayDeque<Future<SyncMessage>> asked = new ArrayDeque<>();
         try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
             long next = 0;
             long offset = 0;
@@ -530,17 +523,6 @@ public final class SyncClient {
 
     /** Chunks of one large file asked for ahead of the one being written. */
     static final int READ_AHEAD = 3;
-
-    private static SyncMessage await(java.util.concurrent.Future<SyncMessage> reply) throws SyncException, IOException {
-        try {
-            return reply.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException("the cycle was interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw rethrown(e);
-        }
-    }
 
     private void fetchDelta(String cycle, SyncFolder f, Writer w, HashCache cache, Entry e, Counts n)
             throws SyncException, IOException {

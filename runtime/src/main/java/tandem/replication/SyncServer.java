@@ -91,16 +91,7 @@ public final class SyncServer {
     }
 
     /** Saves hash caches, one at a time, behind the replies. */
-    private static final java.util.concurrent.ThreadPoolExecutor SAVER = new java.util.concurrent.ThreadPoolExecutor(1, 1,
-            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "tandem-sync-cache-save");
-                t.setDaemon(true);
-                return t;
-            });
-
-    static {
-        SAVER.allowCoreThreadTimeOut(true);
-    }
+    private static final java.util.concurrent.ThreadPoolExecutor SAVER = tandem.Daemons.single("tandem-sync-cache-save");
 
     private static final class Cycle {
         boolean hookRan;

@@ -257,7 +257,7 @@ public final class Writer {
             if (a.isRegularFile()) {
                 // moved aside (atomically gone from its name) to the folder's top, so its directory can
                 // go too; its blocks are freed with the others at the end of the cycle (releaseRetired)
-                Path aside = asideName(root.resolve("x"));
+                Path aside = asideIn(root);
                 Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
                 retired.add(aside);
             } else {
@@ -348,7 +348,7 @@ public final class Writer {
         if (retiredBytes.get() + size > RETIRED_BYTES || retired.size() >= RETIRED_FILES) {
             releaseRetired(); // the disk need not hold two versions of everything a cycle replaces
         }
-        Path aside = asideName(target);
+        Path aside = asideIn(target.getParent());
         try {
             Files.createLink(aside, target);
             retired.add(aside);
@@ -362,8 +362,9 @@ public final class Writer {
     static final long RETIRED_BYTES = 1L << 30;
     static final int RETIRED_FILES = 4096;
 
-    private static Path asideName(Path p) {
-        return p.resolveSibling(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".old");
+    /** A fresh hidden name in {@code dir} for an old version. */
+    private static Path asideIn(Path dir) {
+        return dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".old");
     }
 
     /**
