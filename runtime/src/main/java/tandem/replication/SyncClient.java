@@ -209,7 +209,7 @@ public final class SyncClient {
 
     private void pullFolder(String cycle, SyncFolder f, Collection<String> only, Counts n) throws SyncException {
         HashCache cache = cache(f);
-        Writer w = new Writer(f, cache);
+        Writer w = new Writer(f, cache, mayWrite);
         try {
             guard();
             Files.createDirectories(f.root());
@@ -386,13 +386,24 @@ public final class SyncClient {
             work.add(() -> fetchBatch(cycle, f, w, b, n));
         }
         large.addAll(work);
+        boolean done = false;
         try {
             runAll(large);
+            done = true;
         } finally {
             if (ahead != null) {
                 ahead.shutdownNow();
             }
+            if (!done) {
+                // the batches staged before the failure are put in place (or thrown away) before it is reported
+                try {
+                    n.copied(w.finishStaged());
+                } catch (IOException e) {
+                    n.warnings.add(e.getMessage());
+                }
+            }
         }
+        n.copied(w.finishStaged());
     }
 
     /** Runs the fetches {@link #PARALLEL} at a time; the first failure stops the rest and is thrown. */
@@ -458,16 +469,19 @@ public final class SyncClient {
             }
             reply.release();
             guard();
-            commit(w, incoming, n);
+            stage(w, incoming, n);
         } finally {
-            incoming.forEach(Writer.Incoming::abort);
+            incoming.forEach(Writer.Incoming::abort); // not those staged: the group commit has them
         }
     }
 
-    /** Commits a batch; a file whose hash does not match (it changed while read) is left for later. */
-    private static void commit(Writer w, List<Writer.Incoming> batch, Counts n) throws IOException {
+    /**
+     * Hands a batch to the writer's group commit ({@link Writer#stage}; counted when the group commits
+     * are finished); a file whose hash does not match (it changed while read) is left for later.
+     */
+    private static void stage(Writer w, List<Writer.Incoming> batch, Counts n) throws IOException {
         try {
-            n.copied(w.commitAll(batch).size());
+            w.stage(batch);
         } catch (IOException e) {
             List<IOException> all = new ArrayList<>();
             all.add(e);
@@ -482,7 +496,6 @@ public final class SyncClient {
                 }
                 n.warnings.add(one.getMessage());
             }
-            n.copied(batch.stream().filter(in -> in.committed().isPresent()).count());
         }
     }
 

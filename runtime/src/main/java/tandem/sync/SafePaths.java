@@ -68,15 +68,33 @@ public final class SafePaths {
      * link as the leaf (to delete the link itself).
      */
     static Path resolve(Path root, String rel, Create create, boolean linkLeafOk) throws IOException {
+        return resolve(root, rel, create, linkLeafOk, null);
+    }
+
+    /**
+     * {@link #resolve(Path, String, Create, boolean)} that skips the directories in {@code known} (found
+     * to be real directories before, by the same caller) and adds the ones it finds or creates; null
+     * examines every one. The caller removes a directory it deletes.
+     */
+    static Path resolve(Path root, String rel, Create create, boolean linkLeafOk, java.util.Set<Path> known)
+            throws IOException {
         check(rel);
-        if (Files.isSymbolicLink(root)) {
-            throw new UnsafePathException("folder " + root + " is a symbolic link; Tandem does not write through links");
+        if (known == null || !known.contains(root)) {
+            if (Files.isSymbolicLink(root)) {
+                throw new UnsafePathException("folder " + root + " is a symbolic link; Tandem does not write through links");
+            }
+            if (known != null && Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+                known.add(root);
+            }
         }
         Path p = root;
         String[] segs = rel.split("/");
         for (int i = 0; i < segs.length; i++) {
             p = p.resolve(segs[i]);
             boolean leaf = i == segs.length - 1;
+            if (!leaf && known != null && known.contains(p)) {
+                continue;
+            }
             if (leaf && create == Create.PARENTS && !p.toFile().exists()) {
                 // the file to be created, as for every new file of an initial sync: a plain stat tells
                 // it is absent without the two exceptions (with stack traces) a missing file costs
@@ -94,6 +112,9 @@ public final class SafePaths {
                 }
                 try {
                     Files.createDirectory(p);
+                    if (known != null) {
+                        known.add(p);
+                    }
                     continue;
                 } catch (FileAlreadyExistsException race) {
                     a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -108,6 +129,9 @@ public final class SafePaths {
                 throw new FileAlreadyExistsException(p.toString(), null,
                         "cannot create directory " + String.join("/", Arrays.copyOf(segs, i + 1)) + " in " + root
                                 + " for " + rel + ": a file is in the way");
+            }
+            if (known != null && a.isDirectory() && !a.isSymbolicLink()) {
+                known.add(p);
             }
         }
         if (!p.normalize().startsWith(root.normalize())) {

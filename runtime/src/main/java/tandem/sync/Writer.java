@@ -63,10 +63,21 @@ public final class Writer {
         FSYNC.allowCoreThreadTimeOut(true);
     }
 
+    /** Runs the group commits of every writer ({@link #stage}), one at a time. */
+    private static final ThreadPoolExecutor COMMITTER = tandem.Daemons.single("tandem-sync-commit");
+
     private final SyncFolder folder;
     private final Path root;
     private final HashCache cache;
+    private final java.util.function.BooleanSupplier mayInstall;
     private volatile boolean rootReady;
+    /** Directories of this folder found to be real directories (no link) by this writer: not examined again. */
+    private final Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Group commit ({@link #stage}): files checked and waiting for the next flush; guarded by itself. */
+    private final List<Incoming> staged = new ArrayList<>();
+    private boolean committing;
+    private long stagedCommitted;
+    private IOException stagedFailure;
     /** Replaced and deleted files kept under a hidden name until {@link #releaseRetired()}. */
     private final java.util.Queue<Path> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicLong retiredBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -78,9 +89,19 @@ public final class Writer {
 
     /** A writer into {@code f.root()} that records what it writes in {@code cache} (may be null). */
     public Writer(SyncFolder f, HashCache cache) {
+        this(f, cache, () -> true);
+    }
+
+    /**
+     * A writer that asks {@code mayInstall} before a group commit ({@link #stage}) renames its files into
+     * place, from the thread that commits: while it answers false the staged files are thrown away and
+     * {@link #finishStaged()} reports it.
+     */
+    public Writer(SyncFolder f, HashCache cache, java.util.function.BooleanSupplier mayInstall) {
         this.folder = Objects.requireNonNull(f, "folder");
         this.root = f.root();
         this.cache = cache;
+        this.mayInstall = Objects.requireNonNull(mayInstall, "mayInstall");
     }
 
     /**
@@ -100,7 +121,7 @@ public final class Writer {
         ensureRoot();
         Path target;
         try {
-            target = SafePaths.resolve(root, rel, SafePaths.Create.PARENTS, false);
+            target = SafePaths.resolve(root, rel, SafePaths.Create.PARENTS, false, knownDirs);
         } catch (UnsafePathException | FileAlreadyExistsException e) {
             throw e;
         } catch (IOException e) {
@@ -240,6 +261,148 @@ public final class Writer {
     }
 
     /**
+     * Group commit: checks a batch of received files here (size, hash; a file that fails is thrown away
+     * and reported as {@link #commitAll} reports it) and hands the good ones to a committer thread, which
+     * flushes the file system once for everything handed over since its last flush ({@code syncfs}), and
+     * only then renames those files into place. The caller goes on receiving while its files are
+     * flushed, and a cycle of thousands of small batches costs a few dozen flushes. Until
+     * {@link #finishStaged()} a staged file may not be in place yet; without {@code syncfs} (see
+     * {@link FileSystemSync}) this is {@link #commitAll}, each file fsynced, before it returns.
+     *
+     * @throws IOException the first file of the batch that failed its check (the others attached as
+     *                     suppressed); the rest of the batch is staged all the same
+     */
+    public void stage(List<Incoming> batch) throws IOException {
+        if (!FileSystemSync.available()) {
+            try {
+                long n = commitAll(batch).size();
+                synchronized (staged) {
+                    stagedCommitted += n;
+                }
+            } catch (IOException e) {
+                long n = batch.stream().filter(in -> in.committed().isPresent()).count();
+                synchronized (staged) {
+                    stagedCommitted += n;
+                }
+                throw e;
+            }
+            return;
+        }
+        List<IOException> failures = new ArrayList<>();
+        List<Incoming> ready = new ArrayList<>(batch.size());
+        for (Incoming in : batch) {
+            try {
+                in.prepare(false);
+                in.staged = true;
+                ready.add(in);
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        synchronized (staged) {
+            staged.addAll(ready);
+            if (!committing && !staged.isEmpty()) {
+                committing = true;
+                try {
+                    COMMITTER.execute(this::commitStaged);
+                } catch (RuntimeException e) {
+                    committing = false;
+                    throw e;
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /**
+     * Waits until every staged file is in place or thrown away, then makes their renames durable (one
+     * more flush).
+     *
+     * @return how many files were put in place since the last call
+     * @throws IOException the first failure of a group commit since the last call (a full disk: no
+     *                     file of that group is in place, the old ones are intact)
+     */
+    public long finishStaged() throws IOException {
+        long n;
+        IOException failure;
+        synchronized (staged) {
+            while (committing) {
+                try {
+                    staged.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while files of " + root + " were being saved", e);
+                }
+            }
+            n = stagedCommitted;
+            failure = stagedFailure;
+            stagedCommitted = 0;
+            stagedFailure = null;
+        }
+        if (n > 0 && FileSystemSync.available()) {
+            try {
+                FileSystemSync.syncfs(root);
+            } catch (IOException e) {
+                // the files are in place and whole; only their renames may not have reached the disk yet
+                LOG.warn("cannot flush the renames of {} files in {}: {}", n, root, e.getMessage());
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return n;
+    }
+
+    /** The committer's loop: one flush for all files staged so far, then their renames, until none is left. */
+    private void commitStaged() {
+        while (true) {
+            List<Incoming> group;
+            synchronized (staged) {
+                if (staged.isEmpty()) {
+                    committing = false;
+                    staged.notifyAll();
+                    return;
+                }
+                group = new ArrayList<>(staged);
+                staged.clear();
+            }
+            long ok = 0;
+            IOException failure = null;
+            try {
+                FileSystemSync.syncfs(root);
+                if (!mayInstall.getAsBoolean()) {
+                    throw new IOException("this node is no longer the standby: " + group.size()
+                            + " received files are not put in place");
+                }
+                for (Incoming in : group) {
+                    try {
+                        in.install();
+                        ok++;
+                    } catch (IOException e) {
+                        failure = failure == null ? e : failure;
+                    }
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
+                failure = failure == null ? failure(io, group.get(0).path(), "cannot save a batch of " + group.size()
+                        + " files with") : failure;
+            } finally {
+                group.forEach(Incoming::discard); // no-op for those installed
+            }
+            synchronized (staged) {
+                stagedCommitted += ok;
+                if (failure != null && stagedFailure == null) {
+                    stagedFailure = failure;
+                }
+            }
+        }
+    }
+
+    /**
      * Deletes the file or directory {@code rel}; a missing path is fine. A directory that still holds
      * something (files this folder does not replicate) is kept, with an INFO line. A symbolic link found
      * there is deleted as a link, never what it points to; one on the way is refused.
@@ -262,6 +425,7 @@ public final class Writer {
                 retired.add(aside);
             } else {
                 Files.delete(p);
+                knownDirs.removeIf(d -> d.startsWith(p));
             }
         } catch (NoSuchFileException e) {
             // gone meanwhile
@@ -280,7 +444,7 @@ public final class Writer {
     public void mkdirs(String rel) throws IOException {
         ensureRoot();
         try {
-            SafePaths.resolve(root, rel, SafePaths.Create.ALL, false);
+            SafePaths.resolve(root, rel, SafePaths.Create.ALL, false, knownDirs);
         } catch (UnsafePathException | FileAlreadyExistsException e) {
             throw e;
         } catch (IOException e) {
@@ -466,6 +630,8 @@ public final class Writer {
         private long written;
         private State state = State.OPEN;
         private Entry entry;
+        /** Handed to a group commit: only the committer puts it in place or throws it away. */
+        private boolean staged;
 
         private Incoming(Writer writer, String rel, Path target, Path temp, FileChannel out, long size, long mtimeMillis,
                 String hash) {
@@ -630,8 +796,19 @@ public final class Writer {
             return e;
         }
 
-        /** Throws the temporary file away; idempotent, and a no-op after a commit. */
+        /**
+         * Throws the temporary file away; idempotent, and a no-op after a commit and once handed to a
+         * group commit ({@link Writer#stage}), which then decides.
+         */
         public void abort() {
+            if (staged) {
+                return;
+            }
+            discard();
+        }
+
+        /** {@link #abort()}, also for a staged file (the group commit's own). */
+        void discard() {
             if (state == State.COMMITTED || state == State.ABORTED) {
                 return;
             }
@@ -697,11 +874,11 @@ public final class Writer {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (DirectoryNotEmptyException e) {
-                abort();
+                discard();
                 throw new IOException("cannot put " + rel + " in " + writer.root
                         + " in place: a directory that is not empty is there", e);
             } catch (IOException e) {
-                abort();
+                discard();
                 throw writer.failure(e, rel, "cannot put in place");
             }
             state = State.COMMITTED;

@@ -335,6 +335,88 @@ class WriterTest {
     }
 
     @Test
+    void stagedBatchesArePutInPlaceByTheGroupCommit() throws IOException {
+        HashCache cache = HashCache.inMemory();
+        Writer w = new Writer(folder(true), cache);
+        List<byte[]> contents = new ArrayList<>();
+        for (int b = 0; b < 20; b++) {
+            List<Writer.Incoming> batch = new ArrayList<>();
+            for (int i = b * 25; i < (b + 1) * 25; i++) {
+                byte[] data = ("staged file " + i).repeat(i % 4).getBytes(StandardCharsets.UTF_8);
+                contents.add(data);
+                Writer.Incoming in = w.begin("d" + (i % 7) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
+                in.write(data, 0, data.length);
+                batch.add(in);
+            }
+            w.stage(batch);
+            batch.forEach(Writer.Incoming::abort); // what a fetch does in its finally: no effect on a staged file
+        }
+
+        assertThat(w.finishStaged()).isEqualTo(500);
+
+        for (int i = 0; i < 500; i++) {
+            Path p = root.resolve("d" + (i % 7) + "/f" + i + ".txt");
+            assertThat(p).hasBinaryContent(contents.get(i));
+            assertThat(Files.getLastModifiedTime(p).toMillis()).isEqualTo(Trees.OLD + i);
+        }
+        assertThat(temps()).isEmpty();
+        assertThat(cache.size()).isEqualTo(500);
+        assertThat(w.finishStaged()).as("counted once").isZero();
+    }
+
+    @Test
+    void stageReportsABadFileAndStillCommitsTheOthers() throws IOException {
+        Writer w = new Writer(folder(false));
+        List<Writer.Incoming> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
+            Writer.Incoming in = w.begin("f" + i, data.length, 1, i == 3 ? hash(new byte[data.length]) : hash(data));
+            in.write(data, 0, data.length);
+            batch.add(in);
+        }
+
+        assertThatThrownBy(() -> w.stage(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f3");
+
+        assertThat(w.finishStaged()).isEqualTo(4);
+        assertThat(Trees.list(root)).containsExactly("f0", "f1", "f2", "f4");
+        assertThat(temps()).isEmpty();
+    }
+
+    @Test
+    void aGroupCommitThatMayNotInstallThrowsTheFilesAwayAndKeepsTheOldOnes() throws IOException {
+        write(root, "f0", "old");
+        java.util.concurrent.atomic.AtomicBoolean standby = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Writer w = new Writer(folder(false), null, standby::get);
+        byte[] data = "new".getBytes(StandardCharsets.UTF_8);
+        Writer.Incoming in = w.begin("f0", data.length, 1, hash(data));
+        in.write(data, 0, data.length);
+        Writer.Incoming fresh = w.begin("f1", data.length, 1, hash(data));
+        fresh.write(data, 0, data.length);
+        standby.set(false); // a takeover while the batch waited for its flush
+
+        w.stage(List.of(in, fresh));
+
+        assertThatThrownBy(w::finishStaged).hasMessageContaining("no longer the standby");
+        assertThat(root.resolve("f0")).hasContent("old");
+        assertThat(Trees.list(root)).containsExactly("f0");
+        assertThat(temps()).isEmpty();
+    }
+
+    @Test
+    void aDirectoryDeletedAndMadeAgainIsExaminedAgain() throws IOException {
+        Writer w = new Writer(folder(false));
+        receive(w, "a/b/f1", "one".getBytes(StandardCharsets.UTF_8), 1);
+        w.delete("a/b/f1");
+        w.delete("a/b");
+        Path outside = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(root.resolve("a/b"), outside); // what a writer that remembered a/b would follow
+
+        byte[] data = "two".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> w.begin("a/b/f2", data.length, 1, hash(data))).isInstanceOf(UnsafePathException.class);
+        assertThat(outside).isEmptyDirectory();
+    }
+
+    @Test
     void symbolicLinksAreNeverFollowed() throws IOException {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Path secret = write(outside, "secret", "secret");
