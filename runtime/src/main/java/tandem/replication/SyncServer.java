@@ -98,6 +98,8 @@ public final class SyncServer {
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
         final Set<HashCache> caches = new java.util.LinkedHashSet<>();
+        /** Folders found to be real directories (no link) while serving this cycle: not examined again. */
+        final Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         /** The heap may grow while the cycle is served (its scans are live data). */
         private final HeapRoom.Handle room = HeapRoom.widen();
 
@@ -353,13 +355,18 @@ public final class SyncServer {
 
     private Data read(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
-        Path file = SafePaths.resolve(f.path(), h.path("path").asText(""));
+        String rel = h.path("path").asText("");
+        Path file = SafePaths.resolveForRead(f.path(), rel, cycle(h).knownDirs);
         long offset = h.path("offset").asLong(-1);
         int length = h.path("length").asInt(-1);
         if (offset < 0 || length < 0 || length > SyncCodec.MAX_PAYLOAD) {
             throw new Refused("read of " + length + " bytes at " + offset + " is out of bounds");
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileChannel opened = SafePaths.openForRead(file, rel);
+        if (opened == null) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        try (FileChannel ch = opened) {
             int want = (int) Math.max(0, Math.min(length, ch.size() - offset));
             byte[] out = Payloads.take(want);
             ByteBuffer buf = ByteBuffer.wrap(out, 0, want);
@@ -375,59 +382,65 @@ public final class SyncServer {
 
     private Data readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
+        Set<Path> known = cycle(h).knownDirs;
         ArrayNode sizes = reply.putArray("sizes");
-        List<Path> files = new ArrayList<>();
-        List<Long> lengths = new ArrayList<>();
-        long total = 0;
-        for (JsonNode p : h.path("paths")) {
-            Path file = SafePaths.resolve(f.path(), p.asText(""));
-            long size;
-            try {
-                size = Files.size(file);
-            } catch (java.nio.file.NoSuchFileException e) {
-                size = -1;
+        List<FileChannel> files = new ArrayList<>();
+        try {
+            long[] lengths = new long[h.path("paths").size()];
+            long total = 0;
+            int i = 0;
+            for (JsonNode p : h.path("paths")) {
+                String rel = p.asText("");
+                FileChannel ch = SafePaths.openForRead(SafePaths.resolveForRead(f.path(), rel, known), rel);
+                files.add(ch);
+                long size = ch == null ? -1 : ch.size();
+                if (size < 0 || total + size > SyncCodec.MAX_PAYLOAD) {
+                    size = -1; // gone, or grew past the batch: the standby fetches it on its own next time
+                } else {
+                    total += size;
+                }
+                lengths[i++] = size;
             }
-            if (size < 0 || total + size > SyncCodec.MAX_PAYLOAD) {
-                size = -1; // gone, or grew past the batch: the standby fetches it on its own next time
-            } else {
-                total += size;
+            // one array for the batch, each file read straight into its place
+            byte[] out = Payloads.take((int) total);
+            int at = 0;
+            for (i = 0; i < lengths.length; i++) {
+                long want = lengths[i];
+                if (want < 0) {
+                    sizes.add(-1);
+                    continue;
+                }
+                int got = readInto(files.get(i), out, at, (int) want);
+                if (got != want) {
+                    sizes.add(-1); // changed size while read
+                    continue;
+                }
+                sizes.add(got);
+                at += got;
             }
-            files.add(file);
-            lengths.add(size);
-        }
-        // one array for the batch, each file read straight into its place
-        byte[] out = Payloads.take((int) total);
-        int at = 0;
-        for (int i = 0; i < files.size(); i++) {
-            long want = lengths.get(i);
-            if (want < 0) {
-                sizes.add(-1);
-                continue;
-            }
-            int got = readInto(files.get(i), out, at, (int) want);
-            if (got != want) {
-                sizes.add(-1); // changed size while read
-                continue;
-            }
-            sizes.add(got);
-            at += got;
-        }
-        return new Data(out, at);
-    }
-
-    /** Reads up to {@code len} bytes of {@code file} into {@code out} at {@code off}; -1 if it has more or vanished. */
-    private static int readInto(Path file, byte[] out, int off, int len) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.wrap(out, off, len);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) {
-                    return -1;
+            return new Data(out, at);
+        } finally {
+            for (FileChannel ch : files) {
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException e) {
+                        LOG.debug("sync channel: cannot close a file: {}", e.getMessage());
+                    }
                 }
             }
-            return ch.size() == len ? len : -1;
-        } catch (java.nio.file.NoSuchFileException e) {
-            return -1;
         }
+    }
+
+    /** Reads exactly {@code len} bytes of the open file into {@code out} at {@code off}; -1 if it has more or fewer. */
+    private static int readInto(FileChannel ch, byte[] out, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(out, off, len);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                return -1;
+            }
+        }
+        return ch.size() == len ? len : -1;
     }
 
     private byte[] done(ObjectNode h, ObjectNode reply) {

@@ -55,6 +55,43 @@ public final class SafePaths {
         return resolve(root, rel, Create.NOTHING, false);
     }
 
+    /**
+     * Checks {@code rel} and resolves it under {@code root} for reading: {@code root} and every folder on
+     * the way must not be a symbolic link, the leaf itself is not examined, so the caller opens it
+     * without following a link ({@link #openForRead}). Folders in {@code known} (found real before by
+     * the same caller, within one cycle) are not examined again; the ones examined are added.
+     *
+     * @throws UnsafePathException saying why the path is refused
+     */
+    public static Path resolveForRead(Path root, String rel, java.util.Set<Path> known) throws IOException {
+        check(rel);
+        int slash = rel.lastIndexOf('/');
+        if (slash < 0) {
+            checkRoot(root, known);
+            return root.resolve(rel);
+        }
+        return resolve(root, rel.substring(0, slash), Create.NOTHING, false, known).resolve(rel.substring(slash + 1));
+    }
+
+    /**
+     * Opens {@code file} (from {@link #resolveForRead}) for reading without following a symbolic link;
+     * null when it does not exist.
+     *
+     * @throws UnsafePathException when it is a symbolic link
+     */
+    public static java.nio.channels.FileChannel openForRead(Path file, String rel) throws IOException {
+        try {
+            return java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw new UnsafePathException(rel + " is the symbolic link " + file + ", which could point outside the folder");
+            }
+            throw e;
+        }
+    }
+
     /** What {@link #resolve(Path, String, Create, boolean)} creates on the way. */
     enum Create {
         NOTHING,
@@ -79,14 +116,7 @@ public final class SafePaths {
     static Path resolve(Path root, String rel, Create create, boolean linkLeafOk, java.util.Set<Path> known)
             throws IOException {
         check(rel);
-        if (known == null || !known.contains(root)) {
-            if (Files.isSymbolicLink(root)) {
-                throw new UnsafePathException("folder " + root + " is a symbolic link; Tandem does not write through links");
-            }
-            if (known != null && Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-                known.add(root);
-            }
-        }
+        checkRoot(root, known);
         Path p = root;
         String[] segs = rel.split("/");
         for (int i = 0; i < segs.length; i++) {
@@ -138,6 +168,19 @@ public final class SafePaths {
             throw new UnsafePathException(rel + " resolves to " + p + ", outside the folder " + root);
         }
         return p;
+    }
+
+    /** Refuses a folder that is a symbolic link; remembered in {@code known} (may be null) once found a directory. */
+    private static void checkRoot(Path root, java.util.Set<Path> known) throws UnsafePathException {
+        if (known != null && known.contains(root)) {
+            return;
+        }
+        if (Files.isSymbolicLink(root)) {
+            throw new UnsafePathException("folder " + root + " is a symbolic link; Tandem does not write through links");
+        }
+        if (known != null && Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            known.add(root);
+        }
     }
 
     private static Path resolveRest(Path p, String[] segs, int from) {

@@ -1,16 +1,13 @@
 package tandem.replication;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** Test trees: generated content and a content listing to compare two trees by. */
 public final class Trees {
@@ -61,26 +58,50 @@ public final class Trees {
     private static Map<String, String> listing(Path root, boolean mtimes, java.util.function.Predicate<Path> keep)
             throws IOException {
         Map<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> !p.equals(root) && keep.test(p)).forEach(p -> {
-                String rel = root.relativize(p).toString().replace('\\', '/');
+        // a file that is not kept may vanish while the tree is walked (an old version freed after a cycle)
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+                if (!d.equals(root)) {
+                    m.put(rel(d), "dir");
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                if (!keep.test(p)) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                if (a.isDirectory()) {
+                    m.put(rel(p), "dir");
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
                 try {
-                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                        m.put(rel, "dir");
-                    } else {
-                        String v = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-                        if (mtimes) {
-                            v += " @" + Files.getLastModifiedTime(p).toMillis();
-                        }
-                        m.put(rel, v);
+                    String v = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+                    if (mtimes) {
+                        v += " @" + Files.getLastModifiedTime(p).toMillis();
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    m.put(rel(p), v);
                 } catch (java.security.NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);
                 }
-            });
-        }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (keep.test(p)) {
+                    throw e;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            private String rel(Path p) {
+                return root.relativize(p).toString().replace('\\', '/');
+            }
+        });
         return m;
     }
 }

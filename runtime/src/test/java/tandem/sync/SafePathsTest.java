@@ -122,4 +122,30 @@ class SafePathsTest {
         assertThatThrownBy(() -> SafePaths.resolve(dir, "../escape")).isInstanceOf(UnsafePathException.class)
                 .hasMessageContaining("'..' segment in '../escape'");
     }
+
+    @Test
+    void readsNeverGoThroughALinkAndRememberTheFoldersFoundReal() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "secret");
+        Files.createDirectories(root.resolve("a/b"));
+        Files.writeString(root.resolve("a/b/f"), "data");
+        Files.createSymbolicLink(root.resolve("a/link"), outside);
+        Files.createSymbolicLink(root.resolve("a/b/leaf"), outside.resolve("secret"));
+        java.util.Set<Path> known = new java.util.HashSet<>();
+
+        Path f = SafePaths.resolveForRead(root, "a/b/f", known);
+        try (var ch = SafePaths.openForRead(f, "a/b/f")) {
+            assertThat(ch.size()).isEqualTo(4);
+        }
+        assertThat(known).containsExactlyInAnyOrder(root, root.resolve("a"), root.resolve("a/b"));
+        assertThat(SafePaths.openForRead(SafePaths.resolveForRead(root, "a/b/gone", known), "a/b/gone")).isNull();
+
+        assertThatThrownBy(() -> SafePaths.resolveForRead(root, "a/link/secret", known))
+                .isInstanceOf(UnsafePathException.class).hasMessageContaining("symbolic link a/link");
+        Path leaf = SafePaths.resolveForRead(root, "a/b/leaf", known);
+        assertThatThrownBy(() -> SafePaths.openForRead(leaf, "a/b/leaf"))
+                .isInstanceOf(UnsafePathException.class).hasMessageContaining("a/b/leaf is the symbolic link");
+        assertThatThrownBy(() -> SafePaths.resolveForRead(root, "a/../x", known)).isInstanceOf(UnsafePathException.class);
+    }
 }
