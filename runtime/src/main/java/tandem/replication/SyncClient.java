@@ -234,7 +234,7 @@ public final class SyncClient {
                     if (left > 0) {
                         LOG.info("sync: removed {} temporary files an interrupted cycle left in {}", left, f.root());
                     }
-                    remote = await(theirs);
+                    remote = hashesOfLookAlikes(cycle, f, await(theirs), local);
                 } else {
                     Set<String> paths = new TreeSet<>();
                     for (String p : only) {
@@ -315,6 +315,9 @@ public final class SyncClient {
             ObjectNode req = request("manifest", cycle);
             req.put("folder", f.id());
             req.put("page", page);
+            // small files whose hash the active node has not cached may come unhashed: what this node
+            // lacks it fetches anyway, and their hashes come with their data (readMany)
+            req.put("defer", SMALL);
             SyncMessage reply = transport.request(new SyncMessage(req));
             parse(reply.header().path("entries"), all);
             if (!reply.header().path("more").asBoolean(false)) {
@@ -322,6 +325,48 @@ public final class SyncClient {
             }
         }
     }
+
+    /**
+     * The active node's entries with a hash for every file this node also has at the same size: only
+     * content can tell those apart, so their hashes are asked for ({@code stat}, in pages). A file
+     * this node lacks, or has at another size, is fetched whatever its hash.
+     */
+    private List<Entry> hashesOfLookAlikes(String cycle, SyncFolder f, List<Entry> remote, List<Entry> local)
+            throws SyncException, UnsafePathException {
+        Map<String, Entry> mine = new java.util.HashMap<>(local.size() * 2);
+        for (Entry e : local) {
+            mine.put(e.path(), e);
+        }
+        Set<String> ask = new TreeSet<>();
+        for (Entry e : remote) {
+            Entry m = mine.get(e.path());
+            if (e.kind() == Kind.FILE && !e.hashKnown() && m != null && m.kind() == Kind.FILE && m.size() == e.size()) {
+                ask.add(e.path());
+            }
+        }
+        if (ask.isEmpty()) {
+            return remote;
+        }
+        Map<String, Entry> hashed = new java.util.HashMap<>(ask.size() * 2);
+        List<String> all = new ArrayList<>(ask);
+        for (int from = 0; from < all.size(); from += STAT_PAGE) {
+            for (Entry e : stat(cycle, f, new TreeSet<>(all.subList(from, Math.min(all.size(), from + STAT_PAGE))))) {
+                hashed.put(e.path(), e);
+            }
+        }
+        List<Entry> out = new ArrayList<>(remote.size());
+        for (Entry e : remote) {
+            if (!ask.contains(e.path())) {
+                out.add(e);
+            } else if (hashed.containsKey(e.path())) {
+                out.add(hashed.get(e.path()));
+            } // else: gone on the active node since its scan
+        }
+        return out;
+    }
+
+    /** Paths per {@code stat} request when asking for hashes. */
+    static final int STAT_PAGE = 2000;
 
     private List<Entry> stat(String cycle, SyncFolder f, Set<String> paths) throws SyncException, UnsafePathException {
         ObjectNode req = request("stat", cycle);
@@ -448,6 +493,7 @@ public final class SyncClient {
         batch.forEach(e -> paths.add(e.path()));
         SyncMessage reply = transport.request(new SyncMessage(req));
         JsonNode sizes = reply.header().path("sizes");
+        JsonNode hashes = reply.header().path("hashes");
         byte[] data = reply.payload();
         List<Writer.Incoming> incoming = new ArrayList<>();
         int at = 0;
@@ -460,8 +506,14 @@ public final class SyncClient {
                     at += Math.max(0, size);
                     continue;
                 }
+                String hash = e.hashKnown() ? e.hash() : hashes.path(e.path()).asText("");
+                if (hash.isEmpty()) {
+                    n.warnings.add(e.path() + " came without its hash; fetched again next cycle");
+                    at += size;
+                    continue;
+                }
                 guard();
-                Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash());
+                Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), hash);
                 incoming.add(in);
                 in.write(data, at, size);
                 at += size;

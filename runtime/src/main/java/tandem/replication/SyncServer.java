@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import tandem.config.Folder;
 import tandem.sync.Entry;
 import tandem.sync.HashCache;
+import tandem.sync.Hashing;
 import tandem.sync.Kind;
 import tandem.sync.SafePaths;
 import tandem.sync.Scanner;
@@ -97,6 +98,8 @@ public final class SyncServer {
         boolean hookRan;
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
+        /** Per folder: the files its scan left unhashed (the standby asked for it), hashed when read. */
+        final Map<String, Map<String, Scanner.Deferred>> deferred = new java.util.concurrent.ConcurrentHashMap<>();
         final Set<HashCache> caches = new java.util.LinkedHashSet<>();
         /** Folders found to be real directories (no link) while serving this cycle: not examined again. */
         final Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -305,7 +308,10 @@ public final class SyncServer {
             if (all == null) {
                 HashCache cache = cache(f);
                 try (Scanner s = new Scanner(cache)) {
-                    all = s.scan(SyncFolder.of(f));
+                    // a standby that asks for it gets small files whose hash is not cached yet unhashed:
+                    // it fetches them anyway when it lacks them, and their hashes come with their data
+                    all = s.scan(SyncFolder.of(f), Math.min(h.path("defer").asLong(-1), SyncCodec.MAX_PAYLOAD));
+                    c.deferred.put(f.path().toString(), s.deferred());
                 }
                 c.scans.put(f.path().toString(), all);
                 c.caches.add(cache); // saved when the cycle ends: the standby need not wait for it
@@ -382,15 +388,20 @@ public final class SyncServer {
 
     private Data readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
-        Set<Path> known = cycle(h).knownDirs;
+        Cycle c = cycle(h);
+        Set<Path> known = c.knownDirs;
+        Map<String, Scanner.Deferred> deferred = c.deferred.getOrDefault(f.path().toString(), Map.of());
         ArrayNode sizes = reply.putArray("sizes");
+        ObjectNode hashes = null;
         List<FileChannel> files = new ArrayList<>();
         try {
             long[] lengths = new long[h.path("paths").size()];
+            String[] rels = new String[lengths.length];
             long total = 0;
             int i = 0;
             for (JsonNode p : h.path("paths")) {
                 String rel = p.asText("");
+                rels[i] = rel;
                 FileChannel ch = SafePaths.openForRead(SafePaths.resolveForRead(f.path(), rel, known), rel);
                 files.add(ch);
                 long size = ch == null ? -1 : ch.size();
@@ -416,6 +427,18 @@ public final class SyncServer {
                     continue;
                 }
                 sizes.add(got);
+                Scanner.Deferred d = deferred.get(rels[i]);
+                if (d != null) {
+                    // listed without its hash: hashed now, from the bytes that go out
+                    if (hashes == null) {
+                        hashes = reply.putObject("hashes");
+                    }
+                    Hashing.Hasher hasher = new Hashing.Hasher();
+                    hasher.update(out, at, got);
+                    String hash = hasher.finish();
+                    hashes.put(rels[i], hash);
+                    Scanner.remember(cache(f), rels[i], d, got, hash); // saved with the cycle's scan
+                }
                 at += got;
             }
             return new Data(out, at);

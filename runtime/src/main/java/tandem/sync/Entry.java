@@ -12,9 +12,13 @@ import java.util.Objects;
  * @param kind        file or directory
  * @param size        bytes; 0 for a directory
  * @param mtimeMillis last modification time, milliseconds since the epoch
- * @param hash        the file's content hash ({@link Hashing}); null for a directory
+ * @param hash        the file's content hash ({@link Hashing}), or {@link #UNKNOWN} when the active node
+ *                    left it for later ({@link Scanner#scan(SyncFolder, long)}); null for a directory
  */
 public record Entry(String path, Kind kind, long size, long mtimeMillis, String hash) {
+    /** The hash of a file whose content was not read yet. */
+    public static final String UNKNOWN = "";
+
     public Entry {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(kind, "kind");
@@ -32,6 +36,11 @@ public record Entry(String path, Kind kind, long size, long mtimeMillis, String 
     /** A file entry. */
     public static Entry file(String path, long size, long mtimeMillis, String hash) {
         return new Entry(path, Kind.FILE, size, mtimeMillis, hash);
+    }
+
+    /** Whether the hash of this file is known (not {@link #UNKNOWN}). */
+    public boolean hashKnown() {
+        return hash != null && !hash.isEmpty();
     }
 
     /** A directory entry. */

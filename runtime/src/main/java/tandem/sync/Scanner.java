@@ -90,11 +90,21 @@ public final class Scanner implements AutoCloseable {
      *                     replicated file or directory cannot be read (naming it)
      */
     public List<Entry> scan(SyncFolder f) throws IOException {
+        return scan(f, -1);
+    }
+
+    /**
+     * {@link #scan(SyncFolder)} that leaves files up to {@code deferUpTo} bytes whose hash is not cached
+     * unhashed: listed with the hash {@link Entry#UNKNOWN}, and described in {@link #deferred()}, for the
+     * active node to hash when it reads them anyway (a first cycle then reads each small file once, not
+     * twice). A negative {@code deferUpTo} hashes every file.
+     */
+    public List<Entry> scan(SyncFolder f, long deferUpTo) throws IOException {
         Path root = checkRoot(f);
         Walk walk = new Walk(f, root, f.filter());
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, walk);
         temps = List.copyOf(walk.temps);
-        List<Entry> files = resolve(f, walk.files);
+        List<Entry> files = resolve(f, walk.files, deferUpTo);
         Set<String> present = new HashSet<>(files.size() * 2);
         for (Entry e : files) {
             present.add(e.path());
@@ -166,7 +176,7 @@ public final class Scanner implements AutoCloseable {
                 files.add(new Candidate(rel, p, a.size(), a.lastModifiedTime().toMillis(), a.fileKey()));
             }
         }
-        out.addAll(resolve(f, files));
+        out.addAll(resolve(f, files, -1));
         out.sort(Comparator.comparing(Entry::path));
         return out;
     }
@@ -204,18 +214,48 @@ public final class Scanner implements AutoCloseable {
         throw new IOException("folder " + root + " is not a directory");
     }
 
-    /** The entries of the candidates: cached hashes as they are, the others hashed on the pool. */
-    private List<Entry> resolve(SyncFolder f, List<Candidate> candidates) throws IOException {
+    /**
+     * The files the last {@link #scan(SyncFolder, long)} left unhashed, by path: what the scan saw of
+     * each, for {@link #remember} once its content is known.
+     */
+    public Map<String, Deferred> deferred() {
+        return deferred;
+    }
+
+    /** A file listed without its hash: its size, modification time and file key when scanned. */
+    public record Deferred(long size, long mtime, Object key, long scannedAt) {
+    }
+
+    /**
+     * Records in {@code cache} the hash of a file a scan deferred, computed from content read later,
+     * when it still is what the scan saw ({@code size}) and was not modified just before the scan.
+     */
+    public static void remember(HashCache cache, String rel, Deferred d, long size, String hash) {
+        if (d != null && d.size() == size && d.mtime() < d.scannedAt() - RACY_MILLIS) {
+            cache.put(rel, d.size(), d.mtime(), d.key(), hash);
+        }
+    }
+
+    private volatile Map<String, Deferred> deferred = Map.of();
+
+    /** The entries of the candidates: cached hashes as they are, the others hashed on the pool (or deferred). */
+    private List<Entry> resolve(SyncFolder f, List<Candidate> candidates, long deferUpTo) throws IOException {
         List<Entry> out = new ArrayList<>(candidates.size());
         List<Future<Entry>> pending = new ArrayList<>();
+        Map<String, Deferred> later = new HashMap<>();
+        long now = System.currentTimeMillis();
         for (Candidate c : candidates) {
             var cached = cache.lookup(c.rel, c.size, c.mtime, c.key);
             if (cached.isPresent()) {
                 out.add(Entry.file(c.rel, c.size, c.mtime, cached.get()));
+            } else if (c.size <= deferUpTo) {
+                out.add(Entry.file(c.rel, c.size, c.mtime, Entry.UNKNOWN));
+                later.put(c.rel, new Deferred(c.size, c.mtime, c.key, now));
             } else {
                 pending.add(pool.submit(() -> hash(f, c)));
             }
         }
+        deferred = later;
         try {
             for (Future<Entry> fu : pending) {
                 Entry e = fu.get();

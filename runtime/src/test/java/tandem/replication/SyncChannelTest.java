@@ -117,6 +117,24 @@ class SyncChannelTest {
     }
 
     @Test
+    void aStandbySeededByHandIsComparedByContentThoughTheActiveNodeDefersItsHashes() throws Exception {
+        Trees.generate(src, 3);
+        Trees.generate(dst, 3); // the same content, copied by hand before Tandem ran: other modification times
+        byte[] other = Files.readAllBytes(dst.resolve("many/f7.bin"));
+        other[0] ^= 1; // same size, other content: only a hash tells
+        Files.write(dst.resolve("many/f7.bin"), other);
+        Files.delete(dst.resolve("many/f8.bin")); // missing: fetched, its hash sent with its data
+        SyncClient c = client("client-pipeline");
+
+        CycleReport first = c.cycle(null);
+
+        assertThat(Trees.settledListing(dst, true)).isEqualTo(Trees.listing(src, true));
+        assertThat(first.copied()).as("the changed and the missing file, nothing else").isEqualTo(2);
+        assertThat(first.touched()).as("the others only get their timestamps").isPositive();
+        assertThat(first.warnings()).isEmpty();
+    }
+
+    @Test
     void anUpdateScriptsListIsWhatAPeriodicCycleComparesOnTopOfAFullComparison() throws Exception {
         Trees.write(srcB.resolve("a.lbl"), "a1".getBytes());
         Trees.write(srcB.resolve("b.lbl"), "b1".getBytes());

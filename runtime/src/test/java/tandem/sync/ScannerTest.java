@@ -108,6 +108,35 @@ class ScannerTest {
     }
 
     @Test
+    void smallFilesWithoutACachedHashCanBeListedUnhashedAndRememberedOnceRead() throws IOException {
+        HashCache cache = HashCache.inMemory();
+        try (Scanner s = new Scanner(cache)) {
+            List<Entry> entries = s.scan(folder, 100);
+
+            Entry small = entries.stream().filter(e -> e.path().equals("a/b/c.txt")).findFirst().orElseThrow();
+            Entry large = entries.stream().filter(e -> e.path().equals("x/y/z/deep.txt")).findFirst().orElseThrow();
+            assertThat(small.hashKnown()).isFalse();
+            assertThat(small.hash()).isEqualTo(Entry.UNKNOWN);
+            assertThat(large.hash()).as("above the limit: hashed").isEqualTo(Hashing.digest(root.resolve("x/y/z/deep.txt")).hash());
+            assertThat(s.hashedBytes()).isEqualTo(large.size());
+            Scanner.Deferred d = s.deferred().get("a/b/c.txt");
+            assertThat(d.size()).isEqualTo(7);
+            assertThat(s.deferred()).doesNotContainKey("x/y/z/deep.txt");
+
+            String hash = Hashing.digest(root.resolve("a/b/c.txt")).hash();
+            Scanner.remember(cache, "a/b/c.txt", d, 8, hash); // read at another size: not what was scanned
+            assertThat(s.scan(folder, 100).stream().filter(e -> e.path().equals("a/b/c.txt")).findFirst().orElseThrow()
+                    .hashKnown()).isFalse();
+            Scanner.remember(cache, "a/b/c.txt", s.deferred().get("a/b/c.txt"), 7, hash);
+
+            List<Entry> again = s.scan(folder, 100);
+            assertThat(again.stream().filter(e -> e.path().equals("a/b/c.txt")).findFirst().orElseThrow().hash())
+                    .as("remembered: listed with its hash, nothing read").isEqualTo(hash);
+            assertThat(s.scan(folder)).as("a full scan hashes the rest").allMatch(e -> e.kind() == Kind.DIR || e.hashKnown());
+        }
+    }
+
+    @Test
     void aFileModifiedJustBeforeItWasHashedIsHashedAgainNextTime() throws IOException {
         write(root, "fresh.txt", "just written");
         try (Scanner s = new Scanner(HashCache.inMemory())) {
