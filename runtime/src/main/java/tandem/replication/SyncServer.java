@@ -249,6 +249,22 @@ public final class SyncServer {
         return cycles.computeIfAbsent(h.path("cycle").asText(""), k -> new Cycle());
     }
 
+    /**
+     * What reads use of their cycle: its folders found real and its deferred files, or nothing when the
+     * cycle is not known (already over: a read asked ahead and sent after the standby said done), which
+     * must not start a new one.
+     */
+    private synchronized ReadContext reads(ObjectNode h, Folder f) {
+        Cycle c = cycles.get(h.path("cycle").asText(""));
+        if (c == null) {
+            return new ReadContext(java.util.concurrent.ConcurrentHashMap.newKeySet(), Map.of());
+        }
+        return new ReadContext(c.knownDirs, c.deferred.getOrDefault(f.path().toString(), Map.of()));
+    }
+
+    private record ReadContext(Set<Path> knownDirs, Map<String, Scanner.Deferred> deferred) {
+    }
+
     private synchronized HashCache cache(Folder f) {
         return caches.computeIfAbsent(f.path().toString(), id -> HashCache.open(cacheDir.resolve(cacheName(id))));
     }
@@ -362,7 +378,7 @@ public final class SyncServer {
     private Data read(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
         String rel = h.path("path").asText("");
-        Path file = SafePaths.resolveForRead(f.path(), rel, cycle(h).knownDirs);
+        Path file = SafePaths.resolveForRead(f.path(), rel, reads(h, f).knownDirs());
         long offset = h.path("offset").asLong(-1);
         int length = h.path("length").asInt(-1);
         if (offset < 0 || length < 0 || length > SyncCodec.MAX_PAYLOAD) {
@@ -388,9 +404,9 @@ public final class SyncServer {
 
     private Data readMany(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
-        Cycle c = cycle(h);
-        Set<Path> known = c.knownDirs;
-        Map<String, Scanner.Deferred> deferred = c.deferred.getOrDefault(f.path().toString(), Map.of());
+        ReadContext c = reads(h, f);
+        Set<Path> known = c.knownDirs();
+        Map<String, Scanner.Deferred> deferred = c.deferred();
         ArrayNode sizes = reply.putArray("sizes");
         ObjectNode hashes = null;
         List<FileChannel> files = new ArrayList<>();

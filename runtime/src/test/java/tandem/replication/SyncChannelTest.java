@@ -301,4 +301,33 @@ class SyncChannelTest {
         assertThat(reply.header().path("error").asText()).contains("unsafe path");
         assertThat(reply.payload()).isEmpty();
     }
+
+    @Test
+    void aReadSentAfterItsCycleEndedDoesNotStartAnotherOne() throws Exception {
+        Trees.write(src.resolve("f.bin"), new byte[1000]);
+        client("client-pipeline").cycle(null);
+        // the cycle's end releases its hold on the heap on the saver's thread, after the reply
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (HeapRoom.open() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(HeapRoom.open()).isZero();
+        ObjectNode h = SyncCodec.JSON.createObjectNode();
+        h.put("type", "read");
+        h.put("from", "node2");
+        h.put("ts", System.currentTimeMillis());
+        h.put("session", "s2");
+        h.put("seq", 1);
+        h.put("cycle", "0123456789ab"); // over, or never begun: a read asked ahead arrives after done
+        h.put("folder", src.toString());
+        h.put("path", "f.bin");
+        h.put("offset", 0);
+        h.put("length", 100);
+
+        SyncMessage reply = server.handle(new SyncMessage(h, null));
+
+        assertThat(reply.header().path("ok").asBoolean()).isTrue();
+        assertThat(reply.length()).isEqualTo(100);
+        assertThat(HeapRoom.open()).as("no cycle begun, none left holding the heap open").isZero();
+    }
 }
