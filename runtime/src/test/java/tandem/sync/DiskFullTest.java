@@ -72,4 +72,37 @@ class DiskFullTest {
         assertThat(Trees.list(root)).containsExactly("db.dump");
         assertThatThrownBy(() -> in.write(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aDiskThatFillsDuringAStagedBatchKeepsTheOldFilesAndPutsTheStagedOnesInPlace() throws IOException {
+        Path root = Files.createDirectories(mount.resolve("data"));
+        Files.writeString(root.resolve("f9"), "old nine");
+        Writer w = new Writer(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
+        List<Writer.Incoming> fitting = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] data = HashingTest.random(8_000, 10 + i);
+            Writer.Incoming in = w.begin("f" + i, data.length, 1, hash(data));
+            in.write(data, 0, data.length);
+            fitting.add(in);
+        }
+        w.stage(fitting);
+
+        byte[] big = HashingTest.random(512 * 1024, 3); // more than the disk holds
+        Writer.Incoming tooBig = w.begin("f9", big.length, 1, hash(big));
+        assertThatThrownBy(() -> {
+            for (int off = 0; off < big.length; off += 65536) {
+                tooBig.write(big, off, 65536);
+            }
+        }).isInstanceOf(DiskFullException.class);
+
+        assertThat(w.finishStaged()).isEqualTo(4);
+        assertThat(root.resolve("f9")).hasContent("old nine");
+        assertThat(Trees.list(root)).containsExactly("f0", "f1", "f2", "f3", "f9");
+    }
+
+    private static String hash(byte[] data) {
+        Hashing.Hasher h = new Hashing.Hasher();
+        h.update(data, 0, data.length);
+        return h.finish();
+    }
 }
