@@ -95,6 +95,8 @@ public final class SyncServer {
     private static final java.util.concurrent.ThreadPoolExecutor SAVER = tandem.Daemons.single("tandem-sync-cache-save");
 
     private static final class Cycle {
+        /** When a request of this cycle last came (this node's clock). */
+        long lastUsed;
         boolean hookRan;
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
@@ -246,7 +248,35 @@ public final class SyncServer {
     }
 
     private synchronized Cycle cycle(ObjectNode h) {
-        return cycles.computeIfAbsent(h.path("cycle").asText(""), k -> new Cycle());
+        endIdleCycles();
+        Cycle c = cycles.computeIfAbsent(h.path("cycle").asText(""), k -> new Cycle());
+        c.lastUsed = clock.millis();
+        return c;
+    }
+
+    /**
+     * Ends the cycles no request came for in {@link #CYCLE_IDLE} ms: a standby that stopped mid-cycle
+     * (crashed, or took over) never says done, and its cycle's scans and its hold on the heap would
+     * otherwise stay until {@link #CYCLES} newer cycles pushed it out.
+     */
+    private synchronized void endIdleCycles() {
+        long now = clock.millis();
+        for (var it = cycles.values().iterator(); it.hasNext(); ) {
+            Cycle c = it.next();
+            if (now - c.lastUsed > CYCLE_IDLE) {
+                it.remove();
+                c.end();
+            }
+        }
+    }
+
+    /** A cycle idle this long (ms) is over: longer than any request may take to come. */
+    static final long CYCLE_IDLE = 10 * 60_000L;
+
+    /** Cycles under way (tests). */
+    synchronized int cyclesUnderway() {
+        endIdleCycles();
+        return cycles.size();
     }
 
     /**
@@ -259,6 +289,7 @@ public final class SyncServer {
         if (c == null) {
             return new ReadContext(java.util.concurrent.ConcurrentHashMap.newKeySet(), Map.of());
         }
+        c.lastUsed = clock.millis();
         return new ReadContext(c.knownDirs, c.deferred.getOrDefault(f.path().toString(), Map.of()));
     }
 

@@ -320,13 +320,7 @@ class WriterTest {
     @Test
     void commitAllCommitsTheGoodFilesAndThenReportsTheBadOne() throws IOException {
         Writer w = new Writer(folder(false));
-        List<Writer.Incoming> batch = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
-            Writer.Incoming in = w.begin("f" + i, data.length, 1, i == 2 ? hash(new byte[data.length]) : hash(data));
-            in.write(data, 0, data.length);
-            batch.add(in);
-        }
+        List<Writer.Incoming> batch = fiveFilesTheOneBad(w, 2);
 
         assertThatThrownBy(() -> w.commitAll(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f2");
 
@@ -367,13 +361,7 @@ class WriterTest {
     @Test
     void stageReportsABadFileAndStillCommitsTheOthers() throws IOException {
         Writer w = new Writer(folder(false));
-        List<Writer.Incoming> batch = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
-            Writer.Incoming in = w.begin("f" + i, data.length, 1, i == 3 ? hash(new byte[data.length]) : hash(data));
-            in.write(data, 0, data.length);
-            batch.add(in);
-        }
+        List<Writer.Incoming> batch = fiveFilesTheOneBad(w, 3);
 
         assertThatThrownBy(() -> w.stage(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f3");
 
@@ -513,5 +501,17 @@ class WriterTest {
         receive(new Writer(folder(false)), "Grüße/日本語 file.txt", "hallo".getBytes(StandardCharsets.UTF_8), 1);
 
         assertThat(root.resolve("Grüße/日本語 file.txt")).hasContent("hallo");
+    }
+
+    /** Files f0..f4 received whole, f{@code bad} declared with the hash of other content. */
+    private static List<Writer.Incoming> fiveFilesTheOneBad(Writer w, int bad) throws IOException {
+        List<Writer.Incoming> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
+            Writer.Incoming in = w.begin("f" + i, data.length, 1, i == bad ? hash(new byte[data.length]) : hash(data));
+            in.write(data, 0, data.length);
+            batch.add(in);
+        }
+        return batch;
     }
 }
