@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,8 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.Daemons;
-import tandem.sync.DiskFullException;
 import tandem.sync.Diff;
+import tandem.sync.DiskFullException;
 import tandem.sync.Entry;
 import tandem.sync.HashCache;
 import tandem.sync.HashMismatchException;
@@ -335,7 +336,7 @@ public final class SyncClient {
      */
     private List<Entry> hashesOfLookAlikes(String cycle, SyncFolder f, List<Entry> remote, List<Entry> local)
             throws SyncException, UnsafePathException {
-        Map<String, Entry> mine = new java.util.HashMap<>(local.size() * 2);
+        Map<String, Entry> mine = new HashMap<>(local.size() * 2);
         for (Entry e : local) {
             mine.put(e.path(), e);
         }
@@ -349,7 +350,7 @@ public final class SyncClient {
         if (ask.isEmpty()) {
             return remote;
         }
-        Map<String, Entry> hashed = new java.util.HashMap<>(ask.size() * 2);
+        Map<String, Entry> hashed = new HashMap<>(ask.size() * 2);
         List<String> all = new ArrayList<>(ask);
         for (int from = 0; from < all.size(); from += STAT_PAGE) {
             for (Entry e : stat(cycle, f, new TreeSet<>(all.subList(from, Math.min(all.size(), from + STAT_PAGE))))) {

@@ -7,20 +7,29 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.Daemons;
 import tandem.config.Folder;
 import tandem.sync.Entry;
 import tandem.sync.HashCache;
@@ -92,7 +101,7 @@ public final class SyncServer {
     }
 
     /** Saves hash caches, one at a time, behind the replies. */
-    private static final java.util.concurrent.ThreadPoolExecutor SAVER = tandem.Daemons.single("tandem-sync-cache-save");
+    private static final ThreadPoolExecutor SAVER = Daemons.single("tandem-sync-cache-save");
 
     private static final class Cycle {
         /** When a request of this cycle last came (this node's clock). */
@@ -101,12 +110,12 @@ public final class SyncServer {
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
         /** Per folder: the files its scan left unhashed (the standby asked for it), hashed when read. */
-        final Map<String, Map<String, Scanner.Deferred>> deferred = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Map<String, Scanner.Deferred>> deferred = new ConcurrentHashMap<>();
         /** Large files left unhashed, being hashed in the background, by folder and path. */
-        final Map<String, java.util.concurrent.Future<?>> hashing = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Future<?>> hashing = new ConcurrentHashMap<>();
         final Set<HashCache> caches = new java.util.LinkedHashSet<>();
         /** Folders found to be real directories (no link) while serving this cycle: not examined again. */
-        final Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
         /** The heap may grow while the cycle is served (its scans are live data). */
         private final HeapRoom.Handle room = HeapRoom.widen();
 
@@ -289,7 +298,7 @@ public final class SyncServer {
     private synchronized ReadContext reads(ObjectNode h, Folder f) {
         Cycle c = cycles.get(h.path("cycle").asText(""));
         if (c == null) {
-            return new ReadContext(java.util.concurrent.ConcurrentHashMap.newKeySet(), Map.of());
+            return new ReadContext(ConcurrentHashMap.newKeySet(), Map.of());
         }
         c.lastUsed = clock.millis();
         return new ReadContext(c.knownDirs, c.deferred.getOrDefault(f.path().toString(), Map.of()));
@@ -383,7 +392,7 @@ public final class SyncServer {
     /** Starts hashing the deferred files too large to be hashed as they are sent. */
     private static void hashLargeInBackground(Cycle c, Folder f, HashCache cache, Map<String, Scanner.Deferred> deferred) {
         deferred.entrySet().stream().filter(e -> e.getValue().size() > SyncCodec.MAX_PAYLOAD)
-                .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(Scanner.Deferred::size).reversed()))
+                .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(Scanner.Deferred::size).reversed()))
                 .forEach(e -> {
                     String rel = e.getKey();
                     c.hashing.put(f.path() + "\0" + rel, PREHASH.submit(() -> {
@@ -398,7 +407,7 @@ public final class SyncServer {
     }
 
     /** Hashes large files a manifest listed unhashed, biggest first, one at a time. */
-    private static final java.util.concurrent.ThreadPoolExecutor PREHASH = tandem.Daemons.single("tandem-sync-prehash");
+    private static final ThreadPoolExecutor PREHASH = Daemons.single("tandem-sync-prehash");
 
     /**
      * Waits (at most a minute) for the background hash of {@code rel} in this cycle, if one runs, so that
@@ -409,15 +418,15 @@ public final class SyncServer {
         synchronized (this) {
             c = cycles.get(h.path("cycle").asText(""));
         }
-        java.util.concurrent.Future<?> pending = c == null ? null : c.hashing.get(f.path() + "\0" + rel);
+        Future<?> pending = c == null ? null : c.hashing.get(f.path() + "\0" + rel);
         if (pending == null) {
             return;
         }
         try {
-            pending.get(1, java.util.concurrent.TimeUnit.MINUTES);
+            pending.get(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.debug("sync: hashing {} ahead did not finish: {}", rel, e.toString());
         }
     }
@@ -468,7 +477,7 @@ public final class SyncServer {
         }
         FileChannel opened = SafePaths.openForRead(file, rel);
         if (opened == null) {
-            throw new java.nio.file.NoSuchFileException(file.toString());
+            throw new NoSuchFileException(file.toString());
         }
         try (FileChannel ch = opened) {
             int want = (int) Math.max(0, Math.min(length, ch.size() - offset));

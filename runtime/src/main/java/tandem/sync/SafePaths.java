@@ -1,13 +1,16 @@
 package tandem.sync;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The guard between paths that come from the peer and the disk: nothing outside a replicated folder
@@ -63,7 +66,7 @@ public final class SafePaths {
      *
      * @throws UnsafePathException saying why the path is refused
      */
-    public static Path resolveForRead(Path root, String rel, java.util.Set<Path> known) throws IOException {
+    public static Path resolveForRead(Path root, String rel, Set<Path> known) throws IOException {
         check(rel);
         int slash = rel.lastIndexOf('/');
         if (slash < 0) {
@@ -79,9 +82,9 @@ public final class SafePaths {
      *
      * @throws UnsafePathException when it is a symbolic link
      */
-    public static java.nio.channels.FileChannel openForRead(Path file, String rel) throws IOException {
+    public static FileChannel openForRead(Path file, String rel) throws IOException {
         try {
-            return java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -113,7 +116,7 @@ public final class SafePaths {
      * to be real directories before, by the same caller) and adds the ones it finds or creates; null
      * examines every one. The caller removes a directory it deletes.
      */
-    static Path resolve(Path root, String rel, Create create, boolean linkLeafOk, java.util.Set<Path> known)
+    static Path resolve(Path root, String rel, Create create, boolean linkLeafOk, Set<Path> known)
             throws IOException {
         check(rel);
         checkRoot(root, known);
@@ -171,7 +174,7 @@ public final class SafePaths {
     }
 
     /** Refuses a folder that is a symbolic link; remembered in {@code known} (may be null) once found a directory. */
-    private static void checkRoot(Path root, java.util.Set<Path> known) throws UnsafePathException {
+    private static void checkRoot(Path root, Set<Path> known) throws UnsafePathException {
         if (known != null && known.contains(root)) {
             return;
         }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,8 +28,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.Daemons;
 
 /**
  * Applies a {@link Diff.Plan} on the receiving node without ever leaving a half-written or unverified
@@ -64,15 +67,15 @@ public final class Writer {
     }
 
     /** Runs the group commits of every writer ({@link #stage}), one at a time. */
-    private static final ThreadPoolExecutor COMMITTER = tandem.Daemons.single("tandem-sync-commit");
+    private static final ThreadPoolExecutor COMMITTER = Daemons.single("tandem-sync-commit");
 
     private final SyncFolder folder;
     private final Path root;
     private final HashCache cache;
-    private final java.util.function.BooleanSupplier mayInstall;
+    private final BooleanSupplier mayInstall;
     private volatile boolean rootReady;
     /** Directories of this folder found to be real directories (no link) by this writer: not examined again. */
-    private final Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
     /** Group commit ({@link #stage}): files checked and waiting for the next flush; guarded by itself. */
     private final List<Incoming> staged = new ArrayList<>();
     private boolean committing;
@@ -97,7 +100,7 @@ public final class Writer {
      * place, from the thread that commits: while it answers false the staged files are thrown away and
      * {@link #finishStaged()} reports it.
      */
-    public Writer(SyncFolder f, HashCache cache, java.util.function.BooleanSupplier mayInstall) {
+    public Writer(SyncFolder f, HashCache cache, BooleanSupplier mayInstall) {
         this.folder = Objects.requireNonNull(f, "folder");
         this.root = f.root();
         this.cache = cache;
