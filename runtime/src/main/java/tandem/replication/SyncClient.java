@@ -319,8 +319,6 @@ public final class SyncClient {
             // small files whose hash the active node has not cached may come unhashed: what this node
             // lacks it fetches anyway, and their hashes come with their data (readMany)
             req.put("defer", SMALL);
-            // and large ones: hashed there while this node fetches, asked for when it commits
-            req.put("deferLarge", true);
             SyncMessage reply = transport.request(new SyncMessage(req));
             parse(reply.header().path("entries"), all);
             if (!reply.header().path("more").asBoolean(false)) {
@@ -583,9 +581,6 @@ public final class SyncClient {
                 offset += len;
                 n.bytes(len);
             }
-            if (!e.hashKnown() && !expectHashOf(cycle, f, e, in, n)) {
-                return;
-            }
             commitOne(in, n);
         } finally {
             asked.forEach(x -> x.cancel(true));
@@ -612,9 +607,6 @@ public final class SyncClient {
         reply.header().path("blocks").forEach(b -> theirs.add(b.asText()));
         Set<Integer> changed = new TreeSet<>(Diff.changedBlocks(mine, theirs));
         try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
-            if (!e.hashKnown()) {
-                in.expect(Hashing.fileHash(theirs, e.size())); // listed unhashed: its blocks tell
-            }
             int blocks = theirs.size();
             for (int i = 0; i < blocks; ) {
                 if (!changed.contains(i)) {
@@ -646,21 +638,6 @@ public final class SyncClient {
             }
             commitOne(in, n);
         }
-    }
-
-    /**
-     * For a large file the active node listed unhashed: asks for its hash now (hashed there while it was
-     * fetched) and sets it as the one to check; false (with a warning) when the file changed meanwhile.
-     */
-    private boolean expectHashOf(String cycle, SyncFolder f, Entry e, Writer.Incoming in, Counts n)
-            throws SyncException, UnsafePathException {
-        List<Entry> now = stat(cycle, f, new TreeSet<>(Set.of(e.path())));
-        if (now.size() != 1 || !now.get(0).hashKnown() || now.get(0).size() != e.size()) {
-            n.warnings.add(e.path() + " changed while copied");
-            return false;
-        }
-        in.expect(now.get(0).hash());
-        return true;
     }
 
     /** Puts one rebuilt file in place; one that changed on the active node while read waits for the next cycle. */

@@ -20,11 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -111,8 +107,6 @@ public final class SyncServer {
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
         /** Per folder: the files its scan left unhashed (the standby asked for it), hashed when read. */
         final Map<String, Map<String, Scanner.Deferred>> deferred = new ConcurrentHashMap<>();
-        /** Large files left unhashed, being hashed in the background, by folder and path. */
-        final Map<String, Future<?>> hashing = new ConcurrentHashMap<>();
         final Set<HashCache> caches = new java.util.LinkedHashSet<>();
         /** Folders found to be real directories (no link) while serving this cycle: not examined again. */
         final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
@@ -367,14 +361,9 @@ public final class SyncServer {
                 HashCache cache = cache(f);
                 try (Scanner s = new Scanner(cache)) {
                     // a standby that asks for it gets small files whose hash is not cached yet unhashed:
-                    // it fetches them anyway when it lacks them, and their hashes come with their data;
-                    // large ones too if it says so: they are hashed here in the background meanwhile,
-                    // and the standby asks for the hash (stat) when it needs it
-                    long deferUpTo = h.path("deferLarge").asBoolean(false) ? Long.MAX_VALUE
-                            : Math.min(h.path("defer").asLong(-1), SyncCodec.MAX_PAYLOAD);
-                    all = s.scan(SyncFolder.of(f), deferUpTo);
+                    // it fetches them anyway when it lacks them, and their hashes come with their data
+                    all = s.scan(SyncFolder.of(f), Math.min(h.path("defer").asLong(-1), SyncCodec.MAX_PAYLOAD));
                     c.deferred.put(f.path().toString(), s.deferred());
-                    hashLargeInBackground(c, f, cache, s.deferred());
                 }
                 c.scans.put(f.path().toString(), all);
                 c.caches.add(cache); // saved when the cycle ends: the standby need not wait for it
@@ -389,55 +378,12 @@ public final class SyncServer {
         return SyncMessage.NONE;
     }
 
-    /** Starts hashing the deferred files too large to be hashed as they are sent. */
-    private static void hashLargeInBackground(Cycle c, Folder f, HashCache cache, Map<String, Scanner.Deferred> deferred) {
-        deferred.entrySet().stream().filter(e -> e.getValue().size() > SyncCodec.MAX_PAYLOAD)
-                .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(Scanner.Deferred::size).reversed()))
-                .forEach(e -> {
-                    String rel = e.getKey();
-                    c.hashing.put(f.path() + "\0" + rel, PREHASH.submit(() -> {
-                        try {
-                            Scanner.remember(cache, rel, e.getValue(),
-                                    Hashing.digest(SafePaths.resolveForRead(f.path(), rel, c.knownDirs)));
-                        } catch (IOException | RuntimeException x) {
-                            LOG.debug("sync: {} not hashed ahead: {}", rel, x.toString()); // hashed when asked
-                        }
-                    }));
-                });
-    }
-
-    /** Hashes large files a manifest listed unhashed, biggest first, one at a time. */
-    private static final ThreadPoolExecutor PREHASH = Daemons.single("tandem-sync-prehash");
-
-    /**
-     * Waits (at most a minute) for the background hash of {@code rel} in this cycle, if one runs, so that
-     * the file is not read twice; what it found is in the cache then.
-     */
-    private void awaitHash(ObjectNode h, Folder f, String rel) {
-        Cycle c;
-        synchronized (this) {
-            c = cycles.get(h.path("cycle").asText(""));
-        }
-        Future<?> pending = c == null ? null : c.hashing.get(f.path() + "\0" + rel);
-        if (pending == null) {
-            return;
-        }
-        try {
-            pending.get(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("sync: hashing {} ahead did not finish: {}", rel, e.toString());
-        }
-    }
-
     private byte[] stat(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
         List<String> rels = new ArrayList<>();
         for (JsonNode p : h.path("paths")) {
             rels.add(SafePaths.check(p.asText()));
         }
-        rels.forEach(rel -> awaitHash(h, f, rel));
         HashCache cache = cache(f);
         List<Entry> found;
         try (Scanner s = new Scanner(cache)) {
@@ -451,7 +397,6 @@ public final class SyncServer {
         Folder f = folder(h);
         String rel = h.path("path").asText("");
         Path file = SafePaths.resolve(f.path(), rel);
-        awaitHash(h, f, rel);
         Signature s = Signature.of(file, cache(f), rel);
         reply.put("size", s.size());
         ArrayNode b = reply.putArray("blocks");

@@ -139,23 +139,6 @@ public final class Hashing {
     }
 
     /**
-     * The file hash of a file of {@code size} bytes whose block hashes are {@code blocks} (as
-     * {@link Signature} and {@link Hasher#blocks()} give them), by the definition above.
-     *
-     * @throws IllegalArgumentException when the number of blocks does not fit the size
-     */
-    public static String fileHash(List<String> blocks, long size) {
-        if (blocks.size() != (size + BLOCK - 1) / BLOCK) {
-            throw new IllegalArgumentException(blocks.size() + " block hashes for " + size + " bytes");
-        }
-        Hasher h = new Hasher();
-        for (int i = 0; i < blocks.size(); i++) {
-            h.addKnownBlock(blocks.get(i), (int) Math.min(BLOCK, size - (long) i * BLOCK));
-        }
-        return h.finish();
-    }
-
-    /**
      * Computes a file hash from the bytes as they arrive (the receiver hashes while it writes), cutting
      * blocks at {@link #BLOCK} boundaries itself, so the chunks may have any size. Not thread-safe:
      * feed it in order. Memory: 16 bytes per block plus at most one partial block.

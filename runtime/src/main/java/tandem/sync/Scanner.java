@@ -236,14 +236,6 @@ public final class Scanner implements AutoCloseable {
         }
     }
 
-    /** {@link #remember(HashCache, String, Deferred, long, String)} with the block hashes too. */
-    public static void remember(HashCache cache, String rel, Deferred d, Hashing.FileDigest digest) {
-        remember(cache, rel, d, digest.size(), digest.hash());
-        if (d != null && d.size() == digest.size()) {
-            cache.putBlocks(rel, d.size(), d.mtime(), d.key(), digest.blocks());
-        }
-    }
-
     private volatile Map<String, Deferred> deferred = Map.of();
 
     /** The entries of the candidates: cached hashes as they are, the others hashed on the pool (or deferred). */

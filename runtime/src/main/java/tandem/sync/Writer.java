@@ -627,7 +627,7 @@ public final class Writer {
         private final FileChannel out;
         private final long size;
         private final long mtimeMillis;
-        private String hash;
+        private final String hash;
         private final Hashing.Hasher hasher = new Hashing.Hasher();
         private FileChannel current;
         private long written;
@@ -651,18 +651,6 @@ public final class Writer {
         /** The file's path relative to the folder. */
         public String path() {
             return rel;
-        }
-
-        /**
-         * Sets the content hash to check at commit, for a file begun without one ({@link Entry#UNKNOWN}:
-         * the active node hashed it while it was sent).
-         */
-        public void expect(String contentHash) {
-            open();
-            if (!Entry.UNKNOWN.equals(hash)) {
-                throw new IllegalStateException(rel + " already has its hash");
-            }
-            this.hash = Objects.requireNonNull(contentHash, "contentHash");
         }
 
         /** Bytes appended so far. */
@@ -859,10 +847,6 @@ public final class Writer {
             closeQuietly(current);
             current = null;
             String got = hasher.finish();
-            if (Entry.UNKNOWN.equals(hash)) {
-                abort();
-                throw new IOException("cannot commit " + rel + " in " + writer.root + ": its hash never came");
-            }
             if (!got.equals(hash)) {
                 abort();
                 throw new HashMismatchException("received content of " + rel + " in " + writer.root + " hashes to "

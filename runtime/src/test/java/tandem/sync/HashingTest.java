@@ -52,8 +52,6 @@ class HashingTest {
         concat.order(ByteOrder.LITTLE_ENDIAN).putLong(size);
         long[] r = LongTupleHashFunction.xx128().hashBytes(concat.array());
         assertThat(d.hash()).isEqualTo(String.format("%016x%016x", r[1], r[0]));
-        assertThat(Hashing.fileHash(d.blocks(), size)).as("the same from the block hashes alone").isEqualTo(d.hash());
-        assertThatThrownBy(() -> Hashing.fileHash(d.blocks(), size + B)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -359,30 +359,6 @@ class WriterTest {
     }
 
     @Test
-    void aFileBegunWithoutItsHashIsCheckedAgainstTheOneThatCameLater() throws IOException {
-        Writer w = new Writer(folder(false));
-        byte[] data = "hashed by the sender while it was sent".getBytes(StandardCharsets.UTF_8);
-        Writer.Incoming in = w.begin("late.txt", data.length, 1, Entry.UNKNOWN);
-        in.write(data, 0, data.length);
-        in.expect(hash(data));
-        in.commit();
-        assertThat(root.resolve("late.txt")).hasBinaryContent(data);
-
-        Writer.Incoming never = w.begin("never.txt", data.length, 1, Entry.UNKNOWN);
-        never.write(data, 0, data.length);
-        assertThatThrownBy(never::commit).hasMessageContaining("its hash never came");
-        assertThat(Trees.list(root)).containsExactly("late.txt");
-        assertThat(temps()).isEmpty();
-
-        Writer.Incoming wrong = w.begin("wrong.txt", data.length, 1, Entry.UNKNOWN);
-        wrong.write(data, 0, data.length);
-        wrong.expect(hash(new byte[data.length]));
-        assertThatThrownBy(wrong::commit).isInstanceOf(HashMismatchException.class);
-        assertThatThrownBy(() -> w.begin("x", 1, 1, hash(new byte[1])).expect(hash(new byte[1])))
-                .isInstanceOf(IllegalStateException.class);
-    }
-
-    @Test
     void stageReportsABadFileAndStillCommitsTheOthers() throws IOException {
         Writer w = new Writer(folder(false));
         List<Writer.Incoming> batch = fiveFilesTheOneBad(w, 3);
