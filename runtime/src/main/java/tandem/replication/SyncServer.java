@@ -443,6 +443,7 @@ public final class SyncServer {
         ReadContext c = reads(h, f);
         Set<Path> known = c.knownDirs();
         Map<String, Scanner.Deferred> deferred = c.deferred();
+        HashCache cache = deferred.isEmpty() ? null : cache(f);
         ArrayNode sizes = reply.putArray("sizes");
         ObjectNode hashes = null;
         List<FileChannel> files = new ArrayList<>();
@@ -489,7 +490,7 @@ public final class SyncServer {
                     hasher.update(out, at, got);
                     String hash = hasher.finish();
                     hashes.put(rels[i], hash);
-                    Scanner.remember(cache(f), rels[i], d, got, hash); // saved with the cycle's scan
+                    Scanner.remember(cache, rels[i], d, got, hash); // saved with the cycle's scan
                 }
                 at += got;
             }

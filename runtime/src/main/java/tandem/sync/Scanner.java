@@ -104,7 +104,9 @@ public final class Scanner implements AutoCloseable {
         Walk walk = new Walk(f, root, f.filter());
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, walk);
         temps = List.copyOf(walk.temps);
-        List<Entry> files = resolve(f, walk.files, deferUpTo);
+        Map<String, Deferred> later = new HashMap<>();
+        List<Entry> files = resolve(f, walk.files, deferUpTo, later);
+        deferred = later;
         Set<String> present = new HashSet<>(files.size() * 2);
         for (Entry e : files) {
             present.add(e.path());
@@ -176,7 +178,7 @@ public final class Scanner implements AutoCloseable {
                 files.add(new Candidate(rel, p, a.size(), a.lastModifiedTime().toMillis(), a.fileKey()));
             }
         }
-        out.addAll(resolve(f, files, -1));
+        out.addAll(resolve(f, files, -1, null));
         out.sort(Comparator.comparing(Entry::path));
         return out;
     }
@@ -238,24 +240,26 @@ public final class Scanner implements AutoCloseable {
 
     private volatile Map<String, Deferred> deferred = Map.of();
 
-    /** The entries of the candidates: cached hashes as they are, the others hashed on the pool (or deferred). */
-    private List<Entry> resolve(SyncFolder f, List<Candidate> candidates, long deferUpTo) throws IOException {
+    /**
+     * The entries of the candidates: cached hashes as they are, the others hashed on the pool, or, up to
+     * {@code deferUpTo} bytes, listed unhashed and described in {@code later} (when given).
+     */
+    private List<Entry> resolve(SyncFolder f, List<Candidate> candidates, long deferUpTo, Map<String, Deferred> later)
+            throws IOException {
         List<Entry> out = new ArrayList<>(candidates.size());
         List<Future<Entry>> pending = new ArrayList<>();
-        Map<String, Deferred> later = new HashMap<>();
         long now = System.currentTimeMillis();
         for (Candidate c : candidates) {
             var cached = cache.lookup(c.rel, c.size, c.mtime, c.key);
             if (cached.isPresent()) {
                 out.add(Entry.file(c.rel, c.size, c.mtime, cached.get()));
-            } else if (c.size <= deferUpTo) {
+            } else if (later != null && c.size <= deferUpTo) {
                 out.add(Entry.file(c.rel, c.size, c.mtime, Entry.UNKNOWN));
                 later.put(c.rel, new Deferred(c.size, c.mtime, c.key, now));
             } else {
                 pending.add(pool.submit(() -> hash(f, c)));
             }
         }
-        deferred = later;
         try {
             for (Future<Entry> fu : pending) {
                 Entry e = fu.get();

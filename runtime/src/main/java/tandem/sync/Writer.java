@@ -214,53 +214,29 @@ public final class Writer {
     }
 
     /**
-     * {@link #commitAll} with one file-system flush for the whole batch instead of an fsync per file
-     * ({@link FileSystemSync}): every file is checked (size, hash) and closed, the file system is
-     * flushed, the files are renamed into place, and it is flushed again so the renames are durable.
-     * A failed flush (a full disk) fails every file of the batch: none is put in place.
+     * {@link #commitAll} with one file-system flush for the whole batch instead of an fsync per file:
+     * the group commit ({@link #stage}, {@link #finishStaged()}), waited for.
      */
     private List<Entry> commitAllBySyncfs(List<Incoming> batch) throws IOException {
-        List<IOException> failures = new ArrayList<>();
-        boolean[] failed = new boolean[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                batch.get(i).prepare(false);
-            } catch (IOException e) {
-                failed[i] = true;
-                failures.add(e);
-            }
+        IOException failure = null;
+        try {
+            stage(batch);
+        } catch (IOException e) {
+            failure = e;
         }
         try {
-            FileSystemSync.syncfs(root);
+            finishStaged();
         } catch (IOException e) {
-            batch.forEach(Incoming::abort);
-            throw failure(e, batch.get(0).path(), "cannot save a batch of " + batch.size() + " files with");
-        }
-        List<Entry> out = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            if (failed[i]) {
-                continue;
-            }
-            try {
-                out.add(batch.get(i).install());
-            } catch (IOException e) {
-                failures.add(e);
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
             }
         }
-        if (!out.isEmpty()) {
-            try {
-                FileSystemSync.syncfs(root);
-            } catch (IOException e) {
-                // the files are in place and whole; only their renames may not have reached the disk yet
-                LOG.warn("cannot flush the renames of {} files in {}: {}", out.size(), root, e.getMessage());
-            }
+        if (failure != null) {
+            throw failure;
         }
-        if (!failures.isEmpty()) {
-            IOException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-        return out;
+        return batch.stream().map(Incoming::committed).flatMap(Optional::stream).toList();
     }
 
     /**
