@@ -479,6 +479,11 @@ public final class Writer {
     /** Keeps the file now at {@code target} reachable under a hidden name, so replacing it frees nothing yet. */
     private void retire(Path target) {
         long size;
+        if (!target.toFile().exists()) {
+            // a new file, as every file of an initial sync: a plain stat says so without the exception
+            // (with its stack trace) the read below throws; a dangling link is no old version either
+            return;
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) {
