@@ -76,6 +76,16 @@ public final class Writer {
     private volatile boolean rootReady;
     /** Directories of this folder found to be real directories (no link) by this writer: not examined again. */
     private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
+    /** The folder's file system block size, for direct writes: 0 not known yet, -1 none. */
+    private volatile int blockSize;
+
+    /**
+     * Files of at least this size are written around the page cache ({@link DirectAppender}); smaller
+     * ones cost more in the extra descriptor than the copy into the cache. {@code -Dtandem.sync.direct=false}
+     * writes every file through the page cache.
+     */
+    static final long DIRECT_MIN = 1L << 20;
+    private static final boolean DIRECT = !"false".equals(System.getProperty("tandem.sync.direct"));
     /** Group commit ({@link #stage}): files checked and waiting for the next flush; guarded by itself. */
     private final List<Incoming> staged = new ArrayList<>();
     private boolean committing;
@@ -136,13 +146,28 @@ public final class Writer {
             try {
                 FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         LinkOption.NOFOLLOW_LINKS);
-                return new Incoming(this, rel, target, temp, out, size, mtimeMillis, hash);
+                DirectAppender direct = size >= DIRECT_MIN ? DirectAppender.open(temp, out, blockSize()) : null;
+                return new Incoming(this, rel, target, temp, out, direct, size, mtimeMillis, hash);
             } catch (FileAlreadyExistsException e) {
                 // another random name
             } catch (IOException e) {
                 throw failure(e, rel, "cannot create a temporary file for");
             }
         }
+    }
+
+    /** The folder's block size, or -1 when direct writes are off or it cannot be told. */
+    private int blockSize() {
+        int b = blockSize;
+        if (b == 0) {
+            try {
+                b = DIRECT ? (int) Math.min(Integer.MAX_VALUE, Files.getFileStore(root).getBlockSize()) : -1;
+            } catch (IOException | UnsupportedOperationException e) {
+                b = -1;
+            }
+            blockSize = b;
+        }
+        return b;
     }
 
     /**
@@ -606,6 +631,8 @@ public final class Writer {
         private final Path target;
         private final Path temp;
         private final FileChannel out;
+        /** Appends around the page cache until the first block copy or the end; null: through {@link #out}. */
+        private DirectAppender direct;
         private final long size;
         private final long mtimeMillis;
         private final String hash;
@@ -617,13 +644,14 @@ public final class Writer {
         /** Handed to a group commit: only the committer puts it in place or throws it away. */
         private boolean staged;
 
-        private Incoming(Writer writer, String rel, Path target, Path temp, FileChannel out, long size, long mtimeMillis,
-                String hash) {
+        private Incoming(Writer writer, String rel, Path target, Path temp, FileChannel out, DirectAppender direct,
+                long size, long mtimeMillis, String hash) {
             this.writer = writer;
             this.rel = rel;
             this.target = target;
             this.temp = temp;
             this.out = out;
+            this.direct = direct;
             this.size = size;
             this.mtimeMillis = mtimeMillis;
             this.hash = hash;
@@ -632,6 +660,11 @@ public final class Writer {
         /** The file's path relative to the folder. */
         public String path() {
             return rel;
+        }
+
+        /** Whether appended bytes still go around the page cache ({@link DirectAppender}). */
+        boolean writesDirect() {
+            return direct != null;
         }
 
         /** Bytes appended so far. */
@@ -650,9 +683,13 @@ public final class Writer {
             open();
             reserve(len);
             try {
-                ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-                while (buf.hasRemaining()) {
-                    out.write(buf);
+                if (direct != null) {
+                    direct.append(b, off, len);
+                } else {
+                    ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                    while (buf.hasRemaining()) {
+                        out.write(buf);
+                    }
                 }
             } catch (IOException e) {
                 abort();
@@ -679,6 +716,7 @@ public final class Writer {
                 return;
             }
             open();
+            endDirect();
             long available = currentSize("blocks " + first + ".." + (first + count - 1));
             long start = (long) first * Hashing.BLOCK;
             long end = Math.min(available, (long) (first + count) * Hashing.BLOCK);
@@ -733,6 +771,7 @@ public final class Writer {
          */
         public void copyBlock(int index) throws IOException {
             open();
+            endDirect();
             long available = currentSize("block " + index);
             long start = (long) index * Hashing.BLOCK;
             if (index < 0 || start >= available) {
@@ -797,6 +836,9 @@ public final class Writer {
                 return;
             }
             state = State.ABORTED;
+            if (direct != null) {
+                direct.close();
+            }
             closeQuietly(out);
             closeQuietly(current);
             try {
@@ -825,6 +867,7 @@ public final class Writer {
                 throw new IOException("cannot commit " + rel + " in " + writer.root + ": received " + written
                         + " bytes, expected " + size);
             }
+            endDirect();
             closeQuietly(current);
             current = null;
             String got = hasher.finish();
@@ -879,6 +922,20 @@ public final class Writer {
             }
             entry = Entry.file(rel, size, mtime, hash);
             return entry;
+        }
+
+        /** Writes what the direct appender still holds; from here on writes go through {@link #out}. */
+        private void endDirect() throws IOException {
+            if (direct == null) {
+                return;
+            }
+            try {
+                direct.finish();
+                direct = null;
+            } catch (IOException e) {
+                abort();
+                throw writer.failure(e, rel, "cannot write");
+            }
         }
 
         private void open() {

@@ -124,6 +124,69 @@ class WriterTest {
         assertThat(temps()).isEmpty();
     }
 
+    /** Whether this test's file system takes direct writes (ext4 and xfs do; tmpfs before Linux 6.6 does not). */
+    private boolean directWorks() throws IOException {
+        Path probe = Files.createFile(dir.resolve("probe"));
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(probe,
+                java.nio.file.StandardOpenOption.WRITE);
+                DirectAppender d = DirectAppender.open(probe, out, (int) Files.getFileStore(dir).getBlockSize())) {
+            return d != null;
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    @Test
+    void aLargeFileIsWrittenAroundThePageCacheFromPiecesOfAnySize() throws IOException {
+        byte[] data = HashingTest.random(3 * DirectAppender.BUFFER + 1_000_000 + 777, 31);
+        assertThat((long) data.length).isGreaterThanOrEqualTo(Writer.DIRECT_MIN);
+        boolean direct = directWorks();
+        Writer w = new Writer(folder(true));
+        int[] pieces = {1000, 300_000, 65_536, 4096, 1};
+        try (Writer.Incoming in = w.begin("large.bin", data.length, Trees.OLD, hash(data))) {
+            assertThat(in.writesDirect()).as("direct where the file system allows it").isEqualTo(direct);
+            int off = 0;
+            for (int i = 0; off < data.length; i++) {
+                int n = Math.min(pieces[i % pieces.length], data.length - off);
+                in.write(data, off, n);
+                off += n;
+            }
+            assertThat(root.resolve("large.bin")).doesNotExist();
+            in.commit();
+        }
+        assertThat(root.resolve("large.bin")).hasBinaryContent(data);
+        assertThat(Files.getLastModifiedTime(root.resolve("large.bin")).toMillis()).isEqualTo(Trees.OLD);
+        assertThat(temps()).isEmpty();
+    }
+
+    @Test
+    void aLargeFileBegunDirectlyGoesOnThroughThePageCacheOnceBlocksAreCopied() throws IOException {
+        byte[] old = HashingTest.random(16 * B + 100, 41);
+        byte[] now = old.clone();
+        byte[] patch = HashingTest.random(B - 50, 42);
+        System.arraycopy(patch, 0, now, 10, patch.length); // block 0 changes
+        System.arraycopy(patch, 0, now, 16 * B, 100); // and the short last one
+        write(root, "disk.img", old);
+        Path src = write(dir, "source-disk.img", now);
+        Hashing.FileDigest source = Hashing.digest(src);
+        Signature mine = Signature.of(root.resolve("disk.img"));
+        assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(0, 16);
+
+        Writer w = new Writer(folder(false));
+        try (Writer.Incoming in = w.begin("disk.img", now.length, 1, source.hash())) {
+            in.write(now, 0, B); // held by the direct appender: less than its buffer
+            assertThat(in.writesDirect()).isEqualTo(directWorks());
+            in.copyBlocks(1, 15, mine.blocks());
+            assertThat(in.writesDirect()).isFalse();
+            in.write(now, 16 * B, 100);
+            in.commit();
+        }
+
+        assertThat(root.resolve("disk.img")).hasBinaryContent(now);
+        w.releaseRetired();
+        assertThat(temps()).isEmpty();
+    }
+
     @Test
     void runsOfUnchangedBlocksAreCopiedByTheKernelWithTheirKnownHashes() throws IOException {
         // the last block is short, and unchanged: the rebuilt file must still hash like the source
