@@ -89,6 +89,42 @@ final class DirectAppender implements Closeable {
         }
     }
 
+    /** Whether {@link #appendFrom} can read straight into the buffer (its fill is block aligned). */
+    boolean canAppendFrom() {
+        return buf != null && buf.position() % ALIGN == 0;
+    }
+
+    /**
+     * Appends {@code len} bytes of {@code src} (a direct descriptor) from {@code at} (block aligned), read
+     * straight into the buffer: a copy that passes through no page cache. Stops early, returning how
+     * much it appended, when the appender had to fall back to the ordinary descriptor.
+     *
+     * @throws IOException when {@code src} cannot be read or ends before {@code at + len}
+     */
+    long appendFrom(FileChannel src, long at, long len) throws IOException {
+        long done = 0;
+        while (done < len && canAppendFrom()) {
+            int start = buf.position();
+            int n = (int) Math.min(len - done, buf.remaining());
+            // a direct read takes whole blocks; past the end of the file it returns what there is
+            buf.limit(Math.min(buf.capacity(), start + (n + ALIGN - 1) / ALIGN * ALIGN));
+            while (buf.position() < start + n) {
+                if (src.read(buf, at + done + (buf.position() - start)) < 0) {
+                    buf.limit(buf.capacity());
+                    buf.position(start);
+                    throw new IOException("the current file ends before " + (at + len) + " bytes");
+                }
+            }
+            buf.limit(buf.capacity());
+            buf.position(start + n);
+            done += n;
+            if (!buf.hasRemaining()) {
+                writeBuffer();
+            }
+        }
+        return done;
+    }
+
     /**
      * Writes the full buffer directly; when that fails, writes it (and from then on everything) through
      * the ordinary descriptor, whose own failure (a full disk) is then what is thrown.

@@ -1,5 +1,6 @@
 package tandem.sync;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -638,6 +639,9 @@ public final class Writer {
         private final String hash;
         private final Hashing.Hasher hasher = new Hashing.Hasher();
         private FileChannel current;
+        /** The current file for direct reads ({@link #copyBlocks}); tried once. */
+        private FileChannel currentDirect;
+        private boolean noCurrentDirect;
         private long written;
         private State state = State.OPEN;
         private Entry entry;
@@ -716,7 +720,6 @@ public final class Writer {
                 return;
             }
             open();
-            endDirect();
             long available = currentSize("blocks " + first + ".." + (first + count - 1));
             long start = (long) first * Hashing.BLOCK;
             long end = Math.min(available, (long) (first + count) * Hashing.BLOCK);
@@ -728,6 +731,16 @@ public final class Writer {
             reserve(end - start);
             try {
                 long at = start;
+                FileChannel source = direct != null && direct.canAppendFrom() ? currentDirect() : null;
+                if (source != null) {
+                    // around the page cache both ways, as the rest of this file
+                    at += direct.appendFrom(source, start, end - start);
+                }
+                if (at < end && direct != null) {
+                    DirectAppender d = direct;
+                    direct = null;
+                    d.finish(); // through the page cache from here on
+                }
                 while (at < end) {
                     long n = current.transferTo(at, end - at, out);
                     if (n <= 0) {
@@ -744,6 +757,19 @@ public final class Writer {
                 hasher.addKnownBlock(known.get(i), (int) Math.min(Hashing.BLOCK, end - bs));
             }
             written += end - start;
+        }
+
+        /** The current file opened for direct reads (once), or null when it cannot be. */
+        private FileChannel currentDirect() {
+            if (currentDirect == null && !noCurrentDirect) {
+                try {
+                    currentDirect = FileChannel.open(target, StandardOpenOption.READ, ExtendedOpenOption.DIRECT,
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException | UnsupportedOperationException e) {
+                    noCurrentDirect = true;
+                }
+            }
+            return currentDirect;
         }
 
         /** Opens the current file (once) and returns its size; aborts this file when it cannot. */
@@ -841,6 +867,7 @@ public final class Writer {
             }
             closeQuietly(out);
             closeQuietly(current);
+            closeQuietly(currentDirect);
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {
@@ -869,7 +896,9 @@ public final class Writer {
             }
             endDirect();
             closeQuietly(current);
+            closeQuietly(currentDirect);
             current = null;
+            currentDirect = null;
             String got = hasher.finish();
             if (!got.equals(hash)) {
                 abort();
