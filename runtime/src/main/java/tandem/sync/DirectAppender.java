@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends a file's content around the page cache ({@code O_DIRECT}, through a second descriptor of
- * the same file) in whole, aligned buffers; what is left at the end (less than a buffer) goes through
- * the ordinary descriptor the caller hands to {@link #finish}. The standby does not read what it
+ * the same file) in whole, aligned buffers; at the end, what is left of the last block (less than
+ * the file system's block) goes through the ordinary descriptor. The standby does not read what it
  * receives until a takeover, so caching it would only evict what the node does read, and copying a
  * file into the page cache costs the kernel more than the disk takes to store it (measured here: 1 GiB
  * in 1.8-2.3 s of system time buffered, plus its write-back, against 0.25 s direct).
@@ -151,13 +151,24 @@ final class DirectAppender implements Closeable {
     }
 
     /**
-     * Writes what is still buffered through {@code out} and leaves {@code out} positioned after the
-     * last byte, then closes the direct descriptor.
+     * Writes what is still buffered (its whole blocks directly, the rest through {@code out}) and
+     * leaves {@code out} positioned after the last byte, then closes the direct descriptor.
      */
     void finish() throws IOException {
         try {
             if (buf != null) {
                 buf.flip();
+                int end = buf.limit();
+                buf.limit(end / ALIGN * ALIGN);
+                try {
+                    while (buf.hasRemaining()) {
+                        position += direct.write(buf, position);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("direct write to {} failed ({}); writing the rest through the page cache", name,
+                            e.toString());
+                }
+                buf.limit(end);
                 while (buf.hasRemaining()) {
                     position += out.write(buf, position);
                 }

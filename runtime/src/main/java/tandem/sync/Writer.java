@@ -85,7 +85,7 @@ public final class Writer {
      * ones cost more in the extra descriptor than the copy into the cache. {@code -Dtandem.sync.direct=false}
      * writes every file through the page cache.
      */
-    static final long DIRECT_MIN = 1L << 20;
+    static final long DIRECT_MIN = 64L << 10;
     private static final boolean DIRECT = !"false".equals(System.getProperty("tandem.sync.direct"));
     /** Group commit ({@link #stage}): files checked and waiting for the next flush; guarded by itself. */
     private final List<Incoming> staged = new ArrayList<>();
