@@ -19,9 +19,9 @@ import net.openhft.hashing.LongTupleHashFunction;
  * before it renames a file into place.
  *
  * <p>The hash function is XXH3-128 ({@code LongTupleHashFunction.xx128()}, seed 0, from
- * zero-allocation-hashing): not cryptographic, but the nodes trust each other (the peer link is
- * authenticated), and it hashes at several GB/s even with the C1-only JIT the launcher uses, so
- * hashing never limits a cycle. XXH3 is not streaming in that library, so the hashes are defined per
+ * zero-allocation-hashing, or the system's xxHash library where it is installed: {@link NativeXxh3}):
+ * not cryptographic, but the nodes trust each other (the peer link is authenticated), and it hashes
+ * at several GB/s even with the C1-only JIT the launcher uses. XXH3 is not streaming in that library, so the hashes are defined per
  * block:
  * <ul>
  *   <li>A file is cut into blocks of {@link #BLOCK} = 128 KiB; the last one may be shorter, an empty
@@ -55,8 +55,27 @@ public final class Hashing {
     /** The hash of one block (any length up to {@link #BLOCK}, though any length works). */
     public static String blockHash(byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, b.length);
-        long[] r = XX.hashBytes(b, off, len);
+        long[] r = new long[2];
+        xx128(b, off, len, r);
         return hex(r[1], r[0]);
+    }
+
+    /** Inputs from this size up are hashed by the system's xxHash library when there is one. */
+    private static final int NATIVE_MIN = 4096;
+    private static final boolean NATIVE = NativeXxh3.available();
+
+    /** XXH3-128 of the bytes into {@code result} (low 64 bits at 0): native where it pays, else Java. */
+    static void xx128(byte[] b, int off, int len, long[] result) {
+        if (NATIVE && len >= NATIVE_MIN && len <= NativeXxh3.CHUNK) {
+            NativeXxh3.hash(b, off, len, result);
+        } else {
+            XX.hashBytes(b, off, len, result);
+        }
+    }
+
+    /** Whether hashes are computed by the system's xxHash library. */
+    static boolean nativeHashing() {
+        return NATIVE;
     }
 
     /**
@@ -201,7 +220,7 @@ public final class Hashing {
             }
             while (len >= BLOCK || (last && len > 0 && pendingLen == 0)) {
                 int n = Math.min(len, BLOCK);
-                XX.hashBytes(b, off, n, result);
+                xx128(b, off, n, result);
                 addBlock();
                 off += n;
                 len -= n;
@@ -248,7 +267,7 @@ public final class Hashing {
                     hashes[n + i] = (byte) v;
                     v >>>= 8;
                 }
-                XX.hashBytes(hashes, 0, n + 8, result);
+                xx128(hashes, 0, n + 8, result);
                 hash = hex(result[1], result[0]);
             }
             return hash;
@@ -279,7 +298,7 @@ public final class Hashing {
         }
 
         private void flushPending() {
-            XX.hashBytes(pending, 0, pendingLen, result);
+            xx128(pending, 0, pendingLen, result);
             addBlock();
             pendingLen = 0;
         }

@@ -150,6 +150,34 @@ class HashingTest {
                 .hasMessageContaining("has 1 blocks, not 0");
     }
 
+    /** Where Debian installs libxxhash0 (CI installs it): there, hashing must be native. */
+    private static boolean xxhashInstalled() {
+        return Files.exists(Path.of("/lib/x86_64-linux-gnu/libxxhash.so.0"))
+                || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libxxhash.so.0"))
+                || Files.exists(Path.of("/lib/aarch64-linux-gnu/libxxhash.so.0"))
+                || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libxxhash.so.0"));
+    }
+
+    @Test
+    void theSystemsXxHashIsUsedWhereInstalledAndComputesWhatTheJavaOneDoes() {
+        assertThat(Hashing.nativeHashing()).as("libxxhash.so.0 installed").isEqualTo(xxhashInstalled());
+        if (!Hashing.nativeHashing()) {
+            return;
+        }
+        LongTupleHashFunction java = LongTupleHashFunction.xx128();
+        int[] lengths = {0, 1, 16, 17, 128, 129, 240, 241, 1000, 4095, 4096, 4097, 65_536, Hashing.BLOCK - 1, Hashing.BLOCK};
+        byte[] data = random(Hashing.BLOCK + 100, 77);
+        long[] mine = new long[2];
+        for (int len : lengths) {
+            for (int off : new int[] {0, 3, 100}) {
+                NativeXxh3.hash(data, off, len, mine);
+                assertThat(mine).as("%d bytes from %d", len, off).containsExactly(java.hashBytes(data, off, len));
+            }
+        }
+        assertThatThrownBy(() -> NativeXxh3.hash(data, 0, Hashing.BLOCK + 1, mine))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
