@@ -487,7 +487,7 @@ public final class SyncServer {
                         hashes = reply.putObject("hashes");
                     }
                     Hashing.Hasher hasher = new Hashing.Hasher();
-                    hasher.update(out, at, got);
+                    hasher.update(out, at, got, true);
                     String hash = hasher.finish();
                     hashes.put(rels[i], hash);
                     Scanner.remember(cache, rels[i], d, got, hash); // saved with the cycle's scan

@@ -173,8 +173,17 @@ public final class Hashing {
 
         /** Appends {@code len} bytes of {@code b} from {@code off}. */
         public void update(byte[] b, int off, int len) {
+            update(b, off, len, false);
+        }
+
+        /**
+         * Appends {@code len} bytes of {@code b} from {@code off}; when {@code last}, no more bytes
+         * follow, so a tail shorter than a block is hashed where it is instead of being copied (a small
+         * file that arrives in one piece is never copied).
+         */
+        public void update(byte[] b, int off, int len, boolean last) {
             Objects.checkFromIndexSize(off, len, b.length);
-            absorb(b, off, len, false);
+            absorb(b, off, len, last);
         }
 
         /** Appends the remaining bytes of {@code src}, leaving its position at its limit. */

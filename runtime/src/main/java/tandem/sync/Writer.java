@@ -699,8 +699,8 @@ public final class Writer {
                 abort();
                 throw writer.failure(e, rel, "cannot write");
             }
-            hasher.update(b, off, len);
             written += len;
+            hasher.update(b, off, len, written == size);
         }
 
         /**
