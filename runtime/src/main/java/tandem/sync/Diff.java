@@ -3,11 +3,12 @@ package tandem.sync;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -63,7 +64,18 @@ public final class Diff {
     public static Plan plan(SyncFolder f, List<Entry> source, List<Entry> target) {
         Objects.requireNonNull(f, "folder");
         Map<String, Entry> src = index(source, "source");
-        TreeMap<String, Entry> dst = new TreeMap<>(index(target, "target"));
+        Map<String, Entry> dst = index(target, "target");
+        // the paths with something below them in the target, and the target sorted for what lies below
+        // one of them: point lookups by hash, so 20,000 entries cost a few ms, not a tree walk each
+        Set<String> dstParents = new HashSet<>();
+        for (String p : dst.keySet()) {
+            int slash = p.lastIndexOf('/');
+            // each parent once: when it is known, so are its own parents
+            while (slash > 0 && dstParents.add(p.substring(0, slash))) {
+                slash = p.lastIndexOf('/', slash - 1);
+            }
+        }
+        TreeMap<String, Entry> dstSorted = null;
 
         List<Entry> mkdirs = new ArrayList<>();
         List<Entry> whole = new ArrayList<>();
@@ -72,9 +84,14 @@ public final class Diff {
         Map<String, Entry> delete = new HashMap<>();
 
         for (Entry s : src.values()) {
-            // a target file where the source has a directory above this entry is in the way
+            // a target file where the source has a directory above this entry is in the way; a path with
+            // something below it in the target is a directory there, and so is everything above it
             for (int slash = s.path().lastIndexOf('/'); slash > 0; slash = s.path().lastIndexOf('/', slash - 1)) {
-                Entry t = dst.get(s.path().substring(0, slash));
+                String above = s.path().substring(0, slash);
+                if (dstParents.contains(above)) {
+                    break;
+                }
+                Entry t = dst.get(above);
                 if (t != null && t.kind() == Kind.FILE) {
                     delete.put(t.path(), t);
                 }
@@ -90,8 +107,12 @@ public final class Diff {
                 continue;
             }
             // a source file: whatever the target has below this path is in the way
-            SortedMap<String, Entry> below = dst.subMap(s.path() + "/", s.path() + "0");
-            below.values().forEach(b -> delete.put(b.path(), b));
+            if (dstParents.contains(s.path())) {
+                if (dstSorted == null) {
+                    dstSorted = new TreeMap<>(dst);
+                }
+                dstSorted.subMap(s.path() + "/", s.path() + "0").values().forEach(b -> delete.put(b.path(), b));
+            }
             if (t == null) {
                 whole.add(s);
             } else if (t.kind() == Kind.DIR) {

@@ -116,6 +116,18 @@ class DiffTest {
     }
 
     @Test
+    void whatATargetHoldsBelowASourceFileIsInTheWayEvenInAPartialList() {
+        // a partial cycle's target lists only the paths asked for, not the directories above them
+        List<Entry> source = List.of(file("a/b", 1, 1, H1), file("a/c", 1, 1, H1));
+        List<Entry> target = List.of(file("a/b/c/d", 1, 1, H2), file("a/c", 1, 1, H1));
+
+        Diff.Plan p = Diff.plan(folder(false, false), source, target);
+
+        assertThat(p.delete()).containsExactly("a/b/c/d");
+        assertThat(p.whole()).extracting(Entry::path).containsExactly("a/b");
+    }
+
+    @Test
     void aManifestListingAPathTwiceIsRefused() {
         List<Entry> twice = List.of(file("f", 1, 1, H1), file("f", 1, 1, H2));
 
