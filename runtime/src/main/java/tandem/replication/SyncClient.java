@@ -310,21 +310,65 @@ public final class SyncClient {
         }
     }
 
-    private List<Entry> manifest(String cycle, SyncFolder f) throws SyncException, UnsafePathException {
+    private List<Entry> manifest(String cycle, SyncFolder f) throws SyncException, UnsafePathException, IOException {
         List<Entry> all = new ArrayList<>();
-        for (int page = 0; ; page++) {
-            ObjectNode req = request("manifest", cycle);
-            req.put("folder", f.id());
-            req.put("page", page);
-            // small files whose hash the active node has not cached may come unhashed: what this node
-            // lacks it fetches anyway, and their hashes come with their data (readMany)
-            req.put("defer", SMALL);
-            SyncMessage reply = transport.request(new SyncMessage(req));
-            parse(reply.header().path("entries"), all);
-            if (!reply.header().path("more").asBoolean(false)) {
-                return all;
+        SyncMessage first = manifestPage(cycle, f, 0);
+        parse(first.header().path("entries"), all);
+        if (!first.header().path("more").asBoolean(false)) {
+            return all;
+        }
+        // the first page told how many entries there are: the others are asked for a few at a time,
+        // so the active node writes the next page while this node reads the last
+        int perPage = first.header().path("entries").size();
+        long total = first.header().path("total").asLong(-1);
+        if (perPage <= 0 || total <= perPage) {
+            // an active node that does not say: one page after the other
+            for (int page = 1; ; page++) {
+                SyncMessage reply = manifestPage(cycle, f, page);
+                parse(reply.header().path("entries"), all);
+                if (!reply.header().path("more").asBoolean(false)) {
+                    return all;
+                }
             }
         }
+        int pages = (int) Math.min(Integer.MAX_VALUE, (total + perPage - 1) / perPage);
+        ExecutorService pool = Executors.newFixedThreadPool(MANIFEST_AHEAD, Daemons.named("tandem-sync-manifest-page"));
+        try {
+            ArrayDeque<Future<SyncMessage>> asked = new ArrayDeque<>();
+            int next = 1;
+            for (int page = 1; page < pages; page++) {
+                while (next < pages && asked.size() < MANIFEST_AHEAD) {
+                    int p = next++;
+                    asked.add(pool.submit(() -> manifestPage(cycle, f, p)));
+                }
+                SyncMessage reply = await(asked.poll());
+                parse(reply.header().path("entries"), all);
+                if (!reply.header().path("more").asBoolean(false) && page < pages - 1) {
+                    throw new SyncException("the active node's manifest of folder " + f.id() + " ended at page " + page
+                            + " of the " + pages + " it announced");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (all.size() != total) {
+            throw new SyncException("the active node's manifest of folder " + f.id() + " has " + all.size()
+                    + " entries, not the " + total + " it announced");
+        }
+        return all;
+    }
+
+    /** Manifest pages asked for ahead of the one being read. */
+    static final int MANIFEST_AHEAD = 2;
+
+    private SyncMessage manifestPage(String cycle, SyncFolder f, int page) throws SyncException {
+        ObjectNode req = request("manifest", cycle);
+        req.put("folder", f.id());
+        req.put("page", page);
+        // small files whose hash the active node has not cached may come unhashed: what this node
+        // lacks it fetches anyway, and their hashes come with their data (readMany)
+        req.put("defer", SMALL);
+        return transport.request(new SyncMessage(req));
     }
 
     /**

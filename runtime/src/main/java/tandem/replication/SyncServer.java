@@ -53,6 +53,8 @@ public final class SyncServer {
     private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
     /** Entries per manifest page (~100 bytes each in JSON; small pages keep the node's heap small). */
     static final int PAGE = 2_000;
+    /** {@link #PAGE}; tests make it small. */
+    private volatile int pageSize = PAGE;
     private static final long MAX_CLOCK_DIFF = 10 * 60_000L;
     private static final int SESSIONS = 256;
     private static final int CYCLES = 8;
@@ -351,6 +353,14 @@ public final class SyncServer {
         return SyncMessage.NONE;
     }
 
+    /** Entries per manifest page from now on (tests: a small tree in many pages). */
+    void pageSize(int entries) {
+        if (entries < 1) {
+            throw new IllegalArgumentException("page size " + entries);
+        }
+        this.pageSize = entries;
+    }
+
     private byte[] manifest(ObjectNode h, ObjectNode reply) throws IOException, Refused {
         Folder f = folder(h);
         Cycle c = cycle(h);
@@ -370,8 +380,9 @@ public final class SyncServer {
             }
         }
         int page = Math.max(0, h.path("page").asInt(0));
-        int from = Math.min(all.size(), page * PAGE);
-        int to = Math.min(all.size(), from + PAGE);
+        int per = pageSize;
+        int from = (int) Math.min(all.size(), (long) page * per);
+        int to = Math.min(all.size(), from + per);
         entries(reply.putArray("entries"), all.subList(from, to));
         reply.put("more", to < all.size());
         reply.put("total", all.size());

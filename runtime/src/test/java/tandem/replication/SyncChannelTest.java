@@ -139,6 +139,21 @@ class SyncChannelTest {
     }
 
     @Test
+    void aManifestOfManyPagesArrivesWholeWithItsPagesAskedForAhead() throws Exception {
+        Trees.generate(src, 3);
+        server.pageSize(3);
+        SyncClient c = client("client-pipeline");
+
+        CycleReport first = c.cycle(null);
+
+        Map<String, String> want = Trees.listing(src, true);
+        assertThat(want.size()).as("several pages").isGreaterThan(4 * 3);
+        assertThat(first.entries()).isEqualTo(want.size());
+        assertThat(Trees.settledListing(dst, true)).isEqualTo(want);
+        assertThat(c.cycle(null).copied()).isZero();
+    }
+
+    @Test
     void aStandbySeededByHandIsComparedByContentThoughTheActiveNodeDefersItsHashes() throws Exception {
         Trees.generate(src, 3);
         Trees.generate(dst, 3); // the same content, copied by hand before Tandem ran: other modification times
