@@ -66,7 +66,12 @@ final class DirectAppender implements Closeable {
             LOG.debug("no direct writes to {}: {}", file, e.toString());
             return null;
         }
-        return new DirectAppender(out, ch, take(), file.getFileName().toString());
+        return of(out, ch, file.getFileName().toString());
+    }
+
+    /** Appends through {@code direct} (an {@code O_DIRECT} descriptor of the file {@code out} writes). */
+    static DirectAppender of(FileChannel out, FileChannel direct, String name) {
+        return new DirectAppender(out, direct, take(), name);
     }
 
     /** Appends bytes; each full buffer is written at once. */
@@ -85,6 +90,10 @@ final class DirectAppender implements Closeable {
             len -= n;
             if (!buf.hasRemaining()) {
                 writeBuffer();
+                if (buf == null) { // fell back to the ordinary descriptor: the rest goes there
+                    append(b, off, len);
+                    return;
+                }
             }
         }
     }
