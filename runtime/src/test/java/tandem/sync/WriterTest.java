@@ -48,6 +48,20 @@ class WriterTest {
         }
     }
 
+    /** A file's two versions: {@code old} on the standby, {@code now} on the source, with its digest. */
+    private record Delta(byte[] old, byte[] now, Hashing.FileDigest source, Signature mine) {
+    }
+
+    /** {@code size} random bytes on the standby as {@code name}; the source's copy has {@code len} others at {@code at}. */
+    private Delta delta(String name, int size, long seed, int at, int len) throws IOException {
+        byte[] old = HashingTest.random(size, seed);
+        byte[] now = old.clone();
+        System.arraycopy(HashingTest.random(len, seed + 1), 0, now, at, len);
+        write(root, name, old);
+        Path src = write(dir, "source-" + name, now);
+        return new Delta(old, now, Hashing.digest(src), Signature.of(root.resolve(name)));
+    }
+
     private List<String> temps() throws IOException {
         return Trees.list(root).stream().filter(p -> p.contains(Writer.TEMP_PREFIX)).toList();
     }
@@ -92,16 +106,12 @@ class WriterTest {
 
     @Test
     void aDeltaRebuildsALargeFileFromItsUnchangedBlocksAndTheOneThatChanged() throws IOException {
-        byte[] old = HashingTest.random(10 * 1024 * 1024, 7);
-        byte[] now = old.clone();
         int at = 5 * 1024 * 1024 + 1000;
-        byte[] patch = HashingTest.random(4096, 8);
-        System.arraycopy(patch, 0, now, at, patch.length);
-        write(root, "big.img", old);
-        Path src = write(dir, "source-big.img", now);
-
-        Hashing.FileDigest source = Hashing.digest(src);
-        Signature mine = Signature.of(root.resolve("big.img"));
+        Delta d = delta("big.img", 10 * 1024 * 1024, 7, at, 4096);
+        byte[] old = d.old();
+        byte[] now = d.now();
+        Hashing.FileDigest source = d.source();
+        Signature mine = d.mine();
         List<Integer> changed = Diff.changedBlocks(mine, source.blocks());
         assertThat(changed).containsExactly(at / B);
 
@@ -161,14 +171,10 @@ class WriterTest {
 
     @Test
     void aLargeFileRebuiltFromItsUnchangedBlocksIsCopiedAroundThePageCacheToo() throws IOException {
-        byte[] old = HashingTest.random(16 * B + 100, 41);
-        byte[] now = old.clone();
-        byte[] patch = HashingTest.random(B - 50, 42);
-        System.arraycopy(patch, 0, now, 10, patch.length); // block 0 changes; the short last one does not
-        write(root, "disk.img", old);
-        Path src = write(dir, "source-disk.img", now);
-        Hashing.FileDigest source = Hashing.digest(src);
-        Signature mine = Signature.of(root.resolve("disk.img"));
+        Delta d = delta("disk.img", 16 * B + 100, 41, 10, B - 50); // block 0 changes; the short last one does not
+        byte[] now = d.now();
+        Hashing.FileDigest source = d.source();
+        Signature mine = d.mine();
         assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(0);
 
         Writer w = new Writer(folder(false));
@@ -188,14 +194,10 @@ class WriterTest {
     @Test
     void runsOfUnchangedBlocksAreCopiedByTheKernelWithTheirKnownHashes() throws IOException {
         // the last block is short, and unchanged: the rebuilt file must still hash like the source
-        byte[] old = HashingTest.random(3 * B + 777, 17);
-        byte[] now = old.clone();
-        byte[] patch = HashingTest.random(100, 18);
-        System.arraycopy(patch, 0, now, B + 5, patch.length);
-        write(root, "img", old);
-        Path src = write(dir, "source-img", now);
-        Hashing.FileDigest source = Hashing.digest(src);
-        Signature mine = Signature.of(root.resolve("img"));
+        Delta d = delta("img", 3 * B + 777, 17, B + 5, 100);
+        byte[] now = d.now();
+        Hashing.FileDigest source = d.source();
+        Signature mine = d.mine();
         assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(1);
 
         Writer w = new Writer(folder(false));
