@@ -701,6 +701,11 @@ public final class Writer {
             }
             written += len;
             hasher.update(b, off, len, written == size);
+            if (written == size) {
+                // the whole file is here: its buffer and direct descriptor go back at once, not when
+                // the batch it came in is committed
+                endDirect();
+            }
         }
 
         /**
