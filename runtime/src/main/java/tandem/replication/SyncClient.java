@@ -155,7 +155,17 @@ public final class SyncClient {
             // after every flush of the cycle, and behind it: deleting a replaced file of hundreds of
             // megabytes took 600 ms here (ext4 freeing its blocks), which the cycle need not wait for
             List<Writer> writers = List.copyOf(n.writers);
-            RELEASER.execute(() -> writers.forEach(Writer::releaseRetired));
+            List<HashCache> toSave = List.copyOf(n.caches);
+            RELEASER.execute(() -> {
+                for (HashCache c : toSave) {
+                    try {
+                        c.save();
+                    } catch (IOException e) {
+                        LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
+                    }
+                }
+                writers.forEach(Writer::releaseRetired);
+            });
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
                 n.compareMillis, n.warnings);
@@ -266,7 +276,9 @@ public final class SyncClient {
                 w.touch(e.path(), e.mtimeMillis());
                 n.touched++;
             }
-            cache.save();
+            // saved behind the cycle (its report does not wait for 20,000 entries to be written and
+            // flushed); only the next scan needs it, and one lost in a crash costs that scan re-reading
+            n.caches.add(cache);
         } catch (UnsafePathException e) {
             LOG.error("sync: ATTACK? the active node sent an unsafe path for folder {}: {}; the cycle is refused",
                     f.id(), e.getMessage());
@@ -434,7 +446,10 @@ public final class SyncClient {
         }
     }
 
-    /** Frees the old versions of what cycles replaced, one cycle's at a time, after the cycle. */
+    /**
+     * Behind each cycle, one cycle's at a time: saves the hash caches it updated and frees the old
+     * versions of what it replaced.
+     */
     private static final ThreadPoolExecutor RELEASER = Daemons.single("tandem-sync-release");
 
     /** How many requests a cycle keeps in flight: disk and network of both nodes overlap. */
@@ -715,6 +730,7 @@ public final class SyncClient {
         long compareMillis;
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
         final List<Writer> writers = new ArrayList<>();
+        final Set<HashCache> caches = new java.util.LinkedHashSet<>();
 
         synchronized void copied(long files) {
             copied += files;
