@@ -2,15 +2,12 @@ package tandem.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Properties;
+import tandem.AtomicFiles;
 import tandem.TandemException;
 import tandem.facts.DataState;
 import tandem.facts.NodeState;
@@ -46,14 +43,7 @@ public final class FileNodeStore implements NodeStore {
     public void save(PersistedNode node) {
         String text = "state=" + node.state() + "\ndata=" + node.data() + "\ngeneration=" + node.generation() + "\n";
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("node.state.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot save node state", e);
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.AtomicFiles;
 import tandem.actions.Commands;
 import tandem.config.Folder;
 import tandem.config.NodeConfig;
@@ -156,11 +156,9 @@ public final class Replication {
         }
         reported = Optional.of(names);
         try {
-            Files.createDirectories(reportedFile.getParent());
-            Path tmp = reportedFile.resolveSibling(reportedFile.getFileName() + ".tmp");
-            Files.write(tmp, names);
-            Files.move(tmp, reportedFile, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            StringBuilder text = new StringBuilder();
+            names.forEach(n -> text.append(n).append('\n'));
+            AtomicFiles.write(reportedFile, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             LOG.warn("cannot keep the peer's list of running services in {}: {}", reportedFile, e.getMessage());
         }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.AtomicFiles;
 import tandem.Daemons;
 
 /**
@@ -229,7 +230,7 @@ public final class Writer {
             }
         }
         for (Path d : dirs) {
-            fsyncDirectory(d);
+            AtomicFiles.fsyncDirectory(d);
         }
         if (!failures.isEmpty()) {
             IOException first = failures.get(0);
@@ -575,13 +576,6 @@ public final class Writer {
     }
 
     /** Fsyncs a directory so renames in it are durable; ignored where the OS does not support it. */
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot fsync directory {}: {}", dir, e.getMessage());
-        }
-    }
 
     private void ensureRoot() throws IOException {
         if (rootReady) {
@@ -846,7 +840,7 @@ public final class Writer {
         public Entry commit() throws IOException {
             prepare();
             Entry e = install();
-            fsyncDirectory(target.getParent());
+            AtomicFiles.fsyncDirectory(target.getParent());
             return e;
         }
 
