@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.Daemons;
 import tandem.engine.CycleOutcome.CommandAnswer;
 import tandem.facts.ActionResult;
 import tandem.facts.Heartbeat;
@@ -35,11 +36,7 @@ public final class EngineLoop implements AutoCloseable {
     public EngineLoop(String nodeId, Supplier<Engine> factory) {
         this.nodeId = nodeId;
         this.factory = factory;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tandem-engine-" + nodeId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(Daemons.named("tandem-engine-" + nodeId));
     }
 
     /** Called on the engine's thread after every cycle with the new snapshot (e.g. to send a heartbeat at once when it changed). */

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.Daemons;
 import tandem.TandemException;
 import tandem.actions.ActionException;
 import tandem.actions.Commands;
@@ -76,11 +77,7 @@ public final class NodeRuntime implements AutoCloseable {
     };
     private volatile ChangeWatcher watcher;
     private final java.util.concurrent.ScheduledExecutorService silenceTimer =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "tandem-silence");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Daemons.named("tandem-silence"));
     private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> silence =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final List<ActionRequest> early = new ArrayList<>();

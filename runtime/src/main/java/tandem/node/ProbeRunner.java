@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import tandem.Daemons;
 import tandem.checks.Check;
 import tandem.config.Checker;
 import tandem.config.CheckerType;
@@ -48,11 +49,7 @@ public final class ProbeRunner {
     private volatile Long lastSkew;
     private final long roundBudgetMs;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "tandem-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = Executors.newCachedThreadPool(Daemons.named("tandem-check"));
     private volatile Consumer<ProbeResult> late = r -> { };
 
     public ProbeRunner(NodeConfig c, List<Check> checks, Supplier<List<LinkState>> links, Supplier<NodeStatus> status,
