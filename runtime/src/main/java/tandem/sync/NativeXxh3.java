@@ -8,6 +8,8 @@ import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,13 @@ final class NativeXxh3 {
     private static final Logger LOG = LoggerFactory.getLogger(NativeXxh3.class);
     /** Bytes hashed through one thread's native buffer at a time: a hash block. */
     static final int CHUNK = Hashing.BLOCK;
-    private static final ThreadLocal<Memory> BUFFER = ThreadLocal.withInitial(() -> new Memory(CHUNK));
+    /**
+     * Native buffers the bytes are copied into, shared by all threads (the fetch and scan threads are
+     * made per cycle: buffers of their own would be left to the collector each time).
+     */
+    private static final ConcurrentLinkedQueue<Memory> BUFFERS = new ConcurrentLinkedQueue<>();
+    private static final int POOLED = 8;
+    private static final AtomicInteger POOL_SIZE = new AtomicInteger();
     /** Initialized last: its check uses the fields above. */
     private static final boolean AVAILABLE = load();
 
@@ -87,10 +95,24 @@ final class NativeXxh3 {
         if (len > CHUNK) {
             throw new IllegalArgumentException("at most " + CHUNK + " bytes at a time, not " + len);
         }
-        Memory m = BUFFER.get();
-        m.write(0, b, off, len);
-        Hash128 h = XXH3_128bits(m, new NativeLong(len));
-        result[0] = h.low64;
-        result[1] = h.high64;
+        Memory m = BUFFERS.poll();
+        if (m == null) {
+            m = new Memory(CHUNK);
+        } else {
+            POOL_SIZE.decrementAndGet();
+        }
+        try {
+            m.write(0, b, off, len);
+            Hash128 h = XXH3_128bits(m, new NativeLong(len));
+            result[0] = h.low64;
+            result[1] = h.high64;
+        } finally {
+            if (POOL_SIZE.incrementAndGet() <= POOLED) {
+                BUFFERS.add(m);
+            } else {
+                POOL_SIZE.decrementAndGet();
+                m.close();
+            }
+        }
     }
 }
