@@ -157,13 +157,7 @@ public final class SyncClient {
             List<Writer> writers = List.copyOf(n.writers);
             List<HashCache> toSave = List.copyOf(n.caches);
             RELEASER.execute(() -> {
-                for (HashCache c : toSave) {
-                    try {
-                        c.save();
-                    } catch (IOException e) {
-                        LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
-                    }
-                }
+                SyncServer.save(toSave);
                 writers.forEach(Writer::releaseRetired);
             });
         }

@@ -122,15 +122,20 @@ public final class SyncServer {
         void end() {
             List<HashCache> toSave = List.copyOf(caches);
             SAVER.execute(() -> {
-                for (HashCache cache : toSave) {
-                    try {
-                        cache.save();
-                    } catch (IOException e) {
-                        LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
-                    }
-                }
+                save(toSave);
                 room.close();
             });
+        }
+    }
+
+    /** Saves hash caches; one that cannot be saved is a warning (the next scan re-reads its files). */
+    static void save(List<HashCache> caches) {
+        for (HashCache cache : caches) {
+            try {
+                cache.save();
+            } catch (IOException e) {
+                LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
+            }
         }
     }
 
