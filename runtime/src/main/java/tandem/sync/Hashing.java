@@ -21,8 +21,8 @@ import net.openhft.hashing.LongTupleHashFunction;
  * <p>The hash function is XXH3-128 ({@code LongTupleHashFunction.xx128()}, seed 0, from
  * zero-allocation-hashing, or the system's xxHash library where it is installed: {@link NativeXxh3}):
  * not cryptographic, but the nodes trust each other (the peer link is authenticated), and it hashes
- * at several GB/s even with the C1-only JIT the launcher uses. XXH3 is not streaming in that library, so the hashes are defined per
- * block:
+ * at several GB/s even with the C1-only JIT the launcher uses. XXH3 is not streaming in that library,
+ * so the hashes are defined per block:
  * <ul>
  *   <li>A file is cut into blocks of {@link #BLOCK} = 128 KiB; the last one may be shorter, an empty
  *       file has no block.</li>
