@@ -157,7 +157,7 @@ public final class SyncClient {
             List<Writer> writers = List.copyOf(n.writers);
             List<HashCache> toSave = List.copyOf(n.caches);
             RELEASER.execute(() -> {
-                SyncServer.save(toSave);
+                HashCache.saveAll(toSave);
                 writers.forEach(Writer::releaseRetired);
             });
         }
@@ -328,14 +328,8 @@ public final class SyncClient {
         int perPage = first.header().path("entries").size();
         long total = first.header().path("total").asLong(-1);
         if (perPage <= 0 || total <= perPage) {
-            // an active node that does not say: one page after the other
-            for (int page = 1; ; page++) {
-                SyncMessage reply = manifestPage(cycle, f, page);
-                parse(reply.header().path("entries"), all);
-                if (!reply.header().path("more").asBoolean(false)) {
-                    return all;
-                }
-            }
+            throw new SyncException("the active node's manifest of folder " + f.id() + " announces more pages but "
+                    + total + " entries in all, in pages of " + perPage);
         }
         int pages = (int) Math.min(Integer.MAX_VALUE, (total + perPage - 1) / perPage);
         ExecutorService pool = Executors.newFixedThreadPool(MANIFEST_AHEAD, Daemons.named("tandem-sync-manifest-page"));
@@ -347,12 +341,7 @@ public final class SyncClient {
                     int p = next++;
                     asked.add(pool.submit(() -> manifestPage(cycle, f, p)));
                 }
-                SyncMessage reply = await(asked.poll());
-                parse(reply.header().path("entries"), all);
-                if (!reply.header().path("more").asBoolean(false) && page < pages - 1) {
-                    throw new SyncException("the active node's manifest of folder " + f.id() + " ended at page " + page
-                            + " of the " + pages + " it announced");
-                }
+                parse(await(asked.poll()).header().path("entries"), all);
             }
         } finally {
             pool.shutdownNow();

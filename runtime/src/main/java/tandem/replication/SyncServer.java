@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,20 +119,9 @@ public final class SyncServer {
         void end() {
             List<HashCache> toSave = List.copyOf(caches);
             SAVER.execute(() -> {
-                save(toSave);
+                HashCache.saveAll(toSave);
                 room.close();
             });
-        }
-    }
-
-    /** Saves hash caches; one that cannot be saved is a warning (the next scan re-reads its files). */
-    static void save(List<HashCache> caches) {
-        for (HashCache cache : caches) {
-            try {
-                cache.save();
-            } catch (IOException e) {
-                LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
-            }
         }
     }
 
@@ -502,9 +488,7 @@ public final class SyncServer {
                     if (hashes == null) {
                         hashes = reply.putObject("hashes");
                     }
-                    Hashing.Hasher hasher = new Hashing.Hasher();
-                    hasher.update(out, at, got, true);
-                    String hash = hasher.finish();
+                    String hash = Hashing.hash(out, at, got);
                     hashes.put(rels[i], hash);
                     Scanner.remember(cache, rels[i], d, got, hash); // saved with the cycle's scan
                 }

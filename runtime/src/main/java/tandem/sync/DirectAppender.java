@@ -8,8 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +30,8 @@ final class DirectAppender implements Closeable {
     static final int BUFFER = 256 << 10;
     /** Alignment of the buffers (the largest block size expected of a disk file system). */
     private static final int ALIGN = 4096;
-    private static final int POOLED = 8;
-    private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger POOL_SIZE = new AtomicInteger();
+    /** Buffers kept for the next files: one per fetch in flight, with room to spare. */
+    private static final ArrayBlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
 
     private final FileChannel out;
     private final String name;
@@ -200,25 +198,13 @@ final class DirectAppender implements Closeable {
             direct = null;
         }
         if (buf != null) {
-            give(buf);
+            POOL.offer(buf); // a full pool leaves it to the collector
             buf = null;
         }
     }
 
     private static ByteBuffer take() {
         ByteBuffer b = POOL.poll();
-        if (b != null) {
-            POOL_SIZE.decrementAndGet();
-            return b.clear();
-        }
-        return ByteBuffer.allocateDirect(BUFFER + ALIGN).alignedSlice(ALIGN).limit(BUFFER).slice();
-    }
-
-    private static void give(ByteBuffer b) {
-        if (POOL_SIZE.incrementAndGet() <= POOLED) {
-            POOL.add(b);
-        } else {
-            POOL_SIZE.decrementAndGet();
-        }
+        return b != null ? b.clear() : ByteBuffer.allocateDirect(BUFFER + ALIGN).alignedSlice(ALIGN).limit(BUFFER).slice();
     }
 }

@@ -1,12 +1,12 @@
 package tandem.sync;
 
-import tandem.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.AtomicFiles;
 
 /**
  * Remembers the content hash of each file of a folder with the size, modification time and file key
@@ -219,6 +220,17 @@ public final class HashCache {
         }
         AtomicFiles.write(file, b.toString().getBytes(StandardCharsets.UTF_8));
         savedAt = seen;
+    }
+
+    /** Saves each cache; one that cannot be saved is a warning (the next scan re-reads its files). */
+    public static void saveAll(Collection<HashCache> caches) {
+        for (HashCache cache : caches) {
+            try {
+                cache.save();
+            } catch (IOException e) {
+                LOG.warn("sync: {}; the next scan re-reads the files it would have remembered", e.getMessage());
+            }
+        }
     }
 
     /** The cache's file, or null for {@link #inMemory()}. */

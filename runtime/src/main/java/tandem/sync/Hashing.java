@@ -81,6 +81,13 @@ public final class Hashing {
         return NATIVE;
     }
 
+    /** The file hash of content held whole in memory: {@code len} bytes of {@code b} from {@code off}. */
+    public static String hash(byte[] b, int off, int len) {
+        Hasher h = new Hasher();
+        h.update(b, off, len, true);
+        return h.finish();
+    }
+
     /**
      * Reads a file (without following a symbolic link) and returns its size, hash and block hashes.
      *

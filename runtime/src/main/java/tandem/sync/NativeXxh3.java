@@ -8,8 +8,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +28,7 @@ final class NativeXxh3 {
      * Native buffers the bytes are copied into, shared by all threads (the fetch and scan threads are
      * made per cycle: buffers of their own would be left to the collector each time).
      */
-    private static final ConcurrentLinkedQueue<Memory> BUFFERS = new ConcurrentLinkedQueue<>();
-    private static final int POOLED = 8;
-    private static final AtomicInteger POOL_SIZE = new AtomicInteger();
+    private static final ArrayBlockingQueue<Memory> BUFFERS = new ArrayBlockingQueue<>(8);
     /** Initialized last: its check uses the fields above. */
     private static final boolean AVAILABLE = load();
 
@@ -95,22 +92,15 @@ final class NativeXxh3 {
         if (len > CHUNK) {
             throw new IllegalArgumentException("at most " + CHUNK + " bytes at a time, not " + len);
         }
-        Memory m = BUFFERS.poll();
-        if (m == null) {
-            m = new Memory(CHUNK);
-        } else {
-            POOL_SIZE.decrementAndGet();
-        }
+        Memory polled = BUFFERS.poll();
+        Memory m = polled != null ? polled : new Memory(CHUNK);
         try {
             m.write(0, b, off, len);
             Hash128 h = XXH3_128bits(m, new NativeLong(len));
             result[0] = h.low64;
             result[1] = h.high64;
         } finally {
-            if (POOL_SIZE.incrementAndGet() <= POOLED) {
-                BUFFERS.add(m);
-            } else {
-                POOL_SIZE.decrementAndGet();
+            if (!BUFFERS.offer(m)) {
                 m.close();
             }
         }

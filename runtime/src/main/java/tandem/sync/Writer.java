@@ -575,8 +575,6 @@ public final class Writer {
         return folder;
     }
 
-    /** Fsyncs a directory so renames in it are durable; ignored where the OS does not support it. */
-
     private void ensureRoot() throws IOException {
         if (rootReady) {
             return;
@@ -735,10 +733,8 @@ public final class Writer {
                     // around the page cache both ways, as the rest of this file
                     at += direct.appendFrom(source, start, end - start);
                 }
-                if (at < end && direct != null) {
-                    DirectAppender d = direct;
-                    direct = null;
-                    d.finish(); // through the page cache from here on
+                if (at < end) {
+                    finishDirect(); // through the page cache from here on
                 }
                 while (at < end) {
                     long n = current.transferTo(at, end - at, out);
@@ -952,17 +948,22 @@ public final class Writer {
             return entry;
         }
 
-        /** Writes what the direct appender still holds; from here on writes go through {@link #out}. */
+        /** {@link #finishDirect()}; a failure aborts this file. */
         private void endDirect() throws IOException {
-            if (direct == null) {
-                return;
-            }
             try {
-                direct.finish();
-                direct = null;
+                finishDirect();
             } catch (IOException e) {
                 abort();
                 throw writer.failure(e, rel, "cannot write");
+            }
+        }
+
+        /** Writes what the direct appender still holds; from here on writes go through {@link #out}. */
+        private void finishDirect() throws IOException {
+            if (direct != null) {
+                DirectAppender d = direct;
+                direct = null;
+                d.finish();
             }
         }
 

@@ -101,8 +101,6 @@ class DiskFullTest {
     }
 
     private static String hash(byte[] data) {
-        Hashing.Hasher h = new Hashing.Hasher();
-        h.update(data, 0, data.length);
-        return h.finish();
+        return Hashing.hash(data, 0, data.length);
     }
 }

@@ -34,9 +34,7 @@ class WriterTest {
     }
 
     private static String hash(byte[] data) {
-        Hashing.Hasher h = new Hashing.Hasher();
-        h.update(data, 0, data.length);
-        return h.finish();
+        return Hashing.hash(data, 0, data.length);
     }
 
     private static Entry receive(Writer w, String rel, byte[] data, long mtime) throws IOException {
