@@ -216,8 +216,9 @@ class NetnsClusterTest {
         startClient();
         await("the client served by node1 on the VIP", Duration.ofSeconds(20), () -> first("node1", 0).isPresent());
 
-        long cut = System.currentTimeMillis();
         lab.link(1, false);
+        // once `ip` has returned the port is down: a poll sent before that may still reach node1
+        long cut = System.currentTimeMillis();
 
         await("the client served by node2 on the VIP", Duration.ofSeconds(10), () -> first("node2", cut).isPresent());
         Poll firstNode2 = first("node2", cut).orElseThrow();
