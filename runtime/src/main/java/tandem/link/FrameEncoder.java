@@ -16,6 +16,13 @@ import org.slf4j.LoggerFactory;
  * the sequence number and timestamp taken here, on the connection's thread, so they are in wire
  * order. Guarantees HELLO is the first frame on every connection, whichever of camel-netty's first
  * write and Netty's channelActive comes first.
+ *
+ * <p>A heartbeat that waited for its connection longer than a heartbeat interval is not sent (the
+ * write succeeds with nothing on the wire): it describes this node as it was when the connection was
+ * being dialled. After a cut, a dial whose first SYN was lost completes only when the link heals, a
+ * second or more later, and the heartbeats queued behind it (e.g. "ALONE" from just before this node
+ * stepped down) would reach the peer as news and start a needless split-brain round. Newer heartbeats
+ * follow every interval; frames made after the connection was up are always sent.
  */
 final class FrameEncoder extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -26,12 +33,21 @@ final class FrameEncoder extends ChannelDuplexHandler {
 
         Outgoing hello();
 
+        /** The link's clock, epoch milliseconds. */
+        long now();
+
+        /** The configured heartbeat interval. */
+        long heartbeatMillis();
+
         void connected(Link link, boolean up);
     }
 
     private final Link link;
     private final Sink sink;
     private boolean helloSent;
+    /** When this connection was up (channelActive or the first write), per {@link Sink#now()}; -1 before. */
+    private long upSince = -1;
+    private int outdated;
 
     FrameEncoder(Link link, Sink sink) {
         this.link = link;
@@ -39,8 +55,19 @@ final class FrameEncoder extends ChannelDuplexHandler {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // added when the channel is registered, before it dials
+        link.diallingSince = sink.now();
+        link.dialling = ctx.channel();
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         link.outbound = ctx.channel();
+        if (link.dialling == ctx.channel()) {
+            link.dialling = null;
+        }
+        up();
         sink.connected(link, true);
         if (!helloSent) {
             helloSent = true;
@@ -54,6 +81,9 @@ final class FrameEncoder extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (link.outbound == ctx.channel()) {
             link.outbound = null;
+        }
+        if (link.dialling == ctx.channel()) {
+            link.dialling = null;
         }
         sink.connected(link, false);
         super.channelInactive(ctx);
@@ -76,7 +106,26 @@ final class FrameEncoder extends ChannelDuplexHandler {
                 writeFrame(ctx, sink.hello(), ctx.newPromise());
             }
         }
+        up();
+        if (o.type() == FrameType.HEARTBEAT && o.madeAt() < upSince - sink.heartbeatMillis()) {
+            outdated++;
+            if (outdated == 1) {
+                LOG.info("peer link {}: a heartbeat made {} ms before the connection to {} was up is not sent (it"
+                        + " describes this node as it was then; newer ones follow)", link, upSince - o.madeAt(),
+                        Link.hostPort(link.remote));
+            } else {
+                LOG.debug("peer link {}: outdated heartbeat #{} on this connection not sent", link, outdated);
+            }
+            promise.setSuccess();
+            return;
+        }
         writeFrame(ctx, o, promise);
+    }
+
+    private void up() {
+        if (upSince < 0) {
+            upSince = sink.now();
+        }
     }
 
     private void writeFrame(ChannelHandlerContext ctx, Outgoing o, ChannelPromise promise) {

@@ -47,6 +47,10 @@ final class Link {
     /** The open outbound connection (this node's frames to the peer), null when there is none. */
     volatile Channel outbound;
 
+    /** The outbound connection being dialled (not connected yet), null when none; since when (link's clock). */
+    volatile Channel dialling;
+    volatile long diallingSince;
+
     /** Open inbound connections (the peer's frames to this node); usually one. */
     final Set<Channel> inbound = ConcurrentHashMap.newKeySet();
 
@@ -85,6 +89,24 @@ final class Link {
             ch.close();
         }
         return all.size();
+    }
+
+    /**
+     * Gives up the outbound dial when it has waited since {@code before} or longer without being
+     * answered. A dial whose SYN was lost in a network cut waits for TCP's retransmission, a second or
+     * more, after the cut healed; while it waits the peer hears nothing from this node, even though
+     * the peer's own connection (and the witness) already work. The next frame dials afresh.
+     *
+     * @return whether a dial was given up
+     */
+    boolean abandonDial(long before) {
+        Channel d = dialling;
+        if (d == null || d.isActive() || diallingSince > before) {
+            return false;
+        }
+        dialling = null;
+        d.close();
+        return true;
     }
 
     static String hostPort(Endpoint e) {

@@ -345,7 +345,7 @@ public final class PeerLink implements AutoCloseable {
      */
     public void send(Heartbeat hb) {
         Objects.requireNonNull(hb, "hb");
-        broadcast(new Outgoing(FrameType.HEARTBEAT, Bodies.heartbeat(hb)));
+        broadcast(new Outgoing(FrameType.HEARTBEAT, Bodies.heartbeat(hb), clock.millis()));
     }
 
     /**
@@ -357,7 +357,7 @@ public final class PeerLink implements AutoCloseable {
     public void sendCommand(String name, String origin) {
         broadcast(new Outgoing(FrameType.COMMAND, Bodies.command(new Bodies.Command(
                 Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"),
-                commandIds.incrementAndGet()))));
+                commandIds.incrementAndGet())), clock.millis()));
     }
 
     /**
@@ -366,7 +366,7 @@ public final class PeerLink implements AutoCloseable {
      */
     public void sendNotice(com.fasterxml.jackson.databind.node.ObjectNode content) {
         broadcast(new Outgoing(FrameType.NOTICE, Bodies.notice(new Bodies.Notice(commandIds.incrementAndGet(),
-                Objects.requireNonNull(content, "content")))));
+                Objects.requireNonNull(content, "content"))), clock.millis()));
     }
 
     private void broadcast(Outgoing o) {
@@ -484,6 +484,13 @@ public final class PeerLink implements AutoCloseable {
                             + " discarded, not delivered late; dialling afresh", link, closed);
                 }
                 safely(() -> listener.linkDown(link.name));
+            } else if (up(link.lastGoodMillis, now) && !link.connected.get()
+                    && link.abandonDial(now - Math.max(heartbeatMillis, STUCK_DIAL_MILLIS))) {
+                // the peer is heard, so the network works both ways, yet this node's dial is unanswered:
+                // its SYN was lost in a cut that has healed since; the peer must not wait for TCP to retry
+                link.nextDialMillis = 0;
+                LOG.info("peer link {}: {} is heard again but the dial to {} is still unanswered; dialling afresh", link,
+                        config.peer().id(), Link.hostPort(link.remote));
             }
         }
         Outgoing h = null;
@@ -494,6 +501,9 @@ public final class PeerLink implements AutoCloseable {
             }
         }
     }
+
+    /** A dial unanswered this long (or a heartbeat interval, if longer) while the peer is heard is given up. */
+    static final long STUCK_DIAL_MILLIS = 250;
 
     private List<Sender> senders() {
         return closed ? List.of() : senders;
@@ -523,7 +533,17 @@ public final class PeerLink implements AutoCloseable {
         @Override
         public Outgoing hello() {
             return new Outgoing(FrameType.HELLO, Bodies.hello(new Bodies.Hello(nodeId, Protocol.TANDEM_VERSION,
-                    config.node().profile().yamlName(), fingerprint)));
+                    config.node().profile().yamlName(), fingerprint)), clock.millis());
+        }
+
+        @Override
+        public long now() {
+            return clock.millis();
+        }
+
+        @Override
+        public long heartbeatMillis() {
+            return heartbeatMillis;
         }
 
         @Override
