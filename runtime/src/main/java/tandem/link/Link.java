@@ -101,6 +101,10 @@ final class Link {
      */
     boolean abandonDial(long before) {
         Channel d = dialling;
+        if (d != null && !d.isOpen()) {
+            dialling = null; // it failed by itself (timed out, refused): nothing to give up
+            return false;
+        }
         if (d == null || d.isActive() || diallingSince > before) {
             return false;
         }

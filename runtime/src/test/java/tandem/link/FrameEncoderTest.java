@@ -144,6 +144,14 @@ class FrameEncoderTest {
                 assertThat(dial.isSuccess()).isFalse();
                 assertThat(link.dialling).isNull();
                 assertThat(link.abandonDial(Long.MAX_VALUE)).as("nothing left to give up").isFalse();
+
+                // a dial that failed by itself is not given up again
+                ChannelFuture again = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                        .handler(new FrameEncoder(link, sink)).connect(at);
+                Await.until("the second dial is registered", () -> link.dialling != null);
+                again.channel().close().await(5, TimeUnit.SECONDS);
+                assertThat(link.abandonDial(Long.MAX_VALUE)).isFalse();
+                assertThat(link.dialling).isNull();
             } finally {
                 for (Socket s : queued) {
                     s.close();
