@@ -25,4 +25,12 @@ public record Timings(Duration heartbeatInterval, Duration checkInterval, Durati
         Objects.requireNonNull(checkInterval, "checkInterval");
         Objects.requireNonNull(failoverTimeout, "failoverTimeout");
     }
+
+    /**
+     * The longest the peer link's dial waits for the peer to answer: two heartbeat intervals, between
+     * 1 s and 10 s (derived, not configured).
+     */
+    public Duration dialTimeout() {
+        return Duration.ofMillis(Math.min(10_000, Math.max(1_000, 2 * heartbeatInterval.toMillis())));
+    }
 }

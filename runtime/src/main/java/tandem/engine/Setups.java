@@ -43,7 +43,8 @@ public final class Setups {
         Settings s = new Settings(c.node().id(), c.peer().id(), c.node().priority(), failover, c.timings().rise(),
                 c.timings().fall(), c.witness().map(w -> w.resource()).orElse(null), c.replication().externalDatabase(),
                 c.node().role() == Role.PRIMARY_ONLY, c.node().role() == Role.BACKUP_ONLY, c.node().backupLicense(),
-                answerWait, c.mail().isPresent());
+                answerWait, c.mail().isPresent(),
+                failover + c.timings().dialTimeout().toMillis());
         return new EngineSetup(s, resources);
     }
 }

@@ -18,16 +18,20 @@ package tandem.facts;
  *                          peer as not answering (sbs: three heartbeats, SBS-1's connection attempt;
  *                          elsewhere the failover timeout)
  * @param mail              whether notices can be mailed ({@code mail:} is configured)
+ * @param rejoinWaitMs      how long a node that stepped down when it was cut off waits, once the witness
+ *                          answers again, for its peer to be heard before it goes alone: the failover
+ *                          timeout plus the longest the peer link's dial may wait (after a heal the link
+ *                          needs up to that long to carry frames both ways again, the witness does not)
  */
 public record Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,
                        String witnessResource, boolean externalDatabase, boolean primaryOnly, boolean backupOnly,
-                       boolean backupLicense, long answerWaitMs, boolean mail) {
+                       boolean backupLicense, long answerWaitMs, boolean mail, long rejoinWaitMs) {
 
-    /** Settings without the sbs options, waiting the failover timeout for an answer, without mail. */
+    /** Settings without the sbs options, waiting the failover timeout for an answer and a rejoin, without mail. */
     public Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,
                     String witnessResource, boolean externalDatabase) {
         this(nodeId, peerId, priority, failoverTimeoutMs, rise, fall, witnessResource, externalDatabase, false, false,
-                false, failoverTimeoutMs, false);
+                false, failoverTimeoutMs, false, failoverTimeoutMs);
     }
 
     public boolean witness() {

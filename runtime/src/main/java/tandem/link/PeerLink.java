@@ -302,7 +302,7 @@ public final class PeerLink implements AutoCloseable {
     private String producerUri(Link link, String client) {
         // one shared connection per link (producerPoolEnabled=false), opened on the first send and
         // reopened by the first send after it closed; a connect attempt may take at most this long
-        long connectTimeout = Math.min(10_000, Math.max(1_000, 2 * heartbeatMillis));
+        long connectTimeout = config.timings().dialTimeout().toMillis();
         return "netty:tcp://" + Link.hostPort(link.remote) + "?sync=false&allowDefaultCodec=false"
                 + "&producerPoolEnabled=false&lazyChannelCreation=true&connectTimeout=" + connectTimeout
                 + "&clientInitializerFactory=#" + client + "&workerGroup=#" + prefix + "workers";
