@@ -50,6 +50,8 @@ final class Link {
     /** The outbound connection being dialled (not connected yet), null when none; since when (link's clock). */
     volatile Channel dialling;
     volatile long diallingSince;
+    /** When this node last gave up a dial ({@link #abandonDial}; link's clock), -1 never. */
+    volatile long abandonedAt = -1;
 
     /** Open inbound connections (the peer's frames to this node); usually one. */
     final Set<Channel> inbound = ConcurrentHashMap.newKeySet();
@@ -99,7 +101,7 @@ final class Link {
      *
      * @return whether a dial was given up
      */
-    boolean abandonDial(long before) {
+    boolean abandonDial(long before, long now) {
         Channel d = dialling;
         if (d != null && !d.isOpen()) {
             dialling = null; // it failed by itself (timed out, refused): nothing to give up
@@ -109,6 +111,7 @@ final class Link {
             return false;
         }
         dialling = null;
+        abandonedAt = now;
         d.close();
         return true;
     }

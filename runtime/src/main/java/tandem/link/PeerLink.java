@@ -485,7 +485,7 @@ public final class PeerLink implements AutoCloseable {
                 }
                 safely(() -> listener.linkDown(link.name));
             } else if (up(link.lastGoodMillis, now) && !link.connected.get()
-                    && link.abandonDial(now - Math.max(heartbeatMillis, STUCK_DIAL_MILLIS))) {
+                    && link.abandonDial(now - Math.max(heartbeatMillis, STUCK_DIAL_MILLIS), now)) {
                 // the peer is heard, so the network works both ways, yet this node's dial is unanswered:
                 // its SYN was lost in a cut that has healed since; the peer must not wait for TCP to retry
                 link.nextDialMillis = 0;
@@ -597,6 +597,12 @@ public final class PeerLink implements AutoCloseable {
                 return;
             }
             link.counters.sendFailures.increment();
+            if (rootCause(failure) instanceof java.nio.channels.ClosedChannelException
+                    && clock.millis() - link.abandonedAt <= 2 * heartbeatMillis) {
+                // the dial this node gave up itself (watch): no back-off, the next frame dials afresh
+                LOG.debug("peer link {}: the dial given up ended: {}", link, rootMessage(failure));
+                return;
+            }
             int n = Math.min(link.failedSends + 1, 10);
             link.failedSends = n;
             link.nextDialMillis = clock.millis() + Math.min(1L << (n - 1), Protocol.MAX_DIAL_BACKOFF) * heartbeatMillis;
@@ -622,11 +628,16 @@ public final class PeerLink implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable t) {
+    private static Throwable rootCause(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = rootCause(t);
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

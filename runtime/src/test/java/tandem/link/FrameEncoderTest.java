@@ -137,20 +137,21 @@ class FrameEncoderTest {
                 assertThat(link.dialling.isActive()).as("the SYN is not answered").isFalse();
 
                 long since = link.diallingSince;
-                assertThat(link.abandonDial(since - 1)).as("a dial younger than the limit is kept").isFalse();
+                assertThat(link.abandonDial(since - 1, now)).as("a dial younger than the limit is kept").isFalse();
                 assertThat(dial.isDone()).isFalse();
-                assertThat(link.abandonDial(since)).as("one that waited the limit is given up").isTrue();
+                assertThat(link.abandonDial(since, now)).as("one that waited the limit is given up").isTrue();
+                assertThat(link.abandonedAt).isEqualTo(now);
                 assertThat(dial.await(5, TimeUnit.SECONDS)).as("the connect ends at once").isTrue();
                 assertThat(dial.isSuccess()).isFalse();
                 assertThat(link.dialling).isNull();
-                assertThat(link.abandonDial(Long.MAX_VALUE)).as("nothing left to give up").isFalse();
+                assertThat(link.abandonDial(Long.MAX_VALUE, now)).as("nothing left to give up").isFalse();
 
                 // a dial that failed by itself is not given up again
                 ChannelFuture again = new Bootstrap().group(group).channel(NioSocketChannel.class)
                         .handler(new FrameEncoder(link, sink)).connect(at);
                 Await.until("the second dial is registered", () -> link.dialling != null);
                 again.channel().close().await(5, TimeUnit.SECONDS);
-                assertThat(link.abandonDial(Long.MAX_VALUE)).isFalse();
+                assertThat(link.abandonDial(Long.MAX_VALUE, now)).isFalse();
                 assertThat(link.dialling).isNull();
             } finally {
                 for (Socket s : queued) {
