@@ -3,6 +3,7 @@ package tandem.sync;
 import tandem.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static tandem.sync.Trees.write;
 
 import ch.qos.logback.classic.Level;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,8 +139,10 @@ class ScannerTest {
     }
 
     @Test
-    void aFileModifiedJustBeforeItWasHashedIsHashedAgainNextTime() throws IOException {
-        write(root, "fresh.txt", "just written");
+    void aFileModifiedWithinTheRacyWindowOfItsReadingIsHashedAgainNextTime() throws IOException {
+        // stamped ahead of the clock: within either window however long the test takes
+        Path fresh = write(root, "fresh.txt", "just written");
+        Files.setLastModifiedTime(fresh, FileTime.fromMillis(System.currentTimeMillis() + 60_000 + 123));
         try (Scanner s = new Scanner(HashCache.inMemory())) {
             s.scan(folder);
             long afterFirst = s.hashedBytes();
@@ -147,6 +151,50 @@ class ScannerTest {
 
             assertThat(s.hashedBytes() - afterFirst).isEqualTo("just written".length());
         }
+    }
+
+    @Test
+    void onALocalFileSystemAFileModifiedASecondBeforeItWasHashedIsCachedWhenItsTimeIsFine() throws IOException {
+        assumeTrue(Scanner.localFileSystem(root), "the temporary folder is on a local file system: " + root);
+        Path recent = write(root, "recent.txt", "a second old");
+        // a sub-second part (as the kernel stamps writes on such a file system): the 100 ms window applies
+        Files.setLastModifiedTime(recent, FileTime.from(Instant.ofEpochMilli(System.currentTimeMillis() - 1000)
+                .plusNanos(123_456)));
+        try (Scanner s = new Scanner(HashCache.inMemory())) {
+            s.scan(folder);
+            long afterFirst = s.hashedBytes();
+
+            s.scan(folder);
+
+            assertThat(s.hashedBytes()).as("nothing read again").isEqualTo(afterFirst);
+        }
+    }
+
+    @Test
+    void theRacyWindowIsShortOnlyForFineTimesOnALocalFileSystem() {
+        FileTime fine = FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 4_000_000));
+        FileTime wholeSecond = FileTime.from(Instant.ofEpochSecond(1_700_000_000L));
+
+        assertThat(Scanner.racyMillis(true, fine)).isEqualTo(Scanner.FINE_RACY_MILLIS).isEqualTo(100);
+        assertThat(Scanner.racyMillis(true, wholeSecond)).as("seconds only: a coarse file system (or a stamped file)")
+                .isEqualTo(Scanner.RACY_MILLIS).isEqualTo(2000);
+        assertThat(Scanner.racyMillis(false, fine)).as("network or unknown file system").isEqualTo(Scanner.RACY_MILLIS);
+        assertThat(Scanner.localFileSystem(dir.resolve("no-such-folder"))).as("unknown: coarse").isFalse();
+    }
+
+    @Test
+    void aDeferredFileIsRememberedOnlyWhenModifiedLongerThanItsWindowBeforeTheScan() {
+        HashCache cache = HashCache.inMemory();
+        long scanned = 1_700_000_000_000L;
+        String hash = Hashing.blockHash(new byte[3], 0, 3);
+
+        Scanner.remember(cache, "fine.txt", new Scanner.Deferred(3, scanned - 101, null, scanned, 100), 3, hash);
+        Scanner.remember(cache, "racy.txt", new Scanner.Deferred(3, scanned - 100, null, scanned, 100), 3, hash);
+        Scanner.remember(cache, "coarse.txt", new Scanner.Deferred(3, scanned - 1500, null, scanned, 2000), 3, hash);
+
+        assertThat(cache.lookup("fine.txt", 3, scanned - 101, null)).contains(hash);
+        assertThat(cache.lookup("racy.txt", 3, scanned - 100, null)).isEmpty();
+        assertThat(cache.lookup("coarse.txt", 3, scanned - 1500, null)).isEmpty();
     }
 
     @Test
