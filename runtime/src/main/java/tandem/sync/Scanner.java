@@ -409,6 +409,8 @@ public final class Scanner implements AutoCloseable {
         private final PathFilter filter;
         private final int prefix;
         private final boolean slashes = File.separatorChar == '/';
+        /** {@link #localFileSystem} of the root: what each file's {@link #racyMillis} depends on. */
+        private final boolean local;
         final List<Candidate> files = new ArrayList<>();
         final Map<String, Long> dirs = new HashMap<>();
         final List<String> includedDirs = new ArrayList<>();
@@ -418,13 +420,11 @@ public final class Scanner implements AutoCloseable {
         int unsafe;
         String unsafeExample;
 
-        private final boolean local;
-
         Walk(SyncFolder folder, Path root, PathFilter filter, boolean local) {
-            this.local = local;
             this.folder = folder;
             this.root = root;
             this.filter = filter;
+            this.local = local;
             String r = root.toString();
             this.prefix = r.endsWith(File.separator) ? r.length() : r.length() + 1;
         }
