@@ -87,6 +87,7 @@ public final class Engine implements AutoCloseable {
     private FactHandle tickHandle;
     private FactHandle peerHandle;
     private FactHandle mismatchHandle;
+    private FactHandle resumedHandle;
     private boolean broken;
 
     /**
@@ -203,6 +204,21 @@ public final class Engine implements AutoCloseable {
             peerHandle = session.insert(fact);
         } else {
             session.update(peerHandle, fact);
+        }
+        return cycle(List.of());
+    }
+
+    /**
+     * This engine did not run for {@code gapMs} (the node was frozen) and runs again: the rules see a
+     * {@link tandem.facts.Resumed} before anything that waited meanwhile.
+     */
+    public CycleOutcome resumed(long gapMs) {
+        checkReady();
+        tandem.facts.Resumed fact = new tandem.facts.Resumed(now(), gapMs);
+        if (resumedHandle == null) {
+            resumedHandle = session.insert(fact);
+        } else {
+            session.update(resumedHandle, fact);
         }
         return cycle(List.of());
     }

@@ -1,9 +1,10 @@
 package tandem.engine;
 
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -19,6 +20,14 @@ import tandem.facts.ProbeResult;
  * The engine's one thread. Routes and other threads hand it observations through {@link #observe},
  * {@link #tick} and {@link #submit}; only this loop's thread ever calls the {@link Engine}, which is
  * created on it. This is the bean the routes call {@code engine} and {@code commands}.
+ *
+ * <p>The loop also notices when it did not run for a while: its thread turns at least every
+ * {@link #watchMillis} (an empty turn when nothing else comes), and every turn first measures, by
+ * the monotonic clock, how long it has been since the last one ended and how long that one took. A
+ * gap longer than half the failover timeout means the process was frozen (SIGSTOP, a paused VM, a
+ * stall): the engine takes a {@link tandem.facts.Resumed} before the turn's own work, so the rules
+ * decide what the pause means before anything that waited meanwhile (a queued heartbeat of the
+ * peer, a tick) is looked at. Until that turn has run, {@link #current()} hands out nothing.
  */
 public final class EngineLoop implements AutoCloseable {
 
@@ -29,14 +38,24 @@ public final class EngineLoop implements AutoCloseable {
     private final String nodeId;
     private final Supplier<Engine> factory;
     private volatile java.util.function.Consumer<NodeStatus> afterCycle = st -> { };
-    private final ExecutorService thread;
+    private final ScheduledExecutorService thread;
     private volatile Engine engine;
+    /** Gaps longer than this (nanoseconds) are reported to the engine; set once the engine exists. */
+    private volatile long pauseNanos = Long.MAX_VALUE;
+    /** When the last turn started and ended (System.nanoTime); 0 before the first. */
+    private long lastStart;
+    private volatile long lastEnd;
 
     /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
     public EngineLoop(String nodeId, Supplier<Engine> factory) {
         this.nodeId = nodeId;
         this.factory = factory;
-        this.thread = Executors.newSingleThreadExecutor(Daemons.named("tandem-engine-" + nodeId));
+        this.thread = Executors.newSingleThreadScheduledExecutor(Daemons.named("tandem-engine-" + nodeId));
+    }
+
+    /** How often the loop turns at least, for a failover timeout of {@code failoverMs}: an eighth of it, 10 ms to 500 ms. */
+    static long watchMillis(long failoverMs) {
+        return Math.max(10, Math.min(500, failoverMs / 8));
     }
 
     /** Called on the engine's thread after every cycle with the new snapshot (e.g. to send a heartbeat at once when it changed). */
@@ -50,24 +69,87 @@ public final class EngineLoop implements AutoCloseable {
         return e == null ? null : e.status();
     }
 
+    /**
+     * The latest snapshot while the engine keeps turning: null before {@link #start()} and while its
+     * last turn ended longer ago than a reported pause (the node may have been frozen, and until the
+     * rules have seen that, the snapshot is not what this node stands for: a heartbeat built from it
+     * could tell the peer that a node which is stepping down is active). Safe from any thread.
+     */
+    public NodeStatus current() {
+        Engine e = engine;
+        long end = lastEnd;
+        if (e == null || end != 0 && System.nanoTime() - end > pauseNanos) {
+            return null;
+        }
+        return e.status();
+    }
+
     /** Queues a change of the peer's settings match (MS-9): {@code detail} null when they match again. */
     public void mismatch(String detail) {
-        thread.execute(() -> {
+        thread.execute(() -> turn(() -> {
             try {
                 logCycle(detail == null ? ready().mismatchCleared() : ready().mismatch(detail));
             } catch (RuntimeException ex) {
                 LOG.error("{}: cycle failed", nodeId, ex);
             }
-        });
+        }));
     }
 
     /** Creates the engine on the loop's thread and waits until it has booted. */
     public void start() {
-        await(thread.submit(() -> {
+        await(onThread(() -> {
             engine = factory.get();
             afterCycle.accept(engine.status());
             return null;
         }));
+        long failoverMs = engine.setup().settings().failoverTimeoutMs();
+        pauseNanos = TimeUnit.MILLISECONDS.toNanos(failoverMs / 2);
+        long watch = watchMillis(failoverMs);
+        thread.scheduleWithFixedDelay(() -> turn(() -> { }), watch, watch, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One turn of the loop's thread: first a pause since the last turn, if there was one, goes to the
+     * engine, then {@code work}.
+     */
+    private void turn(Runnable work) {
+        long start = System.nanoTime();
+        Engine e = engine;
+        if (e != null && lastEnd != 0) {
+            // a freeze lies either between two turns or inside one (the thread was stopped mid-turn)
+            long gap = Math.max(start - lastEnd, lastEnd - lastStart);
+            if (gap > pauseNanos) {
+                try {
+                    logCycle(e.resumed(TimeUnit.NANOSECONDS.toMillis(gap)));
+                } catch (RuntimeException ex) {
+                    LOG.error("{}: cycle failed", nodeId, ex);
+                }
+            }
+        }
+        lastStart = start;
+        try {
+            work.run();
+        } finally {
+            lastEnd = System.nanoTime();
+        }
+    }
+
+    private <T> Future<T> onThread(Callable<T> work) {
+        return thread.submit(() -> {
+            Object[] result = new Object[1];
+            turn(() -> {
+                try {
+                    result[0] = work.call();
+                } catch (RuntimeException ex) {
+                    throw ex;
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            @SuppressWarnings("unchecked")
+            T t = (T) result[0];
+            return t;
+        });
     }
 
     /**
@@ -75,7 +157,7 @@ public final class EngineLoop implements AutoCloseable {
      * an {@link ActionResult}, or a {@link tandem.facts.SyncDue}.
      */
     public void observe(Object observation) {
-        thread.execute(() -> {
+        thread.execute(() -> turn(() -> {
             Engine e = ready();
             // the cycle's top level: log everything and keep running (Patroni's run_cycle)
             try {
@@ -100,18 +182,18 @@ public final class EngineLoop implements AutoCloseable {
             } catch (RuntimeException ex) {
                 LOG.error("{}: cycle failed", nodeId, ex);
             }
-        });
+        }));
     }
 
     /** Queues a check cycle. */
     public void tick() {
-        thread.execute(() -> {
+        thread.execute(() -> turn(() -> {
             try {
                 logCycle(ready().tick());
             } catch (RuntimeException ex) {
                 LOG.error("{}: cycle failed", nodeId, ex);
             }
-        });
+        }));
     }
 
     /** Hands an operator command to the rules and waits for their answer. */
@@ -120,7 +202,7 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     public CommandAnswer submit(String name, String origin) {
-        CycleOutcome out = await(thread.submit(() -> {
+        CycleOutcome out = await(onThread(() -> {
             CycleOutcome o = ready().command(name, origin);
             logCycle(o);
             return o;

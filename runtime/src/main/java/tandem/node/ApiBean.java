@@ -55,9 +55,9 @@ public final class ApiBean {
         if (!ApiAuth.accepts(authorization, token)) {
             return unauthorized();
         }
-        NodeStatus st = loop.status();
+        NodeStatus st = loop.current();
         if (st == null) {
-            return error(503, "the node is starting");
+            return error(503, "the node is starting, or resuming after its engine did not run");
         }
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> node = new LinkedHashMap<>();

@@ -99,7 +99,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         this.vip = VirtualIps.of(c, cmds);
         this.events = new EventLog(id, clock);
-        this.replication = new Replication(c, () -> engine().status(), o -> engine().observe(o), notice -> {
+        this.replication = new Replication(c, () -> engine().current(), o -> engine().observe(o), notice -> {
             if (linkUp) {
                 link.sendNotice(notice);
             }
@@ -150,8 +150,9 @@ public final class NodeRuntime implements AutoCloseable {
         this.probes = new ProbeRunner(c, Checks.of(c, cmds), () -> linkUp ? link.links() : List.of(), loop::status, clock);
         probes.onLate(loop::observe);
         // the engine boots (and announces its state) before the link is up: those first heartbeats are
-        // not sent; the first beat after the link starts carries the same
-        this.heartbeats = new HeartbeatSender(c, loop::status, hb -> {
+        // not sent; the first beat after the link starts carries the same. A beat right after a freeze
+        // sends nothing until the engine has taken in the pause (EngineLoop.current)
+        this.heartbeats = new HeartbeatSender(c, loop::current, hb -> {
             if (linkUp) {
                 link.send(hb);
             }

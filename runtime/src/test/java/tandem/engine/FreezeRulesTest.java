@@ -1,0 +1,201 @@
+package tandem.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tandem.facts.ActionResult;
+import tandem.facts.DataState;
+import tandem.facts.Heartbeat;
+import tandem.facts.NodeState;
+import tandem.facts.Settings;
+
+/**
+ * rules/pair/freeze.drl with the real ms-failover rules on a pseudo clock (failover timeout 30 s): a
+ * node whose engine did not run for longer than the failover timeout treats itself as the silent one.
+ */
+class FreezeRulesTest {
+
+    private static RuleSet rules;
+    private final List<EngineEvent> events = new ArrayList<>();
+    private final List<ActionPort.ActionRequest> actions = new ArrayList<>();
+    private Engine engine;
+
+    @BeforeAll
+    static void compile() {
+        rules = Fixtures.msFailoverRules();
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static Heartbeat peer(NodeState s, DataState d, long generation, boolean holding) {
+        return new Heartbeat("node2", s, d, generation, holding, 50, 0);
+    }
+
+    private List<String> actions() {
+        return actions.stream().map(ActionPort.ActionRequest::action).toList();
+    }
+
+    /** node1 PRIM (generation 1) with node2 SECOND uptodate, services running, at 10 s. */
+    private void primary() {
+        engine = Fixtures.engine(rules, Fixtures.node1(), new tandem.engine.NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.heartbeat(peer(NodeState.WAIT, DataState.NOT_UPTODATE, 0, false));
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        engine.advanceTo(5_000);
+        engine.actionResult(new ActionResult("start-services", true, "ok", 5_000));
+        engine.advanceTo(10_000);
+        engine.heartbeat(peer(NodeState.SECOND, DataState.UPTODATE, 1, false));
+        assertThat(engine.node().state()).isEqualTo(NodeState.PRIM);
+        actions.clear();
+    }
+
+    @Test
+    void aPrimaryFrozenPastTheFailoverTimeoutStepsDownBeforeAnythingElseAndJoinsThePeerThatTookOver() {
+        primary();
+        engine.advanceTo(70_000);
+        CycleOutcome out = engine.resumed(60_000);
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("A frozen active node steps down when it resumes");
+            assertThat(d.reason()).contains("did not run for 60 s", "failover timeout (30 s)");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(engine.node().data()).as("nothing was written here meanwhile that the pair lost")
+                .isEqualTo(DataState.UPTODATE);
+        assertThat(actions()).containsExactly("stop-services", "vip-down");
+
+        // what waited during the freeze: a tick (the last heartbeat is 60 s old) and the peer's frames
+        engine.tick();
+        assertThat(engine.node().state()).as("silence across the freeze is not the peer's").isEqualTo(NodeState.WAIT);
+        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 2, true));
+        engine.actionResult(new ActionResult("stop-services", true, "ok", 70_100));
+        engine.actionResult(new ActionResult("vip-down", true, "ok", 70_100));
+        assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
+        assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
+        assertThat(actions()).containsExactly("stop-services", "vip-down", "resync");
+    }
+
+    @Test
+    void withoutAPeerTheFrozenNodeGoesAloneAgainOnceItHasListenedForTheFailoverTimeout() {
+        primary();
+        engine.advanceTo(70_000);
+        engine.resumed(60_000);
+        engine.actionResult(new ActionResult("stop-services", true, "ok", 70_000));
+        engine.actionResult(new ActionResult("vip-down", true, "ok", 70_000));
+        engine.advanceTo(99_999);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.advanceTo(100_001);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        assertThat(actions()).containsExactly("stop-services", "vip-down", "vip-up", "start-services");
+        // going alone after the pause is not another pause to step down for
+        engine.actionResult(new ActionResult("start-services", true, "ok", 100_100));
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+    }
+
+    @Test
+    void aSecondaryFrozenPastTheFailoverTimeoutDoesNotTakeOverButRejoinsAndResyncs() {
+        engine = Fixtures.engine(rules, new EngineSetup(new Settings("node1", "node2", 10, 30_000, 2, 3, null, false),
+                Map.of()), new tandem.engine.NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
+        assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
+        engine.actionResult(new ActionResult("resync", true, "ok", 0));
+        engine.heartbeat(peer(NodeState.PRIM, DataState.UPTODATE, 1, true));
+        assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
+        assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
+
+        engine.advanceTo(60_000);
+        CycleOutcome out = engine.resumed(60_000);
+        assertThat(out.applied()).extracting(Object::toString).anySatisfy(d ->
+                assertThat(d).contains("A frozen secondary leaves the pair when it resumes"));
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 2, true));
+        assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
+    }
+
+    @Test
+    void aShorterPauseChangesNoRoleAndTheSilenceIsCountedFromTheResume() {
+        primary();
+        engine.advanceTo(35_000);
+        CycleOutcome out = engine.resumed(20_000);
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("A shorter pause of this node changes no role");
+            assertThat(d.to()).isNull();
+        });
+        // the last heartbeat (10 s) is older than the failover timeout, but this node listened only since 35 s
+        engine.advanceTo(41_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.PRIM);
+        engine.advanceTo(65_001);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+    }
+
+    /** The loop itself: a turn that stalls past half the failover timeout is reported before the next one. */
+    @Test
+    void theLoopReportsAStallOfItsThreadAndHandsOutNoSnapshotUntilTheRulesHaveSeenIt() throws Exception {
+        Settings fast = new Settings("node1", "node2", 100, 400, 2, 3, null, false);
+        AtomicBoolean stall = new AtomicBoolean(true);
+        CountDownLatch stalling = new CountDownLatch(1);
+        CountDownLatch steppedDown = new CountDownLatch(1);
+        AtomicReference<String> rule = new AtomicReference<>();
+        EngineLoop[] loop = new EngineLoop[1];
+        loop[0] = new EngineLoop("node1", () -> {
+            Engine e = new Engine(rules.kieBase(), new EngineSetup(fast, Map.of()), false, new NodeStore.InMemory(),
+                    r -> { }, ev -> {
+                        if ("action".equals(ev.kind()) && "start-services".equals(ev.action()) && stall.getAndSet(false)) {
+                            // the thread stops in the middle of the turn that took the role, as under SIGSTOP
+                            stalling.countDown();
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_200));
+                        }
+                        if ("state".equals(ev.kind()) && "WAIT".equals(ev.to()) && "ALONE".equals(ev.from())) {
+                            rule.set(ev.rule());
+                            steppedDown.countDown();
+                        }
+                    });
+            e.boot(false);
+            return e;
+        });
+        try {
+            loop[0].start();
+            // the check timer of a node: a tick every 20 ms until the node has gone alone (no peer)
+            for (int i = 0; i < 500 && !stalling.await(20, TimeUnit.MILLISECONDS); i++) {
+                loop[0].tick();
+            }
+            assertThat(stalling.getCount()).as("the node went alone").isZero();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (loop[0].current() != null && System.nanoTime() < end) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+            assertThat(loop[0].current()).as("no snapshot while the engine does not run").isNull();
+            assertThat(steppedDown.await(10, TimeUnit.SECONDS)).as("the node stepped down after the stall").isTrue();
+            assertThat(rule.get()).isEqualTo("A frozen active node steps down when it resumes");
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (loop[0].current() == null && System.nanoTime() < end) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+            assertThat(loop[0].current()).isNotNull();
+        } finally {
+            loop[0].close();
+        }
+    }
+}

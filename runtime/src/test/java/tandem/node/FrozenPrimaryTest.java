@@ -1,0 +1,116 @@
+package tandem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.demo.LocalCluster;
+import tandem.demo.LocalCluster.Node;
+
+/**
+ * A primary whose Tandem process is frozen (SIGSTOP) for twice the failover timeout while its
+ * application, a process of its own, keeps running; then resumed (SIGCONT). Two real {@code tandem run}
+ * JVMs on loopback, heartbeats every 200 ms, failover after 3 s (a little more than the other live
+ * tests' 2 s, so that a loaded machine's stalls are not taken for the freeze).
+ */
+class FrozenPrimaryTest {
+
+    private static final long HEARTBEAT_MS = 200;
+    private static final String TIMINGS = LocalCluster.TIMINGS.replace("failover-timeout: 2s", "failover-timeout: 3s");
+    private static final Set<String> ACTIVE = Set.of("PRIM", "ALONE");
+
+    private LocalCluster cluster;
+    private Process frozen;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (frozen != null && frozen.isAlive()) {
+            signal(frozen, "CONT");
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void await(String what, Duration limit, BooleanSupplier done) {
+        ClusterAwait.await(cluster, what, limit, 50, done);
+    }
+
+    /** {@code kill -SIG pid}, only ever on a process this test started. */
+    private static void signal(Process p, String sig) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -" + sig + " " + p.pid()).isZero();
+    }
+
+    private String state(Node n) {
+        return cluster.status(n).map(s -> s.path("node").path("state").asText()).orElse("down");
+    }
+
+    @Test
+    void aResumedPrimaryStopsItsApplicationAndRejoinsWithoutASecondActive(@TempDir Path dir) throws Exception {
+        cluster = new LocalCluster(ClusterAwait.home(), dir, TIMINGS, TIMINGS);
+        Node n1 = cluster.node("node1");
+        Node n2 = cluster.node("node2");
+        cluster.start(n1);
+        cluster.start(n2);
+        await("PRIM/SECOND pair", Duration.ofSeconds(120),
+                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
+        await("node1's application answering", Duration.ofSeconds(20), () -> cluster.app(n1).orElse("").equals("node1"));
+        frozen = n1.process().orElseThrow();
+        List<ProcessHandle> apps = frozen.descendants().filter(ProcessHandle::isAlive).toList();
+        assertThat(apps).as("node1's application runs as a child process").isNotEmpty();
+
+        signal(frozen, "STOP");
+        long stoppedAt = System.nanoTime();
+        await("node2 ALONE with its application serving", Duration.ofSeconds(30),
+                () -> cluster.state(n2).equals("ALONE uptodate") && cluster.app(n2).orElse("").equals("node2"));
+        assertThat(cluster.app(n1)).as("the frozen node's application, a process of its own, still serves")
+                .contains("node1");
+        // frozen for twice the failover timeout, as the defect was seen
+        while (System.nanoTime() - stoppedAt < Duration.ofSeconds(6).toNanos()) {
+            LockSupport.parkNanos(50_000_000L);
+        }
+
+        signal(frozen, "CONT");
+        long resumedAt = System.nanoTime();
+        List<String> bothActive = new ArrayList<>();
+        List<String> node2Left = new ArrayList<>();
+        // watch both nodes until node1 is back as secondary; every poll bounded by the client's timeouts
+        await("node1 back as SECOND and node2 PRIM", Duration.ofSeconds(60), () -> {
+            String s1 = state(n1);
+            String s2 = state(n2);
+            long ms = (System.nanoTime() - resumedAt) / 1_000_000;
+            if (ACTIVE.contains(s1) && ACTIVE.contains(s2)) {
+                bothActive.add(ms + " ms after the resume: node1 " + s1 + ", node2 " + s2);
+            }
+            if (!ACTIVE.contains(s2)) {
+                node2Left.add(ms + " ms after the resume: node2 " + s2);
+            }
+            return s1.equals("SECOND") && s2.equals("PRIM");
+        });
+        assertThat(bothActive).as("node1 reported itself active beside node2 after its resume")
+                .allSatisfy(seen -> assertThat(Long.parseLong(seen.substring(0, seen.indexOf(' '))))
+                        .isLessThanOrEqualTo(HEARTBEAT_MS));
+        assertThat(node2Left).as("the survivor kept the role throughout").isEmpty();
+        assertThat(apps).as("the frozen node stopped its application").noneMatch(ProcessHandle::isAlive);
+        assertThat(cluster.app(n1)).isEmpty();
+        assertThat(cluster.app(n2)).contains("node2");
+        String log1 = Files.readString(dir.resolve("node1.out"));
+        assertThat(log1).contains("A frozen active node steps down when it resumes");
+        assertThat(log1.substring(log1.indexOf("A frozen active node steps down")))
+                .as("node1 never went on alone after its resume").doesNotContain("PRIM -> ALONE");
+        assertThat(Files.readString(dir.resolve("node2.out"))).doesNotContain("split brain");
+    }
+}
