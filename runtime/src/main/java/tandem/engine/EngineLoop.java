@@ -2,9 +2,10 @@ package tandem.engine;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -21,13 +22,14 @@ import tandem.facts.ProbeResult;
  * {@link #tick} and {@link #submit}; only this loop's thread ever calls the {@link Engine}, which is
  * created on it. This is the bean the routes call {@code engine} and {@code commands}.
  *
- * <p>The loop also notices when it did not run for a while: its thread turns at least every
- * {@link #watchMillis} (an empty turn when nothing else comes), and every turn first measures, by
- * the monotonic clock, how long it has been since the last one ended and how long that one took. A
- * gap longer than half the failover timeout means the process was frozen (SIGSTOP, a paused VM, a
- * stall): the engine takes a {@link tandem.facts.Resumed} before the turn's own work, so the rules
- * decide what the pause means before anything that waited meanwhile (a queued heartbeat of the
- * peer, a tick) is looked at. Until that turn has run, {@link #current()} hands out nothing.
+ * <p>The loop also notices when the whole process did not run for a while (SIGSTOP, a paused VM, a
+ * long stop-the-world pause): a watch thread wakes every {@link #watchMillis} and, like every turn
+ * of the engine's thread, notes by the monotonic clock how long it has been since the last sign of
+ * life of either. A gap longer than half the failover timeout is a pause: the engine takes a
+ * {@link tandem.facts.Resumed} at the start of its next turn, before the turn's own work, so the
+ * rules decide what the pause means before anything that waited meanwhile (a queued heartbeat of
+ * the peer, a tick) is looked at. Until then {@link #current()} hands out nothing. The engine's
+ * thread alone being slow (a slow disk under its state file) is no pause: the watch goes on.
  */
 public final class EngineLoop implements AutoCloseable {
 
@@ -38,22 +40,32 @@ public final class EngineLoop implements AutoCloseable {
     private final String nodeId;
     private final Supplier<Engine> factory;
     private volatile java.util.function.Consumer<NodeStatus> afterCycle = st -> { };
-    private final ScheduledExecutorService thread;
+    private final ExecutorService thread;
     private volatile Engine engine;
-    /** Gaps longer than this (nanoseconds) are reported to the engine; set once the engine exists. */
+    /** The monotonic clock in nanoseconds: System::nanoTime, settable in tests. */
+    private final java.util.function.LongSupplier nanos;
+    /** Gaps longer than this (nanoseconds) are pauses; set once the engine exists. */
     private volatile long pauseNanos = Long.MAX_VALUE;
-    /** When the last turn started and ended (System.nanoTime); 0 before the first. */
-    private long lastStart;
-    private volatile long lastEnd;
+    /** The last sign of life of the process: the watch thread woke, or the engine's thread turned. */
+    private final java.util.concurrent.atomic.AtomicLong alive = new java.util.concurrent.atomic.AtomicLong();
+    /** A pause (milliseconds) that the rules have not been told of yet; 0 when there is none. */
+    private final java.util.concurrent.atomic.AtomicLong unreported = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Thread watch;
 
     /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
     public EngineLoop(String nodeId, Supplier<Engine> factory) {
-        this.nodeId = nodeId;
-        this.factory = factory;
-        this.thread = Executors.newSingleThreadScheduledExecutor(Daemons.named("tandem-engine-" + nodeId));
+        this(nodeId, factory, System::nanoTime);
     }
 
-    /** How often the loop turns at least, for a failover timeout of {@code failoverMs}: an eighth of it, 10 ms to 500 ms. */
+    /** @param nanos the monotonic clock (tests set it to make a pause) */
+    EngineLoop(String nodeId, Supplier<Engine> factory, java.util.function.LongSupplier nanos) {
+        this.nodeId = nodeId;
+        this.factory = factory;
+        this.nanos = nanos;
+        this.thread = Executors.newSingleThreadExecutor(Daemons.named("tandem-engine-" + nodeId));
+    }
+
+    /** How often the watch thread wakes, for a failover timeout of {@code failoverMs}: an eighth of it, 10 ms to 500 ms. */
     static long watchMillis(long failoverMs) {
         return Math.max(10, Math.min(500, failoverMs / 8));
     }
@@ -70,15 +82,14 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     /**
-     * The latest snapshot while the engine keeps turning: null before {@link #start()} and while its
-     * last turn ended longer ago than a reported pause (the node may have been frozen, and until the
-     * rules have seen that, the snapshot is not what this node stands for: a heartbeat built from it
-     * could tell the peer that a node which is stepping down is active). Safe from any thread.
+     * The latest snapshot, except around a pause of the process: null before {@link #start()}, from
+     * the moment a pause can be seen until the rules have taken it in (the snapshot was made before
+     * the pause and is not what this node stands for now: a heartbeat built from it could tell the
+     * peer that a node which is about to step down is active). Safe from any thread.
      */
     public NodeStatus current() {
         Engine e = engine;
-        long end = lastEnd;
-        if (e == null || end != 0 && System.nanoTime() - end > pauseNanos) {
+        if (e == null || unreported.get() > 0 || nanos.getAsLong() - alive.get() > pauseNanos) {
             return null;
         }
         return e.status();
@@ -103,35 +114,56 @@ public final class EngineLoop implements AutoCloseable {
             return null;
         }));
         long failoverMs = engine.setup().settings().failoverTimeoutMs();
+        alive.set(nanos.getAsLong());
         pauseNanos = TimeUnit.MILLISECONDS.toNanos(failoverMs / 2);
-        long watch = watchMillis(failoverMs);
-        thread.scheduleWithFixedDelay(() -> turn(() -> { }), watch, watch, TimeUnit.MILLISECONDS);
+        long every = TimeUnit.MILLISECONDS.toNanos(watchMillis(failoverMs));
+        Thread t = Daemons.named("tandem-pause-watch-" + nodeId).newThread(() -> {
+            while (!thread.isShutdown()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(every);
+                if (notePause() && !thread.isShutdown()) {
+                    // an idle engine has no turn coming: this one takes the pause in
+                    try {
+                        thread.execute(() -> turn(() -> { }));
+                    } catch (RejectedExecutionException closing) {
+                        return;
+                    }
+                }
+            }
+        });
+        watch = t;
+        t.start();
     }
 
-    /**
-     * One turn of the loop's thread: first a pause since the last turn, if there was one, goes to the
-     * engine, then {@code work}.
-     */
+    /** A sign of life; true when the time since the last one was a pause, which is then left for the engine. */
+    private boolean notePause() {
+        long now = nanos.getAsLong();
+        long last = alive.get();
+        // one of the watch thread and the engine's thread notes a pause, whichever runs first after it
+        if (now - last > pauseNanos && alive.compareAndSet(last, now)) {
+            unreported.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - last), Math::max);
+            return true;
+        }
+        alive.accumulateAndGet(now, Math::max);
+        return false;
+    }
+
+    /** One turn of the engine's thread: a pause not yet reported goes to the engine first, then {@code work}. */
     private void turn(Runnable work) {
-        long start = System.nanoTime();
         Engine e = engine;
-        if (e != null && lastEnd != 0) {
-            // a freeze lies either between two turns or inside one (the thread was stopped mid-turn)
-            long gap = Math.max(start - lastEnd, lastEnd - lastStart);
-            if (gap > pauseNanos) {
+        if (e != null && pauseNanos != Long.MAX_VALUE) {
+            notePause();
+            long gap = unreported.get();
+            if (gap > 0) {
                 try {
-                    logCycle(e.resumed(TimeUnit.NANOSECONDS.toMillis(gap)));
+                    logCycle(e.resumed(gap));
                 } catch (RuntimeException ex) {
                     LOG.error("{}: cycle failed", nodeId, ex);
+                } finally {
+                    unreported.compareAndSet(gap, 0);
                 }
             }
         }
-        lastStart = start;
-        try {
-            work.run();
-        } finally {
-            lastEnd = System.nanoTime();
-        }
+        work.run();
     }
 
     private <T> Future<T> onThread(Callable<T> work) {
@@ -246,6 +278,10 @@ public final class EngineLoop implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdown();
+        Thread w = watch;
+        if (w != null) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
         Engine e = engine;
         if (e != null) {
             try {

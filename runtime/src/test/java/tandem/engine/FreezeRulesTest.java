@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -150,52 +151,105 @@ class FreezeRulesTest {
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
     }
 
-    /** The loop itself: a turn that stalls past half the failover timeout is reported before the next one. */
+    /** The loop itself, on a settable monotonic clock: a pause of the process reaches the rules first. */
     @Test
-    void theLoopReportsAStallOfItsThreadAndHandsOutNoSnapshotUntilTheRulesHaveSeenIt() throws Exception {
+    void aPauseOfTheProcessReachesTheRulesBeforeAnythingElseAndNoSnapshotIsHandedOutMeanwhile() throws Exception {
         Settings fast = new Settings("node1", "node2", 100, 400, 2, 3, null, false);
-        AtomicBoolean stall = new AtomicBoolean(true);
-        CountDownLatch stalling = new CountDownLatch(1);
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        CountDownLatch alone = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
         CountDownLatch steppedDown = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
         AtomicReference<String> rule = new AtomicReference<>();
-        EngineLoop[] loop = new EngineLoop[1];
-        loop[0] = new EngineLoop("node1", () -> {
+        EngineLoop loop = new EngineLoop("node1", () -> {
             Engine e = new Engine(rules.kieBase(), new EngineSetup(fast, Map.of()), false, new NodeStore.InMemory(),
                     r -> { }, ev -> {
-                        if ("action".equals(ev.kind()) && "start-services".equals(ev.action()) && stall.getAndSet(false)) {
-                            // the thread stops in the middle of the turn that took the role, as under SIGSTOP
-                            stalling.countDown();
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_200));
+                        if ("action".equals(ev.kind()) && "start-services".equals(ev.action()) && first.getAndSet(false)) {
+                            // the engine's thread is busy in the cycle that took the role while the test looks
+                            alone.countDown();
+                            await(hold);
                         }
-                        if ("state".equals(ev.kind()) && "WAIT".equals(ev.to()) && "ALONE".equals(ev.from())) {
+                        if ("state".equals(ev.kind()) && "ALONE".equals(ev.from()) && "WAIT".equals(ev.to())) {
                             rule.set(ev.rule());
                             steppedDown.countDown();
                         }
                     });
             e.boot(false);
             return e;
+        }, nanos::get);
+        try {
+            loop.start();
+            // the check timer of a node: a tick every 20 ms until the node has gone alone (no peer)
+            for (int i = 0; i < 500 && !alone.await(20, TimeUnit.MILLISECONDS); i++) {
+                loop.tick();
+            }
+            assertThat(alone.getCount()).as("the node went alone").isZero();
+            long tookRole = System.currentTimeMillis();
+            assertThat(loop.current()).isNotNull();
+
+            nanos.addAndGet(TimeUnit.SECONDS.toNanos(2));
+            assertThat(loop.current()).as("no snapshot from before the pause").isNull();
+            // the session clock is the wall clock: the resume is a later millisecond than the takeover
+            while (System.currentTimeMillis() <= tookRole + 1) {
+                LockSupport.parkNanos(1_000_000L);
+            }
+            hold.countDown();
+            assertThat(steppedDown.await(10, TimeUnit.SECONDS)).as("the node stepped down after the pause").isTrue();
+            assertThat(rule.get()).isEqualTo("A frozen active node steps down when it resumes");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (loop.current() == null && System.nanoTime() < end) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+            assertThat(loop.current().state()).isEqualTo(NodeState.WAIT);
+        } finally {
+            hold.countDown();
+            loop.close();
+        }
+    }
+
+    /** A slow engine thread (say, a slow disk under its state file) is no pause: the process ran. */
+    @Test
+    void aStallOfTheEngineThreadAloneIsNoPause() throws Exception {
+        Settings slow = new Settings("node1", "node2", 100, 6_000, 2, 3, null, false);
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
+        List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+        EngineLoop loop = new EngineLoop("node1", () -> {
+            Engine e = new Engine(rules.kieBase(), new EngineSetup(slow, Map.of()), false, new NodeStore.InMemory(),
+                    r -> { }, ev -> {
+                        said.add(ev.rule() + ": " + ev.reason());
+                        if (ev.reason().startsWith("heartbeat from \"node9\"")) {
+                            stalled.countDown();
+                            await(hold);
+                        }
+                    });
+            e.boot(false);
+            return e;
         });
         try {
-            loop[0].start();
-            // the check timer of a node: a tick every 20 ms until the node has gone alone (no peer)
-            for (int i = 0; i < 500 && !stalling.await(20, TimeUnit.MILLISECONDS); i++) {
-                loop[0].tick();
+            loop.start();
+            loop.observe(new Heartbeat("node9", NodeState.ALONE, DataState.UPTODATE, 9, true, 0, 0));
+            assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3_500);
+            while (System.nanoTime() < until) {
+                assertThat(loop.current()).as("the node keeps speaking while only its engine is slow").isNotNull();
+                LockSupport.parkNanos(100_000_000L);
             }
-            assertThat(stalling.getCount()).as("the node went alone").isZero();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (loop[0].current() != null && System.nanoTime() < end) {
-                LockSupport.parkNanos(10_000_000L);
-            }
-            assertThat(loop[0].current()).as("no snapshot while the engine does not run").isNull();
-            assertThat(steppedDown.await(10, TimeUnit.SECONDS)).as("the node stepped down after the stall").isTrue();
-            assertThat(rule.get()).isEqualTo("A frozen active node steps down when it resumes");
-            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (loop[0].current() == null && System.nanoTime() < end) {
-                LockSupport.parkNanos(10_000_000L);
-            }
-            assertThat(loop[0].current()).isNotNull();
+            hold.countDown();
+            loop.observe(new Heartbeat("node9", NodeState.WAIT, DataState.UPTODATE, 9, false, 0, 0));
+            loop.submit("start");
+            assertThat(said).noneMatch(x -> x.contains("did not run"));
         } finally {
-            loop[0].close();
+            hold.countDown();
+            loop.close();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
