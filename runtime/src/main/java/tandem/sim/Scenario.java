@@ -39,10 +39,15 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
     /**
      * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name
      * {@code witness}); {@code name} is the command; {@code resource} the failing resource; {@code path}
-     * and {@code bytes} describe a write.
+     * and {@code bytes} describe a write; {@code forMs} is how long a freeze lasts.
      */
     public record Step(long at, String kind, List<String> nodes, String name, String resource, String path,
-                       long bytes, int line) {
+                       long bytes, int line, long forMs) {
+
+        public Step(long at, String kind, List<String> nodes, String name, String resource, String path, long bytes,
+                    int line) {
+            this(at, kind, nodes, name, resource, path, bytes, line, 0);
+        }
     }
 
     /** What must hold at a time; null fields are not checked. */

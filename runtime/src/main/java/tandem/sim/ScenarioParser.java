@@ -37,7 +37,7 @@ import tandem.facts.NodeState;
 public final class ScenarioParser {
 
     static final Set<String> STEP_KINDS = Set.of("start", "crash", "restart", "command", "fail", "recover",
-            "partition", "heal", "write");
+            "partition", "heal", "write", "freeze");
     private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "steps", "until", "expect");
     /** The name partition and heal steps use for the witness address. */
     public static final String WITNESS = "witness";
@@ -281,6 +281,24 @@ public final class ScenarioParser {
                     }
                 }
                 return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), null, null, a.get("path"), bytes, line);
+            }
+            case "freeze" -> {
+                // the node's Tandem process stops (SIGSTOP, a paused VM) and runs again after "for"
+                Map<String, String> a = args(v, p, List.of("node", "for"), List.of("node", "for"));
+                if (a == null || a.get("node") == null || a.get("for") == null) {
+                    return null;
+                }
+                checkNode(a.get("node"), v, p + ".node", nodeNames);
+                Node forNode = ((MappingNode) v).getValue().stream()
+                        .filter(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("for"))
+                        .findFirst().orElseThrow().getValueNode();
+                Long span = duration(forNode, p + ".for");
+                if (span != null && span <= 0) {
+                    problems.add(at(forNode) + p + ".for: must be longer than 0, got \"" + a.get("for") + "\"");
+                    return null;
+                }
+                return at == null || span == null ? null
+                        : new Scenario.Step(at, kind, List.of(a.get("node")), null, null, null, 0, line, span);
             }
             default -> throw new IllegalStateException(kind);
         }

@@ -183,6 +183,7 @@ public final class Simulation {
                 emit(NET, EngineEvent.log(null, "heal " + s.nodes().get(0) + " / " + s.nodes().get(1)));
             }
             case "write" -> write(nodes.get(s.nodes().get(0)), s.path(), s.bytes());
+            case "freeze" -> freeze(nodes.get(s.nodes().get(0)), s.forMs());
             default -> throw new IllegalStateException(s.kind());
         }
     }
@@ -202,6 +203,38 @@ public final class Simulation {
         checkLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
     }
 
+    /**
+     * The node's Tandem process stops for {@code forMs} (SIGSTOP, a paused VM): it sends nothing, checks
+     * nothing and takes in nothing; its services keep running. What reaches it meanwhile (the peer's
+     * heartbeats, results of its actions, commands) waits and arrives at once when it runs again, after
+     * its engine has been told how long it did not run.
+     */
+    private void freeze(SimNode n, long forMs) {
+        if (n.engine == null) {
+            emit(n.name, EngineEvent.log(null, "freeze ignored: the node is down"));
+            return;
+        }
+        if (n.frozen) {
+            emit(n.name, EngineEvent.log(null, "freeze ignored: the node is frozen"));
+            return;
+        }
+        n.frozen = true;
+        int inc = n.incarnation;
+        emit(n.name, EngineEvent.log(null, "frozen for " + seconds(forMs) + " s: its Tandem process stops, its services"
+                + " keep running"));
+        at(now + forMs, () -> {
+            if (n.incarnation != inc) {
+                return;
+            }
+            n.frozen = false;
+            emit(n.name, EngineEvent.log(null, "runs again after " + seconds(forMs) + " s"));
+            List<Supplier<CycleOutcome>> waiting = List.copyOf(n.held);
+            n.held.clear();
+            call(n, () -> n.engine.resumed(forMs));
+            waiting.forEach(c -> call(n, c));
+        });
+    }
+
     private void crash(SimNode n) {
         if (n.engine == null) {
             emit(n.name, EngineEvent.log(null, "crash ignored: the node is down"));
@@ -209,6 +242,8 @@ public final class Simulation {
         }
         n.engine.close();
         n.engine = null;
+        n.frozen = false;
+        n.held.clear();
         n.incarnation++;
         emit(n.name, EngineEvent.log(null, "crashed"));
     }
@@ -234,7 +269,8 @@ public final class Simulation {
         }
         n.dataVersion++;
         SimNode p = n.peer;
-        boolean replicated = p.engine != null && linked(n.name, p.name) && p.engine.node().state() == NodeState.SECOND
+        boolean replicated = !n.frozen && !p.frozen && p.engine != null && linked(n.name, p.name)
+                && p.engine.node().state() == NodeState.SECOND
                 && p.engine.node().uptodate();
         if (replicated) {
             p.dataVersion = n.dataVersion;
@@ -250,7 +286,9 @@ public final class Simulation {
             if (n.incarnation != inc) {
                 return;
             }
-            send(n, n.engine.heartbeat());
+            if (!n.frozen) {
+                send(n, n.engine.heartbeat());
+            }
             heartbeatLoop(n, inc, t + n.config.timings().heartbeatInterval().toMillis());
         });
     }
@@ -258,6 +296,10 @@ public final class Simulation {
     private void checkLoop(SimNode n, int inc, long t) {
         at(t, () -> {
             if (n.incarnation != inc) {
+                return;
+            }
+            if (n.frozen) {
+                checkLoop(n, inc, t + n.config.timings().checkInterval().toMillis());
                 return;
             }
             List<ProbeResult> round = new ArrayList<>();
@@ -333,7 +375,7 @@ public final class Simulation {
                 return null;
             case "resync", "sync": {
                 // the standby pulls from the active peer: a full comparison or what is due
-                if (p.engine == null || !linked(n.name, p.name)) {
+                if (p.engine == null || !linked(n.name, p.name) || p.frozen) {
                     return "peer " + p.name + " unreachable";
                 }
                 if (!p.engine.node().state().active()) {
@@ -344,7 +386,7 @@ public final class Simulation {
             }
             case "final-sync": {
                 // the standby pulls a last time: the active node waits for it
-                if (p.engine == null || !linked(n.name, p.name)) {
+                if (p.engine == null || !linked(n.name, p.name) || p.frozen) {
                     return "the standby " + p.name + " is gone; stopping without a last cycle";
                 }
                 if (p.engine.node().state() != tandem.facts.NodeState.SECOND) {
@@ -368,6 +410,10 @@ public final class Simulation {
     /** Runs one engine call, then tells the peer at once when what this node announces changed. */
     private void call(SimNode n, Supplier<CycleOutcome> c) {
         if (fatal != null) {
+            return;
+        }
+        if (n.frozen) {
+            n.held.add(c);
             return;
         }
         try {
@@ -445,6 +491,9 @@ public final class Simulation {
         int incarnation;
         Heartbeat lastSent;
         long dataVersion;
+        /** Between a freeze step and its end: what reaches the node waits in {@code held}. */
+        boolean frozen;
+        final List<Supplier<CycleOutcome>> held = new ArrayList<>();
         /** Every action this node asked for, for the {@code did} expectations. */
         final Set<String> did = new TreeSet<>();
 

@@ -133,7 +133,7 @@ class ScenarioParserTest {
                 && x.endsWith(", got \"5 minutes\""));
         assertThat(p).contains(
                 f + ":5: untill: unknown key; did you mean \"until\"?",
-                f + ":8: steps[1].explode: unknown field; expected one of at, command, crash, fail, heal, partition,"
+                f + ":8: steps[1].explode: unknown field; expected one of at, command, crash, fail, freeze, heal, partition,"
                         + " recover, restart, start, write",
                 f + ":9: steps[2]: one step kind per step, got crash and restart",
                 f + ":10: steps[3].crash: unknown node \"node3\"; the scenario's nodes are node1, node2",
@@ -192,7 +192,7 @@ class ScenarioParserTest {
     @Test
     void stepWithoutKind() {
         assertThat(problems(NODES + "steps:\n  - {at: 3s}\n")).containsExactly(
-                f + ":5: steps[0]: no step kind; one of command, crash, fail, heal, partition, recover, restart, start, write");
+                f + ":5: steps[0]: no step kind; one of command, crash, fail, freeze, heal, partition, recover, restart, start, write");
     }
 
     @Test
@@ -482,5 +482,31 @@ class ScenarioParserTest {
         assertThat(e).isNotNull();
         assertThat(e.errors()).extracting(Object::toString)
                 .anyMatch(x -> x.startsWith(tmp.resolve("cfg/bad.yaml") + ":4: node.priority: "));
+    }
+
+    @Test
+    void aFreezeNamesOneNodeAndHowLongItLasts() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 2m, freeze: {node: node1, for: 1m}}
+                """);
+        assertThat(ScenarioParser.load(file).steps().get(1))
+                .isEqualTo(new Scenario.Step(120_000, "freeze", List.of("node1"), null, null, null, 0, 6, 60_000));
+
+        List<String> p = problems(NODES + """
+                steps:
+                  - {at: 1s, freeze: {node: node1}}
+                  - {at: 2s, freeze: {node: node3, for: 5s}}
+                  - {at: 3s, freeze: {node: node1, for: soon}}
+                  - {at: 4s, freeze: {node: node1, for: 0s}}
+                  - {at: 5s, freeze: node1}
+                """);
+        assertThat(p).containsExactly(
+                f + ":5: steps[0].freeze.for: missing",
+                f + ":6: steps[1].freeze.node: unknown node \"node3\"; the scenario's nodes are node1, node2",
+                f + ":7: steps[2].freeze.for: must be a duration like 500ms, 30s, 2m or 1m30s, got \"soon\"",
+                f + ":8: steps[3].freeze.for: must be longer than 0, got \"0s\"",
+                f + ":9: steps[4].freeze: must be a mapping with node, for");
     }
 }
