@@ -76,7 +76,7 @@ final class ConfigReader {
             problems.throwIfAny();
         }
         Section root = new Section("", rootNode, true, "node", "cluster", "listen", "peer", "witness", "timings",
-                "checkers", "services", "vip", "replication", "mail", "console", "schedules", "extensions");
+                "checkers", "services", "vip", "replication", "mail", "console", "schedules", "extensions", "fencing");
 
         Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start", "role",
                 "backup-license"));
@@ -100,6 +100,7 @@ final class ConfigReader {
         Console console = console(consoleSection);
         List<Schedule> schedules = schedules(root);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
+        Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
 
         if (listen != null && console != null) {
             checkConsoleDoesNotShareListenPort(listenSection, listen, consoleSection, console);
@@ -112,7 +113,7 @@ final class ConfigReader {
         }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
-                replication, mail, console, schedules, extensions);
+                replication, mail, console, schedules, extensions, fencing);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -448,6 +449,18 @@ final class ConfigReader {
                 trustStore, trustStorePassword)));
     }
 
+    private Optional<Fencing> fencing(Section s) {
+        if (!s.present()) {
+            return Optional.empty();
+        }
+        int before = problems.count();
+        String command = s.require("command", this::nonBlank);
+        Duration timeout = s.optional("timeout", (p, v) -> duration(p, v).flatMap(d -> d.compareTo(FENCING_TIMEOUT_MAX) > 0
+                ? fail(p, "must be at most " + Durations.format(FENCING_TIMEOUT_MAX) + ": a takeover waits for it, got "
+                        + describe(p, v)) : Optional.of(d))).orElse(ProfileDefaults.FENCING_TIMEOUT);
+        return Optional.ofNullable(built(s, before, () -> new Fencing(command, timeout)));
+    }
+
     private Console console(Section s) {
         int before = problems.count();
         boolean enabled = s.optional("enabled", this::bool).orElse(ProfileDefaults.CONSOLE_ENABLED);
@@ -761,6 +774,9 @@ final class ConfigReader {
             return fail(path, "cannot read file " + secretFile + " (referenced as " + text + "): " + e);
         }
     }
+
+    /** The longest {@code fencing.timeout}: a takeover waits for the fence. */
+    private static final Duration FENCING_TIMEOUT_MAX = Duration.ofMinutes(10);
 
     private <T> Optional<T> fail(String path, String message) {
         problems.add(tree.line(path), path, message);

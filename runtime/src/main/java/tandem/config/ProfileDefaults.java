@@ -99,6 +99,8 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
 
     /** {@code services[].stop-timeout}: a stop hangs more rarely than a start, half as long is enough. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code fencing.timeout}: a power switch or a hypervisor's API answers within seconds; an SSH stop of a hung host may not. */
+    public static final Duration FENCING_TIMEOUT = Duration.ofSeconds(30);
 
     /** {@code vip.address} prefix when none is given: the /24 of the manual's example 192.168.178.249. */
     public static final int VIP_PREFIX = 24;

@@ -44,7 +44,7 @@ public final class Setups {
                 c.timings().fall(), c.witness().map(w -> w.resource()).orElse(null), c.replication().externalDatabase(),
                 c.node().role() == Role.PRIMARY_ONLY, c.node().role() == Role.BACKUP_ONLY, c.node().backupLicense(),
                 answerWait, c.mail().isPresent(),
-                failover + c.timings().dialTimeout().toMillis());
+                failover + c.timings().dialTimeout().toMillis(), c.fencing().isPresent());
         return new EngineSetup(s, resources);
     }
 }

@@ -22,10 +22,19 @@ package tandem.facts;
  *                          answers again, for its peer to be heard before it goes alone: the failover
  *                          timeout plus the longest the peer link's dial may wait (after a heal the link
  *                          needs up to that long to carry frames both ways again, the witness does not)
+ * @param fencing           {@code fencing:} is configured: a node fences its silent peer before it takes over
  */
 public record Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,
                        String witnessResource, boolean externalDatabase, boolean primaryOnly, boolean backupOnly,
-                       boolean backupLicense, long answerWaitMs, boolean mail, long rejoinWaitMs) {
+                       boolean backupLicense, long answerWaitMs, boolean mail, long rejoinWaitMs, boolean fencing) {
+
+    /** Settings without fencing. */
+    public Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,
+                    String witnessResource, boolean externalDatabase, boolean primaryOnly, boolean backupOnly,
+                    boolean backupLicense, long answerWaitMs, boolean mail, long rejoinWaitMs) {
+        this(nodeId, peerId, priority, failoverTimeoutMs, rise, fall, witnessResource, externalDatabase, primaryOnly,
+                backupOnly, backupLicense, answerWaitMs, mail, rejoinWaitMs, false);
+    }
 
     /** Settings without the sbs options, waiting the failover timeout for an answer and a rejoin, without mail. */
     public Settings(String nodeId, String peerId, int priority, long failoverTimeoutMs, int rise, int fall,

@@ -369,11 +369,28 @@ public final class NodeRuntime implements AutoCloseable {
         BootStart boot = new BootStart(config, commands);
         r.register("boot-start-on", req -> boot.set(true, c.millis()));
         r.register("boot-start-off", req -> boot.set(false, c.millis()));
+        r.register("fence-peer", req -> fence(c));
         r.register("forward-swap", req -> {
             link.sendCommand("swap", "peer " + config.node().id());
             return new ActionResult("forward-swap", true, "swap passed to " + config.peer().id(), c.millis());
         });
         return r;
+    }
+
+    /** Runs {@code fencing.command}: exit code 0 within {@code fencing.timeout} means the peer is down. */
+    private ActionResult fence(Clock c) {
+        if (config.fencing().isEmpty()) {
+            return new ActionResult("fence-peer", false, "no fencing: section in " + config.file(), c.millis());
+        }
+        tandem.config.Fencing f = config.fencing().get();
+        Commands.Result r = commands.run(Commands.shell(f.command()), f.timeout());
+        if (!r.ok()) {
+            return new ActionResult("fence-peer", false, "the fencing command failed (" + (r.timedOut()
+                    ? "did not finish within " + tandem.config.Durations.format(f.timeout()) : "exit code " + r.exitCode())
+                    + ": " + r.firstLine(200) + ")", c.millis());
+        }
+        LOG.info("{}: peer {} fenced: {}", config.node().id(), config.peer().id(), f.command());
+        return new ActionResult("fence-peer", true, "the fencing command succeeded", c.millis());
     }
 
     private ActionResult vipAction(String action, boolean up) {

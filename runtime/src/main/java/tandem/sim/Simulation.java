@@ -395,6 +395,16 @@ public final class Simulation {
                 p.dataVersion = n.dataVersion;
                 return null;
             }
+            case "fence-peer": {
+                // the simulated fence always works: the peer's Tandem and services are gone (power off)
+                if (p.engine != null) {
+                    at(now, () -> {
+                        emit(p.name, EngineEvent.log(null, "fenced by " + n.name));
+                        crash(p);
+                    });
+                }
+                return null;
+            }
             case "forward-swap": {
                 if (p.engine == null || !linked(n.name, p.name)) {
                     return "peer " + p.name + " unreachable";

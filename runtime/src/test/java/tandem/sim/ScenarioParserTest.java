@@ -228,7 +228,7 @@ class ScenarioParserTest {
                 until: forever
                 """);
 
-        assertThat(p).contains(f + ":6: durations.reboot: unknown action; known: boot-start-off, boot-start-on, final-sync, forward-swap, resync,"
+        assertThat(p).contains(f + ":6: durations.reboot: unknown action; known: boot-start-off, boot-start-on, fence-peer, final-sync, forward-swap, resync,"
                 + " start-services, stop-services, sync, vip-down, vip-up");
         assertThat(p).anyMatch(x -> isDurationProblem(x, 5, "durations.start-services", "soon"))
                 .anyMatch(x -> isDurationProblem(x, 8, "steps[0].at", "0.5s"))
