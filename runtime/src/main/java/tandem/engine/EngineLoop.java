@@ -50,6 +50,8 @@ public final class EngineLoop implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong alive = new java.util.concurrent.atomic.AtomicLong();
     /** A pause (milliseconds) that the rules have not been told of yet; 0 when there is none. */
     private final java.util.concurrent.atomic.AtomicLong unreported = new java.util.concurrent.atomic.AtomicLong();
+    /** Guards {@code alive} and {@code unreported} together: a pause is noted in both at once or not at all. */
+    private final Object pauses = new Object();
     private volatile Thread watch;
 
     /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
@@ -89,8 +91,13 @@ public final class EngineLoop implements AutoCloseable {
      */
     public NodeStatus current() {
         Engine e = engine;
-        if (e == null || unreported.get() > 0 || nanos.getAsLong() - alive.get() > pauseNanos) {
+        if (e == null) {
             return null;
+        }
+        synchronized (pauses) {
+            if (unreported.get() > 0 || nanos.getAsLong() - alive.get() > pauseNanos) {
+                return null;
+            }
         }
         return e.status();
     }
@@ -136,15 +143,18 @@ public final class EngineLoop implements AutoCloseable {
 
     /** A sign of life; true when the time since the last one was a pause, which is then left for the engine. */
     private boolean notePause() {
-        long now = nanos.getAsLong();
-        long last = alive.get();
-        // one of the watch thread and the engine's thread notes a pause, whichever runs first after it
-        if (now - last > pauseNanos && alive.compareAndSet(last, now)) {
-            unreported.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - last), Math::max);
-            return true;
+        // one of the watch thread and the engine's thread notes a pause, whichever runs first after it;
+        // the engine's thread, having noted or not, then sees what the watch noted before it
+        synchronized (pauses) {
+            long now = nanos.getAsLong();
+            long last = alive.get();
+            alive.set(Math.max(now, last));
+            if (now - last > pauseNanos) {
+                unreported.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - last), Math::max);
+                return true;
+            }
+            return false;
         }
-        alive.accumulateAndGet(now, Math::max);
-        return false;
     }
 
     /** One turn of the engine's thread: a pause not yet reported goes to the engine first, then {@code work}. */
@@ -159,7 +169,9 @@ public final class EngineLoop implements AutoCloseable {
                 } catch (RuntimeException ex) {
                     LOG.error("{}: cycle failed", nodeId, ex);
                 } finally {
-                    unreported.compareAndSet(gap, 0);
+                    synchronized (pauses) {
+                        unreported.compareAndSet(gap, 0);
+                    }
                 }
             }
         }

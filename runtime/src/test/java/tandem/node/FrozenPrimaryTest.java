@@ -47,9 +47,9 @@ class FrozenPrimaryTest {
         ClusterAwait.await(cluster, what, limit, 50, done);
     }
 
-    /** {@code kill -SIG pid}, only ever on a process this test started. */
+    /** {@code kill -SIG pid} (the shell's own kill), only ever on a process this test started. */
     private static void signal(Process p, String sig) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).redirectErrorStream(true).start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + sig + " " + p.pid()).redirectErrorStream(true).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).as("kill -" + sig + " " + p.pid()).isZero();
     }
