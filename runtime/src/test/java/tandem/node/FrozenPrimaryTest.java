@@ -61,25 +61,36 @@ class FrozenPrimaryTest {
     @Test
     void aResumedPrimaryStopsItsApplicationAndRejoinsWithoutASecondActive(@TempDir Path dir) throws Exception {
         cluster = new LocalCluster(ClusterAwait.home(), dir, TIMINGS, TIMINGS);
-        Node n1 = cluster.node("node1");
-        Node n2 = cluster.node("node2");
-        cluster.start(n1);
-        cluster.start(n2);
-        await("PRIM/SECOND pair", Duration.ofSeconds(120),
-                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
-        await("node1's application answering", Duration.ofSeconds(20), () -> cluster.app(n1).orElse("").equals("node1"));
+        cluster.start(cluster.node("node1"));
+        cluster.start(cluster.node("node2"));
+        // whichever node a slow boot made primary: n1 is the primary that freezes, n2 the survivor
+        Node[] pair = new Node[2];
+        await("PRIM/SECOND pair", Duration.ofSeconds(120), () -> {
+            for (Node n : cluster.nodes()) {
+                if (cluster.state(n).equals("PRIM uptodate") && cluster.state(cluster.other(n)).equals("SECOND uptodate")) {
+                    pair[0] = n;
+                    pair[1] = cluster.other(n);
+                    return true;
+                }
+            }
+            return false;
+        });
+        Node n1 = pair[0];
+        Node n2 = pair[1];
+        await("the primary's application answering", Duration.ofSeconds(20),
+                () -> cluster.app(n1).orElse("").equals(n1.id()));
         frozen = n1.process().orElseThrow();
         List<ProcessHandle> apps = frozen.descendants().filter(ProcessHandle::isAlive).toList();
-        assertThat(apps).as("node1's application runs as a child process").isNotEmpty();
+        assertThat(apps).as("the primary's application runs as a child process").isNotEmpty();
 
-        long mark1 = Files.size(dir.resolve("node1.out"));
-        long mark2 = Files.size(dir.resolve("node2.out"));
+        long mark1 = Files.size(dir.resolve(n1.id() + ".out"));
+        long mark2 = Files.size(dir.resolve(n2.id() + ".out"));
         signal(frozen, "STOP");
         long stoppedAt = System.nanoTime();
-        await("node2 ALONE with its application serving", Duration.ofSeconds(30),
-                () -> cluster.state(n2).equals("ALONE uptodate") && cluster.app(n2).orElse("").equals("node2"));
+        await("the survivor ALONE with its application serving", Duration.ofSeconds(30),
+                () -> cluster.state(n2).equals("ALONE uptodate") && cluster.app(n2).orElse("").equals(n2.id()));
         assertThat(cluster.app(n1)).as("the frozen node's application, a process of its own, still serves")
-                .contains("node1");
+                .contains(n1.id());
         // frozen for twice the failover timeout, as the defect was seen
         while (System.nanoTime() - stoppedAt < Duration.ofSeconds(6).toNanos()) {
             LockSupport.parkNanos(50_000_000L);
@@ -90,35 +101,35 @@ class FrozenPrimaryTest {
         List<String> bothActive = new ArrayList<>();
         List<String> node2Left = new ArrayList<>();
         long[] appGoneMs = {-1};
-        // watch both nodes until node1 is back as secondary; every poll bounded by the client's timeouts
-        await("node1 back as SECOND and node2 PRIM", Duration.ofSeconds(60), () -> {
+        // watch both nodes until the frozen node is back as secondary; every poll bounded by the client's timeouts
+        await("the frozen node back as SECOND and the survivor PRIM", Duration.ofSeconds(60), () -> {
             String s1 = state(n1);
             String s2 = state(n2);
             long ms = (System.nanoTime() - resumedAt) / 1_000_000;
             if (ACTIVE.contains(s1) && ACTIVE.contains(s2)) {
-                bothActive.add(ms + " ms after the resume: node1 " + s1 + ", node2 " + s2);
+                bothActive.add(ms + " ms after the resume: " + n1.id() + " " + s1 + ", " + n2.id() + " " + s2);
             }
             if (!ACTIVE.contains(s2)) {
-                node2Left.add(ms + " ms after the resume: node2 " + s2);
+                node2Left.add(ms + " ms after the resume: " + n2.id() + " " + s2);
             }
             if (appGoneMs[0] < 0 && cluster.app(n1).isEmpty()) {
                 appGoneMs[0] = (System.nanoTime() - resumedAt) / 1_000_000;
             }
             return s1.equals("SECOND") && s2.equals("PRIM");
         });
-        System.out.println("FrozenPrimaryTest: both active seen " + bothActive + "; node1's application gone "
+        System.out.println("FrozenPrimaryTest: both active seen " + bothActive + "; the frozen node's application gone "
                 + appGoneMs[0] + " ms after the resume");
-        assertThat(bothActive).as("node1 reported itself active beside node2 after its resume")
+        assertThat(bothActive).as("the frozen node reported itself active beside the survivor after its resume")
                 .allSatisfy(seen -> assertThat(Long.parseLong(seen.substring(0, seen.indexOf(' '))))
                         .isLessThanOrEqualTo(HEARTBEAT_MS));
         assertThat(node2Left).as("the survivor kept the role throughout").isEmpty();
         assertThat(apps).as("the frozen node stopped its application").noneMatch(ProcessHandle::isAlive);
         assertThat(cluster.app(n1)).isEmpty();
-        assertThat(cluster.app(n2)).contains("node2");
-        String log1 = since(dir.resolve("node1.out"), mark1);
+        assertThat(cluster.app(n2)).contains(n2.id());
+        String log1 = since(dir.resolve(n1.id() + ".out"), mark1);
         assertThat(log1).contains("A frozen active node steps down when it resumes")
-                .as("node1 never went on alone after its resume").doesNotContain("PRIM -> ALONE");
-        assertThat(since(dir.resolve("node2.out"), mark2)).doesNotContain("split brain");
+                .as("the frozen node never went on alone after its resume").doesNotContain("PRIM -> ALONE");
+        assertThat(since(dir.resolve(n2.id() + ".out"), mark2)).doesNotContain("split brain");
     }
 
     /** What a node logged after {@code mark} bytes. */
