@@ -239,7 +239,11 @@ public final class NodeRuntime implements AutoCloseable {
         if (ms > 0) {
             LOG.warn("{}: peer link held back for {} ms ({}, a test hook)", config.node().id(), ms,
                     LINK_START_DELAY_PROPERTY);
-            java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L);
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
