@@ -61,8 +61,7 @@ class PairStartStopTest {
                         && cluster.app(n1).orElse("").equals("node1"));
         Process p1 = n1.process().orElseThrow();
         Process p2 = n2.process().orElseThrow();
-        ProcessHandle app = p1.descendants().filter(h -> h.info().commandLine().orElse("").contains("DemoApp"))
-                .findFirst().orElseThrow(() -> new AssertionError("node1's application process not found"));
+        ProcessHandle app = application(dir, n1);
         apps.add(app);
 
         // what a service manager does when the whole pair is shut down: SIGTERM to both at once
@@ -75,7 +74,9 @@ class PairStartStopTest {
         assertThat(app.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get())
                 .as("node1's application was stopped, not left running; node1's log:\n%s", out1).isNotNull();
         assertThat(cluster.app(n1)).isEmpty();
-        assertThat(out1).doesNotContain("closing anyway");
+        // DemoApp also ends with the node's process, so the node's own record shows that it stopped it:
+        // the actions ran, and STOP is reached only once the services are stopped
+        assertThat(out1).contains("node1 action stop-services", "node1 action vip-down").doesNotContain("closing anyway");
         assertThat(savedState(dir, n1)).as("node1's state file").isEqualTo("STOP");
         assertThat(savedState(dir, n2)).as("node2's state file").isEqualTo("STOP");
     }
@@ -105,6 +106,18 @@ class PairStartStopTest {
         // node2's own record: it never took the role, so it never started its application
         assertThat(out2).doesNotContain("-> ALONE").doesNotContain("-> PRIM");
         assertThat(cluster.app(n2)).isEmpty();
+    }
+
+    /** The application process node1 started, from the pid file its process service keeps. */
+    private static ProcessHandle application(Path dir, Node n) throws Exception {
+        Path pidFile;
+        try (var files = Files.walk(dir.resolve("state").resolve(n.id()))) {
+            pidFile = files.filter(f -> f.getFileName().toString().equals("app.pid")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no app.pid of " + n.id()));
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip().split("\\s+")[0]);
+        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(n.id() + "'s application (pid " + pid
+                + ") is not running"));
     }
 
     private static String savedState(Path dir, Node n) throws Exception {
