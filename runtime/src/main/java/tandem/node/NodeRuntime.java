@@ -184,6 +184,10 @@ public final class NodeRuntime implements AutoCloseable {
             this.link = new PeerLink(c, fromPeer, clock, linkOptions, routes.context());
             link.start();
             linkUp = true;
+            // the peer's silence counts from here, not from the engine's boot: a slow start must not
+            // make this node take over before it could hear anything; the engine looks at the timeout
+            loop.linkListening();
+            silenceWatch(timeoutMs);
             heartbeats.beat();
             // SBS-9: a changed configuration file is validated at once, applied where safe, else listed
             silenceTimer.scheduleWithFixedDelay(this::checkConfig, 2, 2, java.util.concurrent.TimeUnit.SECONDS);

@@ -48,6 +48,7 @@ class EngineTest {
     void aFreshNodeBootsIntoWaitUptodateAndGoesAloneAfterTheTimeoutWithoutPeer() {
         engine = Fixtures.engine(rules, events);
         engine.boot(false);
+        engine.linkListening();
         assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
         assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
         engine.advanceTo(29_999);
@@ -62,6 +63,27 @@ class EngineTest {
             assertThat(d.reason()).contains("30 s");
             assertThat(d.actions()).containsExactly("vip-up", "start-services");
         });
+    }
+
+    @Test
+    void thePeersSilenceCountsFromWhenTheLinkListensNotFromBoot() {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        // a slow start: the link listens a minute after the engine booted, twice the failover timeout
+        for (long t = 1_000; t <= 60_000; t += 1_000) {
+            engine.advanceTo(t);
+            engine.tick();
+        }
+        assertThat(engine.node().state()).as("nothing could be heard yet").isEqualTo(NodeState.WAIT);
+        engine.linkListening();
+        engine.advanceTo(89_999);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.advanceTo(90_000);
+        engine.tick();
+        assertThat(engine.node().state()).as("30 s after the link listens").isEqualTo(NodeState.ALONE);
+        engine.linkListening();
+        assertThat(engine.node().state()).as("only the first report counts").isEqualTo(NodeState.ALONE);
     }
 
     @Test
@@ -186,6 +208,7 @@ class EngineTest {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().holding()).isTrue();
@@ -234,6 +257,7 @@ class EngineTest {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
