@@ -92,6 +92,7 @@ class EngineTest {
         store.save(new PersistedNode(NodeState.PRIM, DataState.UPTODATE, 4));
         engine = Fixtures.engine(rules, Fixtures.node1(), store, events, new ArrayList<>());
         engine.boot(false);
+        engine.linkListening();
         assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
         assertThat(engine.node().generation()).isEqualTo(4);
         for (long t = 1_000; t <= 120_000; t += 1_000) {
