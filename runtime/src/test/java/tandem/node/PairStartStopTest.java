@@ -56,7 +56,8 @@ class PairStartStopTest {
         Node n2 = cluster.node("node2");
         cluster.start(n1);
         cluster.start(n2);
-        await("PRIM/SECOND pair with node1's application answering", Duration.ofSeconds(60),
+        // two JVMs and two applications starting on a loaded machine may take a minute
+        await("PRIM/SECOND pair with node1's application answering", Duration.ofSeconds(150),
                 () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate")
                         && cluster.app(n1).orElse("").equals("node1"));
         Process p1 = n1.process().orElseThrow();
@@ -92,7 +93,7 @@ class PairStartStopTest {
         cluster.start(n1);
         cluster.start(n2, List.of("-D" + NodeRuntime.LINK_START_DELAY_PROPERTY + "=6000"));
         List<String> both = new ArrayList<>();
-        await("node1 PRIM and node2 SECOND", Duration.ofSeconds(90), () -> {
+        await("node1 PRIM and node2 SECOND", Duration.ofSeconds(150), () -> {
             String s1 = cluster.state(n1);
             String s2 = cluster.state(n2);
             if (active(s1) && active(s2)) {
