@@ -30,6 +30,7 @@ import tandem.facts.Boot;
 import tandem.facts.DataState;
 import tandem.facts.Decision;
 import tandem.facts.Heartbeat;
+import tandem.facts.LinkListening;
 import tandem.facts.LocalNode;
 import tandem.facts.NodeState;
 import tandem.facts.OperatorCommand;
@@ -87,6 +88,7 @@ public final class Engine implements AutoCloseable {
     private FactHandle tickHandle;
     private FactHandle peerHandle;
     private FactHandle mismatchHandle;
+    private FactHandle listeningHandle;
     private boolean broken;
 
     /**
@@ -181,6 +183,18 @@ public final class Engine implements AutoCloseable {
         persist();
         emit(EngineEvent.log(null, "boot: " + initial + ", data " + data.label() + ", generation " + generation
                 + " (" + history + ")"));
+        return cycle(List.of());
+    }
+
+    /**
+     * The peer link listens and dials from now on: the peer's silence is counted from here. Only the
+     * first call counts (the link starts once); in the simulation the link is there at boot.
+     */
+    public CycleOutcome linkListening() {
+        checkReady();
+        if (listeningHandle == null) {
+            listeningHandle = session.insert(new LinkListening(now()));
+        }
         return cycle(List.of());
     }
 

@@ -180,9 +180,14 @@ public final class NodeRuntime implements AutoCloseable {
             loop.start();
             routes.start();
             routesStarted();
+            holdLinkBackForTests();
             this.link = new PeerLink(c, fromPeer, clock, linkOptions, routes.context());
             link.start();
             linkUp = true;
+            // the peer's silence counts from here, not from the engine's boot: a slow start must not
+            // make this node take over before it could hear anything; the engine looks at the timeout
+            loop.linkListening();
+            silenceWatch(timeoutMs);
             heartbeats.beat();
             // SBS-9: a changed configuration file is validated at once, applied where safe, else listed
             silenceTimer.scheduleWithFixedDelay(this::checkConfig, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
@@ -222,6 +227,27 @@ public final class NodeRuntime implements AutoCloseable {
                 silenceTimer.schedule(loop::tick, timeoutMs + 1, java.util.concurrent.TimeUnit.MILLISECONDS));
         if (previous != null) {
             previous.cancel(false);
+        }
+    }
+
+    /**
+     * Test hook, read here and nowhere else: {@code -Dtandem.test.link-start-delay-ms=N} holds the peer
+     * link back for N ms after the routes started, as a slow start on a loaded machine does, so that the
+     * live tests can show that the peer's silence is counted from the link, not from the engine's boot.
+     * Unset (always, outside those tests) it costs nothing.
+     */
+    public static final String LINK_START_DELAY_PROPERTY = "tandem.test.link-start-delay-ms";
+
+    private void holdLinkBackForTests() {
+        long ms = Long.getLong(LINK_START_DELAY_PROPERTY, 0);
+        if (ms > 0) {
+            LOG.warn("{}: peer link held back for {} ms ({}, a test hook)", config.node().id(), ms,
+                    LINK_START_DELAY_PROPERTY);
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -198,6 +198,8 @@ public final class Simulation {
         n.engine.advanceTo(now);
         n.lastSent = null;
         call(n, () -> n.engine.boot(!n.config.node().bootStart()));
+        // a simulated node's link listens from its boot on
+        call(n, () -> n.engine.linkListening());
         heartbeatLoop(n, inc, now);
         checkLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
     }

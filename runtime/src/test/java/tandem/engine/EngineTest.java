@@ -48,6 +48,7 @@ class EngineTest {
     void aFreshNodeBootsIntoWaitUptodateAndGoesAloneAfterTheTimeoutWithoutPeer() {
         engine = Fixtures.engine(rules, events);
         engine.boot(false);
+        engine.linkListening();
         assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
         assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
         engine.advanceTo(29_999);
@@ -65,11 +66,33 @@ class EngineTest {
     }
 
     @Test
+    void thePeersSilenceCountsFromWhenTheLinkListensNotFromBoot() {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        // a slow start: the link listens a minute after the engine booted, twice the failover timeout
+        for (long t = 1_000; t <= 60_000; t += 1_000) {
+            engine.advanceTo(t);
+            engine.tick();
+        }
+        assertThat(engine.node().state()).as("nothing could be heard yet").isEqualTo(NodeState.WAIT);
+        engine.linkListening();
+        engine.advanceTo(89_999);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.advanceTo(90_000);
+        engine.tick();
+        assertThat(engine.node().state()).as("30 s after the link listens").isEqualTo(NodeState.ALONE);
+        engine.linkListening();
+        assertThat(engine.node().state()).as("only the first report counts").isEqualTo(NodeState.ALONE);
+    }
+
+    @Test
     void aNodeThatDiedWhilePairedBootsNotUptodateAndWaits() {
         NodeStore store = new NodeStore.InMemory();
         store.save(new PersistedNode(NodeState.PRIM, DataState.UPTODATE, 4));
         engine = Fixtures.engine(rules, Fixtures.node1(), store, events, new ArrayList<>());
         engine.boot(false);
+        engine.linkListening();
         assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
         assertThat(engine.node().generation()).isEqualTo(4);
         for (long t = 1_000; t <= 120_000; t += 1_000) {
@@ -186,6 +209,7 @@ class EngineTest {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().holding()).isTrue();
@@ -234,6 +258,7 @@ class EngineTest {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);

@@ -336,6 +336,63 @@ class SimulationTest {
                 .allMatch(e -> e.event().kind().equals("log") && e.event().rule() == null);
     }
 
+    // --- a stop or a swap while the peer leaves ---------------------------------------------------
+
+    @Test
+    void aStoppingPrimaryWhoseSecondaryDiesBeforeItsLastCycleStopsAfterTheFailoverTimeout() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("stop-crash.yaml"), """
+                description: the primary is stopped, its secondary dies in the same second
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                durations: {final-sync: 600s}
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 60s, command: {node: node1, name: stop}}
+                  - {at: 60s, crash: node2}
+                until: 200s
+                expect:
+                  - {at: 88s, node: node1, state: PRIM, services: running}
+                  - {at: 95s, node: node1, state: STOP, data: uptodate, services: stopped, did: [stop-services, vip-down]}
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        assertThat(run.failed()).as(run.report()).isEmpty();
+        // the last cycle never ends (the standby is dead): the silence of the failover timeout decides
+        assertThat(run.text()).contains("   89.000 node1 state PRIM -> WAIT  (rule \"Stopping primary stops its services"
+                + " when the secondary falls silent\")");
+        assertThat(run.result().events()).filteredOn(e -> e.t() >= 60_000)
+                .noneMatch(e -> "state".equals(e.event().kind()) && "ALONE".equals(e.event().to()));
+    }
+
+    @Test
+    void aSwapRacingTheSecondarysStopLeavesThePrimaryServingAlone() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("swap-stop.yaml"), """
+                description: swap on the primary while its secondary is stopped in the same second
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 60s, command: {node: node1, name: swap}}
+                  - {at: 60s, command: {node: node2, name: stop}}
+                until: 120s
+                expect:
+                  - {at: 120s, node: node1, state: ALONE, data: uptodate, services: running}
+                  - {at: 120s, node: node2, state: STOP, services: stopped}
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        // nobody to hand the role to: the swap does not happen and the services keep running
+        assertThat(run.failed()).as(run.report()).isEmpty();
+        assertThat(run.result().events()).filteredOn(e -> e.node().equals("node1"))
+                .noneMatch(e -> "stop-services".equals(e.event().action()));
+    }
+
     @Test
     void runStopsAtUntil() {
         SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
