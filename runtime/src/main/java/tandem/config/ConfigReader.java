@@ -2,9 +2,7 @@ package tandem.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -748,18 +746,28 @@ final class ConfigReader {
         } catch (InvalidPathException e) {
             return fail(path, "is not a valid path (" + e.getReason() + "): " + quote(text));
         }
+        String referenced = " (referenced as " + text + ")";
+        if (!Files.exists(secretFile)) {
+            return fail(path, "file " + secretFile + " does not exist" + referenced);
+        }
+        // a device or a pipe could give without end or block for ever: only a regular file is read
         if (!Files.isRegularFile(secretFile)) {
-            return fail(path, "file " + secretFile + " does not exist (referenced as " + text + ")");
+            return fail(path, "file " + secretFile + " is not a regular file ("
+                    + (Files.isDirectory(secretFile) ? "a folder" : "a device, pipe or socket")
+                    + "); a secret file is a regular file of at most " + TextFile.size(TextFile.SECRET_LIMIT) + referenced);
         }
+        String value;
         try {
-            String value = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
-            if (value.isEmpty()) {
-                return fail(path, "file " + secretFile + " is empty (referenced as " + text + ")");
-            }
-            return Optional.of(Secret.of(value, "file:" + secretFile));
-        } catch (IOException e) {
-            return fail(path, "cannot read file " + secretFile + " (referenced as " + text + "): " + e);
+            value = TextFile.read(secretFile, TextFile.SECRET_LIMIT, "a secret file").strip();
+        } catch (TextFile.Unreadable e) {
+            TextFile.Problem why = e.problem();
+            return fail(path, "file " + secretFile + (why.line() > 0 ? " line " + why.line() + ":" : "") + " "
+                    + why.message() + referenced);
         }
+        if (value.isEmpty()) {
+            return fail(path, "file " + secretFile + " is empty" + referenced);
+        }
+        return Optional.of(Secret.of(value, "file:" + secretFile));
     }
 
     private <T> Optional<T> fail(String path, String message) {

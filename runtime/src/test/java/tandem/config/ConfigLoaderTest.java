@@ -298,6 +298,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileOverTheSizeLimitIsRefusedWithItsSizeAndNotRead() throws IOException {
+        Path file = dir.resolve("big.yaml");
+        try (var out = Files.newOutputStream(file)) {
+            byte[] comment = "#".repeat(1023).concat("\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 50 * 1024; i++) {
+                out.write(comment);
+            }
+        }
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": is 52428800 bytes; a configuration is at most 1 MiB");
+    }
+
+    @Test
+    void aDeviceIsReadOnlyUpToTheLimit() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "a system with /dev/zero");
+
+        assertThatThrownBy(() -> ConfigLoader.load(zero))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("/dev/zero: is not a regular file (a device, pipe or socket) and gives more than 1 MiB;"
+                        + " a configuration is at most 1 MiB");
+    }
+
+    @Test
+    void aFolderIsNotAConfiguration() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir + ": is a folder, not a file");
+    }
+
+    @Test
+    void textThatIsNotUtf8NamesTheLineAndColumnOfTheFirstBadByte() throws IOException {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, (minimal("ms-failover") + "# caf\u00e9 au lait\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":10: is not UTF-8 text: the byte 0xe9 in column 6 is not UTF-8; save the file as UTF-8");
+    }
+
+    @Test
     void recordsAreImmutable() {
         NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
                 checkers:
