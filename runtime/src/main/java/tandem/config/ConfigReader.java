@@ -94,7 +94,8 @@ final class ConfigReader {
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
         Section consoleSection = root.optionalSection("console",
-                "enabled", "address", "port", "protocol", "user", "password-hash");
+                "enabled", "address", "port", "protocol", "user", "password-hash",
+                "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection);
         List<Schedule> schedules = schedules(root);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
@@ -455,7 +456,14 @@ final class ConfigReader {
                 .orElse(ProfileDefaults.CONSOLE_PROTOCOL);
         String user = s.optional("user", this::nonBlank).orElse(ProfileDefaults.CONSOLE_USER);
         Optional<Secret> passwordHash = s.optional("password-hash", this::secret);
-        return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash));
+        Duration readTimeout = s.optional("read-timeout", (p, v) -> durationIn(p, v, Duration.ofMillis(100), Duration.ofMinutes(10)))
+                .orElse(ProfileDefaults.CONSOLE_READ_TIMEOUT);
+        Duration idleTimeout = s.optional("idle-timeout", (p, v) -> durationIn(p, v, Duration.ofSeconds(1), Duration.ofHours(1)))
+                .orElse(ProfileDefaults.CONSOLE_IDLE_TIMEOUT);
+        int maxConnections = s.optional("max-connections", (p, v) -> integer(p, v, 1, 1000))
+                .orElse(ProfileDefaults.CONSOLE_MAX_CONNECTIONS);
+        return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash,
+                readTimeout, idleTimeout, maxConnections));
     }
 
     private List<Schedule> schedules(Section root) {
@@ -648,6 +656,12 @@ final class ConfigReader {
             return fail(path, "must be greater than 0, got " + describe(path, v));
         }
         return d;
+    }
+
+    /** A duration from {@code min} to {@code max}, both included. */
+    private Optional<Duration> durationIn(String path, JsonNode v, Duration min, Duration max) {
+        return duration(path, v).flatMap(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? Optional.of(d)
+                : fail(path, "must be " + Durations.format(min) + ".." + Durations.format(max) + ", got " + describe(path, v)));
     }
 
     private <E extends Enum<E> & YamlNamed> Optional<E> enumValue(String path, JsonNode v, Class<E> type) {

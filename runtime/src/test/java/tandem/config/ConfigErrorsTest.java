@@ -444,4 +444,19 @@ class ConfigErrorsTest {
         assertThat(Errors.of(yaml)).containsExactly(
                 "node1.yaml:11: YAML nested more than 64 levels deep; a node file needs a few levels");
     }
+
+    @Test
+    void apiLimitsAreChecked() {
+        String yaml = minimal("ms-failover") + """
+                console:
+                  read-timeout: 50ms
+                  idle-timeout: 2h
+                  max-connections: 0
+                """;
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: console.read-timeout: must be 100ms..10m, got \"50ms\"",
+                "node1.yaml:12: console.idle-timeout: must be 1s..1h, got \"2h\"",
+                "node1.yaml:13: console.max-connections: must be 1..1000, got 0");
+    }
 }

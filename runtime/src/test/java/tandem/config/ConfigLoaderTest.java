@@ -79,7 +79,8 @@ class ConfigLoaderTest {
         assertThat(mail.from()).isEqualTo("tandem@example.org");
         assertThat(mail.to()).containsExactly("ops@example.org", "oncall@example.org");
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9443, ConsoleProtocol.HTTPS, "operator",
-                Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv"))));
+                Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv")), Duration.ofSeconds(5), Duration.ofMinutes(2),
+                8));
         assertThat(c.schedules()).containsExactly(new Schedule("nightly-backup", "backup", Duration.ofDays(1),
                 Optional.of(LocalDateTime.of(2026, 1, 1, 2, 0))));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
@@ -105,7 +106,7 @@ class ConfigLoaderTest {
                 false, List.of()));
         assertThat(c.mail()).isEmpty();
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9010, ConsoleProtocol.HTTP, "admin",
-                Optional.empty()));
+                Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(60), 32));
         assertThat(c.schedules()).isEmpty();
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of()));
     }
