@@ -2,9 +2,7 @@ package tandem.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -96,7 +94,8 @@ final class ConfigReader {
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
         Section consoleSection = root.optionalSection("console",
-                "enabled", "address", "port", "protocol", "user", "password-hash");
+                "enabled", "address", "port", "protocol", "user", "password-hash",
+                "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection);
         List<Schedule> schedules = schedules(root);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
@@ -457,7 +456,14 @@ final class ConfigReader {
                 .orElse(ProfileDefaults.CONSOLE_PROTOCOL);
         String user = s.optional("user", this::nonBlank).orElse(ProfileDefaults.CONSOLE_USER);
         Optional<Secret> passwordHash = s.optional("password-hash", this::secret);
-        return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash));
+        Duration readTimeout = s.optional("read-timeout", (p, v) -> durationIn(p, v, Duration.ofMillis(100), Duration.ofMinutes(10)))
+                .orElse(ProfileDefaults.CONSOLE_READ_TIMEOUT);
+        Duration idleTimeout = s.optional("idle-timeout", (p, v) -> durationIn(p, v, Duration.ofSeconds(1), Duration.ofHours(1)))
+                .orElse(ProfileDefaults.CONSOLE_IDLE_TIMEOUT);
+        int maxConnections = s.optional("max-connections", (p, v) -> integer(p, v, 1, 1000))
+                .orElse(ProfileDefaults.CONSOLE_MAX_CONNECTIONS);
+        return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash,
+                readTimeout, idleTimeout, maxConnections));
     }
 
     private List<Schedule> schedules(Section root) {
@@ -652,6 +658,12 @@ final class ConfigReader {
         return d;
     }
 
+    /** A duration from {@code min} to {@code max}, both included. */
+    private Optional<Duration> durationIn(String path, JsonNode v, Duration min, Duration max) {
+        return duration(path, v).flatMap(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? Optional.of(d)
+                : fail(path, "must be " + Durations.format(min) + ".." + Durations.format(max) + ", got " + describe(path, v)));
+    }
+
     private <E extends Enum<E> & YamlNamed> Optional<E> enumValue(String path, JsonNode v, Class<E> type) {
         Optional<E> e = v.isValueNode() ? YamlNamed.lookup(type, text(path, v).orElseThrow().strip()) : Optional.empty();
         if (e.isEmpty()) {
@@ -748,18 +760,28 @@ final class ConfigReader {
         } catch (InvalidPathException e) {
             return fail(path, "is not a valid path (" + e.getReason() + "): " + quote(text));
         }
+        String referenced = " (referenced as " + text + ")";
+        if (!Files.exists(secretFile)) {
+            return fail(path, "file " + secretFile + " does not exist" + referenced);
+        }
+        // a device or a pipe could give without end or block for ever: only a regular file is read
         if (!Files.isRegularFile(secretFile)) {
-            return fail(path, "file " + secretFile + " does not exist (referenced as " + text + ")");
+            return fail(path, "file " + secretFile + " is not a regular file ("
+                    + (Files.isDirectory(secretFile) ? "a folder" : "a device, pipe or socket")
+                    + "); a secret file is a regular file of at most " + TextFile.size(TextFile.SECRET_LIMIT) + referenced);
         }
+        String value;
         try {
-            String value = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
-            if (value.isEmpty()) {
-                return fail(path, "file " + secretFile + " is empty (referenced as " + text + ")");
-            }
-            return Optional.of(Secret.of(value, "file:" + secretFile));
-        } catch (IOException e) {
-            return fail(path, "cannot read file " + secretFile + " (referenced as " + text + "): " + e);
+            value = TextFile.read(secretFile, TextFile.SECRET_LIMIT, "a secret file").strip();
+        } catch (TextFile.Unreadable e) {
+            TextFile.Problem why = e.problem();
+            return fail(path, "file " + secretFile + (why.line() > 0 ? " line " + why.line() + ":" : "") + " "
+                    + why.message() + referenced);
         }
+        if (value.isEmpty()) {
+            return fail(path, "file " + secretFile + " is empty" + referenced);
+        }
+        return Optional.of(Secret.of(value, "file:" + secretFile));
     }
 
     private <T> Optional<T> fail(String path, String message) {

@@ -139,6 +139,18 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
     /** {@code console.user}: MS-8, "user admin". */
     public static final String CONSOLE_USER = "admin";
 
+    /**
+     * {@code console.read-timeout}: a client has this long to send a whole request; ample for any
+     * client on a busy machine, short enough that slow clients cannot hold the API.
+     */
+    public static final java.time.Duration CONSOLE_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** {@code console.idle-timeout}: a kept-alive API connection with no request for this long is closed. */
+    public static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+    /** {@code console.max-connections}: API connections open at once; both nodes' status and a console need few. */
+    public static final int CONSOLE_MAX_CONNECTIONS = 32;
+
     public ProfileDefaults {
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(checkInterval, "checkInterval");

@@ -62,6 +62,13 @@ public final class Simulation {
     }
 
     private static final String NET = ScenarioParser.NET;
+    /**
+     * The most events one step of a scenario may lead to before the next step: a normal pair settles
+     * within tens of events, so more means rules that keep changing something.
+     */
+    public static final int MAX_EVENTS_PER_STEP = 10_000;
+    /** The most things that may happen at one virtual instant: more means a loop in which no time passes. */
+    public static final int MAX_RUNS_PER_INSTANT = 10_000;
 
     private final Scenario scenario;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
@@ -74,6 +81,9 @@ public final class Simulation {
     private long now;
     private long seq;
     private String fatal;
+    /** The step that ran last and how many events followed it; null before the first step. */
+    private Scenario.Step lastStep;
+    private int eventsSinceStep;
 
     private Simulation(Scenario scenario) {
         this.scenario = scenario;
@@ -137,9 +147,16 @@ public final class Simulation {
         for (Scenario.Expect e : scenario.expects()) {
             queue.add(new Ev(e.at(), 1, seq++, () -> check(e)));
         }
+        int runsAtInstant = 0;
         while (!queue.isEmpty() && queue.peek().t() <= scenario.until() && fatal == null) {
             Ev ev = queue.poll();
+            runsAtInstant = ev.t() == now ? runsAtInstant + 1 : 1;
             now = ev.t();
+            if (runsAtInstant > MAX_RUNS_PER_INSTANT) {
+                fatal = afterStep() + "was followed by more than " + MAX_RUNS_PER_INSTANT + " things at " + seconds(now)
+                        + " s without virtual time passing: rules and actions go round in a loop; stopped";
+                break;
+            }
             ev.run().run();
         }
         for (SimNode n : nodes.values()) {
@@ -153,6 +170,8 @@ public final class Simulation {
     // --- steps -----------------------------------------------------------------------------------
 
     private void step(Scenario.Step s) {
+        lastStep = s;
+        eventsSinceStep = 0;
         switch (s.kind()) {
             case "start" -> s.nodes().forEach(n -> boot(nodes.get(n)));
             case "crash" -> s.nodes().forEach(n -> crash(nodes.get(n)));
@@ -426,9 +445,24 @@ public final class Simulation {
     }
 
     private void emit(String node, EngineEvent e) {
+        if (++eventsSinceStep > MAX_EVENTS_PER_STEP) {
+            if (fatal == null) {
+                fatal = afterStep() + "led to more than " + MAX_EVENTS_PER_STEP + " events by " + seconds(now)
+                        + " s: rules keep changing something; stopped";
+            }
+            return;
+        }
         SimEvent se = new SimEvent(now, node, e);
         events.add(se);
         sink.accept(se);
+    }
+
+    /** {@code FILE:LINE: the step at T s }, naming the step the trouble followed. */
+    private String afterStep() {
+        if (lastStep == null) {
+            return scenario.file() + ": the run ";
+        }
+        return scenario.file() + ":" + lastStep.line() + ": the step at " + seconds(lastStep.at()) + " s ";
     }
 
     static String seconds(long ms) {

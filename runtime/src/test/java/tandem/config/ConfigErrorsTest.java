@@ -419,4 +419,44 @@ class ConfigErrorsTest {
         assertThat(new ConfigError("node1.yaml", 0, "peer.port", "x")).hasToString("node1.yaml: peer.port: x");
         assertThat(new ConfigError("node1.yaml", -1, "", "unreadable")).hasToString("node1.yaml: unreadable");
     }
+
+    @Test
+    void aControlCharacterIsReportedAtItsLine() {
+        String yaml = minimal("ms-failover") + "listen:\n  address: \"127.0.0.\u00011\"\n";
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: the character U+0001 in column 21 is not allowed in YAML (only tabs, line ends and"
+                        + " printable characters are)");
+    }
+
+    @Test
+    void nestingTooDeepIsReportedAtTheLineWhereItGoesTooDeep() {
+        String yaml = minimal("ms-failover") + "checkers:\n" + "  - ".repeat(1) + "[".repeat(70) + "]".repeat(70) + "\n";
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: YAML nested more than 64 levels deep; a node file needs a few levels");
+    }
+
+    @Test
+    void nestingBeyondTheParsersOwnLimitIsReportedTheSameWay() {
+        String yaml = minimal("ms-failover") + "checkers:\n  - " + "{a: ".repeat(1500) + "1" + "}".repeat(1500) + "\n";
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: YAML nested more than 64 levels deep; a node file needs a few levels");
+    }
+
+    @Test
+    void apiLimitsAreChecked() {
+        String yaml = minimal("ms-failover") + """
+                console:
+                  read-timeout: 50ms
+                  idle-timeout: 2h
+                  max-connections: 0
+                """;
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: console.read-timeout: must be 100ms..10m, got \"50ms\"",
+                "node1.yaml:12: console.idle-timeout: must be 1s..1h, got \"2h\"",
+                "node1.yaml:13: console.max-connections: must be 1..1000, got 0");
+    }
 }

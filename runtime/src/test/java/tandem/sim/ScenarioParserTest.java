@@ -483,4 +483,68 @@ class ScenarioParserTest {
         assertThat(e.errors()).extracting(Object::toString)
                 .anyMatch(x -> x.startsWith(tmp.resolve("cfg/bad.yaml") + ":4: node.priority: "));
     }
+
+    // --- what is read, and how far a run may go ---------------------------------------------------
+
+    private static final String STEPS = """
+            steps:
+              - {at: 0s, start: [node1, node2]}
+            """;
+
+    private List<String> problemsOfBytes(byte[] bytes) {
+        try {
+            java.nio.file.Files.write(file, bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioParser.load(file));
+        assertThat(e).as("expected a ScenarioException").isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void aScenarioOverTheSizeLimitIsRefusedWithItsSize() {
+        byte[] big = (NODES + STEPS + "#".repeat(2 << 20) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(problemsOfBytes(big)).containsExactly(f + ": is " + big.length + " bytes; a scenario is at most 1 MiB");
+    }
+
+    @Test
+    void aDeviceIsReadOnlyUpToTheLimit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(Path.of("/dev/zero")), "/dev/zero");
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioParser.load(Path.of("/dev/zero")));
+
+        assertThat(e.problems()).containsExactly("/dev/zero: is not a regular file (a device, pipe or socket) and gives"
+                + " more than 1 MiB; a scenario is at most 1 MiB");
+    }
+
+    @Test
+    void textThatIsNotUtf8NamesTheLineOfTheFirstBadByte() {
+        byte[] latin1 = (NODES + STEPS + "# caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertThat(problemsOfBytes(latin1)).containsExactly(
+                f + ":6: is not UTF-8 text: the byte 0xe9 in column 6 is not UTF-8; save the file as UTF-8");
+    }
+
+    @Test
+    void aControlCharacterIsReportedAtItsLine() {
+        assertThat(problems(NODES + STEPS + "description: \"a\u0001b\"\n")).containsExactly(
+                f + ":6: the character U+0001 in column 16 is not allowed in YAML (only tabs, line ends and printable"
+                        + " characters are)");
+    }
+
+    @Test
+    void nestingTooDeepIsReportedAtItsLineAndDoesNotOverflowTheStack() {
+        assertThat(problems(NODES + STEPS + "description: " + "[".repeat(3000) + "]".repeat(3000) + "\n"))
+                .containsExactly(f + ":6: YAML nested more than 64 levels deep; a scenario needs a few levels");
+    }
+
+    @Test
+    void untilIsAtMostThirtyVirtualDays() {
+        assertThat(problems(NODES + STEPS + "until: 36500d\n")).containsExactly(
+                f + ":6: until: at most 30d of virtual time, got 36500d");
+        assertThat(problems(NODES + "steps:\n  - {at: 31d, start: [node1, node2]}\n")).containsExactly(
+                f + ":5: step at 2678400.000 s: a scenario runs at most 30d of virtual time");
+    }
 }

@@ -470,4 +470,54 @@ class SimulationTest {
         assertThat(run.result().events()).allMatch(e -> e.t() == 5_000);
         assertThat(run.result().expectations()).isEmpty();
     }
+
+    // --- bounds ----------------------------------------------------------------------------------
+
+    @Test
+    void actionsThatGoRoundWithoutTimePassingStopTheSimulationAtTheStep() {
+        // each test mail's result (it takes no virtual time) asks for the next one
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n");
+        SimFixtures.write(tmp.resolve("cfg/site-rules/again.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                declare Asked
+                end
+
+                rule "First test mail"
+                when
+                    LocalNode()
+                    not Asked()
+                then
+                    insert(new Asked());
+                    insert(Decision.by(drools).act("mail-test").because("first"));
+                end
+
+                rule "Test mail again"
+                when
+                    ActionResult(action == "mail-test")
+                    not Decision()
+                then
+                    insert(Decision.by(drools).act("mail-test").because("again"));
+                end
+                """);
+        Path scenario = SimFixtures.write(tmp.resolve("again.yaml"), """
+                description: an extension rule that asks for an action as soon as the last one ends
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 5s, start: [node1, node2]}
+                until: 60s
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        assertThat(run.result().fatal()).as(run.report()).isNotNull()
+                .startsWith(scenario + ":6: the step at 5.000 s ");
+        assertThat(run.result().passed()).isFalse();
+        assertThat(run.result().events()).hasSizeLessThanOrEqualTo(Simulation.MAX_EVENTS_PER_STEP)
+                .allMatch(e -> e.t() == 5_000);
+    }
 }
