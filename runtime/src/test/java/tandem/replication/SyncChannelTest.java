@@ -90,7 +90,7 @@ class SyncChannelTest {
         SyncCodec codec = new SyncCodec(SECRET);
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("server-pipeline", new SyncPipelines.Server(codec, "node1", Optional.empty(),
-                Clock.systemUTC()));
+                serverClock));
         camel.getRegistry().bind("client-pipeline", new SyncPipelines.Client(codec, "node2", Optional.empty(),
                 Clock.systemUTC(), "127.0.0.1", port));
         camel.getRegistry().bind("wrong-secret", new SyncPipelines.Client(new SyncCodec("another-secret"), "node2",
@@ -424,6 +424,48 @@ class SyncChannelTest {
                     .hasMessageContaining("refused");
         }
         assertThat(victim.resolve("keep.txt")).exists();
+    }
+
+    /** Opens a connection, sends {@code bytes} and waits until the active node has closed it. */
+    private void badConnection(byte[] bytes) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(bytes);
+            s.getOutputStream().flush();
+            assertThat(s.getInputStream().read()).as("closed by the active node").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aFloodOfBadConnectionsLogsOneWarningPerReasonAndWindowWithTheNumberLeftOut() throws Exception {
+        byte[] oversized = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        try (LogCapture log = new LogCapture(SyncPipelines.class)) {
+            for (int i = 0; i < 20; i++) {
+                badConnection(oversized);
+            }
+            assertThat(log.messages(Level.WARN)).as("the first of 20").singleElement().asString()
+                    .contains("length prefix 4294967295");
+
+            shift.set(tandem.link.DropLog.EVERY_MILLIS + 1000); // the next window
+            badConnection(oversized);
+            assertThat(log.messages(Level.WARN)).hasSize(2);
+            assertThat(log.messages(Level.WARN).get(1)).contains("length prefix", "19 more");
+        }
+    }
+
+    @Test
+    void aReplayedRequestIsRefusedEveryTimeAndWarnedOfOncePerWindow() {
+        ObjectNode h = read("s4", "0123456789ab", "x");
+        h.put("type", "folders");
+        assertThat(server.handle(new SyncMessage(h.deepCopy(), null)).header().path("ok").asBoolean()).isTrue();
+        try (LogCapture log = new LogCapture(SyncServer.class)) {
+            for (int i = 0; i < 20; i++) {
+                // a captured request sent again (no secret needed): refused each time
+                assertThat(server.handle(new SyncMessage(h.deepCopy(), null)).header().path("error").asText())
+                        .contains("replayed");
+            }
+            assertThat(log.messages(Level.WARN)).singleElement().asString().contains("replayed");
+        }
     }
 
     @Test
