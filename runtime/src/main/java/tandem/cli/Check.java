@@ -58,9 +58,15 @@ final class Check {
             return "replication: no folders and no allowed-roots here, so as the standby this node refuses every folder"
                     + " the active node lists";
         }
-        String roots = r.allowedRoots().isEmpty() ? "" : " and inside replication.allowed-roots "
-                + r.allowedRoots().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "));
-        return "replication: as the standby this node writes the active node's folders only into its own "
-                + r.folders().size() + " folder(s) (path or target)" + roots + "; any other folder is refused";
+        List<String> where = new ArrayList<>();
+        if (!r.folders().isEmpty()) {
+            where.add("into its own " + r.folders().size() + " folder(s) (path or target)");
+        }
+        if (!r.allowedRoots().isEmpty()) {
+            where.add("inside replication.allowed-roots " + r.allowedRoots().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        return "replication: as the standby this node writes the active node's folders only " + String.join(" and ", where)
+                + "; any other folder is refused";
     }
 }

@@ -81,6 +81,19 @@ class MainTest {
     }
 
     @Test
+    void checkSaysWhereTheStandbyMayWrite() {
+        var none = new tandem.config.Replication(tandem.config.ReplicationMode.PERIODIC, java.time.Duration.ofMinutes(1),
+                false, List.of());
+        assertThat(Check.standbyWrites(none)).isEqualTo("replication: no folders and no allowed-roots here, so as the"
+                + " standby this node refuses every folder the active node lists");
+        var roots = new tandem.config.Replication(none.mode(), none.interval(), false, List.of(), none.preSync(),
+                none.postTakeover(), none.port(), none.peerPort(), List.of(Path.of("/srv/extra"), Path.of("/srv/more")));
+        assertThat(Check.standbyWrites(roots)).isEqualTo("replication: as the standby this node writes the active"
+                + " node's folders only inside replication.allowed-roots /srv/extra, /srv/more; any other folder is"
+                + " refused");
+    }
+
+    @Test
     void checkAcceptsTheOptionWithEqualsSign() {
         Cli r = tandem("check", "--config=" + sample("samples/ms-failover/node2.yaml"));
 
