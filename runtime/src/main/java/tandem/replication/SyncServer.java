@@ -166,7 +166,7 @@ public final class SyncServer {
         try {
             checkSender(h);
             if (!active.getAsBoolean()) {
-                throw new Refused("this node is not active, so it serves no data");
+                throw new Refused("not active", "this node is not active, so it serves no data");
             }
             Data payload = switch (request.type()) {
                 case "folders" -> Data.of(folders(h, reply));
@@ -176,7 +176,7 @@ public final class SyncServer {
                 case "read" -> read(h, reply);
                 case "readMany" -> readMany(h, reply);
                 case "done" -> Data.of(done(h, reply));
-                default -> throw new Refused("unknown request \"" + request.type() + "\"");
+                default -> throw new Refused("unknown request", "unknown request \"" + request.type() + "\"");
             };
             reply.put("ok", true);
             return new SyncMessage(reply, payload.bytes(), payload.length());
@@ -552,7 +552,7 @@ public final class SyncServer {
 
     /** A request that is not served, with the reason the standby is told. */
     static final class Refused extends Exception {
-        /** The kind of refusal the log keeps one window for; null: the request's type. */
+        /** The kind of refusal the log keeps one window for; null: the request's type (one the switch knows). */
         final String reason;
 
         Refused(String message) {
