@@ -89,7 +89,8 @@ final class ConfigReader {
         List<Service> services = services(root);
         Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface"));
         Section replicationSection = root.optionalSection("replication",
-                "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port");
+                "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port",
+                "allowed-roots");
         Replication replication = replication(replicationSection);
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
@@ -417,8 +418,11 @@ final class ConfigReader {
         Optional<String> postTakeover = s.optional("post-takeover", this::nonBlank);
         Optional<Integer> port = s.optional("port", this::port);
         Optional<Integer> peerPort = s.optional("peer-port", this::port);
+        // SBS-5 pushes the folder list from the active node; the standby writes only where its own
+        // config allows: its folders, and inside these roots (for folders listed on the primary only)
+        List<Path> allowedRoots = s.optional("allowed-roots", (p, v) -> list(p, v, this::allowedRoot)).orElse(List.of());
         return built(s, before, () -> new Replication(mode, interval, externalDatabase, folders, preSync,
-                postTakeover, port, peerPort));
+                postTakeover, port, peerPort, allowedRoots));
     }
 
     private Optional<Mail> mail(Section s) {
@@ -535,6 +539,14 @@ final class ConfigReader {
                             + " node.state-dir (" + state + "); replicate the application's data, not Tandem's state");
                     break;
                 }
+            }
+        }
+        for (int i = 0; i < r.allowedRoots().size(); i++) {
+            // one that holds the state dir is fine (the standby refuses a target that holds or lies in it)
+            if (r.allowedRoots().get(i).toAbsolutePath().normalize().startsWith(state)) {
+                String key = "allowed-roots[" + i + "]";
+                problems.add(s.line(key), s.child(key), "lies inside node.state-dir (" + state + "); the standby"
+                        + " never writes there");
             }
         }
     }
@@ -681,6 +693,14 @@ final class ConfigReader {
                 return fail(path, "is not a valid path (" + e.getReason() + "), got " + quote(t));
             }
         });
+    }
+
+    /** A path (relative to the config file's folder) that is not a file-system root: that would allow all. */
+    private Optional<Path> allowedRoot(String path, JsonNode v) {
+        return path(path, v).flatMap(p -> p.getNameCount() == 0
+                ? fail(path, "must not be a file-system root (it would let the active node write anywhere), got "
+                        + quote(v.asText()))
+                : Optional.of(p));
     }
 
     private Optional<String> glob(String path, JsonNode v) {

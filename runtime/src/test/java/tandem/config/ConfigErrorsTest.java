@@ -382,6 +382,29 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anAllowedRootIsNeitherAFileSystemRootNorInsideTheStateDir() {
+        String yaml = minimal("ms-failover").replace("  profile: ms-failover\n",
+                "  profile: ms-failover\n  state-dir: /srv/tandem\n");
+
+        assertThat(Errors.of(yaml + """
+                replication:
+                  allowed-roots:
+                    - /srv
+                    - /
+                """)).containsExactly("node1.yaml:14: replication.allowed-roots[1]: must not be a file-system root (it"
+                        + " would let the active node write anywhere), got \"/\"");
+        assertThat(Errors.of(yaml + """
+                replication:
+                  allowed-roots: [/srv, /srv/tandem/copies]
+                """)).containsExactly("node1.yaml:12: replication.allowed-roots[1]: lies inside node.state-dir"
+                        + " (/srv/tandem); the standby never writes there");
+        assertThat(Errors.of(yaml + """
+                replication:
+                  allowed-roots: {path: /srv}
+                """)).containsExactly("node1.yaml:12: replication.allowed-roots: must be a list, got a mapping");
+    }
+
+    @Test
     void listItemErrorsCarryTheirIndex() {
         String yaml = minimal("ms-failover") + """
                 mail:

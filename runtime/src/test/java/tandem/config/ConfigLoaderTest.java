@@ -66,7 +66,8 @@ class ConfigLoaderTest {
                         new Folder(dir.resolve("data/config"), List.of("*.xml", "**/*.json"), List.of("tmp/**"),
                                 true, true, Optional.of(dir.resolve("standby/config")))),
                 Optional.of("/opt/app/bin/dump --to /var/lib/app/dump"),
-                Optional.of("/opt/app/bin/restore --from /var/lib/app/dump"), Optional.of(7511), Optional.of(7512)));
+                Optional.of("/opt/app/bin/restore --from /var/lib/app/dump"), Optional.of(7511), Optional.of(7512),
+                List.of(Path.of("/srv/extra"), dir.resolve("extra"))));
         assertThat(c.replication().folders().get(0).standbyPath()).isEqualTo(Path.of("/var/lib/app"));
         assertThat(c.syncPort()).isEqualTo(7511);
         assertThat(c.peerSyncPort()).isEqualTo(7512);
