@@ -1,7 +1,9 @@
 package tandem.actions;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,23 +17,26 @@ import tandem.config.Vip;
  *
  * <ol>
  *   <li>Duplicate address detection, RFC 5227 style but fast enough for a sub-second failover: one
- *       probe with sender address 0.0.0.0 and a bounded wait of {@link #PROBE_WAIT} (25 ms: a host on the LAN answers within a
- *       millisecond or two; the wait is most of what a takeover adds to the failover timeout), i.e.
- *       {@code timeout -k 1 -s INT --preserve-status 0.025 arping -D -c 1 -w 1 -I IFACE ADDR}. iputils
- *       arping (20221126, Debian 12) accepts only whole seconds for {@code -w} and {@code -i}
- *       ({@code -w 0.2} is "invalid argument", {@code -i 0} never ends), so a single probe would wait
- *       1 s; coreutils {@code timeout} interrupts it with SIGINT after 25 ms instead, on which arping
- *       prints its summary and exits as it would at its deadline: 0 when nobody answered, 1 at once
- *       when a host answers (a LAN answers in well under a millisecond), 2 on an error such as a
- *       missing interface, 127 (from {@code timeout}) when arping is not installed. An arping that
- *       ignores SIGINT is killed a second later ({@code -k 1}) and counts as an error. Run without
- *       {@code -q} so the answer (with the other host's MAC) can be quoted. The answer is read from
- *       arping's summary ("Received 0 response(s)") as soon as it is printed ({@link Commands#runUntil}):
- *       arping's exit closes its packet socket, which waits ~15 ms for the kernel, time the takeover
- *       need not spend. If arping reports that
- *       its probe had not even gone out before the interrupt ("Sent 0 probes", a badly loaded
- *       machine), the check is repeated once with a whole second to wait, so a free address is never
- *       assumed without a probe.</li>
+ *       probe with sender address 0.0.0.0 and a bounded wait, {@code vip.probe-wait} (500 ms by default;
+ *       a host on the LAN answers within a millisecond or two, but the wait also covers starting arping,
+ *       which on a busy machine takes a good part of 100 ms; the wait is most of what a takeover adds to
+ *       the failover timeout), i.e. {@code timeout -k 1 -s INT --preserve-status 0.5 arping -D -c 1 -w 1
+ *       -I IFACE ADDR}. iputils arping (20221126, Debian 12) accepts only whole seconds for {@code -w}
+ *       and {@code -i} ({@code -w 0.2} is "invalid argument", {@code -i 0} never ends), so a single
+ *       probe would wait 1 s; coreutils {@code timeout} interrupts it with SIGINT after the wait
+ *       instead, on which arping prints its summary and exits as it would at its deadline: 0 when nobody
+ *       answered, 1 at once when a host answers (a LAN answers in well under a millisecond), 2 on an
+ *       error such as a missing interface, 127 (from {@code timeout}) when arping is not installed. An
+ *       arping that ignores SIGINT is killed a second later ({@code -k 1}) and counts as an error. Run
+ *       without {@code -q} so the answer (with the other host's MAC) can be quoted. The answer is read
+ *       from arping's summary ("Received 0 response(s)") as soon as it is printed
+ *       ({@link Commands#runUntil}): arping's exit closes its packet socket, which waits ~15 ms for the
+ *       kernel, time the takeover need not spend. A probe that did not go out is no answer: when the
+ *       SIGINT came before arping had set up its signal handling (it dies of it: exit 130, no output)
+ *       or before it had sent its probe ("Sent 0 probes"), both seen on a loaded machine, the probe is
+ *       repeated with at least a whole second to wait, up to {@link #PROBE_ATTEMPTS} probes in all. The
+ *       address is refused only when a host answers for it (the message names its MAC), so a free
+ *       address is neither assumed without a probe nor called taken because a probe could not run.</li>
  *   <li>{@code ip addr add ADDR/PREFIX dev IFACE}; already there is fine.</li>
  *   <li>Gratuitous ARP, so switches and neighbours move the address to this node's MAC at once instead
  *       of when their ARP entries expire (keepalived does the same after a VRRP transition): one
@@ -47,14 +52,11 @@ public final class LinuxVip implements VirtualIp {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinuxVip.class);
 
-    /** Bounds every command; arping is interrupted long before (25 ms, 100 ms), ip answers at once. */
+    /** Bounds every command; arping is interrupted long before (vip.probe-wait, 100 ms), ip answers at once. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** How long the duplicate address probe waits for an answer. */
-    static final String PROBE_WAIT = "0.025";
-
-    /** The wait of the retry when the first probe had not gone out in time. */
-    static final String PROBE_RETRY_WAIT = "1";
+    /** {@code timeout --preserve-status}'s exit code when arping died of the SIGINT (128 + 2). */
+    static final int INTERRUPTED = 130;
 
     /** How long each gratuitous ARP process may run; it sends its one packet at once. */
     static final String ANNOUNCE_WAIT = "0.1";
@@ -81,26 +83,14 @@ public final class LinuxVip implements VirtualIp {
         String addr = vip.address();
         String dev = vip.iface();
         if (!held()) {
-            Commands.Result dad = commands.runUntil(probe(PROBE_WAIT, dev, addr), TIMEOUT, SUMMARY);
-            if (answeredFree(dad) && NOTHING_SENT.matcher(dad.stdout()).find()) {
-                LOG.warn("arping sent no probe for {} within {} s; probing again with {} s to wait", addr, PROBE_WAIT,
-                        PROBE_RETRY_WAIT);
-                dad = commands.runUntil(probe(PROBE_RETRY_WAIT, dev, addr), TIMEOUT, SUMMARY);
+            Probe dad = probe(addr, dev);
+            if (dad.taken()) {
+                throw new ActionException(addr + " is already in use by another host on " + dev + " (arping: "
+                        + dad.detail() + ")");
             }
-            if (answeredFree(dad) && NOTHING_SENT.matcher(dad.stdout()).find()) {
-                throw new ActionException("cannot check that " + addr + " is free on " + dev
-                        + ", so it was not taken: arping sent no probe");
-            }
-            if (answeredTaken(dad)) {
-                Matcher m = REPLY.matcher(dad.stdout());
-                String who = m.find() ? "reply from " + m.group(1).toLowerCase(java.util.Locale.ROOT)
-                        : dad.firstLine(200);
-                throw new ActionException(addr + " is already in use by another host on " + dev + " (arping: " + who
-                        + ")");
-            }
-            if (!answeredFree(dad)) {
+            if (!dad.free()) {
                 throw new ActionException("cannot check that " + addr + " is free on " + dev + ", so it was not taken: "
-                        + why(dad, "arping"));
+                        + dad.detail());
             }
             Commands.Result add = commands.run(List.of("ip", "addr", "add", cidr(), "dev", dev), TIMEOUT);
             if (!add.ok() && !alreadyThere(add)) {
@@ -118,30 +108,82 @@ public final class LinuxVip implements VirtualIp {
     }
 
     /**
-     * The probe's answer: its summary's count of replies when it printed one ({@code runUntil} returns
-     * on it, before arping's exit, which takes ~15 ms more to close its packet socket), else what its
-     * exit code says (0 nobody answered, 1 somebody did).
+     * What the duplicate address probe found: free (nobody answered), taken (somebody answered:
+     * {@code detail} names the MAC) or neither ({@code detail} says why). A probe that did not run is
+     * no answer either way, so it is run again, with {@link #retryWait} to start in, up to
+     * {@link #PROBE_ATTEMPTS} times in all.
      */
-    private static boolean answeredFree(Commands.Result dad) {
-        Matcher m = SUMMARY.matcher(dad.stdout());
-        if (m.find() && !dad.timedOut()) {
-            return m.group(1).equals("0");
-        }
-        return dad.ok();
+    record Probe(boolean free, boolean taken, String detail) {
     }
 
-    private static boolean answeredTaken(Commands.Result dad) {
-        Matcher m = SUMMARY.matcher(dad.stdout());
-        if (m.find() && !dad.timedOut()) {
-            return !m.group(1).equals("0");
+    /** How many probes are started at most before the address is called unchecked. */
+    static final int PROBE_ATTEMPTS = 3;
+
+    private Probe probe(String addr, String dev) {
+        Duration wait = vip.probeWait();
+        for (int attempt = 1; ; attempt++) {
+            Commands.Result dad = commands.runUntil(probe(wait, dev, addr), TIMEOUT, SUMMARY);
+            Probe p = read(dad);
+            if (p != null) {
+                return p;
+            }
+            if (attempt == PROBE_ATTEMPTS) {
+                return new Probe(false, false,
+                        "arping was interrupted before its probe went out, " + PROBE_ATTEMPTS + " times");
+            }
+            Duration next = retryWait(vip.probeWait());
+            LOG.warn("the duplicate address probe for {} on {} did not go out within {} ({}); probing again with {}"
+                    + " to wait", addr, dev, Durations.text(wait),
+                    dad.exitCode() == INTERRUPTED ? "arping exit code " + INTERRUPTED : "arping: Sent 0 probes",
+                    Durations.text(next));
+            wait = next;
         }
-        return dad.exitCode() == 1 && !dad.timedOut();
     }
 
-    /** One duplicate address probe, interrupted (SIGINT: arping reports and exits 0 or 1) after {@code wait} s. */
-    static List<String> probe(String wait, String dev, String addr) {
-        return List.of("timeout", "-k", "1", "-s", "INT", "--preserve-status", wait, "arping", "-D", "-c", "1", "-w",
-                "1", "-I", dev, addr);
+    /** The wait of a probe repeated because the last one did not go out: at least arping's own 1 s deadline. */
+    static Duration retryWait(Duration probeWait) {
+        return probeWait.compareTo(Duration.ofSeconds(1)) >= 0 ? probeWait : Duration.ofSeconds(1);
+    }
+
+    /** One probe's answer; null when the probe did not go out (interrupted first: exit 130, "Sent 0 probes"). */
+    private static Probe read(Commands.Result dad) {
+        Matcher summary = SUMMARY.matcher(dad.stdout());
+        boolean summarised = summary.find() && !dad.timedOut();
+        if (!summarised && dad.exitCode() == INTERRUPTED && !dad.timedOut()) {
+            return null; // killed by the SIGINT before arping had set up its handler: nothing was sent
+        }
+        if (summarised && summary.group(1).equals("0") && NOTHING_SENT.matcher(dad.stdout()).find()) {
+            return null; // interrupted after that, but still before its probe went out, and nobody spoke
+        }
+        // the summary's count of replies when arping printed one (runUntil returns on it, before arping's
+        // exit, which takes ~15 ms more to close its packet socket), else what its exit code says (0
+        // nobody answered, 1 somebody did)
+        boolean free = summarised ? summary.group(1).equals("0") : dad.ok();
+        boolean taken = summarised ? !free : dad.exitCode() == 1 && !dad.timedOut();
+        if (free) {
+            return new Probe(true, false, "");
+        }
+        if (taken) {
+            Matcher m = REPLY.matcher(dad.stdout());
+            return new Probe(false, true, m.find() ? "reply from " + m.group(1).toLowerCase(Locale.ROOT)
+                    : dad.firstLine(200));
+        }
+        return new Probe(false, false, why(dad, "arping"));
+    }
+
+    /**
+     * One duplicate address probe, interrupted (SIGINT: arping reports and exits 0 or 1) after
+     * {@code wait}; arping's own deadline ({@code -w}, whole seconds) is no shorter than the wait.
+     */
+    static List<String> probe(Duration wait, String dev, String addr) {
+        long deadline = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return List.of("timeout", "-k", "1", "-s", "INT", "--preserve-status", seconds(wait), "arping", "-D", "-c",
+                "1", "-w", String.valueOf(deadline), "-I", dev, addr);
+    }
+
+    /** {@code timeout}'s spelling of a duration: seconds with a decimal fraction, e.g. 0.025, 0.5, 1. */
+    static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     /** One gratuitous ARP ({@code -U} request or {@code -A} reply), interrupted once it went out. */

@@ -91,7 +91,7 @@ class LinuxVipTest {
         vip.acquire();
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
-        assertThat(tookMs).as("one 25 ms probe and two interrupted announcements, not seconds").isLessThan(1500);
+        assertThat(tookMs).as("one 500 ms probe and two interrupted announcements, not seconds").isLessThan(2500);
         assertThat(vip.held()).isTrue();
         assertThat(inA.run(List.of("ip", "-o", "addr", "show", "dev", DEV_A), T).stdout())
                 .contains("inet 10.213.0.100/24");
@@ -107,6 +107,21 @@ class LinuxVipTest {
         assertThat(inA.run(List.of("ip", "-o", "addr", "show", "dev", DEV_A), T).stdout()).doesNotContain("10.213.0.100");
 
         vip.release(); // not held: nothing to do
+    }
+
+    /**
+     * A wait too short for arping to start interrupts it before its probe goes out (exit 130 or
+     * "Sent 0 probes") in most runs: the takeover still succeeds, with a probe that ran.
+     */
+    @Test
+    void aProbeInterruptedBeforeItRanDoesNotStopTheTakeover() {
+        LinuxVip vip = new LinuxVip(new Vip("10.213.0.100", 24, DEV_A, Duration.ofMillis(10)), inA);
+
+        for (int i = 0; i < 5; i++) {
+            vip.acquire();
+            assertThat(vip.held()).isTrue();
+            vip.release();
+        }
     }
 
     @Test

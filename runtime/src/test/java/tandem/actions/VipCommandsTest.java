@@ -14,8 +14,8 @@ class VipCommandsTest {
     private final FakeCommands cmds = new FakeCommands();
     private final Vip vip = new Vip("192.168.178.249", 24, "eth0");
 
-    /** One probe, interrupted after 25 ms (iputils arping takes only whole seconds for -w and -i). */
-    private static final String DAD = "timeout -k 1 -s INT --preserve-status 0.025 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
+    /** One probe, interrupted after 500 ms (iputils arping takes only whole seconds for -w and -i). */
+    private static final String DAD = "timeout -k 1 -s INT --preserve-status 0.5 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
     private static final String DAD_RETRY = "timeout -k 1 -s INT --preserve-status 1 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
     private static final String GARP_REQUEST = "timeout -k 1 -s INT --preserve-status 0.1 arping -U -c 1 -I eth0 192.168.178.249";
     private static final String GARP_REPLY = "timeout -k 1 -s INT --preserve-status 0.1 arping -A -c 1 -I eth0 192.168.178.249";
@@ -68,6 +68,61 @@ class VipCommandsTest {
 
         assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD, DAD_RETRY,
                 "ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REPLY);
+    }
+
+    /**
+     * SIGINT from {@code timeout} before arping had set up its signal handling kills it: no output,
+     * and {@code timeout --preserve-status} exits 130. The probe did not run, so it says nothing about
+     * the address; the takeover goes on with a probe that runs.
+     */
+    @Test
+    void linuxProbesAgainWhenArpingWasInterruptedBeforeItRan() {
+        cmds.answer(DAD, 130, "");
+
+        new LinuxVip(vip, cmds).acquire();
+
+        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD, DAD_RETRY,
+                "ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REPLY);
+    }
+
+    @Test
+    void linuxKeepsProbingWhileNoProbeWentOut() {
+        Commands.Result nothingSent = new Commands.Result(0, """
+                ARPING 192.168.178.249 from 0.0.0.0 eth0
+                Sent 0 probes (0 broadcast(s))
+                Received 0 response(s)
+                """, "", false);
+        cmds.answer(DAD, nothingSent).answerInTurn(DAD_RETRY, new Commands.Result(130, "", "", false));
+
+        new LinuxVip(vip, cmds).acquire();
+
+        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD, DAD_RETRY, DAD_RETRY,
+                "ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REPLY);
+    }
+
+    @Test
+    void linuxGivesUpWhenNoProbeEverRan() {
+        cmds.answer(DAD, 130, "").answer(DAD_RETRY, 130, "");
+
+        assertThatThrownBy(() -> new LinuxVip(vip, cmds).acquire())
+                .isInstanceOf(ActionException.class)
+                .hasMessage("cannot check that 192.168.178.249 is free on eth0, so it was not taken: arping was"
+                        + " interrupted before its probe went out, 3 times");
+        assertThat(cmds.calls()).noneMatch(c -> c.startsWith("ip addr add"));
+    }
+
+    @Test
+    void linuxProbesWithTheConfiguredWait() {
+        Vip fast = new Vip("192.168.178.249", 24, "eth0", java.time.Duration.ofMillis(25));
+        cmds.answer(DAD.replace(" 0.5 ", " 0.025 "), 130, "");
+
+        new LinuxVip(fast, cmds).acquire();
+
+        assertThat(cmds.calls()).containsSubsequence(DAD.replace(" 0.5 ", " 0.025 "), DAD_RETRY,
+                "ip addr add 192.168.178.249/24 dev eth0");
+        assertThat(LinuxVip.probe(java.time.Duration.ofMillis(2500), "eth0", "192.168.178.249"))
+                .as("arping's own deadline is no shorter than the wait")
+                .containsSubsequence("2.5", "arping", "-w", "3");
     }
 
     @Test
