@@ -34,7 +34,8 @@ import tandem.config.Vip;
  *       kernel, time the takeover need not spend. A probe that did not go out is no answer: when the
  *       SIGINT came before arping had set up its signal handling (it dies of it: exit 130, no output)
  *       or before it had sent its probe ("Sent 0 probes"), both seen on a loaded machine, the probe is
- *       repeated with at least a whole second to wait, up to {@link #PROBE_ATTEMPTS} probes in all. The
+ *       repeated, each time with twice the wait of the one before and at least {@link #RETRY_WAIT_MIN},
+ *       up to {@link #PROBE_ATTEMPTS} probes in all (25 ms, 250 ms, 500 ms, 1 s; 500 ms, 1 s, 2 s, 4 s). The
  *       address is refused only when a host answers for it (the message names its MAC), so a free
  *       address is neither assumed without a probe nor called taken because a probe could not run.</li>
  *   <li>{@code ip addr add ADDR/PREFIX dev IFACE}; already there is fine.</li>
@@ -45,7 +46,9 @@ import tandem.config.Vip;
  *       sends its packet at once and would then idle for its 1 s interval; interrupting it after
  *       {@link #ANNOUNCE_WAIT} keeps the whole announcement near 0.2 s instead of the 3 s that
  *       {@code -c 3} took, and sending both kinds covers neighbours that honour only one of them. A
- *       failure here is logged, not fatal: the address works, neighbours just learn it later.</li>
+ *       failure here is logged, not fatal: the address works, neighbours just learn it later. An
+ *       announcement interrupted before it went out (exit 130, "Sent 0 probes") is sent again once with
+ *       {@link #ANNOUNCE_RETRY_WAIT}.</li>
  * </ol>
  */
 public final class LinuxVip implements VirtualIp {
@@ -60,6 +63,9 @@ public final class LinuxVip implements VirtualIp {
 
     /** How long each gratuitous ARP process may run; it sends its one packet at once. */
     static final String ANNOUNCE_WAIT = "0.1";
+
+    /** The wait of an announcement repeated because the first had not gone out (a loaded machine). */
+    static final String ANNOUNCE_RETRY_WAIT = "0.5";
 
     /** "Sent 0 probes (0 broadcast(s))": arping was interrupted before its probe went out. */
     private static final Pattern NOTHING_SENT = Pattern.compile("(?m)^Sent 0 probes");
@@ -98,7 +104,10 @@ public final class LinuxVip implements VirtualIp {
             }
         }
         for (String mode : List.of("-U", "-A")) {
-            Commands.Result garp = commands.run(announce(mode, dev, addr), TIMEOUT);
+            Commands.Result garp = commands.run(announce(ANNOUNCE_WAIT, mode, dev, addr), TIMEOUT);
+            if (notSent(garp)) {
+                garp = commands.run(announce(ANNOUNCE_RETRY_WAIT, mode, dev, addr), TIMEOUT);
+            }
             if (!garp.ok() || NOTHING_SENT.matcher(garp.stdout()).find()) {
                 LOG.warn("holding {} on {}, but the gratuitous ARP (arping {}) failed ({}): neighbours learn the new"
                         + " owner only when their ARP entries expire", addr, dev, mode,
@@ -111,13 +120,16 @@ public final class LinuxVip implements VirtualIp {
      * What the duplicate address probe found: free (nobody answered), taken (somebody answered:
      * {@code detail} names the MAC) or neither ({@code detail} says why). A probe that did not run is
      * no answer either way, so it is run again, with {@link #retryWait} to start in, up to
-     * {@link #PROBE_ATTEMPTS} times in all.
+     * {@link #PROBE_ATTEMPTS} probes in all.
      */
     record Probe(boolean free, boolean taken, String detail) {
     }
 
     /** How many probes are started at most before the address is called unchecked. */
-    static final int PROBE_ATTEMPTS = 3;
+    static final int PROBE_ATTEMPTS = 4;
+
+    /** The least wait of a repeated probe: time for arping to start on a loaded machine. */
+    static final Duration RETRY_WAIT_MIN = Duration.ofMillis(250);
 
     private Probe probe(String addr, String dev) {
         Duration wait = vip.probeWait();
@@ -131,7 +143,7 @@ public final class LinuxVip implements VirtualIp {
                 return new Probe(false, false,
                         "arping was interrupted before its probe went out, " + PROBE_ATTEMPTS + " times");
             }
-            Duration next = retryWait(vip.probeWait());
+            Duration next = retryWait(wait);
             LOG.warn("the duplicate address probe for {} on {} did not go out within {} ({}); probing again with {}"
                     + " to wait", addr, dev, Durations.text(wait),
                     dad.exitCode() == INTERRUPTED ? "arping exit code " + INTERRUPTED : "arping: Sent 0 probes",
@@ -140,9 +152,10 @@ public final class LinuxVip implements VirtualIp {
         }
     }
 
-    /** The wait of a probe repeated because the last one did not go out: at least arping's own 1 s deadline. */
-    static Duration retryWait(Duration probeWait) {
-        return probeWait.compareTo(Duration.ofSeconds(1)) >= 0 ? probeWait : Duration.ofSeconds(1);
+    /** The wait of a probe repeated because the one before, which waited {@code last}, did not go out. */
+    static Duration retryWait(Duration last) {
+        Duration twice = last.multipliedBy(2);
+        return twice.compareTo(RETRY_WAIT_MIN) >= 0 ? twice : RETRY_WAIT_MIN;
     }
 
     /** One probe's answer; null when the probe did not go out (interrupted first: exit 130, "Sent 0 probes"). */
@@ -186,9 +199,15 @@ public final class LinuxVip implements VirtualIp {
         return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
+    /** An announcement interrupted before it went out: killed by the SIGINT (exit 130) or "Sent 0 probes". */
+    private static boolean notSent(Commands.Result garp) {
+        return !garp.timedOut() && (garp.exitCode() == INTERRUPTED
+                || garp.ok() && NOTHING_SENT.matcher(garp.stdout()).find());
+    }
+
     /** One gratuitous ARP ({@code -U} request or {@code -A} reply), interrupted once it went out. */
-    static List<String> announce(String mode, String dev, String addr) {
-        return List.of("timeout", "-k", "1", "-s", "INT", "--preserve-status", ANNOUNCE_WAIT, "arping", mode, "-c",
+    static List<String> announce(String wait, String mode, String dev, String addr) {
+        return List.of("timeout", "-k", "1", "-s", "INT", "--preserve-status", wait, "arping", mode, "-c",
                 "1", "-I", dev, addr);
     }
 

@@ -16,7 +16,10 @@ class VipCommandsTest {
 
     /** One probe, interrupted after 500 ms (iputils arping takes only whole seconds for -w and -i). */
     private static final String DAD = "timeout -k 1 -s INT --preserve-status 0.5 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
+    /** Repeated, each time with twice the wait, when the probe before did not go out. */
     private static final String DAD_RETRY = "timeout -k 1 -s INT --preserve-status 1 arping -D -c 1 -w 1 -I eth0 192.168.178.249";
+    private static final String DAD_RETRY_2 = "timeout -k 1 -s INT --preserve-status 2 arping -D -c 1 -w 2 -I eth0 192.168.178.249";
+    private static final String DAD_RETRY_3 = "timeout -k 1 -s INT --preserve-status 4 arping -D -c 1 -w 4 -I eth0 192.168.178.249";
     private static final String GARP_REQUEST = "timeout -k 1 -s INT --preserve-status 0.1 arping -U -c 1 -I eth0 192.168.178.249";
     private static final String GARP_REPLY = "timeout -k 1 -s INT --preserve-status 0.1 arping -A -c 1 -I eth0 192.168.178.249";
 
@@ -92,22 +95,22 @@ class VipCommandsTest {
                 Sent 0 probes (0 broadcast(s))
                 Received 0 response(s)
                 """, "", false);
-        cmds.answer(DAD, nothingSent).answerInTurn(DAD_RETRY, new Commands.Result(130, "", "", false));
+        cmds.answer(DAD, nothingSent).answer(DAD_RETRY, 130, "");
 
         new LinuxVip(vip, cmds).acquire();
 
-        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD, DAD_RETRY, DAD_RETRY,
+        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD, DAD_RETRY, DAD_RETRY_2,
                 "ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REPLY);
     }
 
     @Test
     void linuxGivesUpWhenNoProbeEverRan() {
-        cmds.answer(DAD, 130, "").answer(DAD_RETRY, 130, "");
+        cmds.answer(DAD, 130, "").answer(DAD_RETRY, 130, "").answer(DAD_RETRY_2, 130, "").answer(DAD_RETRY_3, 130, "");
 
         assertThatThrownBy(() -> new LinuxVip(vip, cmds).acquire())
                 .isInstanceOf(ActionException.class)
                 .hasMessage("cannot check that 192.168.178.249 is free on eth0, so it was not taken: arping was"
-                        + " interrupted before its probe went out, 3 times");
+                        + " interrupted before its probe went out, 4 times");
         assertThat(cmds.calls()).noneMatch(c -> c.startsWith("ip addr add"));
     }
 
@@ -118,11 +121,22 @@ class VipCommandsTest {
 
         new LinuxVip(fast, cmds).acquire();
 
-        assertThat(cmds.calls()).containsSubsequence(DAD.replace(" 0.5 ", " 0.025 "), DAD_RETRY,
+        assertThat(cmds.calls()).containsSubsequence(DAD.replace(" 0.5 ", " 0.025 "), DAD.replace(" 0.5 ", " 0.25 "),
                 "ip addr add 192.168.178.249/24 dev eth0");
         assertThat(LinuxVip.probe(java.time.Duration.ofMillis(2500), "eth0", "192.168.178.249"))
                 .as("arping's own deadline is no shorter than the wait")
                 .containsSubsequence("2.5", "arping", "-w", "3");
+    }
+
+    @Test
+    void linuxAnnouncesAgainWhenTheAnnouncementHadNotGoneOut() {
+        cmds.answer(GARP_REQUEST, 130, "");
+
+        new LinuxVip(vip, cmds).acquire();
+
+        assertThat(cmds.calls()).containsExactly("ip -o addr show dev eth0", DAD,
+                "ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REQUEST.replace(" 0.1 ", " 0.5 "),
+                GARP_REPLY);
     }
 
     @Test
