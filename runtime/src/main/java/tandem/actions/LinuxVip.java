@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.config.Vip;
+import tandem.facts.ActionResult;
 
 /**
  * The virtual IP on Linux, with iproute2 and iputils {@code arping} (Debian: {@code iproute2},
@@ -37,7 +38,11 @@ import tandem.config.Vip;
  *       repeated, each time with twice the wait of the one before and at least {@link #RETRY_WAIT_MIN},
  *       up to {@link #PROBE_ATTEMPTS} probes in all (25 ms, 250 ms, 500 ms, 1 s; 500 ms, 1 s, 2 s, 4 s). The
  *       address is refused only when a host answers for it (the message names its MAC), so a free
- *       address is neither assumed without a probe nor called taken because a probe could not run.</li>
+ *       address is neither assumed without a probe nor called taken because a probe could not run.
+ *       When the answering MAC is the one this node's neighbour table has for the peer's address
+ *       ({@code ip neigh show to PEER dev IFACE}), the peer still holds the address (a frozen process
+ *       whose host still answers ARP): that is a finding ({@link ActionResult#VIP_HELD_BY_PEER}) the
+ *       rules decide on, and {@link #takeOver} takes the address without the probe when they say so.</li>
  *   <li>{@code ip addr add ADDR/PREFIX dev IFACE}; already there is fine.</li>
  *   <li>Gratuitous ARP, so switches and neighbours move the address to this node's MAC at once instead
  *       of when their ARP entries expire (keepalived does the same after a VRRP transition): one
@@ -76,11 +81,28 @@ public final class LinuxVip implements VirtualIp {
     /** "Unicast reply from 10.0.0.2 [3A:27:6D:0E:FF:F5]  0.525ms" */
     private static final Pattern REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]+)]");
 
+    /** "10.0.0.2 lladdr 3a:27:6d:0e:ff:f5 STALE", a line of {@code ip neigh show to ADDR dev IFACE}. */
+    private static final Pattern NEIGHBOUR = Pattern.compile("\\blladdr ([0-9A-Fa-f:]+)");
+
+    /** A dotted IPv4 address, the only kind of peer address the neighbour table is asked about. */
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private final Vip vip;
+    private final String peerAddress;
     private final Commands commands;
 
     public LinuxVip(Vip vip, Commands commands) {
+        this(vip, null, commands);
+    }
+
+    /**
+     * @param peerAddress the peer's address ({@code peer.address}), or null: an answer to the duplicate
+     *                    address probe from the MAC this node's neighbour table has for it means the
+     *                    peer still holds the address
+     */
+    public LinuxVip(Vip vip, String peerAddress, Commands commands) {
         this.vip = Objects.requireNonNull(vip, "vip");
+        this.peerAddress = peerAddress;
         this.commands = Objects.requireNonNull(commands, "commands");
     }
 
@@ -91,6 +113,13 @@ public final class LinuxVip implements VirtualIp {
         if (!held()) {
             Probe dad = probe(addr, dev);
             if (dad.taken()) {
+                String peerMac = dad.mac().isEmpty() ? "" : peerMac(dev);
+                if (!peerMac.isEmpty() && peerMac.equals(dad.mac())) {
+                    // not a stranger: the peer (silent, perhaps frozen, its host still answering ARP)
+                    // holds it; whether to take it over anyway is the rules' decision
+                    throw ActionException.found(ActionResult.VIP_HELD_BY_PEER, addr + " is still held by the peer "
+                            + peerAddress + " on " + dev + " (arping: reply from " + dad.mac() + ", the peer's MAC)");
+                }
                 throw new ActionException(addr + " is already in use by another host on " + dev + " (arping: "
                         + dad.detail() + ")");
             }
@@ -98,11 +127,37 @@ public final class LinuxVip implements VirtualIp {
                 throw new ActionException("cannot check that " + addr + " is free on " + dev + ", so it was not taken: "
                         + dad.detail());
             }
-            Commands.Result add = commands.run(List.of("ip", "addr", "add", cidr(), "dev", dev), TIMEOUT);
-            if (!add.ok() && !alreadyThere(add)) {
-                throw new ActionException("cannot add " + cidr() + " to " + dev + ": " + why(add, "ip"));
-            }
+            add(dev);
         }
+        announce(addr, dev);
+    }
+
+    @Override
+    public void takeOver() throws ActionException {
+        String addr = vip.address();
+        String dev = vip.iface();
+        add(dev);
+        announce(addr, dev);
+    }
+
+    private void add(String dev) throws ActionException {
+        Commands.Result add = commands.run(List.of("ip", "addr", "add", cidr(), "dev", dev), TIMEOUT);
+        if (!add.ok() && !alreadyThere(add)) {
+            throw new ActionException("cannot add " + cidr() + " to " + dev + ": " + why(add, "ip"));
+        }
+    }
+
+    /** The MAC this node's neighbour table has for the peer's address on {@code dev}, lower case; empty if none. */
+    private String peerMac(String dev) {
+        if (peerAddress == null || !IPV4.matcher(peerAddress).matches()) {
+            return "";
+        }
+        Commands.Result r = commands.run(List.of("ip", "neigh", "show", "to", peerAddress, "dev", dev), TIMEOUT);
+        Matcher m = NEIGHBOUR.matcher(r.stdout());
+        return r.ok() && m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "";
+    }
+
+    private void announce(String addr, String dev) {
         for (String mode : List.of("-U", "-A")) {
             Commands.Result garp = commands.run(announce(ANNOUNCE_WAIT, mode, dev, addr), TIMEOUT);
             if (notSent(garp)) {
@@ -122,7 +177,7 @@ public final class LinuxVip implements VirtualIp {
      * no answer either way, so it is run again, with {@link #retryWait} to start in, up to
      * {@link #PROBE_ATTEMPTS} probes in all.
      */
-    record Probe(boolean free, boolean taken, String detail) {
+    record Probe(boolean free, boolean taken, String detail, String mac) {
     }
 
     /** How many probes are started at most before the address is called unchecked. */
@@ -141,7 +196,7 @@ public final class LinuxVip implements VirtualIp {
             }
             if (attempt == PROBE_ATTEMPTS) {
                 return new Probe(false, false,
-                        "arping was interrupted before its probe went out, " + PROBE_ATTEMPTS + " times");
+                        "arping was interrupted before its probe went out, " + PROBE_ATTEMPTS + " times", "");
             }
             Duration next = retryWait(wait);
             LOG.warn("the duplicate address probe for {} on {} did not go out within {} ({}); probing again with {}"
@@ -174,14 +229,14 @@ public final class LinuxVip implements VirtualIp {
         boolean free = summarised ? summary.group(1).equals("0") : dad.ok();
         boolean taken = summarised ? !free : dad.exitCode() == 1 && !dad.timedOut();
         if (free) {
-            return new Probe(true, false, "");
+            return new Probe(true, false, "", "");
         }
         if (taken) {
             Matcher m = REPLY.matcher(dad.stdout());
-            return new Probe(false, true, m.find() ? "reply from " + m.group(1).toLowerCase(Locale.ROOT)
-                    : dad.firstLine(200));
+            String mac = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "";
+            return new Probe(false, true, mac.isEmpty() ? dad.firstLine(200) : "reply from " + mac, mac);
         }
-        return new Probe(false, false, why(dad, "arping"));
+        return new Probe(false, false, why(dad, "arping"), "");
     }
 
     /**

@@ -136,6 +136,33 @@ class LinuxVipTest {
         assertThat(vip.held()).isFalse();
     }
 
+    /**
+     * The address answered for by the host whose MAC this node's neighbour table has for the peer's
+     * address: held by the peer (a finding for the rules), taken over on their word without a probe.
+     */
+    @Test
+    void anAddressThePeerHoldsIsAFindingAndCanBeTakenOver() {
+        assertThat(inA.run(List.of("ping", "-c", "1", "-W", "2", "10.213.0.2"), T).ok())
+                .as("ns A learns ns B's MAC").isTrue();
+        SYSTEM.run(List.of("ip", "-n", NS_B, "addr", "add", "10.213.0.100/24", "dev", DEV_B), T);
+        try {
+            LinuxVip vip = new LinuxVip(new Vip("10.213.0.100", 24, DEV_A), "10.213.0.2", inA);
+
+            assertThatThrownBy(vip::acquire)
+                    .isInstanceOfSatisfying(ActionException.class,
+                            e -> assertThat(e.finding()).isEqualTo(tandem.facts.ActionResult.VIP_HELD_BY_PEER))
+                    .hasMessageStartingWith("10.213.0.100 is still held by the peer 10.213.0.2 on " + DEV_A
+                            + " (arping: reply from ");
+            assertThat(vip.held()).isFalse();
+
+            vip.takeOver();
+            assertThat(vip.held()).isTrue();
+            vip.release();
+        } finally {
+            SYSTEM.run(List.of("ip", "-n", NS_B, "addr", "del", "10.213.0.100/24", "dev", DEV_B), T);
+        }
+    }
+
     @Test
     void aMissingInterfaceIsAClearError() {
         LinuxVip vip = new LinuxVip(new Vip("10.213.0.100", 24, "tandem-nope0"), inA);

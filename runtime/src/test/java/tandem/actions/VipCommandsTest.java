@@ -49,6 +49,44 @@ class VipCommandsTest {
         assertThat(cmds.calls()).noneMatch(c -> c.startsWith("ip addr add"));
     }
 
+    private static final String ANSWERED = """
+            ARPING 192.168.178.249 from 0.0.0.0 eth0
+            Unicast reply from 192.168.178.249 [AA:BB:CC:00:11:22]  0.612ms
+            Sent 1 probes (1 broadcast(s))
+            Received 1 response(s)
+            """;
+
+    @Test
+    void linuxTellsTheAddressHeldByThePeerFromOneHeldByAStranger() {
+        cmds.answer(DAD, 1, ANSWERED)
+                .answer("ip neigh show to 192.168.178.2 dev eth0", 0, "192.168.178.2 lladdr aa:bb:cc:00:11:22 STALE\n");
+
+        assertThatThrownBy(() -> new LinuxVip(vip, "192.168.178.2", cmds).acquire())
+                .isInstanceOfSatisfying(ActionException.class,
+                        e -> assertThat(e.finding()).isEqualTo(tandem.facts.ActionResult.VIP_HELD_BY_PEER))
+                .hasMessage("192.168.178.249 is still held by the peer 192.168.178.2 on eth0 (arping: reply from"
+                        + " aa:bb:cc:00:11:22, the peer's MAC)");
+        assertThat(cmds.calls()).noneMatch(c -> c.startsWith("ip addr add"));
+
+        cmds.answer("ip neigh show to 192.168.178.2 dev eth0", 0, "192.168.178.2 lladdr aa:bb:cc:00:11:99 REACHABLE\n");
+        assertThatThrownBy(() -> new LinuxVip(vip, "192.168.178.2", cmds).acquire())
+                .isInstanceOfSatisfying(ActionException.class, e -> assertThat(e.finding()).isEmpty())
+                .hasMessage("192.168.178.249 is already in use by another host on eth0 (arping: reply from"
+                        + " aa:bb:cc:00:11:22)");
+
+        cmds.answer("ip neigh show to 192.168.178.2 dev eth0", 0, "");
+        assertThatThrownBy(() -> new LinuxVip(vip, "192.168.178.2", cmds).acquire())
+                .as("a peer whose MAC this node does not know is not recognised")
+                .isInstanceOfSatisfying(ActionException.class, e -> assertThat(e.finding()).isEmpty());
+    }
+
+    @Test
+    void linuxTakesTheAddressOverWithoutProbingAndAnnouncesIt() {
+        new LinuxVip(vip, "192.168.178.2", cmds).takeOver();
+
+        assertThat(cmds.calls()).containsExactly("ip addr add 192.168.178.249/24 dev eth0", GARP_REQUEST, GARP_REPLY);
+    }
+
     @Test
     void linuxWithoutArpingSaysWhatToInstall() {
         cmds.answerError(DAD, Commands.NOT_STARTED,
