@@ -87,7 +87,7 @@ final class ConfigReader {
                 "heartbeat-interval", "check-interval", "failover-timeout", "rise", "fall"));
         List<Checker> checkers = checkers(root);
         List<Service> services = services(root);
-        Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface"));
+        Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface", "probe-wait"));
         Section replicationSection = root.optionalSection("replication",
                 "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port",
                 "allowed-roots");
@@ -367,7 +367,16 @@ final class ConfigReader {
         int before = problems.count();
         String[] address = s.require("address", this::vipAddress);
         String iface = s.require("interface", this::nonBlank);
-        return Optional.ofNullable(built(s, before, () -> new Vip(address[0], Integer.parseInt(address[1]), iface)));
+        Duration probeWait = s.optional("probe-wait", (p, v) -> duration(p, v).flatMap(d -> {
+            if (d.compareTo(ProfileDefaults.VIP_PROBE_WAIT_MIN) < 0 || d.compareTo(ProfileDefaults.VIP_PROBE_WAIT_MAX) > 0) {
+                return fail(p, "must be " + Durations.format(ProfileDefaults.VIP_PROBE_WAIT_MIN) + " to "
+                        + Durations.format(ProfileDefaults.VIP_PROBE_WAIT_MAX) + " (the duplicate address probe's wait"
+                        + " for an answer), got " + describe(p, v));
+            }
+            return Optional.of(d);
+        })).orElse(ProfileDefaults.VIP_PROBE_WAIT);
+        return Optional.ofNullable(built(s, before,
+                () -> new Vip(address[0], Integer.parseInt(address[1]), iface, probeWait)));
     }
 
     /** {@code 192.168.178.249/24} as {address, prefix}; the prefix defaults to 24. */

@@ -103,6 +103,20 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
     /** {@code vip.address} prefix when none is given: the /24 of the manual's example 192.168.178.249. */
     public static final int VIP_PREFIX = 24;
 
+    /**
+     * {@code vip.probe-wait}: the duplicate address probe's wait covers starting arping, its probe and
+     * the answer. A LAN answers within a millisecond or two, but on a busy machine starting the probe
+     * alone can take a good part of 100 ms, and an answer that comes after the wait is missed; half a
+     * second is safe there and small beside any failover timeout. A fast pair on an idle machine may
+     * set less.
+     */
+    public static final Duration VIP_PROBE_WAIT = Duration.ofMillis(500);
+
+    /** {@code vip.probe-wait} bounds: below 10 ms arping cannot even start; above 5 s is no longer a wait. */
+    public static final Duration VIP_PROBE_WAIT_MIN = Duration.ofMillis(10);
+
+    public static final Duration VIP_PROBE_WAIT_MAX = Duration.ofSeconds(5);
+
     /** {@code replication.interval}: SBS-4's period and ms-failover's safety-net comparison. */
     public static final Duration REPLICATION_INTERVAL = Duration.ofSeconds(60);
 

@@ -299,7 +299,9 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (!r.ok()) {
-            emit(EngineEvent.log(null, "action " + r.action() + " failed: " + r.detail()));
+            // a finding is a fact for the rules (e.g. the address held by the peer), not a fault
+            emit(EngineEvent.log(null, "action " + r.action() + (r.finding().isEmpty() ? " failed: "
+                    : " found " + r.finding() + ": ") + r.detail()));
         }
         setActivity(a);
         donePending(r.action());

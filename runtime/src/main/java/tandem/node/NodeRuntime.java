@@ -386,8 +386,9 @@ public final class NodeRuntime implements AutoCloseable {
         r.register("mail-split-brain", req -> mail(req, "was one of two primaries and returns as secondary", c));
         r.register("mail-test", req -> mail(req, "sends a test mail", c));
         r.register("stop-services", req -> named("stop-services", services.stopAll(c.millis())));
-        r.register("vip-up", req -> vipAction("vip-up", true));
-        r.register("vip-down", req -> vipAction("vip-down", false));
+        r.register("vip-up", req -> vipAction("vip-up", VirtualIp::acquire));
+        r.register("vip-takeover", req -> vipAction("vip-takeover", VirtualIp::takeOver));
+        r.register("vip-down", req -> vipAction("vip-down", VirtualIp::release));
         r.register("resync", req -> replication.resync());
         r.register("sync", req -> replication.sync());
         r.register("final-sync", req -> replication.finalSync());
@@ -401,19 +402,20 @@ public final class NodeRuntime implements AutoCloseable {
         return r;
     }
 
-    private ActionResult vipAction(String action, boolean up) {
+    /** One step on the virtual IP. */
+    private interface VipStep {
+        void run(VirtualIp vip) throws ActionException;
+    }
+
+    private ActionResult vipAction(String action, VipStep step) {
         if (vip.isEmpty()) {
             return new ActionResult(action, true, "no virtual IP configured", clock.millis());
         }
         try {
-            if (up) {
-                vip.get().acquire();
-            } else {
-                vip.get().release();
-            }
+            step.run(vip.get());
             return new ActionResult(action, true, "done", clock.millis());
         } catch (ActionException e) {
-            return new ActionResult(action, false, e.getMessage(), clock.millis());
+            return new ActionResult(action, false, e.getMessage(), clock.millis(), e.finding());
         }
     }
 

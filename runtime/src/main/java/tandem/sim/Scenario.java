@@ -24,17 +24,18 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
                        List<Step> steps, long until, List<Expect> expects) {
 
     /** Virtual durations of the simulated actions when the scenario does not set them. */
-    public static final Map<String, Long> DEFAULT_DURATIONS = Map.of(
-            "start-services", 5_000L,
-            "stop-services", 2_000L,
-            "resync", 3_000L,
-            "sync", 1_000L,
-            "final-sync", 1_000L,
-            "vip-up", 0L,
-            "vip-down", 0L,
-            "forward-swap", 0L,
-            "boot-start-on", 0L,
-            "boot-start-off", 0L);
+    public static final Map<String, Long> DEFAULT_DURATIONS = Map.ofEntries(
+            Map.entry("start-services", 5_000L),
+            Map.entry("stop-services", 2_000L),
+            Map.entry("resync", 3_000L),
+            Map.entry("sync", 1_000L),
+            Map.entry("final-sync", 1_000L),
+            Map.entry("vip-up", 0L),
+            Map.entry("vip-down", 0L),
+            Map.entry("vip-takeover", 0L),
+            Map.entry("forward-swap", 0L),
+            Map.entry("boot-start-on", 0L),
+            Map.entry("boot-start-off", 0L));
 
     /**
      * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name

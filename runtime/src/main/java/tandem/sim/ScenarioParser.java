@@ -39,8 +39,8 @@ import tandem.facts.NodeState;
  */
 public final class ScenarioParser {
 
-    static final Set<String> STEP_KINDS = Set.of("start", "crash", "restart", "command", "fail", "recover",
-            "partition", "heal", "write");
+    static final Set<String> STEP_KINDS = Set.of("start", "crash", "restart", "freeze", "thaw", "command", "fail",
+            "recover", "partition", "heal", "write");
     private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "steps", "until", "expect");
     /** The name partition and heal steps use for the witness address. */
     public static final String WITNESS = "witness";
@@ -278,7 +278,7 @@ public final class ScenarioParser {
         Node v = f.get(kind).getValueNode();
         String p = path + "." + kind;
         switch (kind) {
-            case "start", "crash", "restart" -> {
+            case "start", "crash", "restart", "freeze", "thaw" -> {
                 List<String> ns = names(v, p, nodeNames, false);
                 if (v instanceof SequenceNode seq && seq.getValue().isEmpty()) {
                     problems.add(at(v) + p + ": name at least one node");

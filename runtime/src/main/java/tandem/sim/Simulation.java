@@ -182,6 +182,8 @@ public final class Simulation {
                 }
                 boot(node);
             });
+            case "freeze" -> s.nodes().forEach(n -> freeze(nodes.get(n), true));
+            case "thaw" -> s.nodes().forEach(n -> freeze(nodes.get(n), false));
             case "command" -> command(nodes.get(s.nodes().get(0)), s.name(), "scenario");
             case "fail" -> {
                 SimNode n = nodes.get(s.nodes().get(0));
@@ -231,12 +233,34 @@ public final class Simulation {
         n.engine.close();
         n.engine = null;
         n.incarnation++;
+        n.frozen = false;
+        n.holdsVip = false; // the simulated crash takes the whole host down, its addresses with it
         emit(n.name, EngineEvent.log(null, "crashed"));
     }
 
-    private void command(SimNode n, String name, String origin) {
+    /**
+     * A frozen node (SIGSTOP, a paused VM) does nothing: no heartbeats, no checks, no rule cycles, and
+     * what reaches it is lost; the results of its running actions wait for the thaw. Its host still
+     * answers for its addresses, the virtual IP included.
+     */
+    private void freeze(SimNode n, boolean frozen) {
+        String what = frozen ? "freeze" : "thaw";
         if (n.engine == null) {
-            emit(n.name, EngineEvent.log(null, "command " + name + " not delivered: the node is down"));
+            emit(n.name, EngineEvent.log(null, what + " ignored: the node is down"));
+            return;
+        }
+        if (n.frozen == frozen) {
+            emit(n.name, EngineEvent.log(null, what + " ignored: the node is " + (frozen ? "frozen" : "running")));
+            return;
+        }
+        n.frozen = frozen;
+        emit(n.name, EngineEvent.log(null, frozen ? "frozen (its host still answers for its addresses)" : "thawed"));
+    }
+
+    private void command(SimNode n, String name, String origin) {
+        if (n.engine == null || n.frozen) {
+            emit(n.name, EngineEvent.log(null, "command " + name + " not delivered: the node is "
+                    + (n.engine == null ? "down" : "frozen")));
             return;
         }
         call(n, () -> n.engine.command(name, origin));
@@ -271,7 +295,9 @@ public final class Simulation {
             if (n.incarnation != inc) {
                 return;
             }
-            send(n, n.engine.heartbeat());
+            if (!n.frozen) {
+                send(n, n.engine.heartbeat());
+            }
             heartbeatLoop(n, inc, t + n.config.timings().heartbeatInterval().toMillis());
         });
     }
@@ -279,6 +305,10 @@ public final class Simulation {
     private void checkLoop(SimNode n, int inc, long t) {
         at(t, () -> {
             if (n.incarnation != inc) {
+                return;
+            }
+            if (n.frozen) {
+                checkLoop(n, inc, t + n.config.timings().checkInterval().toMillis());
                 return;
             }
             List<ProbeResult> round = new ArrayList<>();
@@ -318,7 +348,7 @@ public final class Simulation {
         }
         int inc = p.incarnation;
         at(now, () -> {
-            if (p.incarnation == inc) {
+            if (p.incarnation == inc && !p.frozen) {
                 call(p, () -> p.engine.heartbeat(hb));
             }
         });
@@ -327,14 +357,36 @@ public final class Simulation {
     private void onAction(SimNode n, int inc, ActionRequest req) {
         n.did.add(req.action());
         long d = scenario.durations().getOrDefault(req.action(), 0L);
-        at(now + d, () -> {
-            if (n.incarnation != inc) {
-                return;
+        at(now + d, () -> result(n, inc, req));
+    }
+
+    private void result(SimNode n, int inc, ActionRequest req) {
+        if (n.incarnation != inc) {
+            return;
+        }
+        if (n.frozen) {
+            at(now + n.config.timings().checkInterval().toMillis(), () -> result(n, inc, req));
+            return;
+        }
+        SimNode p = n.peer;
+        if (req.action().equals("vip-up") && n.config.vip().isPresent() && !n.holdsVip && p.holdsVip
+                && p.engine != null && linked(n.name, p.name)) {
+            // the duplicate address probe is answered by the peer's MAC: a finding for the rules
+            call(n, () -> n.engine.actionResult(new ActionResult(req.action(), false, n.config.vip().get().address()
+                    + " is still held by the peer " + p.name + " (simulated)", now, ActionResult.VIP_HELD_BY_PEER)));
+            return;
+        }
+        String failure = outcome(n, req.action());
+        if (failure == null && n.config.vip().isPresent()) {
+            switch (req.action()) {
+                case "vip-up", "vip-takeover" -> n.holdsVip = true;
+                case "vip-down" -> n.holdsVip = false;
+                default -> {
+                }
             }
-            String failure = outcome(n, req.action());
-            call(n, () -> n.engine.actionResult(new ActionResult(req.action(), failure == null,
-                    failure == null ? "done (simulated)" : failure, now)));
-        });
+        }
+        call(n, () -> n.engine.actionResult(new ActionResult(req.action(), failure == null,
+                failure == null ? "done (simulated)" : failure, now)));
     }
 
     /** Null when the simulated action succeeds, else why it failed. */
@@ -349,7 +401,7 @@ public final class Simulation {
                 }
                 return null;
             }
-            case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
+            case "stop-services", "vip-up", "vip-takeover", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
                     "mail-split-brain", "mail-test":
                 return null;
             case "resync", "sync": {
@@ -481,6 +533,10 @@ public final class Simulation {
         int incarnation;
         Heartbeat lastSent;
         long dataVersion;
+        /** Frozen by a {@code freeze} step: the node does nothing until {@code thaw}. */
+        boolean frozen;
+        /** The virtual IP is on this node's interface (a node with {@code vip:} that took it and did not release it). */
+        boolean holdsVip;
         /** Every action this node asked for, for the {@code did} expectations. */
         final Set<String> did = new TreeSet<>();
 

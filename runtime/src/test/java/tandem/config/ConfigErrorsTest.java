@@ -436,6 +436,40 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void vipProbeWaitIsADurationOfTenMillisecondsToFiveSeconds() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                vip: {address: 192.168.178.249/24, interface: eth0, probe-wait: 25ms}
+                """, java.nio.file.Path.of("."), Map.of());
+        assertThat(c.vip().orElseThrow().probeWait()).isEqualTo(java.time.Duration.ofMillis(25));
+        assertThat(ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                vip: {address: 192.168.178.249/24, interface: eth0}
+                """, java.nio.file.Path.of("."), Map.of()).vip().orElseThrow().probeWait())
+                .isEqualTo(ProfileDefaults.VIP_PROBE_WAIT);
+
+        assertThat(Errors.of(minimal("ms-failover") + """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                  probe-wait: 5ms
+                """)).containsExactly("node1.yaml:13: vip.probe-wait: must be 10ms to 5s (the duplicate address"
+                + " probe's wait for an answer), got \"5ms\"");
+        assertThat(Errors.of(minimal("ms-failover") + """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                  probe-wait: 6s
+                """)).containsExactly("node1.yaml:13: vip.probe-wait: must be 10ms to 5s (the duplicate address"
+                + " probe's wait for an answer), got \"6s\"");
+        assertThat(Errors.of(minimal("ms-failover") + """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                  probe-wait: 25
+                """)).containsExactly("node1.yaml:13: vip.probe-wait: must be a duration such as 500ms, 30s, 5m, 2h or"
+                + " 1d (with a unit), got 25");
+    }
+
+    @Test
     void configErrorFormatsWithAndWithoutLine() {
         assertThat(new ConfigError("node1.yaml", 12, "peer.port", "must be 1..65535, got 70000"))
                 .hasToString("node1.yaml:12: peer.port: must be 1..65535, got 70000");

@@ -270,4 +270,77 @@ class EngineTest {
         engine.actionResult(new ActionResult("stop-services", true, "ok", 30_300));
         assertThat(engine.node().state()).isEqualTo(NodeState.STOP);
     }
+
+    @Test
+    void aNodeWhoseSilentPeerStillHoldsTheVirtualIpTakesTheAddressOver() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.advanceTo(30_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is still held by the peer 10.0.0.2 on eth0", 30_100, ActionResult.VIP_HELD_BY_PEER));
+
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Active node takes over the virtual IP its peer still holds");
+            assertThat(d.actions()).containsExactly("vip-takeover");
+            assertThat(d.reason()).contains("still held by the peer 10.0.0.2", "no witness");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        assertThat(events).anyMatch(e -> e.toString().contains("action vip-up found vip-held-by-peer"));
+
+        out = engine.actionResult(new ActionResult("vip-takeover", false, "cannot add 192.168.178.249/24 to eth0", 30_200));
+        assertThat(out.applied()).extracting(d -> d.rule()).containsExactly("Active node gives up when it cannot take the virtual IP");
+    }
+
+    /**
+     * At boot under load both nodes went ALONE; the winner of the split brain announces the address
+     * again (vip-up), but it does not hold it yet and the loser has not released it yet: the probe
+     * finds the peer's MAC. The loser's release is on its way, so the winner takes the address over
+     * instead of giving up the role (which left neither node active).
+     */
+    @Test
+    void theSplitBrainWinnerTakesOverTheAddressTheLoserHasNotReleasedYet() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.advanceTo(30_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        engine.advanceTo(30_050);
+        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
+        assertThat(actions).extracting(ActionPort.ActionRequest::action).endsWith("vip-up");
+
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is still held by the peer 10.0.0.2 on eth0", 30_100, ActionResult.VIP_HELD_BY_PEER));
+
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Active node takes over the virtual IP its peer still holds");
+            assertThat(d.actions()).containsExactly("vip-takeover");
+            assertThat(d.reason()).contains("this one keeps the role");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+    }
+
+    @Test
+    void aNodeTakesOverTheAddressOfAPeerThatSteppedDownButHasNotReleasedItYet() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.advanceTo(1_000);
+        engine.heartbeat(peer(NodeState.STOP, DataState.NOT_UPTODATE, 0, false));
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is still held by the peer 10.0.0.2 on eth0", 1_100, ActionResult.VIP_HELD_BY_PEER));
+
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Active node takes over the virtual IP its peer still holds");
+            assertThat(d.reason()).contains("the peer is STOP and releases the address");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+    }
 }

@@ -133,8 +133,8 @@ class ScenarioParserTest {
                 && x.endsWith(", got \"5 minutes\""));
         assertThat(p).contains(
                 f + ":5: untill: unknown key; did you mean \"until\"?",
-                f + ":8: steps[1].explode: unknown field; expected one of at, command, crash, fail, heal, partition,"
-                        + " recover, restart, start, write",
+                f + ":8: steps[1].explode: unknown field; expected one of at, command, crash, fail, freeze, heal,"
+                        + " partition, recover, restart, start, thaw, write",
                 f + ":9: steps[2]: one step kind per step, got crash and restart",
                 f + ":10: steps[3].crash: unknown node \"node3\"; the scenario's nodes are node1, node2",
                 f + ":11: steps[4].command.name: unknown command \"reboot\"; known: start, stop, swap, force-start, boot-start-on, boot-start-off, sync, test-mail",
@@ -192,7 +192,8 @@ class ScenarioParserTest {
     @Test
     void stepWithoutKind() {
         assertThat(problems(NODES + "steps:\n  - {at: 3s}\n")).containsExactly(
-                f + ":5: steps[0]: no step kind; one of command, crash, fail, heal, partition, recover, restart, start, write");
+                f + ":5: steps[0]: no step kind; one of command, crash, fail, freeze, heal, partition, recover, restart, start,"
+                + " thaw, write");
     }
 
     @Test
@@ -229,7 +230,7 @@ class ScenarioParserTest {
                 """);
 
         assertThat(p).contains(f + ":6: durations.reboot: unknown action; known: boot-start-off, boot-start-on, final-sync, forward-swap, resync,"
-                + " start-services, stop-services, sync, vip-down, vip-up");
+                + " start-services, stop-services, sync, vip-down, vip-takeover, vip-up");
         assertThat(p).anyMatch(x -> isDurationProblem(x, 5, "durations.start-services", "soon"))
                 .anyMatch(x -> isDurationProblem(x, 8, "steps[0].at", "0.5s"))
                 .anyMatch(x -> isDurationProblem(x, 9, "steps[1].at", "30"))
