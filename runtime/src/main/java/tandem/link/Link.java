@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import tandem.config.Endpoint;
 
 /**
- * Per-link state: where it listens and dials, its counters, the outbound sequence, and the replay
- * window of what it received.
+ * Per-link state: where it listens and dials, its counters and the outbound sequence (what it
+ * received is ordered by the {@link Receiver}, which keeps the sequence numbers per session and link).
  *
  * <p>Durations on a link (silence, dials, back-off, how long a frame waited) are measured with
  * {@link #tick()}, a monotonic clock, never with the wall clock: a step of the wall clock (NTP after a
@@ -64,11 +64,6 @@ final class Link {
 
     /** Open inbound connections (the peer's frames to this node); usually one. */
     final Set<Channel> inbound = ConcurrentHashMap.newKeySet();
-
-    // The last accepted sequence number of the peer's frames on this link, and the session it counts
-    // in; guarded by the Receiver's lock (which also remembers the seq of earlier sessions).
-    String peerSession;
-    long peerSeq;
 
     Link(String name, Endpoint listen, Endpoint remote) {
         this.name = name;

@@ -86,7 +86,7 @@ final class Receiver {
     private String session;
     private long sessionNewestTs;
     private long sessionHeardTick;
-    /** Per session, per link: the last accepted sequence number (the current session's is also in {@link Link}). */
+    /** Per session (the most recent {@value #SESSIONS_REMEMBERED}), per link: the last accepted sequence number. */
     private final Map<String, Map<String, Long>> sessionSeqs = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Map<String, Long>> eldest) {
@@ -217,8 +217,6 @@ final class Receiver {
         sessionSeqs.computeIfAbsent(e.session(), k -> new LinkedHashMap<>()).put(link.name, e.seq());
         sessionNewestTs = Math.max(sessionNewestTs, e.ts());
         sessionHeardTick = tick;
-        link.peerSession = e.session();
-        link.peerSeq = e.seq();
 
         link.lastGoodTick = tick;
         link.lastGoodMillis = now;
