@@ -458,13 +458,14 @@ public final class NodeRuntime implements AutoCloseable {
     @Override
     public void close() {
         NodeMBean.unregister(config);
-        silenceTimer.shutdownNow();
         if (watcher != null) {
             watcher.close();
         }
         if (link != null) {
+            // before the silence timer: the link's listener schedules on it until the link is closed
             link.close();
         }
+        silenceTimer.shutdownNow();
         if (mailer != null) {
             mailer.close();
         }
