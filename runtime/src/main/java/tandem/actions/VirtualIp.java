@@ -13,9 +13,20 @@ public interface VirtualIp {
      * address this node already holds only announces it again.
      *
      * @throws ActionException another host answers on the address (the message names the address,
-     *                         the interface and who answered), or the address could not be added
+     *                         the interface and who answered; when that host is the peer, the
+     *                         exception's finding is {@link tandem.facts.ActionResult#VIP_HELD_BY_PEER}),
+     *                         or the address could not be added
      */
     void acquire() throws ActionException;
+
+    /**
+     * Takes the address although the peer still answers for it (the rules decided so: the peer is
+     * silent, e.g. frozen, while its host still answers ARP): adds it without the duplicate address
+     * probe and announces it, so neighbours move it to this node.
+     *
+     * @throws ActionException the address could not be added
+     */
+    void takeOver() throws ActionException;
 
     /**
      * Removes the address from the interface. Releasing an address this node does not hold is not an

@@ -10,6 +10,6 @@ public final class VirtualIps {
 
     /** The VIP of {@code c}, or empty when the config has none. */
     public static Optional<VirtualIp> of(NodeConfig c, Commands cmds) {
-        return c.vip().map(v -> Os.windows() ? new WindowsVip(v, cmds) : new LinuxVip(v, cmds));
+        return c.vip().map(v -> Os.windows() ? new WindowsVip(v, cmds) : new LinuxVip(v, c.peer().address(), cmds));
     }
 }

@@ -42,6 +42,16 @@ public final class WindowsVip implements VirtualIp {
                 mask(vip.prefixLength())));
     }
 
+    /** Adds the address without the ping check (Windows' own duplicate address detection may still refuse it). */
+    @Override
+    public void takeOver() throws ActionException {
+        if (held()) {
+            return;
+        }
+        netsh("add", List.of("netsh", "interface", "ipv4", "add", "address", vip.iface(), vip.address(),
+                mask(vip.prefixLength())));
+    }
+
     @Override
     public void release() throws ActionException {
         if (!held()) {

@@ -45,6 +45,28 @@ final class Check {
         out.println(configFile + ": ok, node " + c.node().id() + " (profile " + profile + ", peer " + c.peer().id() + ")");
         out.println("rules: " + rules.files().size() + " files, " + rules.ruleCount() + " rules");
         out.println("routes: " + routes.files() + " files, " + routes.routes() + " routes");
+        out.println(standbyWrites(c.replication()));
         return 0;
+    }
+
+    /**
+     * The replication rule as it applies to this config: the active node's folder list decides what
+     * is copied (SBS-5), this node's own list where it may write as the standby.
+     */
+    static String standbyWrites(tandem.config.Replication r) {
+        if (r.folders().isEmpty() && r.allowedRoots().isEmpty()) {
+            return "replication: no folders and no allowed-roots here, so as the standby this node refuses every folder"
+                    + " the active node lists";
+        }
+        List<String> where = new ArrayList<>();
+        if (!r.folders().isEmpty()) {
+            where.add("into its own " + r.folders().size() + " folder(s) (path or target)");
+        }
+        if (!r.allowedRoots().isEmpty()) {
+            where.add("inside replication.allowed-roots " + r.allowedRoots().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        return "replication: as the standby this node writes the active node's folders only " + String.join(" and ", where)
+                + "; any other folder is refused";
     }
 }

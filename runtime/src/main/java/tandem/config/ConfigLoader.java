@@ -1,11 +1,6 @@
 package tandem.config;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +23,18 @@ public final class ConfigLoader {
      * Loads {@code file}; secrets named {@code ${env:NAME}} come from this process's environment.
      * Errors name the file as given ({@code file.toString()}).
      *
-     * @throws ConfigException listing every problem, including a file that cannot be read
+     * @throws ConfigException listing every problem, including a file that cannot be read, is larger
+     *                         than {@link TextFile#DOCUMENT_LIMIT} or is not UTF-8 (at the line of the first
+     *                         byte that is not)
      */
     public static NodeConfig load(Path file) throws ConfigException {
         String displayName = file.toString();
         Path absolute = file.toAbsolutePath().normalize();
         String text;
         try {
-            text = Files.readString(absolute, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw single(displayName, "file not found (" + absolute + ")");
-        } catch (CharacterCodingException e) {
-            throw single(displayName, "is not UTF-8 text");
-        } catch (IOException e) {
-            throw single(displayName, "cannot read file: " + e);
+            text = TextFile.read(absolute, TextFile.DOCUMENT_LIMIT, "a configuration");
+        } catch (TextFile.Unreadable e) {
+            throw new ConfigException(List.of(new ConfigError(displayName, e.problem().line(), "", e.problem().message())));
         }
         return ConfigReader.read(displayName, text, absolute, absolute.getParent(), System.getenv());
     }
@@ -77,7 +70,4 @@ public final class ConfigLoader {
         return "node.yaml";
     }
 
-    private static ConfigException single(String file, String message) {
-        return new ConfigException(List.of(new ConfigError(file, 0, "", message)));
-    }
 }

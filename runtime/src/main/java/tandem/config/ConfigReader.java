@@ -2,9 +2,7 @@ package tandem.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -89,14 +87,16 @@ final class ConfigReader {
                 "heartbeat-interval", "check-interval", "failover-timeout", "rise", "fall"));
         List<Checker> checkers = checkers(root);
         List<Service> services = services(root);
-        Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface"));
+        Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface", "probe-wait"));
         Section replicationSection = root.optionalSection("replication",
-                "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port");
+                "mode", "interval", "external-database", "folders", "pre-sync", "post-takeover", "port", "peer-port",
+                "allowed-roots");
         Replication replication = replication(replicationSection);
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
         Section consoleSection = root.optionalSection("console",
-                "enabled", "address", "port", "protocol", "user", "password-hash");
+                "enabled", "address", "port", "protocol", "user", "password-hash",
+                "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection);
         List<Schedule> schedules = schedules(root);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
@@ -368,7 +368,16 @@ final class ConfigReader {
         int before = problems.count();
         String[] address = s.require("address", this::vipAddress);
         String iface = s.require("interface", this::nonBlank);
-        return Optional.ofNullable(built(s, before, () -> new Vip(address[0], Integer.parseInt(address[1]), iface)));
+        Duration probeWait = s.optional("probe-wait", (p, v) -> duration(p, v).flatMap(d -> {
+            if (d.compareTo(ProfileDefaults.VIP_PROBE_WAIT_MIN) < 0 || d.compareTo(ProfileDefaults.VIP_PROBE_WAIT_MAX) > 0) {
+                return fail(p, "must be " + Durations.format(ProfileDefaults.VIP_PROBE_WAIT_MIN) + " to "
+                        + Durations.format(ProfileDefaults.VIP_PROBE_WAIT_MAX) + " (the duplicate address probe's wait"
+                        + " for an answer), got " + describe(p, v));
+            }
+            return Optional.of(d);
+        })).orElse(ProfileDefaults.VIP_PROBE_WAIT);
+        return Optional.ofNullable(built(s, before,
+                () -> new Vip(address[0], Integer.parseInt(address[1]), iface, probeWait)));
     }
 
     /** {@code 192.168.178.249/24} as {address, prefix}; the prefix defaults to 24. */
@@ -419,8 +428,11 @@ final class ConfigReader {
         Optional<String> postTakeover = s.optional("post-takeover", this::nonBlank);
         Optional<Integer> port = s.optional("port", this::port);
         Optional<Integer> peerPort = s.optional("peer-port", this::port);
+        // SBS-5 pushes the folder list from the active node; the standby writes only where its own
+        // config allows: its folders, and inside these roots (for folders listed on the primary only)
+        List<Path> allowedRoots = s.optional("allowed-roots", (p, v) -> list(p, v, this::allowedRoot)).orElse(List.of());
         return built(s, before, () -> new Replication(mode, interval, externalDatabase, folders, preSync,
-                postTakeover, port, peerPort));
+                postTakeover, port, peerPort, allowedRoots));
     }
 
     private Optional<Mail> mail(Section s) {
@@ -470,7 +482,14 @@ final class ConfigReader {
                 .orElse(ProfileDefaults.CONSOLE_PROTOCOL);
         String user = s.optional("user", this::nonBlank).orElse(ProfileDefaults.CONSOLE_USER);
         Optional<Secret> passwordHash = s.optional("password-hash", this::secret);
-        return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash));
+        Duration readTimeout = s.optional("read-timeout", (p, v) -> durationIn(p, v, Duration.ofMillis(100), Duration.ofMinutes(10)))
+                .orElse(ProfileDefaults.CONSOLE_READ_TIMEOUT);
+        Duration idleTimeout = s.optional("idle-timeout", (p, v) -> durationIn(p, v, Duration.ofSeconds(1), Duration.ofHours(1)))
+                .orElse(ProfileDefaults.CONSOLE_IDLE_TIMEOUT);
+        int maxConnections = s.optional("max-connections", (p, v) -> integer(p, v, 1, 1000))
+                .orElse(ProfileDefaults.CONSOLE_MAX_CONNECTIONS);
+        return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash,
+                readTimeout, idleTimeout, maxConnections));
     }
 
     private List<Schedule> schedules(Section root) {
@@ -542,6 +561,14 @@ final class ConfigReader {
                             + " node.state-dir (" + state + "); replicate the application's data, not Tandem's state");
                     break;
                 }
+            }
+        }
+        for (int i = 0; i < r.allowedRoots().size(); i++) {
+            // one that holds the state dir is fine (the standby refuses a target that holds or lies in it)
+            if (r.allowedRoots().get(i).toAbsolutePath().normalize().startsWith(state)) {
+                String key = "allowed-roots[" + i + "]";
+                problems.add(s.line(key), s.child(key), "lies inside node.state-dir (" + state + "); the standby"
+                        + " never writes there");
             }
         }
     }
@@ -665,6 +692,12 @@ final class ConfigReader {
         return d;
     }
 
+    /** A duration from {@code min} to {@code max}, both included. */
+    private Optional<Duration> durationIn(String path, JsonNode v, Duration min, Duration max) {
+        return duration(path, v).flatMap(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? Optional.of(d)
+                : fail(path, "must be " + Durations.format(min) + ".." + Durations.format(max) + ", got " + describe(path, v)));
+    }
+
     private <E extends Enum<E> & YamlNamed> Optional<E> enumValue(String path, JsonNode v, Class<E> type) {
         Optional<E> e = v.isValueNode() ? YamlNamed.lookup(type, text(path, v).orElseThrow().strip()) : Optional.empty();
         if (e.isEmpty()) {
@@ -682,6 +715,14 @@ final class ConfigReader {
                 return fail(path, "is not a valid path (" + e.getReason() + "), got " + quote(t));
             }
         });
+    }
+
+    /** A path (relative to the config file's folder) that is not a file-system root: that would allow all. */
+    private Optional<Path> allowedRoot(String path, JsonNode v) {
+        return path(path, v).flatMap(p -> p.getNameCount() == 0
+                ? fail(path, "must not be a file-system root (it would let the active node write anywhere), got "
+                        + quote(v.asText()))
+                : Optional.of(p));
     }
 
     private Optional<String> glob(String path, JsonNode v) {
@@ -761,18 +802,28 @@ final class ConfigReader {
         } catch (InvalidPathException e) {
             return fail(path, "is not a valid path (" + e.getReason() + "): " + quote(text));
         }
+        String referenced = " (referenced as " + text + ")";
+        if (!Files.exists(secretFile)) {
+            return fail(path, "file " + secretFile + " does not exist" + referenced);
+        }
+        // a device or a pipe could give without end or block for ever: only a regular file is read
         if (!Files.isRegularFile(secretFile)) {
-            return fail(path, "file " + secretFile + " does not exist (referenced as " + text + ")");
+            return fail(path, "file " + secretFile + " is not a regular file ("
+                    + (Files.isDirectory(secretFile) ? "a folder" : "a device, pipe or socket")
+                    + "); a secret file is a regular file of at most " + TextFile.size(TextFile.SECRET_LIMIT) + referenced);
         }
+        String value;
         try {
-            String value = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
-            if (value.isEmpty()) {
-                return fail(path, "file " + secretFile + " is empty (referenced as " + text + ")");
-            }
-            return Optional.of(Secret.of(value, "file:" + secretFile));
-        } catch (IOException e) {
-            return fail(path, "cannot read file " + secretFile + " (referenced as " + text + "): " + e);
+            value = TextFile.read(secretFile, TextFile.SECRET_LIMIT, "a secret file").strip();
+        } catch (TextFile.Unreadable e) {
+            TextFile.Problem why = e.problem();
+            return fail(path, "file " + secretFile + (why.line() > 0 ? " line " + why.line() + ":" : "") + " "
+                    + why.message() + referenced);
         }
+        if (value.isEmpty()) {
+            return fail(path, "file " + secretFile + " is empty" + referenced);
+        }
+        return Optional.of(Secret.of(value, "file:" + secretFile));
     }
 
     /** The longest {@code fencing.timeout}: a takeover waits for the fence. */

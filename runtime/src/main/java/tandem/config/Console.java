@@ -1,5 +1,6 @@
 package tandem.config;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,10 +16,18 @@ import java.util.Optional;
  * @param user         default {@code admin} (MS-8)
  * @param passwordHash YAML {@code password-hash}, optional; the hash of the console password, identical
  *                     on both nodes (MS-9); a literal, {@code ${env:NAME}} or {@code ${file:PATH}}
+ * @param readTimeout    YAML {@code read-timeout}, default 10s: a client has this long to send a whole
+ *                       request (from its first byte, or from connecting), else it is closed
+ * @param idleTimeout    YAML {@code idle-timeout}, default 60s: a kept-alive connection without a request
+ *                       for this long is closed
+ * @param maxConnections YAML {@code max-connections}, default 32: API connections open at once; one more
+ *                       is closed as soon as it is accepted
  */
 public record Console(boolean enabled, String address, int port, ConsoleProtocol protocol, String user,
-        Optional<Secret> passwordHash) {
+        Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections) {
     public Console {
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(user, "user");

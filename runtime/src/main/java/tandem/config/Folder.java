@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param target         optional, absolute (resolved like {@code path}); where the standby keeps this
  *                       folder when it is not at {@code path} (two nodes on one machine, or a standby
  *                       that mounts the data elsewhere). Pushed with the folder list like everything
- *                       else here: the primary's list decides (SBS-5)
+ *                       else here: the primary's list decides (SBS-5); the standby writes there only
+ *                       when its own {@code path}s, {@code target}s or {@code allowed-roots} allow it
  * @param updateScript   optional (YAML {@code update-script}, SBS-4): a command line the active node runs
  *                       at each periodic cycle; it prints the paths changed since its last run, one per
  *                       line, relative to the folder (whose path it gets as {@code $1}), and the cycle

@@ -105,6 +105,20 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
     /** {@code vip.address} prefix when none is given: the /24 of the manual's example 192.168.178.249. */
     public static final int VIP_PREFIX = 24;
 
+    /**
+     * {@code vip.probe-wait}: the duplicate address probe's wait covers starting arping, its probe and
+     * the answer. A LAN answers within a millisecond or two, but on a busy machine starting the probe
+     * alone can take a good part of 100 ms, and an answer that comes after the wait is missed; half a
+     * second is safe there and small beside any failover timeout. A fast pair on an idle machine may
+     * set less.
+     */
+    public static final Duration VIP_PROBE_WAIT = Duration.ofMillis(500);
+
+    /** {@code vip.probe-wait} bounds: below 10 ms arping cannot even start; above 5 s is no longer a wait. */
+    public static final Duration VIP_PROBE_WAIT_MIN = Duration.ofMillis(10);
+
+    public static final Duration VIP_PROBE_WAIT_MAX = Duration.ofSeconds(5);
+
     /** {@code replication.interval}: SBS-4's period and ms-failover's safety-net comparison. */
     public static final Duration REPLICATION_INTERVAL = Duration.ofSeconds(60);
 
@@ -140,6 +154,18 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
 
     /** {@code console.user}: MS-8, "user admin". */
     public static final String CONSOLE_USER = "admin";
+
+    /**
+     * {@code console.read-timeout}: a client has this long to send a whole request; ample for any
+     * client on a busy machine, short enough that slow clients cannot hold the API.
+     */
+    public static final java.time.Duration CONSOLE_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** {@code console.idle-timeout}: a kept-alive API connection with no request for this long is closed. */
+    public static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+    /** {@code console.max-connections}: API connections open at once; both nodes' status and a console need few. */
+    public static final int CONSOLE_MAX_CONNECTIONS = 32;
 
     public ProfileDefaults {
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");

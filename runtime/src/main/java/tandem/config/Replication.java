@@ -26,9 +26,15 @@ import java.util.Optional;
  *                         default {@code listen.port + 2}
  * @param peerPort         YAML {@code peer-port}, optional: the peer's sync channel port; default
  *                         {@code peer.port + 2}
+ * @param allowedRoots     YAML {@code allowed-roots}, default empty; absolute (relative YAML paths are
+ *                         resolved against the config file's folder), never a file-system root. As the
+ *                         standby this node writes only into its own folders ({@code path} and
+ *                         {@code target}) and into folders that equal or lie inside one of these: for
+ *                         sites that add folders on the primary only
  */
 public record Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders,
-        Optional<String> preSync, Optional<String> postTakeover, Optional<Integer> port, Optional<Integer> peerPort) {
+        Optional<String> preSync, Optional<String> postTakeover, Optional<Integer> port, Optional<Integer> peerPort,
+        List<java.nio.file.Path> allowedRoots) {
     public Replication {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(interval, "interval");
@@ -37,6 +43,13 @@ public record Replication(ReplicationMode mode, Duration interval, boolean exter
         Objects.requireNonNull(postTakeover, "postTakeover");
         Objects.requireNonNull(port, "port");
         Objects.requireNonNull(peerPort, "peerPort");
+        allowedRoots = List.copyOf(allowedRoots);
+    }
+
+    /** Without allowed roots: as the standby, this node writes into its own folders only. */
+    public Replication(ReplicationMode mode, Duration interval, boolean externalDatabase, List<Folder> folders,
+            Optional<String> preSync, Optional<String> postTakeover, Optional<Integer> port, Optional<Integer> peerPort) {
+        this(mode, interval, externalDatabase, folders, preSync, postTakeover, port, peerPort, List.of());
     }
 
     /** Without hooks. */

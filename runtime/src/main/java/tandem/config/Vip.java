@@ -1,5 +1,6 @@
 package tandem.config;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -9,10 +10,19 @@ import java.util.Objects;
  *                     value may carry the prefix: {@code 192.168.178.249/24})
  * @param prefixLength 1..32, from the YAML {@code address}; default 24 when the address has none
  * @param iface        YAML {@code interface}, required; the network interface to add the address to
+ * @param probeWait    YAML {@code probe-wait}, {@link ProfileDefaults#VIP_PROBE_WAIT} by default: how long
+ *                     the duplicate address probe before a takeover waits for a host to answer for the
+ *                     address (it includes starting the probe, so a loaded machine needs more)
  */
-public record Vip(String address, int prefixLength, String iface) {
+public record Vip(String address, int prefixLength, String iface, Duration probeWait) {
     public Vip {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(iface, "iface");
+        Objects.requireNonNull(probeWait, "probeWait");
+    }
+
+    /** With the default probe wait. */
+    public Vip(String address, int prefixLength, String iface) {
+        this(address, prefixLength, iface, ProfileDefaults.VIP_PROBE_WAIT);
     }
 }

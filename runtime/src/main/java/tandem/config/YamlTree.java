@@ -29,6 +29,8 @@ final class YamlTree {
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A node file needs a few levels; more is a mistake or an attack on the parser's stack. */
+    static final int MAX_DEPTH = 64;
 
     private final YAMLParser parser;
     private final Problems problems;
@@ -53,27 +55,59 @@ final class YamlTree {
      * single YAML document; duplicate keys and aliases are reported but do not stop the parse.
      */
     static YamlTree parse(String text, Problems problems) {
-        try (YAMLParser parser = FACTORY.createParser(text)) {
+        TextFile.Problem refused = TextFile.firstCharacterYamlRefuses(text);
+        if (refused != null) {
+            // snakeyaml says "special characters are not allowed" without a usable line
+            problems.add(refused.line(), "", refused.message());
+            return null;
+        }
+        YAMLParser parser = null;
+        try {
+            parser = FACTORY.createParser(text);
             YamlTree tree = new YamlTree(parser, problems);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 problems.add(1, "", "the file is empty");
                 return null;
             }
-            tree.root = tree.readValue(first, "", 0);
+            tree.root = tree.readValue(first, "", 0, 1);
             if (parser.nextToken() != null) {
                 problems.add(line(parser.currentTokenLocation()), "",
                         "only one YAML document is allowed, but a second one starts here");
                 return null;
             }
             return tree;
+        } catch (TooDeep e) {
+            problems.add(e.line, "", "YAML nested more than " + MAX_DEPTH + " levels deep; a node file needs a few levels");
+            return null;
         } catch (StreamReadException e) {
             reportSyntax(e, problems);
             return null;
         } catch (IOException e) {
-            // the input is a String, so this is a parser failure we do not know better
-            problems.add(0, "", "cannot parse YAML: " + e.getMessage());
+            // the input is a String, so this is a parser failure we do not know better (a limit of
+            // Jackson's own, say): at least where the parser was
+            problems.add(parser != null ? Math.max(line(parser.currentLocation()), 1) : 0, "",
+                    "cannot parse YAML: " + e.getMessage());
             return null;
+        } finally {
+            if (parser != null) {
+                try {
+                    parser.close();
+                } catch (IOException e) {
+                    // a String parser holds nothing to release
+                }
+            }
+        }
+    }
+
+    /** Thrown when the document nests deeper than {@link #MAX_DEPTH}; {@code line} is where. */
+    private static final class TooDeep extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int line;
+
+        TooDeep(int line) {
+            super(null, null);
+            this.line = line;
         }
     }
 
@@ -98,8 +132,11 @@ final class YamlTree {
         return scalarTexts.get(path);
     }
 
-    private JsonNode readValue(JsonToken token, String path, int keyLine) throws IOException {
+    private JsonNode readValue(JsonToken token, String path, int keyLine, int depth) throws IOException {
         int valueLine = line(parser.currentTokenLocation());
+        if (depth > MAX_DEPTH && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+            throw new TooDeep(valueLine);
+        }
         switch (token) {
             case START_OBJECT -> {
                 lines.put(path, keyLine > 0 ? keyLine : valueLine);
@@ -115,7 +152,7 @@ final class YamlTree {
                         continue;
                     }
                     keyLines.put(child, childKeyLine);
-                    object.set(name, readValue(value, child, childKeyLine));
+                    object.set(name, readValue(value, child, childKeyLine, depth + 1));
                 }
                 return object;
             }
@@ -124,7 +161,7 @@ final class YamlTree {
                 ArrayNode array = NODES.arrayNode();
                 int index = 0;
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    array.add(readValue(t, path + "[" + index++ + "]", 0));
+                    array.add(readValue(t, path + "[" + index++ + "]", 0, depth + 1));
                 }
                 return array;
             }

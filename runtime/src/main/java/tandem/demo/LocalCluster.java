@@ -202,9 +202,16 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts the node's {@code tandem run} process; its output goes to {@code <dir>/<id>.out}. */
     public void start(Node n) throws IOException {
+        start(n, List.of());
+    }
+
+    /** {@link #start(Node)} with extra JVM options before the main class (e.g. a test hook's -D). */
+    public void start(Node n, List<String> jvmOptions) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dtandem.home=" + home, "-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
+                "-Dtandem.home=" + home));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
                 "--config", n.config.toString()));
         n.process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(n.id + ".out").toFile())).start();

@@ -11,7 +11,8 @@ public interface ActionPort {
     void perform(ActionRequest request);
 
     /**
-     * @param action     action name: vip-up, vip-down, start-services, start-reported-services (sbs: what the former
+     * @param action     action name: vip-up, vip-takeover (the address the peer still holds), vip-down,
+     *                   start-services, start-reported-services (sbs: what the former
      *                   primary ran), stop-services, resync, forward-swap, mail-takeover, mail-split-brain
      * @param rule       the rule whose decision asked for it
      * @param reason     that decision's sentence

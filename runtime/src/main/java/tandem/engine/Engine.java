@@ -30,6 +30,7 @@ import tandem.facts.Boot;
 import tandem.facts.DataState;
 import tandem.facts.Decision;
 import tandem.facts.Heartbeat;
+import tandem.facts.LinkListening;
 import tandem.facts.LocalNode;
 import tandem.facts.NodeState;
 import tandem.facts.OperatorCommand;
@@ -88,6 +89,7 @@ public final class Engine implements AutoCloseable {
     private FactHandle peerHandle;
     private FactHandle mismatchHandle;
     private FactHandle resumedHandle;
+    private FactHandle listeningHandle;
     private boolean broken;
 
     /**
@@ -182,6 +184,18 @@ public final class Engine implements AutoCloseable {
         persist();
         emit(EngineEvent.log(null, "boot: " + initial + ", data " + data.label() + ", generation " + generation
                 + " (" + history + ")"));
+        return cycle(List.of());
+    }
+
+    /**
+     * The peer link listens and dials from now on: the peer's silence is counted from here. Only the
+     * first call counts (the link starts once); in the simulation the link is there at boot.
+     */
+    public CycleOutcome linkListening() {
+        checkReady();
+        if (listeningHandle == null) {
+            listeningHandle = session.insert(new LinkListening(now()));
+        }
         return cycle(List.of());
     }
 
@@ -301,7 +315,9 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (!r.ok()) {
-            emit(EngineEvent.log(null, "action " + r.action() + " failed: " + r.detail()));
+            // a finding is a fact for the rules (e.g. the address held by the peer), not a fault
+            emit(EngineEvent.log(null, "action " + r.action() + (r.finding().isEmpty() ? " failed: "
+                    : " found " + r.finding() + ": ") + r.detail()));
         }
         setActivity(a);
         donePending(r.action());

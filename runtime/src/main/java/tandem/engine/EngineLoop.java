@@ -240,6 +240,17 @@ public final class EngineLoop implements AutoCloseable {
         }));
     }
 
+    /** Queues the news that the peer link listens and dials (the peer's silence counts from then). */
+    public void linkListening() {
+        thread.execute(() -> {
+            try {
+                logCycle(ready().linkListening());
+            } catch (RuntimeException ex) {
+                LOG.error("{}: cycle failed", nodeId, ex);
+            }
+        });
+    }
+
     /** Hands an operator command to the rules and waits for their answer. */
     public CommandAnswer submit(String name) {
         return submit(name, "operator");

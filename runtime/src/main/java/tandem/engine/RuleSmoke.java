@@ -6,8 +6,9 @@ import tandem.facts.Heartbeat;
 import tandem.facts.NodeState;
 
 /**
- * What {@code tandem check} does with rules that compile: boots them once on a pseudo clock, alone for
- * a failover timeout and then with a waiting peer, with every action answered at once. A rule that
+ * What {@code tandem check} does with rules that compile: boots them once on a pseudo clock, with the
+ * link listening at once, alone for a failover timeout and then with a waiting peer, with every action
+ * answered at once. A rule that
  * keeps re-firing, or rules that keep undoing each other, show up here as an error instead of in a
  * running node. It proves nothing about the policy itself: that is what the profile's scenarios do.
  */
@@ -21,6 +22,7 @@ public final class RuleSmoke {
         long end = setup.settings().failoverTimeoutMs() + 3 * step;
         try (Engine e = new Engine(rules.kieBase(), setup, true, new NodeStore.InMemory(), r -> { }, ev -> { })) {
             e.boot(false);
+            e.linkListening();
             for (long t = step; t <= end; t += step) {
                 e.advanceTo(t);
                 e.tick();

@@ -1,5 +1,8 @@
 package tandem.facts;
 
-/** When this node's engine started listening for its peer; silence is counted from here at the latest. */
+/**
+ * When this node's engine booted. The peer's silence is not counted from here but from
+ * {@link LinkListening}: the engine boots before the peer link can hear anything.
+ */
 public record Boot(long at) {
 }

@@ -54,6 +54,12 @@ final class Bodies {
         return new Hello(FrameCodec.text(n, "nodeId"), FrameCodec.text(n, "version"), FrameCodec.text(n, "profile"), map);
     }
 
+    /**
+     * Field the sender adds to a heartbeat's body when it signs the frame: milliseconds (its monotonic
+     * clock) since the heartbeat was made ({@link Receiver}, "Current evidence").
+     */
+    static final String WAITED = "waitedMillis";
+
     static ObjectNode heartbeat(Heartbeat hb) {
         ObjectNode n = FrameCodec.JSON.createObjectNode();
         n.put("nodeId", hb.nodeId());

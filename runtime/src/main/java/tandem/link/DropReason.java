@@ -18,8 +18,15 @@ public enum DropReason {
     WRONG_LINK("wrong link"),
     /** Sequence number not above the last accepted one of that session, or an older session. */
     REPLAYED("replayed"),
-    /** Timestamp more than {@link Protocol#MAX_BACKDATE} older than the sender's newest accepted frame. */
+    /** Timestamp more than {@link Protocol#MAX_CLOCK_SKEW} behind the receiver's clock. */
     STALE("stale timestamp"),
+    /** Timestamp more than {@link Protocol#MAX_CLOCK_SKEW} ahead of the receiver's clock. */
+    FUTURE("future timestamp"),
+    /**
+     * A heartbeat that waited at its sender longer than the failover timeout before its frame was
+     * written: not evidence of the sender's current state (the frame itself still counts for the link).
+     */
+    OUTDATED("outdated heartbeat"),
     /** A heartbeat or command from a peer whose settings fingerprint differs (MS-9). */
     SETTINGS_MISMATCH("settings mismatch"),
     /** The TLS handshake or a TLS record failed. */

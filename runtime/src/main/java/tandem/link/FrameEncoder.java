@@ -33,7 +33,7 @@ final class FrameEncoder extends ChannelDuplexHandler {
 
         Outgoing hello();
 
-        /** The link's clock, epoch milliseconds. */
+        /** The link's monotonic clock ({@link Link#tick()}). */
         long now();
 
         /** The configured heartbeat interval. */

@@ -11,8 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import tandem.config.Endpoint;
 
 /**
- * Per-link state: where it listens and dials, its counters, the outbound sequence, and the replay
- * window of what it received.
+ * Per-link state: where it listens and dials, its counters and the outbound sequence (what it
+ * received is ordered by the {@link Receiver}, which keeps the sequence numbers per session and link).
+ *
+ * <p>Durations on a link (silence, dials, back-off, how long a frame waited) are measured with
+ * {@link #tick()}, a monotonic clock, never with the wall clock: a step of the wall clock (NTP after a
+ * VM was suspended, an operator's {@code date -s}) must neither silence the link nor keep a dead one
+ * up. The wall clock only dates frames and measures the skew between the nodes (MS-12).
  */
 final class Link {
     final String name;
@@ -23,7 +28,10 @@ final class Link {
     /** Last sequence number written on this link (this process's session). */
     final AtomicLong seq = new AtomicLong();
 
-    /** Local clock at the last authentic frame, -1 before the first. */
+    /** {@link #tick()} at the last authentic frame, -1 before the first. */
+    volatile long lastGoodTick = -1;
+
+    /** The wall clock at the last authentic frame (what {@link LinkState} shows), -1 before the first. */
     volatile long lastGoodMillis = -1;
 
     /** Whether linkUp was reported last (true) or linkDown / nothing yet (false). */
@@ -42,24 +50,20 @@ final class Link {
      * every few seconds instead of two a second.
      */
     volatile int failedSends;
-    volatile long nextDialMillis;
+    /** {@link #tick()} before which no dial is made; 0 when dialling is allowed. */
+    volatile long nextDialTick;
 
     /** The open outbound connection (this node's frames to the peer), null when there is none. */
     volatile Channel outbound;
 
-    /** The outbound connection being dialled (not connected yet), null when none; since when (link's clock). */
+    /** The outbound connection being dialled (not connected yet), null when none; since when ({@link #tick()}). */
     volatile Channel dialling;
     volatile long diallingSince;
-    /** When this node last gave up a dial ({@link #abandonDial}; link's clock), -1 never. */
+    /** When this node last gave up a dial ({@link #abandonDial}; {@link #tick()}), -1 never. */
     volatile long abandonedAt = -1;
 
     /** Open inbound connections (the peer's frames to this node); usually one. */
     final Set<Channel> inbound = ConcurrentHashMap.newKeySet();
-
-    // Replay window of the peer's frames on this link; guarded by the Receiver's lock.
-    String peerSession;
-    long peerSeq;
-    long peerTs;
 
     Link(String name, Endpoint listen, Endpoint remote) {
         this.name = name;
@@ -114,6 +118,16 @@ final class Link {
         abandonedAt = now;
         d.close();
         return true;
+    }
+
+    private static final long ORIGIN = System.nanoTime();
+
+    /**
+     * Milliseconds of a monotonic clock, 1 when this class was loaded, so that -1 and 0 stay free as
+     * "never": for durations only, never for dates.
+     */
+    static long tick() {
+        return (System.nanoTime() - ORIGIN) / 1_000_000 + 1;
     }
 
     static String hostPort(Endpoint e) {

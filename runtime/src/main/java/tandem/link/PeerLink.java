@@ -66,9 +66,17 @@ import tandem.facts.Heartbeat;
  * sender as it was then (say ALONE for the moment before it stepped down); the peer would act on
  * them. A reset discards them, and the next frame dials a fresh connection.
  *
+ * <p>Frames are ordered by session and sequence number, not by the wall clock, and every duration
+ * of the link is measured on a monotonic clock ({@link Link#tick()}), so a clock step of either node
+ * is skew (MS-12) and nothing else; the rules are in {@link Receiver}.
+ *
  * <p>Known limit: replay protection lives in memory. A receiver that restarts accepts the first
- * authentic frame of any session, so a frame recorded earlier could be replayed once to a freshly
- * started node, and is then superseded by the real peer's newer frames.
+ * authentic frame of any session (dated within {@link Protocol#MAX_CLOCK_SKEW}), so a frame recorded
+ * earlier could be replayed once to a freshly started node, and is then superseded by the real peer's
+ * newer frames; the same holds, on a running node, for a recorded frame it never received, sent
+ * while the peer is silent. A holder of the cluster secret can forge anything, including a frame of
+ * the peer's current session with a sequence number far ahead, which makes the peer's next frames
+ * look replayed until its next session.
  *
  * <p>Listener calls come on Netty threads, possibly two at once (one per link).
  */
@@ -177,12 +185,13 @@ public final class PeerLink implements AutoCloseable {
         this.nodeId = config.node().id();
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
-        // new per PeerLink, i.e. per process start: the peer's replay window restarts only with a newer timestamp
+        // new per PeerLink, i.e. per process start (how the peer takes a new session: Receiver's class comment)
         this.session = HexFormat.of().formatHex(id);
         this.codec = new FrameCodec(config.cluster().secret().reveal());
         this.fingerprint = Fingerprint.of(config);
-        this.receiver = new Receiver(config.peer().id(), fingerprint, codec, listener, clock);
         this.heartbeatMillis = Math.max(1, config.timings().heartbeatInterval().toMillis());
+        this.receiver = new Receiver(config.peer().id(), fingerprint, codec, listener, clock, Link::tick,
+                heartbeatMillis, config.timings().failoverTimeout().toMillis());
         this.prefix = "tandem-peer-link-" + nodeId + "-";
         List<Link> l = new ArrayList<>();
         l.add(new Link(Protocol.MAIN, config.listen(),
@@ -345,7 +354,7 @@ public final class PeerLink implements AutoCloseable {
      */
     public void send(Heartbeat hb) {
         Objects.requireNonNull(hb, "hb");
-        broadcast(new Outgoing(FrameType.HEARTBEAT, Bodies.heartbeat(hb), clock.millis()));
+        broadcast(new Outgoing(FrameType.HEARTBEAT, Bodies.heartbeat(hb), Link.tick()));
     }
 
     /**
@@ -357,7 +366,7 @@ public final class PeerLink implements AutoCloseable {
     public void sendCommand(String name, String origin) {
         broadcast(new Outgoing(FrameType.COMMAND, Bodies.command(new Bodies.Command(
                 Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"),
-                commandIds.incrementAndGet())), clock.millis()));
+                commandIds.incrementAndGet())), Link.tick()));
     }
 
     /**
@@ -366,7 +375,7 @@ public final class PeerLink implements AutoCloseable {
      */
     public void sendNotice(com.fasterxml.jackson.databind.node.ObjectNode content) {
         broadcast(new Outgoing(FrameType.NOTICE, Bodies.notice(new Bodies.Notice(commandIds.incrementAndGet(),
-                Objects.requireNonNull(content, "content"))), clock.millis()));
+                Objects.requireNonNull(content, "content"))), Link.tick()));
     }
 
     private void broadcast(Outgoing o) {
@@ -378,11 +387,12 @@ public final class PeerLink implements AutoCloseable {
 
     /** Each link as of now. */
     public List<LinkState> links() {
-        long now = clock.millis();
+        long now = Link.tick();
         List<LinkState> out = new ArrayList<>();
         for (Link link : links) {
             long last = link.lastGoodMillis;
-            out.add(new LinkState(link.name, Link.hostPort(link.listen), Link.hostPort(link.remote), up(last, now),
+            out.add(new LinkState(link.name, Link.hostPort(link.listen), Link.hostPort(link.remote),
+                    up(link.lastGoodTick, now),
                     last < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)), link.counters.snapshot()));
         }
         return out;
@@ -407,6 +417,8 @@ public final class PeerLink implements AutoCloseable {
 
     private void stopAll() {
         closed = true;
+        // first: frames read while the routes and connections shut down reach no listener
+        receiver.close();
         if (sending != null) {
             sending.shutdownNow();
             try {
@@ -472,9 +484,9 @@ public final class PeerLink implements AutoCloseable {
      * when the engine sends nothing), and report a link down when it fell silent.
      */
     private void watch() {
-        long now = clock.millis();
+        long now = Link.tick();
         for (Link link : links) {
-            if (!up(link.lastGoodMillis, now) && link.reportedUp.compareAndSet(true, false)) {
+            if (!up(link.lastGoodTick, now) && link.reportedUp.compareAndSet(true, false)) {
                 LOG.warn("peer link {}: down, nothing authentic from {} for {} heartbeat intervals ({})", link,
                         config.peer().id(), Protocol.UP_INTERVALS,
                         Durations.format(Duration.ofMillis(Protocol.UP_INTERVALS * heartbeatMillis)));
@@ -484,11 +496,11 @@ public final class PeerLink implements AutoCloseable {
                             + " discarded, not delivered late; dialling afresh", link, closed);
                 }
                 safely(() -> listener.linkDown(link.name));
-            } else if (up(link.lastGoodMillis, now) && !link.connected.get()
+            } else if (up(link.lastGoodTick, now) && !link.connected.get()
                     && link.abandonDial(now - Math.max(heartbeatMillis, STUCK_DIAL_MILLIS), now)) {
                 // the peer is heard, so the network works both ways, yet this node's dial is unanswered:
                 // its SYN was lost in a cut that has healed since; the peer must not wait for TCP to retry
-                link.nextDialMillis = 0;
+                link.nextDialTick = 0;
                 LOG.info("peer link {}: {} is heard again but the dial to {} is still unanswered; dialling afresh", link,
                         config.peer().id(), Link.hostPort(link.remote));
             }
@@ -526,19 +538,25 @@ public final class PeerLink implements AutoCloseable {
     private final class Sink implements FrameEncoder.Sink {
         @Override
         public byte[] encode(Link link, Outgoing o) {
+            com.fasterxml.jackson.databind.node.ObjectNode body = o.body();
+            if (o.type() == FrameType.HEARTBEAT) {
+                // how long it waited here (the receiver does not take a heartbeat that waited too long as news);
+                // a copy, since every link gets the same body
+                body = body.deepCopy().put(Bodies.WAITED, Math.max(0, Link.tick() - o.madeAt()));
+            }
             return codec.encode(new Envelope(o.type(), nodeId, link.name, session, link.seq.incrementAndGet(),
-                    clock.millis(), o.body()));
+                    clock.millis(), body));
         }
 
         @Override
         public Outgoing hello() {
             return new Outgoing(FrameType.HELLO, Bodies.hello(new Bodies.Hello(nodeId, Protocol.TANDEM_VERSION,
-                    config.node().profile().yamlName(), fingerprint)), clock.millis());
+                    config.node().profile().yamlName(), fingerprint)), Link.tick());
         }
 
         @Override
         public long now() {
-            return clock.millis();
+            return Link.tick();
         }
 
         @Override
@@ -568,7 +586,7 @@ public final class PeerLink implements AutoCloseable {
         }
 
         void send(Outgoing o) {
-            if (!link.connected.get() && clock.millis() < link.nextDialMillis) {
+            if (!link.connected.get() && Link.tick() < link.nextDialTick) {
                 // backing off from a peer that does not answer (Link.failedSends)
                 link.counters.sendFailures.increment();
                 return;
@@ -590,7 +608,7 @@ public final class PeerLink implements AutoCloseable {
         private void done(Throwable failure) {
             if (failure == null) {
                 link.failedSends = 0;
-                link.nextDialMillis = 0;
+                link.nextDialTick = 0;
                 if (link.sendFailing.compareAndSet(true, false)) {
                     LOG.info("peer link {}: sending to {} again", link, Link.hostPort(link.remote));
                 }
@@ -598,14 +616,14 @@ public final class PeerLink implements AutoCloseable {
             }
             link.counters.sendFailures.increment();
             if (rootCause(failure) instanceof java.nio.channels.ClosedChannelException
-                    && clock.millis() - link.abandonedAt <= 2 * heartbeatMillis) {
+                    && link.abandonedAt > 0 && Link.tick() - link.abandonedAt <= 2 * heartbeatMillis) {
                 // the dial this node gave up itself (watch): no back-off, the next frame dials afresh
                 LOG.debug("peer link {}: the dial given up ended: {}", link, rootMessage(failure));
                 return;
             }
             int n = Math.min(link.failedSends + 1, 10);
             link.failedSends = n;
-            link.nextDialMillis = clock.millis() + Math.min(1L << (n - 1), Protocol.MAX_DIAL_BACKOFF) * heartbeatMillis;
+            link.nextDialTick = Link.tick() + Math.min(1L << (n - 1), Protocol.MAX_DIAL_BACKOFF) * heartbeatMillis;
             if (link.sendFailing.compareAndSet(false, true)) {
                 LOG.warn("peer link {}: cannot send to {}: {}; retrying, at most every {}", link, Link.hostPort(link.remote),
                         rootMessage(failure), Durations.format(Duration.ofMillis(Protocol.MAX_DIAL_BACKOFF * heartbeatMillis)));

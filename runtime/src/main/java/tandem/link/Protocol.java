@@ -32,10 +32,12 @@ public final class Protocol {
     public static final Duration HELLO_INTERVAL = Duration.ofSeconds(30);
 
     /**
-     * A frame whose timestamp is older than this relative to the newest accepted frame of its sender
-     * is dropped as stale.
+     * The allowed clock skew between the nodes: a frame dated further ahead of the receiver's clock, or
+     * further behind it, is dropped. Within it a difference (a clock step of either node) is only
+     * reported (MS-12, resource {@code clock.peer}); frames are ordered by session and sequence number,
+     * not by their timestamps ({@link Receiver}).
      */
-    public static final Duration MAX_BACKDATE = Duration.ofMinutes(2);
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
     /** A link is up while an authentic frame arrived within this many heartbeat intervals. */
     public static final int UP_INTERVALS = 3;

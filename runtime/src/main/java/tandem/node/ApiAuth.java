@@ -29,12 +29,16 @@ public final class ApiAuth {
         }
     }
 
-    /** True when {@code authorization} is {@code Bearer <token>}; compared in constant time. */
+    /**
+     * True when {@code authorization} is exactly {@code Bearer <token>}: nothing around the token, not
+     * even a space. Compared in constant time (for a given length of what was sent).
+     */
     public static boolean accepts(String authorization, String token) {
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
+        if (authorization == null) {
             return false;
         }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
+        byte[] given = authorization.getBytes(StandardCharsets.UTF_8);
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expected);
     }
 }

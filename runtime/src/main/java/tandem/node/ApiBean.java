@@ -27,6 +27,8 @@ public final class ApiBean {
     }
 
     private final NodeConfig config;
+    /** The Netty pipeline of the API's port, with its timeouts and connection cap (console.*). */
+    private final ApiServer server;
     private final EngineLoop loop;
     private final EventLog events;
     private final java.util.function.Supplier<Map<String, Object>> replication;
@@ -44,6 +46,7 @@ public final class ApiBean {
             java.util.function.Supplier<Map<String, Object>> configView) {
         this.configView = configView;
         this.config = config;
+        this.server = new ApiServer(config.console());
         this.loop = loop;
         this.events = events;
         this.replication = replication;
@@ -160,5 +163,10 @@ public final class ApiBean {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The API port's pipeline; the routes use it as {@code serverInitializerFactory=#tandem-api-server}. */
+    public ApiServer server() {
+        return server;
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
+import tandem.config.TextFile;
 
 /**
  * Notices changes of the running node's configuration file (SBS-9): a changed file is validated at
@@ -151,9 +152,19 @@ public final class ConfigWatch {
         }
     }
 
+    /**
+     * The hash of at most what {@link ConfigLoader} reads ({@link TextFile#DOCUMENT_LIMIT} + 1 bytes),
+     * streamed: a file replaced by a huge one must not fill the heap of a running node.
+     */
     private static byte[] digest(Path f) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[8192];
+            long left = TextFile.DOCUMENT_LIMIT + 1L;
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; left -= n) {
+                sha.update(buffer, 0, n);
+            }
+            return sha.digest();
         } catch (IOException e) {
             return new byte[0];
         } catch (NoSuchAlgorithmException e) {

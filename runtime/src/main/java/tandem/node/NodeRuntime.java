@@ -181,9 +181,14 @@ public final class NodeRuntime implements AutoCloseable {
             loop.start();
             routes.start();
             routesStarted();
+            holdLinkBackForTests();
             this.link = new PeerLink(c, fromPeer, clock, linkOptions, routes.context());
             link.start();
             linkUp = true;
+            // the peer's silence counts from here, not from the engine's boot: a slow start must not
+            // make this node take over before it could hear anything; the engine looks at the timeout
+            loop.linkListening();
+            silenceWatch(timeoutMs);
             heartbeats.beat();
             // SBS-9: a changed configuration file is validated at once, applied where safe, else listed
             silenceTimer.scheduleWithFixedDelay(this::checkConfig, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
@@ -223,6 +228,27 @@ public final class NodeRuntime implements AutoCloseable {
                 silenceTimer.schedule(loop::tick, timeoutMs + 1, java.util.concurrent.TimeUnit.MILLISECONDS));
         if (previous != null) {
             previous.cancel(false);
+        }
+    }
+
+    /**
+     * Test hook, read here and nowhere else: {@code -Dtandem.test.link-start-delay-ms=N} holds the peer
+     * link back for N ms after the routes started, as a slow start on a loaded machine does, so that the
+     * live tests can show that the peer's silence is counted from the link, not from the engine's boot.
+     * Unset (always, outside those tests) it costs nothing.
+     */
+    public static final String LINK_START_DELAY_PROPERTY = "tandem.test.link-start-delay-ms";
+
+    private void holdLinkBackForTests() {
+        long ms = Long.getLong(LINK_START_DELAY_PROPERTY, 0);
+        if (ms > 0) {
+            LOG.warn("{}: peer link held back for {} ms ({}, a test hook)", config.node().id(), ms,
+                    LINK_START_DELAY_PROPERTY);
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -361,8 +387,9 @@ public final class NodeRuntime implements AutoCloseable {
         r.register("mail-split-brain", req -> mail(req, "was one of two primaries and returns as secondary", c));
         r.register("mail-test", req -> mail(req, "sends a test mail", c));
         r.register("stop-services", req -> named("stop-services", services.stopAll(c.millis())));
-        r.register("vip-up", req -> vipAction("vip-up", true));
-        r.register("vip-down", req -> vipAction("vip-down", false));
+        r.register("vip-up", req -> vipAction("vip-up", VirtualIp::acquire));
+        r.register("vip-takeover", req -> vipAction("vip-takeover", VirtualIp::takeOver));
+        r.register("vip-down", req -> vipAction("vip-down", VirtualIp::release));
         r.register("resync", req -> replication.resync());
         r.register("sync", req -> replication.sync());
         r.register("final-sync", req -> replication.finalSync());
@@ -393,19 +420,20 @@ public final class NodeRuntime implements AutoCloseable {
         return new ActionResult("fence-peer", true, "the fencing command succeeded", c.millis());
     }
 
-    private ActionResult vipAction(String action, boolean up) {
+    /** One step on the virtual IP. */
+    private interface VipStep {
+        void run(VirtualIp vip) throws ActionException;
+    }
+
+    private ActionResult vipAction(String action, VipStep step) {
         if (vip.isEmpty()) {
             return new ActionResult(action, true, "no virtual IP configured", clock.millis());
         }
         try {
-            if (up) {
-                vip.get().acquire();
-            } else {
-                vip.get().release();
-            }
+            step.run(vip.get());
             return new ActionResult(action, true, "done", clock.millis());
         } catch (ActionException e) {
-            return new ActionResult(action, false, e.getMessage(), clock.millis());
+            return new ActionResult(action, false, e.getMessage(), clock.millis(), e.finding());
         }
     }
 
@@ -448,13 +476,14 @@ public final class NodeRuntime implements AutoCloseable {
     @Override
     public void close() {
         NodeMBean.unregister(config);
-        silenceTimer.shutdownNow();
         if (watcher != null) {
             watcher.close();
         }
         if (link != null) {
+            // before the silence timer: the link's listener schedules on it until the link is closed
             link.close();
         }
+        silenceTimer.shutdownNow();
         if (mailer != null) {
             mailer.close();
         }

@@ -21,6 +21,8 @@ public record RouteBeans(EngineLoop engine, ActionRegistry actions, ProbeRunner 
         m.put("checks", checks);
         m.put("heartbeat", heartbeat);
         m.put("api", api);
+        m.put(ApiServer.BEAN, api.server());
+        m.put("netty-http", new ApiHttpComponent());
         m.putAll(replication);
         return m;
     }

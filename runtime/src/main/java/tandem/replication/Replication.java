@@ -82,7 +82,8 @@ public final class Replication {
         this.server = new SyncServer(peer, config.replication().folders(), cacheDir.resolve("served"), this::active,
                 clock, () -> config.replication().preSync().map(line -> (SyncServer.Hook) () -> hook(commands, line))
                         .orElse(null));
-        this.client = new SyncClient(config.node().id(), transport, cacheDir.resolve("kept"), this::standby, clock);
+        this.client = new SyncClient(config.node().id(), transport, cacheDir.resolve("kept"),
+                AllowedTargets.of(config.replication()), this::standby, clock);
         this.finalWait = Duration.ofMinutes(10);
         this.reportedFile = cacheDir.resolve("peer-services");
         this.reported = loadReported(reportedFile);
@@ -267,11 +268,13 @@ public final class Replication {
 
     /** Action {@code resync}: a full comparison. */
     public ActionResult resync() {
-        if (!config.replication().folders().isEmpty() && !ownListNoted) {
+        if ((!config.replication().folders().isEmpty() || !config.replication().allowedRoots().isEmpty())
+                && !ownListNoted) {
             ownListNoted = true;
-            LOG.info("sync: as the standby this node copies the folders the active node lists (SBS-5); its own"
-                    + " replication.folders ({}) are ignored until it is active itself",
-                    config.replication().folders().size());
+            LOG.info("sync: as the standby this node copies the folders the active node lists (SBS-5), into"
+                    + " its own replication.folders ({}) or inside its replication.allowed-roots ({}) only; its own"
+                    + " filters and options count once it is active itself", config.replication().folders().size(),
+                    config.replication().allowedRoots().size());
         }
         synchronized (this) {
             fullDue = false;

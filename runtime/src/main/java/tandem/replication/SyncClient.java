@@ -49,7 +49,8 @@ import tandem.sync.Writer;
 
 /**
  * The standby's side of replication: one pull cycle at a time. It asks the active node for its
- * folder list (which decides, SBS-5), compares the manifests, and writes what differs through
+ * folder list (which decides what is copied, SBS-5; where this node writes, its own configuration
+ * decides: {@link AllowedTargets}), compares the manifests, and writes what differs through
  * {@link Writer} (temporary file, fsync, hash check, rename). Small files come in batches of up to
  * {@link SyncCodec#MAX_PAYLOAD}, big ones in chunks of that size, and a big file that changed in part only by the blocks that differ.
  *
@@ -68,6 +69,9 @@ public final class SyncClient {
     private final Clock clock;
     private final Map<String, HashCache> caches = new LinkedHashMap<>();
     private final String localId;
+    private final AllowedTargets allowed;
+    /** Targets refused as not allowed, each logged as an attack once (not at every cycle). */
+    private final Set<Path> refusedLogged = ConcurrentHashMap.newKeySet();
 
     /** One folder as the active node described it, placed where this node keeps it. */
     record Remote(SyncFolder folder) {
@@ -85,8 +89,11 @@ public final class SyncClient {
         this.onServices = Objects.requireNonNull(consumer, "consumer");
     }
 
-    public SyncClient(String localId, SyncTransport transport, Path cacheDir, BooleanSupplier mayWrite, Clock clock) {
+    /** @param allowed where this node's configuration lets it write */
+    public SyncClient(String localId, SyncTransport transport, Path cacheDir, AllowedTargets allowed,
+            BooleanSupplier mayWrite, Clock clock) {
         this.localId = Objects.requireNonNull(localId, "localId");
+        this.allowed = Objects.requireNonNull(allowed, "allowed");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
         this.mayWrite = Objects.requireNonNull(mayWrite, "mayWrite");
@@ -121,9 +128,14 @@ public final class SyncClient {
                 reply.header().path("services").forEach(x -> running.add(x.asText()));
                 onServices.accept(List.copyOf(running));
             }
+            // every folder is checked before anything is written: one refused fails the cycle untouched
+            List<SyncFolder> placed = new ArrayList<>();
             for (JsonNode f : reply.header().path("folders")) {
-                SyncFolder folder = folder(f);
-                refuseDangerousTarget(folder);
+                placed.add(placed(folder(f)));
+            }
+            int i = 0;
+            for (JsonNode f : reply.header().path("folders")) {
+                SyncFolder folder = placed.get(i++);
                 if (full && f.has("changed") && compared.contains(folder.id())) {
                     // SBS-4: the active node's update script listed what changed since its last run
                     List<String> listed = new ArrayList<>();
@@ -192,16 +204,47 @@ public final class SyncClient {
     }
 
     /**
+     * The folder as this node writes it, at the real path of its target; refused unless this node's
+     * configuration allows the target ({@link AllowedTargets}), logged as an attack once per target.
+     */
+    private SyncFolder placed(SyncFolder f) throws SyncException {
+        Path real;
+        try {
+            real = allowed.check(f.root());
+        } catch (AllowedTargets.NotAllowed e) {
+            if (refusedLogged.add(f.root())) {
+                LOG.error("sync: ATTACK? the active node names folder {} with target {}, which this node's"
+                        + " configuration does not allow: {}; every cycle is refused and nothing is written (if the"
+                        + " folder is meant, list it in replication.folders or under replication.allowed-roots)",
+                        f.id(), f.root(), e.getMessage());
+            }
+            throw new SyncException("the active node names a folder this node may not write: " + e.getMessage()
+                    + "; refused");
+        } catch (IOException e) {
+            throw new SyncException("folder target " + f.root() + ": " + e.getMessage(), e);
+        }
+        SyncFolder at = new SyncFolder(f.id(), real, f.include(), f.exclude(), f.strict(), f.keepTimestamps());
+        refuseDangerousTarget(at);
+        return at;
+    }
+
+    /**
      * A folder list comes from the active node (SBS-5), so a mistake there (or a compromised peer)
      * must not turn this node's root or Tandem's own state into a replicated folder, where strict sync
-     * would delete what the active node lacks.
+     * would delete what the active node lacks. Behind {@link AllowedTargets}: a configuration that
+     * allows such a place is still refused.
      */
     private void refuseDangerousTarget(SyncFolder f) throws SyncException {
         Path root = f.root().normalize();
         if (root.getNameCount() == 0) {
             throw new SyncException("the active node names folder target " + root + ", a file system root; refused");
         }
-        Path state = cacheDir.toAbsolutePath().normalize();
+        Path state;
+        try {
+            state = AllowedTargets.real(cacheDir); // the target is a real path: so is what it is compared with
+        } catch (IOException e) {
+            state = cacheDir.toAbsolutePath().normalize();
+        }
         if (state.startsWith(root) || root.startsWith(state)) {
             throw new SyncException("the active node names folder target " + root + ", which holds or lies in this"
                     + " node's own state (" + state + "); refused");

@@ -25,6 +25,7 @@ import org.apache.camel.component.netty.handlers.ClientChannelHandler;
 import org.apache.camel.component.netty.handlers.ServerChannelHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.link.DropLog;
 import tandem.link.TlsHandlers;
 
 /**
@@ -40,6 +41,26 @@ public final class SyncPipelines {
     private SyncPipelines() {
     }
 
+    /**
+     * Logs a refused connection or request as the peer link logs dropped frames ({@link DropLog}):
+     * under a flood (a port scanner, a sender with the wrong secret, a replayed capture), the first
+     * per reason is a WARN, then at most one per {@link DropLog#EVERY_MILLIS} saying how many were left
+     * out; the others go to DEBUG.
+     *
+     * @param reason a fixed word per kind of refusal (never an address: each reason keeps a window)
+     */
+    static void warnRateLimited(Logger log, DropLog drops, Clock clock, String reason, String message) {
+        long left = drops.admit("sync channel", reason, clock.millis());
+        if (left > 0) {
+            log.warn("{} ({} more refused for this reason in the last {} s were not logged)", message, left,
+                    DropLog.EVERY_MILLIS / 1000);
+        } else if (left == 0) {
+            log.warn("{}", message);
+        } else {
+            log.debug("{}", message);
+        }
+    }
+
     /** Active node's side: serves the standby's requests. */
     public static final class Server extends ServerInitializerFactory {
         private final SyncCodec codec;
@@ -47,22 +68,26 @@ public final class SyncPipelines {
         private final Optional<SSLContext> tls;
         private final Clock clock;
         private final NettyConsumer consumer;
+        /** Shared by all connections: a flood of bad ones is logged per reason, not per connection. */
+        private final DropLog drops;
 
         public Server(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock) {
-            this(codec, nodeId, tls, clock, null);
+            this(codec, nodeId, tls, clock, null, new DropLog());
         }
 
-        private Server(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, NettyConsumer consumer) {
+        private Server(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, NettyConsumer consumer,
+                DropLog drops) {
             this.codec = codec;
             this.nodeId = nodeId;
             this.tls = tls;
             this.clock = clock;
             this.consumer = consumer;
+            this.drops = drops;
         }
 
         @Override
         public ServerInitializerFactory createPipelineFactory(NettyConsumer c) {
-            return new Server(codec, nodeId, tls, clock, c);
+            return new Server(codec, nodeId, tls, clock, c, drops);
         }
 
         @Override
@@ -72,7 +97,7 @@ public final class SyncPipelines {
             tls.ifPresent(ctx -> p.addLast("ssl", TlsHandlers.server(ctx)));
             // a standby between cycles keeps its connections open; one idle for 5 minutes is closed
             p.addLast("idle", new IdleStateHandler(300, 0, 0, TimeUnit.SECONDS));
-            p.addLast("frames", new Decoder(codec));
+            p.addLast("frames", new Decoder(codec, drops, clock));
             p.addLast("signer", new Encoder(codec, nodeId, clock, false));
             p.addLast("handler", new ServerChannelHandler(consumer));
         }
@@ -87,13 +112,14 @@ public final class SyncPipelines {
         private final String host;
         private final int port;
         private final NettyProducer producer;
+        private final DropLog drops;
 
         public Client(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, String host, int port) {
-            this(codec, nodeId, tls, clock, host, port, null);
+            this(codec, nodeId, tls, clock, host, port, null, new DropLog());
         }
 
         private Client(SyncCodec codec, String nodeId, Optional<SSLContext> tls, Clock clock, String host, int port,
-                NettyProducer producer) {
+                NettyProducer producer, DropLog drops) {
             this.codec = codec;
             this.nodeId = nodeId;
             this.tls = tls;
@@ -101,11 +127,12 @@ public final class SyncPipelines {
             this.host = host;
             this.port = port;
             this.producer = producer;
+            this.drops = drops;
         }
 
         @Override
         public ClientInitializerFactory createPipelineFactory(NettyProducer p) {
-            return new Client(codec, nodeId, tls, clock, host, port, p);
+            return new Client(codec, nodeId, tls, clock, host, port, p, drops);
         }
 
         @Override
@@ -113,22 +140,27 @@ public final class SyncPipelines {
             ch.config().setAllocator(HEAP);
             ChannelPipeline p = ch.pipeline();
             tls.ifPresent(ctx -> p.addLast("ssl", TlsHandlers.client(ctx, host, port)));
-            p.addLast("frames", new Decoder(codec));
+            p.addLast("frames", new Decoder(codec, drops, clock));
             p.addLast("signer", new Encoder(codec, nodeId, clock, true));
             p.addLast("handler", new ClientChannelHandler(producer));
         }
     }
 
     /**
-     * Cuts frames at their length prefix and checks them; a bad frame closes the connection. The
+     * Cuts frames at their length prefix and checks them; a bad frame closes the connection, logged
+     * at most once per reason and {@link DropLog#EVERY_MILLIS} ({@link #warnRateLimited}). The
      * incoming bytes are gathered without copying (a composite buffer) and each part of a frame is
      * copied once, into the array the message keeps.
      */
     static final class Decoder extends ByteToMessageDecoder {
         private final SyncCodec codec;
+        private final DropLog drops;
+        private final Clock clock;
 
-        Decoder(SyncCodec codec) {
+        Decoder(SyncCodec codec, DropLog drops, Clock clock) {
             this.codec = codec;
+            this.drops = drops;
+            this.clock = clock;
             setCumulator(COMPOSITE_CUMULATOR);
         }
 
@@ -139,8 +171,9 @@ public final class SyncPipelines {
             }
             long length = in.getUnsignedInt(in.readerIndex());
             if (length > SyncCodec.MAX_FRAME || length < 1 + 4 + 2 + 32) {
-                LOG.warn("sync channel: closing the connection with {}: length prefix {} is not a frame's (at most {}"
-                        + " bytes)", ctx.channel().remoteAddress(), length, SyncCodec.MAX_FRAME);
+                warnRateLimited(LOG, drops, clock, "length prefix", "sync channel: closing the connection with "
+                        + ctx.channel().remoteAddress() + ": length prefix " + length + " is not a frame's (at most "
+                        + SyncCodec.MAX_FRAME + " bytes)");
                 in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;
@@ -152,8 +185,9 @@ public final class SyncPipelines {
             int version = in.readUnsignedByte();
             long headerLength = in.readUnsignedInt();
             if (headerLength < 2 || headerLength > SyncCodec.MAX_HEADER || 1 + 4 + headerLength + 32 > length) {
-                LOG.warn("sync channel: closing the connection with {}: header length {} does not fit a frame of {}"
-                        + " bytes", ctx.channel().remoteAddress(), headerLength, length);
+                warnRateLimited(LOG, drops, clock, "header length", "sync channel: closing the connection with "
+                        + ctx.channel().remoteAddress() + ": header length " + headerLength + " does not fit a frame of "
+                        + length + " bytes");
                 in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;
@@ -169,8 +203,8 @@ public final class SyncPipelines {
                 out.add(codec.decode(version, header, mac, payload, payloadLength));
             } catch (SyncCodec.BadFrameException e) {
                 Payloads.give(payload);
-                LOG.warn("sync channel: closing the connection with {}: bad frame: {}", ctx.channel().remoteAddress(),
-                        e.getMessage());
+                warnRateLimited(LOG, drops, clock, "bad frame", "sync channel: closing the connection with "
+                        + ctx.channel().remoteAddress() + ": bad frame: " + e.getMessage());
                 in.skipBytes(in.readableBytes());
                 ctx.close();
             }

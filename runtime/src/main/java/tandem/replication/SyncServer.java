@@ -66,6 +66,7 @@ public final class SyncServer {
     private final Path cacheDir;
     private final BooleanSupplier active;
     private final Clock clock;
+    private final tandem.link.DropLog drops = new tandem.link.DropLog();
     private final Supplier<Hook> preSync;
     private final Map<String, Long> sessions = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -165,7 +166,7 @@ public final class SyncServer {
         try {
             checkSender(h);
             if (!active.getAsBoolean()) {
-                throw new Refused("this node is not active, so it serves no data");
+                throw new Refused("not active", "this node is not active, so it serves no data");
             }
             Data payload = switch (request.type()) {
                 case "folders" -> Data.of(folders(h, reply));
@@ -175,7 +176,7 @@ public final class SyncServer {
                 case "read" -> read(h, reply);
                 case "readMany" -> readMany(h, reply);
                 case "done" -> Data.of(done(h, reply));
-                default -> throw new Refused("unknown request \"" + request.type() + "\"");
+                default -> throw new Refused("unknown request", "unknown request \"" + request.type() + "\"");
             };
             reply.put("ok", true);
             return new SyncMessage(reply, payload.bytes(), payload.length());
@@ -184,7 +185,10 @@ public final class SyncServer {
                     e.getMessage());
             return error(reply, "unsafe path refused: " + e.getMessage());
         } catch (Refused e) {
-            LOG.warn("sync channel: refused {} from {}: {}", request.type(), h.path("from").asText("?"), e.getMessage());
+            // a replayed capture needs no secret: a flood of them is logged like one of bad connections
+            SyncPipelines.warnRateLimited(LOG, drops, clock, e.reason == null ? "refused " + request.type() : e.reason,
+                    "sync channel: refused " + request.type() + " from " + h.path("from").asText("?") + ": "
+                            + e.getMessage());
             return error(reply, e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.warn("sync channel: {} failed: {}", request.type(), e.toString());
@@ -217,20 +221,20 @@ public final class SyncServer {
     private synchronized void checkSender(ObjectNode h) throws Refused {
         String from = h.path("from").asText("");
         if (!from.equals(peerId)) {
-            throw new Refused("request from node \"" + from + "\", expected \"" + peerId + "\"");
+            throw new Refused("unexpected node", "request from node \"" + from + "\", expected \"" + peerId + "\"");
         }
         long ts = h.path("ts").asLong(0);
         if (Math.abs(clock.millis() - ts) > MAX_CLOCK_DIFF) {
-            throw new Refused("request timestamp " + ts + " is more than 10 minutes from this node's clock");
+            throw new Refused("timestamp", "request timestamp " + ts + " is more than 10 minutes from this node's clock");
         }
         String session = h.path("session").asText("");
         long seq = h.path("seq").asLong(0);
         if (session.isEmpty() || seq <= 0) {
-            throw new Refused("request without session or sequence");
+            throw new Refused("no session", "request without session or sequence");
         }
         Long last = sessions.get(session);
         if (last != null && seq <= last) {
-            throw new Refused("request " + seq + " of session " + session + " is not after " + last + " (replayed?)");
+            throw new Refused("replayed", "request " + seq + " of session " + session + " is not after " + last + " (replayed?)");
         }
         sessions.put(session, seq);
     }
@@ -548,8 +552,16 @@ public final class SyncServer {
 
     /** A request that is not served, with the reason the standby is told. */
     static final class Refused extends Exception {
+        /** The kind of refusal the log keeps one window for; null: the request's type (one the switch knows). */
+        final String reason;
+
         Refused(String message) {
+            this(null, message);
+        }
+
+        Refused(String reason, String message) {
             super(message);
+            this.reason = reason;
         }
     }
 }

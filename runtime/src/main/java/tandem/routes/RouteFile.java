@@ -1,7 +1,6 @@
 package tandem.routes;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.ResourceHelper;
+import tandem.config.TextFile;
 
 /**
  * One route file, read into memory once: the check and the real load parse the same text even if
@@ -45,10 +45,16 @@ record RouteFile(Path path, String text) {
             }
             for (Path path : list(folder, problems)) {
                 try {
-                    files.add(new RouteFile(path, Files.readString(path, StandardCharsets.UTF_8)));
-                } catch (IOException | RuntimeException e) {
-                    // MalformedInputException (not UTF-8) is an IOException; say it as the JDK does
-                    problems.add(path, 0, "cannot read the file: " + e);
+                    String text = TextFile.read(path, TextFile.DOCUMENT_LIMIT, "a route file");
+                    // snakeyaml would say "special characters are not allowed" without a line
+                    TextFile.Problem refused = TextFile.firstCharacterYamlRefuses(text);
+                    if (refused != null) {
+                        problems.add(path, refused.line(), refused.message());
+                    } else {
+                        files.add(new RouteFile(path, text));
+                    }
+                } catch (TextFile.Unreadable e) {
+                    problems.add(path, e.problem().line(), e.problem().message());
                 }
             }
         }

@@ -32,6 +32,7 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
             Map.entry("final-sync", 1_000L),
             Map.entry("vip-up", 0L),
             Map.entry("vip-down", 0L),
+            Map.entry("vip-takeover", 0L),
             Map.entry("forward-swap", 0L),
             Map.entry("boot-start-on", 0L),
             Map.entry("boot-start-off", 0L),

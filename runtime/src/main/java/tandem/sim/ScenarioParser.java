@@ -1,7 +1,5 @@
 package tandem.sim;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -24,6 +26,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import tandem.config.Durations;
 import tandem.config.Suggest;
+import tandem.config.TextFile;
 import tandem.engine.Commands;
 import tandem.facts.Activity;
 import tandem.facts.DataState;
@@ -43,6 +46,10 @@ public final class ScenarioParser {
     public static final String WITNESS = "witness";
     /** The name the output uses for events of the virtual network. */
     public static final String NET = "net";
+    /** A scenario needs a few levels of YAML; more is a mistake, and the composer's stack is finite. */
+    static final int MAX_DEPTH = 64;
+    /** The longest virtual time a scenario may run: a month of heartbeats is already millions of cycles. */
+    public static final long MAX_UNTIL_MS = Duration.ofDays(30).toMillis();
     private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     private final String display;
@@ -54,21 +61,34 @@ public final class ScenarioParser {
         this.baseDir = baseDir;
     }
 
+    /**
+     * Reads and checks {@code file}: at most {@link TextFile#DOCUMENT_LIMIT} bytes of UTF-8 YAML, nested at
+     * most {@link #MAX_DEPTH} levels, running at most {@link #MAX_UNTIL_MS} of virtual time.
+     *
+     * @throws ScenarioException with every problem found, each as {@code FILE:LINE: message}
+     */
     public static Scenario load(Path file) {
+        ScenarioParser parser = new ScenarioParser(file.toString(), file.toAbsolutePath().getParent());
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ScenarioException(List.of(file + ": cannot read scenario: " + e.getMessage()));
+            text = TextFile.read(file, TextFile.DOCUMENT_LIMIT, "a scenario");
+        } catch (TextFile.Unreadable e) {
+            throw new ScenarioException(List.of(parser.at(e.problem().line()) + e.problem().message()));
         }
-        Path base = file.toAbsolutePath().getParent();
-        return new ScenarioParser(file.toString(), base).parse(file, text);
+        return parser.parse(file, text);
     }
 
     private Scenario parse(Path file, String text) {
+        TextFile.Problem refused = TextFile.firstCharacterYamlRefuses(text);
+        if (refused != null) {
+            // snakeyaml says "special characters are not allowed" without a line
+            throw new ScenarioException(List.of(at(refused.line()) + refused.message()));
+        }
         Optional<Node> rootOpt;
         try {
-            rootOpt = new Compose(LoadSettings.builder().setLabel(display).build()).composeString(text);
+            LoadSettings settings = LoadSettings.builder().setLabel(display).build();
+            checkDepth(settings, text);
+            rootOpt = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
             throw new ScenarioException(List.of(at(line) + "not valid YAML: " + e.getProblem()));
@@ -134,20 +154,32 @@ public final class ScenarioParser {
         }
         long until;
         if (top.containsKey("until")) {
-            Long u = duration(top.get("until").getValueNode(), "until");
-            until = u == null ? 0 : u;
+            Node un = top.get("until").getValueNode();
+            Long u = duration(un, "until");
+            if (u != null && u > MAX_UNTIL_MS) {
+                problems.add(at(un) + "until: at most " + Durations.format(Duration.ofMillis(MAX_UNTIL_MS))
+                        + " of virtual time, got " + ((ScalarNode) un).getValue());
+                u = null;
+            }
+            until = u == null ? MAX_UNTIL_MS : u;
         } else {
-            until = 60_000 + Math.max(steps.stream().mapToLong(Scenario.Step::at).max().orElse(0),
-                    expects.stream().mapToLong(Scenario.Expect::at).max().orElse(0));
+            until = Math.min(MAX_UNTIL_MS, 60_000 + Math.max(steps.stream().mapToLong(Scenario.Step::at).max().orElse(0),
+                    expects.stream().mapToLong(Scenario.Expect::at).max().orElse(0)));
         }
         for (Scenario.Step s : steps) {
-            if (s.at() > until) {
+            if (s.at() > MAX_UNTIL_MS) {
+                problems.add(at(s.line()) + "step at " + Simulation.seconds(s.at()) + " s: a scenario runs at most "
+                        + Durations.format(Duration.ofMillis(MAX_UNTIL_MS)) + " of virtual time");
+            } else if (s.at() > until) {
                 problems.add(at(s.line()) + "step at " + Simulation.seconds(s.at()) + " s comes after until ("
                         + Simulation.seconds(until) + " s) and would never run");
             }
         }
         for (Scenario.Expect e : expects) {
-            if (e.at() > until) {
+            if (e.at() > MAX_UNTIL_MS) {
+                problems.add(at(e.line()) + "expectation at " + Simulation.seconds(e.at()) + " s: a scenario runs at"
+                        + " most " + Durations.format(Duration.ofMillis(MAX_UNTIL_MS)) + " of virtual time");
+            } else if (e.at() > until) {
                 problems.add(at(e.line()) + "expectation at " + Simulation.seconds(e.at()) + " s comes after until ("
                         + Simulation.seconds(until) + " s) and would never be checked");
             }
@@ -159,6 +191,24 @@ public final class ScenarioParser {
         expects.sort(Comparator.comparingLong(Scenario.Expect::at));
         int nodesLine = top.containsKey("nodes") ? line(top.get("nodes").getKeyNode()) : 0;
         return new Scenario(file, description, nodes, nodesLine, durations, steps, until, expects);
+    }
+
+    /**
+     * The composer recurses once per level and would overflow the stack on a deep enough document; the
+     * parser's events do not recurse, so the depth is measured on them first.
+     */
+    private void checkDepth(LoadSettings settings, String text) {
+        int depth = 0;
+        for (Event e : new Parse(settings).parseString(text)) {
+            if (e instanceof CollectionStartEvent) {
+                if (++depth > MAX_DEPTH) {
+                    throw new ScenarioException(List.of(at(e.getStartMark().map(m -> m.getLine() + 1).orElse(0))
+                            + "YAML nested more than " + MAX_DEPTH + " levels deep; a scenario needs a few levels"));
+                }
+            } else if (e instanceof CollectionEndEvent) {
+                depth--;
+            }
+        }
     }
 
     private Map<String, Path> nodes(NodeTuple t, Node root) {

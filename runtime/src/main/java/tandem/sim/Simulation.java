@@ -62,6 +62,13 @@ public final class Simulation {
     }
 
     private static final String NET = ScenarioParser.NET;
+    /**
+     * The most events one step of a scenario may lead to before the next step: a normal pair settles
+     * within tens of events, so more means rules that keep changing something.
+     */
+    public static final int MAX_EVENTS_PER_STEP = 10_000;
+    /** The most things that may happen at one virtual instant: more means a loop in which no time passes. */
+    public static final int MAX_RUNS_PER_INSTANT = 10_000;
 
     private final Scenario scenario;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
@@ -74,6 +81,9 @@ public final class Simulation {
     private long now;
     private long seq;
     private String fatal;
+    /** The step that ran last and how many events followed it; null before the first step. */
+    private Scenario.Step lastStep;
+    private int eventsSinceStep;
 
     private Simulation(Scenario scenario) {
         this.scenario = scenario;
@@ -137,9 +147,16 @@ public final class Simulation {
         for (Scenario.Expect e : scenario.expects()) {
             queue.add(new Ev(e.at(), 1, seq++, () -> check(e)));
         }
+        int runsAtInstant = 0;
         while (!queue.isEmpty() && queue.peek().t() <= scenario.until() && fatal == null) {
             Ev ev = queue.poll();
+            runsAtInstant = ev.t() == now ? runsAtInstant + 1 : 1;
             now = ev.t();
+            if (runsAtInstant > MAX_RUNS_PER_INSTANT) {
+                fatal = afterStep() + "was followed by more than " + MAX_RUNS_PER_INSTANT + " things at " + seconds(now)
+                        + " s without virtual time passing: rules and actions go round in a loop; stopped";
+                break;
+            }
             ev.run().run();
         }
         for (SimNode n : nodes.values()) {
@@ -153,6 +170,8 @@ public final class Simulation {
     // --- steps -----------------------------------------------------------------------------------
 
     private void step(Scenario.Step s) {
+        lastStep = s;
+        eventsSinceStep = 0;
         switch (s.kind()) {
             case "start" -> s.nodes().forEach(n -> boot(nodes.get(n)));
             case "crash" -> s.nodes().forEach(n -> crash(nodes.get(n)));
@@ -199,6 +218,8 @@ public final class Simulation {
         n.engine.advanceTo(now);
         n.lastSent = null;
         call(n, () -> n.engine.boot(!n.config.node().bootStart()));
+        // a simulated node's link listens from its boot on
+        call(n, () -> n.engine.linkListening());
         heartbeatLoop(n, inc, now);
         checkLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
     }
@@ -245,6 +266,7 @@ public final class Simulation {
         n.frozen = false;
         n.held.clear();
         n.incarnation++;
+        n.holdsVip = false; // the simulated crash takes the whole host down, its addresses with it
         emit(n.name, EngineEvent.log(null, "crashed"));
     }
 
@@ -348,14 +370,32 @@ public final class Simulation {
     private void onAction(SimNode n, int inc, ActionRequest req) {
         n.did.add(req.action());
         long d = scenario.durations().getOrDefault(req.action(), 0L);
-        at(now + d, () -> {
-            if (n.incarnation != inc) {
-                return;
+        at(now + d, () -> result(n, inc, req));
+    }
+
+    private void result(SimNode n, int inc, ActionRequest req) {
+        if (n.incarnation != inc) {
+            return;
+        }
+        SimNode p = n.peer;
+        if (req.action().equals("vip-up") && n.config.vip().isPresent() && !n.holdsVip && p.holdsVip
+                && p.engine != null && linked(n.name, p.name)) {
+            // the duplicate address probe is answered by the peer's MAC: a finding for the rules
+            call(n, () -> n.engine.actionResult(new ActionResult(req.action(), false, n.config.vip().get().address()
+                    + " is still held by the peer " + p.name + " (simulated)", now, ActionResult.VIP_HELD_BY_PEER)));
+            return;
+        }
+        String failure = outcome(n, req.action());
+        if (failure == null && n.config.vip().isPresent()) {
+            switch (req.action()) {
+                case "vip-up", "vip-takeover" -> n.holdsVip = true;
+                case "vip-down" -> n.holdsVip = false;
+                default -> {
+                }
             }
-            String failure = outcome(n, req.action());
-            call(n, () -> n.engine.actionResult(new ActionResult(req.action(), failure == null,
-                    failure == null ? "done (simulated)" : failure, now)));
-        });
+        }
+        call(n, () -> n.engine.actionResult(new ActionResult(req.action(), failure == null,
+                failure == null ? "done (simulated)" : failure, now)));
     }
 
     /** Null when the simulated action succeeds, else why it failed. */
@@ -370,7 +410,7 @@ public final class Simulation {
                 }
                 return null;
             }
-            case "stop-services", "vip-up", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
+            case "stop-services", "vip-up", "vip-takeover", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
                     "mail-split-brain", "mail-test":
                 return null;
             case "resync", "sync": {
@@ -480,9 +520,24 @@ public final class Simulation {
     }
 
     private void emit(String node, EngineEvent e) {
+        if (++eventsSinceStep > MAX_EVENTS_PER_STEP) {
+            if (fatal == null) {
+                fatal = afterStep() + "led to more than " + MAX_EVENTS_PER_STEP + " events by " + seconds(now)
+                        + " s: rules keep changing something; stopped";
+            }
+            return;
+        }
         SimEvent se = new SimEvent(now, node, e);
         events.add(se);
         sink.accept(se);
+    }
+
+    /** {@code FILE:LINE: the step at T s }, naming the step the trouble followed. */
+    private String afterStep() {
+        if (lastStep == null) {
+            return scenario.file() + ": the run ";
+        }
+        return scenario.file() + ":" + lastStep.line() + ": the step at " + seconds(lastStep.at()) + " s ";
     }
 
     static String seconds(long ms) {
@@ -504,6 +559,8 @@ public final class Simulation {
         /** Between a freeze step and its end: what reaches the node waits in {@code held}. */
         boolean frozen;
         final List<Supplier<CycleOutcome>> held = new ArrayList<>();
+        /** The virtual IP is on this node's interface (a node with {@code vip:} that took it and did not release it). */
+        boolean holdsVip;
         /** Every action this node asked for, for the {@code did} expectations. */
         final Set<String> did = new TreeSet<>();
 

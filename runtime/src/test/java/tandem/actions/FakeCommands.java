@@ -1,7 +1,9 @@
 package tandem.actions;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.Map;
 public final class FakeCommands implements Commands {
 
     private final Map<String, Result> answers = new HashMap<>();
+    private final Map<String, Deque<Result>> inTurn = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
 
     /** {@code command} is the argv joined with single spaces, e.g. {@code systemctl is-active app.service}. */
@@ -33,10 +36,23 @@ public final class FakeCommands implements Commands {
         return this;
     }
 
+    /**
+     * Answers the first runs of {@code command} with {@code first}, one each, in order; later runs get
+     * what {@link #answer} scripted, else exit 0 with no output.
+     */
+    public synchronized FakeCommands answerInTurn(String command, Result... first) {
+        inTurn.computeIfAbsent(command, c -> new ArrayDeque<>()).addAll(List.of(first));
+        return this;
+    }
+
     @Override
     public synchronized Result run(List<String> argv, Duration timeout) {
         String command = String.join(" ", argv);
         calls.add(command);
+        Deque<Result> next = inTurn.get(command);
+        if (next != null && !next.isEmpty()) {
+            return next.removeFirst();
+        }
         return answers.getOrDefault(command, new Result(0, "", "", false));
     }
 

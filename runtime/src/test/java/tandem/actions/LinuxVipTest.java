@@ -91,7 +91,7 @@ class LinuxVipTest {
         vip.acquire();
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
-        assertThat(tookMs).as("one 25 ms probe and two interrupted announcements, not seconds").isLessThan(1500);
+        assertThat(tookMs).as("one 500 ms probe and two interrupted announcements, not seconds").isLessThan(2500);
         assertThat(vip.held()).isTrue();
         assertThat(inA.run(List.of("ip", "-o", "addr", "show", "dev", DEV_A), T).stdout())
                 .contains("inet 10.213.0.100/24");
@@ -109,6 +109,21 @@ class LinuxVipTest {
         vip.release(); // not held: nothing to do
     }
 
+    /**
+     * A wait too short for arping to start interrupts it before its probe goes out (exit 130 or
+     * "Sent 0 probes") in most runs: the takeover still succeeds, with a probe that ran.
+     */
+    @Test
+    void aProbeInterruptedBeforeItRanDoesNotStopTheTakeover() {
+        LinuxVip vip = new LinuxVip(new Vip("10.213.0.100", 24, DEV_A, Duration.ofMillis(10)), inA);
+
+        for (int i = 0; i < 5; i++) {
+            vip.acquire();
+            assertThat(vip.held()).isTrue();
+            vip.release();
+        }
+    }
+
     @Test
     void anAddressAnotherHostAnswersOnIsNotTaken() {
         LinuxVip vip = vip("10.213.0.2");
@@ -119,6 +134,33 @@ class LinuxVipTest {
                         + " (arping: reply from ")
                 .hasMessageMatching(".*reply from ([0-9a-f]{2}:){5}[0-9a-f]{2}\\)");
         assertThat(vip.held()).isFalse();
+    }
+
+    /**
+     * The address answered for by the host whose MAC this node's neighbour table has for the peer's
+     * address: held by the peer (a finding for the rules), taken over on their word without a probe.
+     */
+    @Test
+    void anAddressThePeerHoldsIsAFindingAndCanBeTakenOver() {
+        assertThat(inA.run(List.of("ping", "-c", "1", "-W", "2", "10.213.0.2"), T).ok())
+                .as("ns A learns ns B's MAC").isTrue();
+        SYSTEM.run(List.of("ip", "-n", NS_B, "addr", "add", "10.213.0.100/24", "dev", DEV_B), T);
+        try {
+            LinuxVip vip = new LinuxVip(new Vip("10.213.0.100", 24, DEV_A), "10.213.0.2", inA);
+
+            assertThatThrownBy(vip::acquire)
+                    .isInstanceOfSatisfying(ActionException.class,
+                            e -> assertThat(e.finding()).isEqualTo(tandem.facts.ActionResult.VIP_HELD_BY_PEER))
+                    .hasMessageStartingWith("10.213.0.100 is still held by the peer 10.213.0.2 on " + DEV_A
+                            + " (arping: reply from ");
+            assertThat(vip.held()).isFalse();
+
+            vip.takeOver();
+            assertThat(vip.held()).isTrue();
+            vip.release();
+        } finally {
+            SYSTEM.run(List.of("ip", "-n", NS_B, "addr", "del", "10.213.0.100/24", "dev", DEV_B), T);
+        }
     }
 
     @Test

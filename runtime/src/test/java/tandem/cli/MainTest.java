@@ -69,13 +69,28 @@ class MainTest {
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.err()).as(r.toString()).isEmpty();
         List<String> lines = r.outLines();
-        assertThat(lines).as(r.toString()).hasSize(3);
+        assertThat(lines).as(r.toString()).hasSize(4);
         assertThat(lines.get(0)).isEqualTo(config + ": ok, node node1 (profile ms-failover, peer node2)");
         Matcher rules = Pattern.compile("rules: (\\d+) files, (\\d+) rules").matcher(lines.get(1));
         assertThat(rules.matches()).as(lines.get(1)).isTrue();
         assertThat(Integer.parseInt(rules.group(1))).isPositive();
         assertThat(Integer.parseInt(rules.group(2))).isPositive();
         assertThat(lines.get(2)).matches("routes: \\d+ files, \\d+ routes");
+        assertThat(lines.get(3)).isEqualTo("replication: as the standby this node writes the active node's folders"
+                + " only into its own 2 folder(s) (path or target); any other folder is refused");
+    }
+
+    @Test
+    void checkSaysWhereTheStandbyMayWrite() {
+        var none = new tandem.config.Replication(tandem.config.ReplicationMode.PERIODIC, java.time.Duration.ofMinutes(1),
+                false, List.of());
+        assertThat(Check.standbyWrites(none)).isEqualTo("replication: no folders and no allowed-roots here, so as the"
+                + " standby this node refuses every folder the active node lists");
+        var roots = new tandem.config.Replication(none.mode(), none.interval(), false, List.of(), none.preSync(),
+                none.postTakeover(), none.port(), none.peerPort(), List.of(Path.of("/srv/extra"), Path.of("/srv/more")));
+        assertThat(Check.standbyWrites(roots)).isEqualTo("replication: as the standby this node writes the active"
+                + " node's folders only inside replication.allowed-roots /srv/extra, /srv/more; any other folder is"
+                + " refused");
     }
 
     @Test

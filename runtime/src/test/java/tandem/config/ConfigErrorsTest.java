@@ -382,6 +382,29 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anAllowedRootIsNeitherAFileSystemRootNorInsideTheStateDir() {
+        String yaml = minimal("ms-failover").replace("  profile: ms-failover\n",
+                "  profile: ms-failover\n  state-dir: /srv/tandem\n");
+
+        assertThat(Errors.of(yaml + """
+                replication:
+                  allowed-roots:
+                    - /srv
+                    - /
+                """)).containsExactly("node1.yaml:14: replication.allowed-roots[1]: must not be a file-system root (it"
+                        + " would let the active node write anywhere), got \"/\"");
+        assertThat(Errors.of(yaml + """
+                replication:
+                  allowed-roots: [/srv, /srv/tandem/copies]
+                """)).containsExactly("node1.yaml:12: replication.allowed-roots[1]: lies inside node.state-dir"
+                        + " (/srv/tandem); the standby never writes there");
+        assertThat(Errors.of(yaml + """
+                replication:
+                  allowed-roots: {path: /srv}
+                """)).containsExactly("node1.yaml:12: replication.allowed-roots: must be a list, got a mapping");
+    }
+
+    @Test
     void listItemErrorsCarryTheirIndex() {
         String yaml = minimal("ms-failover") + """
                 mail:
@@ -413,10 +436,84 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void vipProbeWaitIsADurationOfTenMillisecondsToFiveSeconds() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                vip: {address: 192.168.178.249/24, interface: eth0, probe-wait: 25ms}
+                """, java.nio.file.Path.of("."), Map.of());
+        assertThat(c.vip().orElseThrow().probeWait()).isEqualTo(java.time.Duration.ofMillis(25));
+        assertThat(ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                vip: {address: 192.168.178.249/24, interface: eth0}
+                """, java.nio.file.Path.of("."), Map.of()).vip().orElseThrow().probeWait())
+                .isEqualTo(ProfileDefaults.VIP_PROBE_WAIT);
+
+        assertThat(Errors.of(minimal("ms-failover") + """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                  probe-wait: 5ms
+                """)).containsExactly("node1.yaml:13: vip.probe-wait: must be 10ms to 5s (the duplicate address"
+                + " probe's wait for an answer), got \"5ms\"");
+        assertThat(Errors.of(minimal("ms-failover") + """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                  probe-wait: 6s
+                """)).containsExactly("node1.yaml:13: vip.probe-wait: must be 10ms to 5s (the duplicate address"
+                + " probe's wait for an answer), got \"6s\"");
+        assertThat(Errors.of(minimal("ms-failover") + """
+                vip:
+                  address: 192.168.178.249/24
+                  interface: eth0
+                  probe-wait: 25
+                """)).containsExactly("node1.yaml:13: vip.probe-wait: must be a duration such as 500ms, 30s, 5m, 2h or"
+                + " 1d (with a unit), got 25");
+    }
+
+    @Test
     void configErrorFormatsWithAndWithoutLine() {
         assertThat(new ConfigError("node1.yaml", 12, "peer.port", "must be 1..65535, got 70000"))
                 .hasToString("node1.yaml:12: peer.port: must be 1..65535, got 70000");
         assertThat(new ConfigError("node1.yaml", 0, "peer.port", "x")).hasToString("node1.yaml: peer.port: x");
         assertThat(new ConfigError("node1.yaml", -1, "", "unreadable")).hasToString("node1.yaml: unreadable");
+    }
+
+    @Test
+    void aControlCharacterIsReportedAtItsLine() {
+        String yaml = minimal("ms-failover") + "listen:\n  address: \"127.0.0.\u00011\"\n";
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: the character U+0001 in column 21 is not allowed in YAML (only tabs, line ends and"
+                        + " printable characters are)");
+    }
+
+    @Test
+    void nestingTooDeepIsReportedAtTheLineWhereItGoesTooDeep() {
+        String yaml = minimal("ms-failover") + "checkers:\n" + "  - ".repeat(1) + "[".repeat(70) + "]".repeat(70) + "\n";
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: YAML nested more than 64 levels deep; a node file needs a few levels");
+    }
+
+    @Test
+    void nestingBeyondTheParsersOwnLimitIsReportedTheSameWay() {
+        String yaml = minimal("ms-failover") + "checkers:\n  - " + "{a: ".repeat(1500) + "1" + "}".repeat(1500) + "\n";
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: YAML nested more than 64 levels deep; a node file needs a few levels");
+    }
+
+    @Test
+    void apiLimitsAreChecked() {
+        String yaml = minimal("ms-failover") + """
+                console:
+                  read-timeout: 50ms
+                  idle-timeout: 2h
+                  max-connections: 0
+                """;
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:11: console.read-timeout: must be 100ms..10m, got \"50ms\"",
+                "node1.yaml:12: console.idle-timeout: must be 1s..1h, got \"2h\"",
+                "node1.yaml:13: console.max-connections: must be 1..1000, got 0");
     }
 }

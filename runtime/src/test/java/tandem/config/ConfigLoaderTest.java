@@ -66,7 +66,8 @@ class ConfigLoaderTest {
                         new Folder(dir.resolve("data/config"), List.of("*.xml", "**/*.json"), List.of("tmp/**"),
                                 true, true, Optional.of(dir.resolve("standby/config")))),
                 Optional.of("/opt/app/bin/dump --to /var/lib/app/dump"),
-                Optional.of("/opt/app/bin/restore --from /var/lib/app/dump"), Optional.of(7511), Optional.of(7512)));
+                Optional.of("/opt/app/bin/restore --from /var/lib/app/dump"), Optional.of(7511), Optional.of(7512),
+                List.of(Path.of("/srv/extra"), dir.resolve("extra"))));
         assertThat(c.replication().folders().get(0).standbyPath()).isEqualTo(Path.of("/var/lib/app"));
         assertThat(c.syncPort()).isEqualTo(7511);
         assertThat(c.peerSyncPort()).isEqualTo(7512);
@@ -79,7 +80,8 @@ class ConfigLoaderTest {
         assertThat(mail.from()).isEqualTo("tandem@example.org");
         assertThat(mail.to()).containsExactly("ops@example.org", "oncall@example.org");
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9443, ConsoleProtocol.HTTPS, "operator",
-                Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv"))));
+                Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv")), Duration.ofSeconds(5), Duration.ofMinutes(2),
+                8));
         assertThat(c.schedules()).containsExactly(new Schedule("nightly-backup", "backup", Duration.ofDays(1),
                 Optional.of(LocalDateTime.of(2026, 1, 1, 2, 0))));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
@@ -105,7 +107,7 @@ class ConfigLoaderTest {
                 false, List.of()));
         assertThat(c.mail()).isEmpty();
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9010, ConsoleProtocol.HTTP, "admin",
-                Optional.empty()));
+                Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(60), 32));
         assertThat(c.schedules()).isEmpty();
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of()));
     }
@@ -295,6 +297,49 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": file not found (" + file + ")");
+    }
+
+    @Test
+    void aFileOverTheSizeLimitIsRefusedWithItsSizeAndNotRead() throws IOException {
+        Path file = dir.resolve("big.yaml");
+        try (var out = Files.newOutputStream(file)) {
+            byte[] comment = "#".repeat(1023).concat("\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 50 * 1024; i++) {
+                out.write(comment);
+            }
+        }
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": is 52428800 bytes; a configuration is at most 1 MiB");
+    }
+
+    @Test
+    void aDeviceIsReadOnlyUpToTheLimit() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "a system with /dev/zero");
+
+        assertThatThrownBy(() -> ConfigLoader.load(zero))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("/dev/zero: is not a regular file (a device, pipe or socket) and gives more than 1 MiB;"
+                        + " a configuration is at most 1 MiB");
+    }
+
+    @Test
+    void aFolderIsNotAConfiguration() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir + ": is a folder, not a file");
+    }
+
+    @Test
+    void textThatIsNotUtf8NamesTheLineAndColumnOfTheFirstBadByte() throws IOException {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, (minimal("ms-failover") + "# caf\u00e9 au lait\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":10: is not UTF-8 text: the byte 0xe9 in column 6 is not UTF-8; save the file as UTF-8");
     }
 
     @Test

@@ -116,4 +116,32 @@ class SecretTest {
         assertThat(Secret.of("x", "env:A")).isEqualTo(Secret.literal("x")).hasSameHashCodeAs(Secret.literal("x"));
         assertThat(Secret.literal("x")).isNotEqualTo(Secret.literal("y"));
     }
+
+    @Test
+    void aSecretFileOverTheLimitIsRefusedWithItsSize() throws IOException {
+        Files.writeString(dir.resolve("big.key"), "k".repeat(64 * 1024 + 1));
+
+        assertThat(Errors.of(withSecret("${file:big.key}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: file " + dir.resolve("big.key") + " is 65537 bytes; a secret file is at"
+                        + " most 64 KiB (referenced as ${file:big.key})");
+    }
+
+    @Test
+    void aDeviceAsSecretFileIsNamedAsNotARegularFile() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "a system with /dev/zero");
+
+        assertThat(Errors.of(withSecret("${file:/dev/zero}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: file /dev/zero is not a regular file (a device, pipe or socket);"
+                        + " a secret file is a regular file of at most 64 KiB (referenced as ${file:/dev/zero})");
+    }
+
+    @Test
+    void aSecretFileThatIsNotUtf8NamesItsLine() throws IOException {
+        Files.write(dir.resolve("latin1.key"), "first-line\nsecr\u00e9t-secret-secret\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+
+        assertThat(Errors.of(withSecret("${file:latin1.key}"), dir, Map.of())).containsExactly(
+                "node1.yaml:4: cluster.secret: file " + dir.resolve("latin1.key") + " line 2: is not UTF-8 text: the"
+                        + " byte 0xe9 in column 5 is not UTF-8; save the file as UTF-8 (referenced as ${file:latin1.key})");
+    }
 }

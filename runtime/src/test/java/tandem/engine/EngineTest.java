@@ -48,6 +48,7 @@ class EngineTest {
     void aFreshNodeBootsIntoWaitUptodateAndGoesAloneAfterTheTimeoutWithoutPeer() {
         engine = Fixtures.engine(rules, events);
         engine.boot(false);
+        engine.linkListening();
         assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
         assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
         engine.advanceTo(29_999);
@@ -65,11 +66,33 @@ class EngineTest {
     }
 
     @Test
+    void thePeersSilenceCountsFromWhenTheLinkListensNotFromBoot() {
+        engine = Fixtures.engine(rules, events);
+        engine.boot(false);
+        // a slow start: the link listens a minute after the engine booted, twice the failover timeout
+        for (long t = 1_000; t <= 60_000; t += 1_000) {
+            engine.advanceTo(t);
+            engine.tick();
+        }
+        assertThat(engine.node().state()).as("nothing could be heard yet").isEqualTo(NodeState.WAIT);
+        engine.linkListening();
+        engine.advanceTo(89_999);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        engine.advanceTo(90_000);
+        engine.tick();
+        assertThat(engine.node().state()).as("30 s after the link listens").isEqualTo(NodeState.ALONE);
+        engine.linkListening();
+        assertThat(engine.node().state()).as("only the first report counts").isEqualTo(NodeState.ALONE);
+    }
+
+    @Test
     void aNodeThatDiedWhilePairedBootsNotUptodateAndWaits() {
         NodeStore store = new NodeStore.InMemory();
         store.save(new PersistedNode(NodeState.PRIM, DataState.UPTODATE, 4));
         engine = Fixtures.engine(rules, Fixtures.node1(), store, events, new ArrayList<>());
         engine.boot(false);
+        engine.linkListening();
         assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
         assertThat(engine.node().generation()).isEqualTo(4);
         for (long t = 1_000; t <= 120_000; t += 1_000) {
@@ -186,6 +209,7 @@ class EngineTest {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().holding()).isTrue();
@@ -234,6 +258,7 @@ class EngineTest {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
@@ -244,5 +269,80 @@ class EngineTest {
         engine.actionResult(new ActionResult("start-services", true, "ok", 30_200));
         engine.actionResult(new ActionResult("stop-services", true, "ok", 30_300));
         assertThat(engine.node().state()).isEqualTo(NodeState.STOP);
+    }
+
+    @Test
+    void aNodeWhoseSilentPeerStillHoldsTheVirtualIpTakesTheAddressOver() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.linkListening();
+        engine.advanceTo(30_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is still held by the peer 10.0.0.2 on eth0", 30_100, ActionResult.VIP_HELD_BY_PEER));
+
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Active node takes over the virtual IP its peer still holds");
+            assertThat(d.actions()).containsExactly("vip-takeover");
+            assertThat(d.reason()).contains("still held by the peer 10.0.0.2", "no witness");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        assertThat(events).anyMatch(e -> e.toString().contains("action vip-up found vip-held-by-peer"));
+
+        out = engine.actionResult(new ActionResult("vip-takeover", false, "cannot add 192.168.178.249/24 to eth0", 30_200));
+        assertThat(out.applied()).extracting(d -> d.rule()).containsExactly("Active node gives up when it cannot take the virtual IP");
+    }
+
+    /**
+     * At boot under load both nodes went ALONE; the winner of the split brain announces the address
+     * again (vip-up), but it does not hold it yet and the loser has not released it yet: the probe
+     * finds the peer's MAC. The loser's release is on its way, so the winner takes the address over
+     * instead of giving up the role (which left neither node active).
+     */
+    @Test
+    void theSplitBrainWinnerTakesOverTheAddressTheLoserHasNotReleasedYet() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.linkListening();
+        engine.advanceTo(30_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        engine.advanceTo(30_050);
+        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
+        assertThat(actions).extracting(ActionPort.ActionRequest::action).endsWith("vip-up");
+
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is still held by the peer 10.0.0.2 on eth0", 30_100, ActionResult.VIP_HELD_BY_PEER));
+
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Active node takes over the virtual IP its peer still holds");
+            assertThat(d.actions()).containsExactly("vip-takeover");
+            assertThat(d.reason()).contains("this one keeps the role");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+    }
+
+    @Test
+    void aNodeTakesOverTheAddressOfAPeerThatSteppedDownButHasNotReleasedItYet() {
+        List<ActionPort.ActionRequest> actions = new ArrayList<>();
+        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.advanceTo(1_000);
+        engine.heartbeat(peer(NodeState.STOP, DataState.NOT_UPTODATE, 0, false));
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+
+        CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
+                "192.168.178.249 is still held by the peer 10.0.0.2 on eth0", 1_100, ActionResult.VIP_HELD_BY_PEER));
+
+        assertThat(out.applied()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("Active node takes over the virtual IP its peer still holds");
+            assertThat(d.reason()).contains("the peer is STOP and releases the address");
+        });
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
     }
 }

@@ -95,6 +95,7 @@ class FencingRulesTest {
     void withoutAFencingCommandNothingIsFenced() {
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
+        engine.linkListening();
         engine.advanceTo(30_000);
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);

@@ -175,6 +175,7 @@ class FreezeRulesTest {
                         }
                     });
             e.boot(false);
+            e.linkListening();
             return e;
         }, nanos::get);
         try {

@@ -152,8 +152,28 @@ class BadFramesTest {
     }
 
     @Test
-    void aFrameMoreThanTwoMinutesOlderThanTheLastIsDroppedAsStale() throws IOException {
-        assertDropped(DropReason.STALE, codec.encode(heartbeat("node1", "main", "ancient", 1, clock.millis() - 180_000)));
+    void aFrameDatedFurtherBackThanTheAllowedSkewIsDroppedAsStale() throws IOException {
+        long back = Protocol.MAX_CLOCK_SKEW.toMillis() + 60_000;
+        assertDropped(DropReason.STALE, codec.encode(heartbeat("node1", "main", "ancient", 1, clock.millis() - back)));
+    }
+
+    @Test
+    void aFrameDatedADayAheadIsDroppedAndLaterFramesStillCount() throws IOException {
+        // signed with the secret, as an insider or a peer with a broken clock would: in a session of its own,
+        // and in node1's current one (its id read off the wire) with a sequence number far ahead
+        String current = null;
+        for (byte[] f : tap.frames()) {
+            try {
+                current = codec.decode(Arrays.copyOfRange(f, 4, f.length)).session();
+            } catch (Dropped d) {
+                throw new AssertionError(d);
+            }
+        }
+        long dayAhead = clock.millis() + 24 * 3_600_000L;
+        assertDropped(DropReason.FUTURE, codec.encode(heartbeat("node1", "main", "future", 1, dayAhead)),
+                codec.encode(heartbeat("node1", "main", current, 1_000_000, dayAhead)));
+        assertThat(rec2.beatFrom("node1", 99)).isFalse();
+        assertThat(node2.links().get(0).up()).isTrue();
     }
 
     @Test

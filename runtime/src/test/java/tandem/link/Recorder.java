@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import tandem.facts.Heartbeat;
 
 /** A {@link PeerLink.Listener} that keeps everything it hears, for assertions from the test thread. */
-final class Recorder implements PeerLink.Listener {
+class Recorder implements PeerLink.Listener {
     record Beat(Heartbeat hb, long skew) {
     }
 

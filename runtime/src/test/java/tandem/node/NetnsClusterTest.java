@@ -112,8 +112,8 @@ class NetnsClusterTest {
         return f;
     }
 
-    private void startNode(String ns, Path config) throws IOException {
-        lab.start(ns, List.of(java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    private Process startNode(String ns, Path config) throws IOException {
+        return lab.start(ns, List.of(java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dtandem.home=" + ClusterAwait.home(), "-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
                 "--config", config.toString()), dir.resolve(config.getFileName().toString().replace(".yaml", ".out")));
     }
@@ -260,5 +260,59 @@ class NetnsClusterTest {
         JsonNode n2 = status(lab.node2).orElseThrow();
         assertThat(n2.path("events").toString()).as("node2's decisions after the heal")
                 .doesNotContain("Split brain").doesNotContain("split brain");
+    }
+
+    /**
+     * The primary's process is frozen (SIGSTOP) while its host still answers ARP for the address: the
+     * secondary takes over, its duplicate address probe finds the address held by the peer's MAC, and
+     * the rules (the witness answers, the peer does not) take it over by gratuitous ARP, so the client
+     * reaches the survivor. What the frozen node does when it resumes is not part of this test.
+     */
+    @Test
+    void theSurvivorTakesOverTheVirtualIpAFrozenPrimaryStillHolds() throws Exception {
+        Files.writeString(dir.resolve("cluster.secret"), "netns-test-secret-" + NetnsLab.PID + "\n");
+        Path c1 = config("node1", "node2", 100);
+        Path c2 = config("node2", "node1", 50);
+        token = ApiAuth.token(ConfigLoader.load(c1).cluster().secret());
+        startApp(lab.node1, "node1");
+        startApp(lab.node2, "node2");
+        Process node1 = startNode(lab.node1, c1);
+        Process node2 = startNode(lab.node2, c2);
+
+        // on a loaded machine either node may boot first and become primary: freeze whichever is
+        await("a PRIM/SECOND pair", Duration.ofSeconds(90),
+                () -> state(lab.node1).equals("PRIM uptodate") && state(lab.node2).equals("SECOND uptodate")
+                        || state(lab.node2).equals("PRIM uptodate") && state(lab.node1).equals("SECOND uptodate"));
+        boolean oneIsPrim = state(lab.node1).equals("PRIM uptodate");
+        String prim = oneIsPrim ? lab.node1 : lab.node2;
+        String survivor = oneIsPrim ? lab.node2 : lab.node1;
+        String primName = oneIsPrim ? "node1" : "node2";
+        String survivorName = oneIsPrim ? "node2" : "node1";
+        await("the VIP on the primary (its vip-up action may still run)", Duration.ofSeconds(10), () -> holdsVip(prim));
+        startClient();
+        await("the client served by the primary on the VIP", Duration.ofSeconds(20),
+                () -> first(primName, 0).isPresent());
+
+        String pid = String.valueOf((oneIsPrim ? node1 : node2).pid());
+        assertThat(new ProcessBuilder("kill", "-STOP", pid).start().waitFor()).isZero();
+        long frozen = System.currentTimeMillis();
+        try {
+            await("the survivor ALONE holding the VIP", Duration.ofSeconds(20),
+                    () -> state(survivor).equals("ALONE uptodate") && holdsVip(survivor));
+            assertThat(holdsVip(prim)).as("the frozen primary still has the address").isTrue();
+            assertThat(status(survivor).orElseThrow().path("events").toString())
+                    .contains("Active node takes over the virtual IP its peer still holds");
+
+            await("the client served by the survivor on the VIP", Duration.ofSeconds(10),
+                    () -> first(survivorName, frozen).isPresent());
+            Poll firstSurvivor = first(survivorName, frozen).orElseThrow();
+            long seen = polls.size();
+            await("more answers after the takeover", Duration.ofSeconds(10), () -> polls.size() >= seen + 10);
+            assertThat(new ArrayList<>(polls)).as("the client stays with the survivor once it answered")
+                    .filteredOn(p -> p.start() >= firstSurvivor.end()).noneMatch(p -> p.answer().equals(primName));
+            assertThat(state(survivor)).isEqualTo("ALONE uptodate");
+        } finally {
+            new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
+        }
     }
 }

@@ -175,6 +175,57 @@ class ReplicationNodesTest {
                 .hasContent("written just before the stop");
     }
 
+    /** Lines of the node's output (its log) that contain {@code text}. */
+    private long logLines(Node n, String text) {
+        try (Stream<String> lines = Files.lines(cluster.dir().resolve(n.id() + ".out"))) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void aFolderOnlyThePrimaryListsIsRefusedByTheStandbyUntilItsAllowedRootsHoldIt(@TempDir Path dir) throws Exception {
+        Path e1 = Files.createDirectories(dir.resolve("node1-extra"));
+        Path standby = Files.createDirectories(dir.resolve("standby"));
+        Path e2 = Files.createDirectories(standby.resolve("extra"));
+        Trees.write(e1.resolve("labels.csv"), "from the primary\n".getBytes());
+        Trees.write(e2.resolve("own.txt"), "the standby's own file\n".getBytes());
+        d1 = Files.createDirectories(dir.resolve("node1-data"));
+        d2 = Files.createDirectories(dir.resolve("node2-data"));
+        l1 = Files.createDirectories(dir.resolve("node1-loose"));
+        l2 = Files.createDirectories(dir.resolve("node2-loose"));
+        Trees.write(d1.resolve("data.txt"), "data\n".getBytes());
+        // node1 adds a strict folder that node2 does not list: a standby that obeyed would empty e2
+        String extra = "    - {path: \"%s\", target: \"%s\", strict: true}\n".formatted(e1, e2);
+        cluster = new LocalCluster(ClusterAwait.home(), dir.resolve("cluster"), null, null,
+                folders(d1, d2, l1, l2) + extra, folders(d2, d1, l2, l1));
+        Node n1 = cluster.node("node1");
+        Node n2 = cluster.node("node2");
+        cluster.start(n1);
+        cluster.start(n2);
+
+        await("node2 refusing two resync cycles", Duration.ofSeconds(90),
+                () -> logLines(n2, "sync: resync failed") >= 2);
+        await("node2 SECOND not uptodate", Duration.ofSeconds(30), () -> cluster.state(n2).equals("SECOND not uptodate"));
+        assertThat(logLines(n2, "ATTACK?")).as("the refused folder logged as an attack once, not per cycle").isEqualTo(1);
+        assertThat(logLines(n2, "ATTACK? the active node names folder " + e1 + " with target " + e2)).isEqualTo(1);
+        assertThat(e2.resolve("own.txt")).as("the unlisted strict folder is left intact").exists();
+        assertThat(e2.resolve("labels.csv")).doesNotExist();
+        assertThat(d2.resolve("data.txt")).as("no folder of the refused list is written").doesNotExist();
+
+        // the site allows the root that holds it on node2: replicated like the others
+        cluster.kill(n2);
+        Files.writeString(n2.config(), "  allowed-roots: [\"" + standby + "\"]\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        cluster.start(n2);
+        await("node2 SECOND uptodate", Duration.ofSeconds(90), () -> cluster.state(n2).equals("SECOND uptodate"));
+        await("node1 PRIM uptodate", Duration.ofSeconds(30), () -> cluster.state(n1).equals("PRIM uptodate"));
+        assertThat(Trees.settledListing(e2, false)).as("strict, inside an allowed root")
+                .isEqualTo(Trees.settledListing(e1, false));
+        assertThat(d2.resolve("data.txt")).hasContent("data\n");
+    }
+
     /** A file written by replication is either not there or whole: never a prefix of the source. */
     private static void assertWholeOrAbsent(Path copy, Path source) throws IOException {
         if (Files.exists(copy)) {

@@ -3,6 +3,7 @@ package tandem.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.config.Folder;
+import tandem.testing.LogCapture;
 
 /**
  * The sync channel end to end in one process: the active node's {@link SyncServer} behind a real
@@ -88,7 +90,7 @@ class SyncChannelTest {
         SyncCodec codec = new SyncCodec(SECRET);
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("server-pipeline", new SyncPipelines.Server(codec, "node1", Optional.empty(),
-                Clock.systemUTC()));
+                serverClock));
         camel.getRegistry().bind("client-pipeline", new SyncPipelines.Client(codec, "node2", Optional.empty(),
                 Clock.systemUTC(), "127.0.0.1", port));
         camel.getRegistry().bind("wrong-secret", new SyncPipelines.Client(new SyncCodec("another-secret"), "node2",
@@ -116,7 +118,13 @@ class SyncChannelTest {
 
     private SyncClient client(String pipeline) {
         SyncTransport t = new CamelTransport(template, CamelTransport.endpoint("127.0.0.1", port, pipeline), "node1");
-        return new SyncClient("node2", t, dir.resolve("node2/state/sync"), standby::get, Clock.systemUTC());
+        return new SyncClient("node2", t, dir.resolve("node2/state/sync"), ownFolders(), standby::get,
+                Clock.systemUTC());
+    }
+
+    /** What node2's configuration lists: the two folders where it keeps them. */
+    private AllowedTargets ownFolders() {
+        return new AllowedTargets(List.of(dst, dstB), List.of());
     }
 
     @Test
@@ -292,7 +300,8 @@ class SyncChannelTest {
             }
             return new SyncMessage(h);
         };
-        SyncClient c = new SyncClient("node2", evil, dir.resolve("node2/state/sync"), () -> true, Clock.systemUTC());
+        SyncClient c = new SyncClient("node2", evil, dir.resolve("node2/state/sync"), ownFolders(), () -> true,
+                Clock.systemUTC());
 
         assertThatThrownBy(() -> c.cycle(null)).isInstanceOf(SyncException.class).hasMessageContaining("unsafe path");
         assertThat(dir.resolve("node2/escaped.txt")).doesNotExist();
@@ -313,9 +322,149 @@ class SyncChannelTest {
                 }
                 return new SyncMessage(h);
             };
-            SyncClient c = new SyncClient("node2", t, dir.resolve("node2/state/sync"), () -> true, Clock.systemUTC());
+            // even a configuration that allowed everything (the config check forbids a root there)
+            AllowedTargets all = new AllowedTargets(List.of(), List.of(Path.of("/")));
+            SyncClient c = new SyncClient("node2", t, dir.resolve("node2/state/sync"), all, () -> true,
+                    Clock.systemUTC());
+            assertThatThrownBy(() -> c.cycle(null)).as(target).isInstanceOf(SyncException.class)
+                    .hasMessageContaining("refused").hasMessageContaining(target.equals("/") ? "root" : "state");
+        }
+    }
+
+    /**
+     * An active node (forged, or holding the cluster secret and compromised) that lists {@code targets},
+     * each strict with an empty manifest: a standby that obeyed would empty every one of them.
+     */
+    private static SyncTransport forged(String... targets) {
+        return request -> {
+            ObjectNode h = SyncCodec.JSON.createObjectNode();
+            h.put("type", "reply");
+            h.put("ok", true);
+            if (request.type().equals("folders")) {
+                var list = h.putArray("folders");
+                for (String target : targets) {
+                    ObjectNode f = list.addObject();
+                    f.put("id", "/primary" + target);
+                    f.put("target", target);
+                    f.put("strict", true);
+                    f.putArray("include").add("**");
+                }
+            } else if (request.type().equals("manifest")) {
+                h.putArray("entries");
+            }
+            return new SyncMessage(h);
+        };
+    }
+
+    @Test
+    void aTargetThisNodesConfigurationDoesNotListIsRefusedLeftIntactAndLoggedOnce() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("node2/victim"));
+        Trees.write(victim.resolve("authorized_keys"), "ssh-ed25519 AAAA admin\n".getBytes());
+        SyncClient c = new SyncClient("node2", forged(victim.toString()), dir.resolve("node2/state/sync"), ownFolders(),
+                () -> true, Clock.systemUTC());
+
+        try (LogCapture log = new LogCapture(SyncClient.class)) {
+            for (int cycle = 0; cycle < 3; cycle++) {
+                assertThatThrownBy(() -> c.cycle(null)).isInstanceOf(SyncException.class)
+                        .hasMessageContaining("may not write").hasMessageContaining(victim.toString());
+            }
+            assertThat(log.messages(Level.ERROR)).as("one attack line for three refused cycles").singleElement()
+                    .asString().contains("ATTACK?", victim.toString(), "allowed-roots");
+        }
+        assertThat(victim.resolve("authorized_keys")).as("strict with an empty manifest, yet intact")
+                .hasContent("ssh-ed25519 AAAA admin\n");
+    }
+
+    @Test
+    void everyFolderIsCheckedBeforeAnythingIsWritten() throws Exception {
+        Trees.write(dst.resolve("kept.txt"), "node2's copy\n".getBytes());
+        Path victim = Files.createDirectories(dir.resolve("node2/victim"));
+        // the allowed folder comes first: strict with an empty manifest, it would be emptied at once
+        SyncClient c = new SyncClient("node2", forged(dst.toString(), victim.toString()), dir.resolve("node2/state/sync"),
+                ownFolders(), () -> true, Clock.systemUTC());
+
+        assertThatThrownBy(() -> c.cycle(null)).isInstanceOf(SyncException.class).hasMessageContaining("refused");
+        assertThat(dst.resolve("kept.txt")).as("the cycle failed before it touched the allowed folder").exists();
+    }
+
+    @Test
+    void allowedRootsAdmitTheFoldersInsideThemAndNothingBesideThem() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("node2/extra"));
+        Path inside = root.resolve("labels");
+        Trees.write(inside.resolve("old.lbl"), "the primary deleted it\n".getBytes());
+        Path beside = Files.createDirectories(dir.resolve("node2/extra-not"));
+        Trees.write(beside.resolve("keep.lbl"), "x".getBytes());
+        AllowedTargets allowed = new AllowedTargets(List.of(dst), List.of(root));
+
+        for (Path target : List.of(inside, root)) {
+            SyncClient c = new SyncClient("node2", forged(target.toString()), dir.resolve("node2/state/sync"), allowed,
+                    () -> true, Clock.systemUTC());
+            c.cycle(null);
+        }
+        assertThat(inside.resolve("old.lbl")).as("admitted, so strict sync applies there").doesNotExist();
+
+        SyncClient c = new SyncClient("node2", forged(beside.toString()), dir.resolve("node2/state/sync"), allowed,
+                () -> true, Clock.systemUTC());
+        assertThatThrownBy(() -> c.cycle(null)).isInstanceOf(SyncException.class).hasMessageContaining("refused");
+        assertThat(beside.resolve("keep.lbl")).as("a name that merely starts like the root").exists();
+    }
+
+    @Test
+    void neitherASymbolicLinkNorDotDotLeadsOutOfAnAllowedRoot() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("node2/extra"));
+        Path victim = Files.createDirectories(dir.resolve("node2/victim"));
+        Trees.write(victim.resolve("keep.txt"), "x".getBytes());
+        Files.createSymbolicLink(root.resolve("link"), victim);
+        AllowedTargets allowed = new AllowedTargets(List.of(), List.of(root));
+
+        for (String target : List.of(root.resolve("link").toString(), root + "/../victim")) {
+            SyncClient c = new SyncClient("node2", forged(target), dir.resolve("node2/state/sync"), allowed, () -> true,
+                    Clock.systemUTC());
             assertThatThrownBy(() -> c.cycle(null)).as(target).isInstanceOf(SyncException.class)
                     .hasMessageContaining("refused");
+        }
+        assertThat(victim.resolve("keep.txt")).exists();
+    }
+
+    /** Opens a connection, sends {@code bytes} and waits until the active node has closed it. */
+    private void badConnection(byte[] bytes) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(bytes);
+            s.getOutputStream().flush();
+            assertThat(s.getInputStream().read()).as("closed by the active node").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aFloodOfBadConnectionsLogsOneWarningPerReasonAndWindowWithTheNumberLeftOut() throws Exception {
+        byte[] oversized = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        try (LogCapture log = new LogCapture(SyncPipelines.class)) {
+            for (int i = 0; i < 20; i++) {
+                badConnection(oversized);
+            }
+            assertThat(log.messages(Level.WARN)).as("the first of 20").singleElement().asString()
+                    .contains("length prefix 4294967295");
+
+            shift.set(tandem.link.DropLog.EVERY_MILLIS + 1000); // the next window
+            badConnection(oversized);
+            assertThat(log.messages(Level.WARN)).hasSize(2);
+            assertThat(log.messages(Level.WARN).get(1)).contains("length prefix", "19 more");
+        }
+    }
+
+    @Test
+    void aReplayedRequestIsRefusedEveryTimeAndWarnedOfOncePerWindow() {
+        ObjectNode h = read("s4", "0123456789ab", "x");
+        h.put("type", "folders");
+        assertThat(server.handle(new SyncMessage(h.deepCopy(), null)).header().path("ok").asBoolean()).isTrue();
+        try (LogCapture log = new LogCapture(SyncServer.class)) {
+            for (int i = 0; i < 20; i++) {
+                // a captured request sent again (no secret needed): refused each time
+                assertThat(server.handle(new SyncMessage(h.deepCopy(), null)).header().path("error").asText())
+                        .contains("replayed");
+            }
+            assertThat(log.messages(Level.WARN)).singleElement().asString().contains("replayed");
         }
     }
 

@@ -108,9 +108,11 @@ class CommonRoutesLoadTest {
     @Test
     void apiAddressAndPortComeFromTheRuntimeProperties() {
         assertThat(routes.context().resolvePropertyPlaceholders(routeInput("api-status")))
-                .isEqualTo("netty-http:http://127.0.0.1:" + apiPort + "/api/status?httpMethodRestrict=GET");
+                .isEqualTo("netty-http:http://127.0.0.1:" + apiPort + "/api/status?httpMethodRestrict=GET"
+                        + "&serverInitializerFactory=#tandem-api-server");
         assertThat(routes.context().resolvePropertyPlaceholders(routeInput("api-command")))
-                .isEqualTo("netty-http:http://127.0.0.1:" + apiPort + "/api/command?httpMethodRestrict=POST");
+                .isEqualTo("netty-http:http://127.0.0.1:" + apiPort + "/api/command?httpMethodRestrict=POST"
+                        + "&serverInitializerFactory=#tandem-api-server");
     }
 
     @Test

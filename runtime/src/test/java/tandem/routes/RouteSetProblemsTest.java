@@ -81,6 +81,26 @@ class RouteSetProblemsTest {
     }
 
     @Test
+    void aRouteFileThatIsNotUtf8OrHasAControlCharacterIsReportedAtItsLine() throws IOException {
+        Path latin1 = site.resolve("latin1.camel.yaml");
+        Files.write(latin1, route("latin", "direct:latin", "- log: \"caf\u00e9\"").getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path control = write(site, "control.camel.yaml", route("control", "direct:control", "- log: \"a\u0001\""));
+
+        assertThat(validate()).containsExactly(
+                control + ":7: the character U+0001 in column 18 is not allowed in YAML (only tabs, line ends and"
+                        + " printable characters are)",
+                latin1 + ":7: is not UTF-8 text: the byte 0xe9 in column 20 is not UTF-8; save the file as UTF-8");
+    }
+
+    @Test
+    void aRouteFileOverTheSizeLimitIsRefusedWithItsSize() throws IOException {
+        Path big = write(site, "big.camel.yaml", route("big", "direct:big", "- log: \"x\"") + "#".repeat(1 << 20) + "\n");
+
+        assertThat(validate()).containsExactly(big + ": is " + Files.size(big) + " bytes; a route file is at most 1 MiB");
+    }
+
+    @Test
     void routeWithoutIdIsReported() throws IOException {
         Path file = write(site, "anonymous.camel.yaml", """
                 - route:
@@ -132,8 +152,8 @@ class RouteSetProblemsTest {
         Path file = write(site, "bean.camel.yaml", route("needs-bean", "direct:bean", "- bean:\n    ref: nosuch"));
 
         assertThat(validate()).containsExactly(file + ":7: route \"needs-bean\" calls bean \"nosuch\","
-                + " but no bean by that name is bound (bound: actions, api, checks, commands, engine, heartbeat, replication, sync,"
-                + " tandem-sync-server)");
+                + " but no bean by that name is bound (bound: actions, api, checks, commands, engine, heartbeat, netty-http,"
+                + " replication, sync, tandem-api-server, tandem-sync-server)");
     }
 
     @Test

@@ -40,13 +40,22 @@ final class TestBeans {
     final Sync sync = new Sync();
     final Replication replication = new Replication();
 
-    /** By the names {@code tandem.node.RouteBeans} binds them (the sync channel's pipeline is the real one). */
+    /**
+     * By the names {@code tandem.node.RouteBeans} binds them (the sync channel's and the API's pipelines,
+     * and the netty-http component that honours the latter, are the real ones; the API's limits are the
+     * defaults).
+     */
     Map<String, Object> beans() {
-        return Map.of("engine", engine, "commands", commands, "actions", actions, "checks", checks,
-                "heartbeat", heartbeat, "api", api, "sync", sync, "replication", replication,
-                "tandem-sync-server", new tandem.replication.SyncPipelines.Server(
+        return Map.ofEntries(Map.entry("engine", engine), Map.entry("commands", commands),
+                Map.entry("actions", actions), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
+                Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
+                Map.entry("tandem-sync-server", new tandem.replication.SyncPipelines.Server(
                         new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
-                        java.time.Clock.systemUTC()));
+                        java.time.Clock.systemUTC())),
+                Map.entry(tandem.node.ApiServer.BEAN, new tandem.node.ApiServer(new tandem.config.Console(true,
+                        "127.0.0.1", 9010, tandem.config.ConsoleProtocol.HTTP, "admin", java.util.Optional.empty(),
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60), 32))),
+                Map.entry("netty-http", new tandem.node.ApiHttpComponent()));
     }
 
     /**

@@ -228,8 +228,8 @@ class ScenarioParserTest {
                 until: forever
                 """);
 
-        assertThat(p).contains(f + ":6: durations.reboot: unknown action; known: boot-start-off, boot-start-on, fence-peer, final-sync, forward-swap, resync,"
-                + " start-services, stop-services, sync, vip-down, vip-up");
+        assertThat(p).contains(f + ":6: durations.reboot: unknown action; known: boot-start-off, boot-start-on, fence-peer, final-sync, forward-swap,"
+                + " resync, start-services, stop-services, sync, vip-down, vip-takeover, vip-up");
         assertThat(p).anyMatch(x -> isDurationProblem(x, 5, "durations.start-services", "soon"))
                 .anyMatch(x -> isDurationProblem(x, 8, "steps[0].at", "0.5s"))
                 .anyMatch(x -> isDurationProblem(x, 9, "steps[1].at", "30"))
@@ -508,5 +508,69 @@ class ScenarioParserTest {
                 f + ":7: steps[2].freeze.for: must be a duration like 500ms, 30s, 2m or 1m30s, got \"soon\"",
                 f + ":8: steps[3].freeze.for: must be longer than 0, got \"0s\"",
                 f + ":9: steps[4].freeze: must be a mapping with node, for");
+    }
+
+    // --- what is read, and how far a run may go ---------------------------------------------------
+
+    private static final String STEPS = """
+            steps:
+              - {at: 0s, start: [node1, node2]}
+            """;
+
+    private List<String> problemsOfBytes(byte[] bytes) {
+        try {
+            java.nio.file.Files.write(file, bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioParser.load(file));
+        assertThat(e).as("expected a ScenarioException").isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void aScenarioOverTheSizeLimitIsRefusedWithItsSize() {
+        byte[] big = (NODES + STEPS + "#".repeat(2 << 20) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(problemsOfBytes(big)).containsExactly(f + ": is " + big.length + " bytes; a scenario is at most 1 MiB");
+    }
+
+    @Test
+    void aDeviceIsReadOnlyUpToTheLimit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(Path.of("/dev/zero")), "/dev/zero");
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioParser.load(Path.of("/dev/zero")));
+
+        assertThat(e.problems()).containsExactly("/dev/zero: is not a regular file (a device, pipe or socket) and gives"
+                + " more than 1 MiB; a scenario is at most 1 MiB");
+    }
+
+    @Test
+    void textThatIsNotUtf8NamesTheLineOfTheFirstBadByte() {
+        byte[] latin1 = (NODES + STEPS + "# caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertThat(problemsOfBytes(latin1)).containsExactly(
+                f + ":6: is not UTF-8 text: the byte 0xe9 in column 6 is not UTF-8; save the file as UTF-8");
+    }
+
+    @Test
+    void aControlCharacterIsReportedAtItsLine() {
+        assertThat(problems(NODES + STEPS + "description: \"a\u0001b\"\n")).containsExactly(
+                f + ":6: the character U+0001 in column 16 is not allowed in YAML (only tabs, line ends and printable"
+                        + " characters are)");
+    }
+
+    @Test
+    void nestingTooDeepIsReportedAtItsLineAndDoesNotOverflowTheStack() {
+        assertThat(problems(NODES + STEPS + "description: " + "[".repeat(3000) + "]".repeat(3000) + "\n"))
+                .containsExactly(f + ":6: YAML nested more than 64 levels deep; a scenario needs a few levels");
+    }
+
+    @Test
+    void untilIsAtMostThirtyVirtualDays() {
+        assertThat(problems(NODES + STEPS + "until: 36500d\n")).containsExactly(
+                f + ":6: until: at most 30d of virtual time, got 36500d");
+        assertThat(problems(NODES + "steps:\n  - {at: 31d, start: [node1, node2]}\n")).containsExactly(
+                f + ":5: step at 2678400.000 s: a scenario runs at most 30d of virtual time");
     }
 }

@@ -336,6 +336,63 @@ class SimulationTest {
                 .allMatch(e -> e.event().kind().equals("log") && e.event().rule() == null);
     }
 
+    // --- a stop or a swap while the peer leaves ---------------------------------------------------
+
+    @Test
+    void aStoppingPrimaryWhoseSecondaryDiesBeforeItsLastCycleStopsAfterTheFailoverTimeout() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("stop-crash.yaml"), """
+                description: the primary is stopped, its secondary dies in the same second
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                durations: {final-sync: 600s}
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 60s, command: {node: node1, name: stop}}
+                  - {at: 60s, crash: node2}
+                until: 200s
+                expect:
+                  - {at: 88s, node: node1, state: PRIM, services: running}
+                  - {at: 95s, node: node1, state: STOP, data: uptodate, services: stopped, did: [stop-services, vip-down]}
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        assertThat(run.failed()).as(run.report()).isEmpty();
+        // the last cycle never ends (the standby is dead): the silence of the failover timeout decides
+        assertThat(run.text()).contains("   89.000 node1 state PRIM -> WAIT  (rule \"Stopping primary stops its services"
+                + " when the secondary falls silent\")");
+        assertThat(run.result().events()).filteredOn(e -> e.t() >= 60_000)
+                .noneMatch(e -> "state".equals(e.event().kind()) && "ALONE".equals(e.event().to()));
+    }
+
+    @Test
+    void aSwapRacingTheSecondarysStopLeavesThePrimaryServingAlone() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("swap-stop.yaml"), """
+                description: swap on the primary while its secondary is stopped in the same second
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 60s, command: {node: node1, name: swap}}
+                  - {at: 60s, command: {node: node2, name: stop}}
+                until: 120s
+                expect:
+                  - {at: 120s, node: node1, state: ALONE, data: uptodate, services: running}
+                  - {at: 120s, node: node2, state: STOP, services: stopped}
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        // nobody to hand the role to: the swap does not happen and the services keep running
+        assertThat(run.failed()).as(run.report()).isEmpty();
+        assertThat(run.result().events()).filteredOn(e -> e.node().equals("node1"))
+                .noneMatch(e -> "stop-services".equals(e.event().action()));
+    }
+
     @Test
     void runStopsAtUntil() {
         SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
@@ -412,5 +469,55 @@ class SimulationTest {
         // nothing runs after the fatal error
         assertThat(run.result().events()).allMatch(e -> e.t() == 5_000);
         assertThat(run.result().expectations()).isEmpty();
+    }
+
+    // --- bounds ----------------------------------------------------------------------------------
+
+    @Test
+    void actionsThatGoRoundWithoutTimePassingStopTheSimulationAtTheStep() {
+        // each test mail's result (it takes no virtual time) asks for the next one
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n");
+        SimFixtures.write(tmp.resolve("cfg/site-rules/again.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                declare Asked
+                end
+
+                rule "First test mail"
+                when
+                    LocalNode()
+                    not Asked()
+                then
+                    insert(new Asked());
+                    insert(Decision.by(drools).act("mail-test").because("first"));
+                end
+
+                rule "Test mail again"
+                when
+                    ActionResult(action == "mail-test")
+                    not Decision()
+                then
+                    insert(Decision.by(drools).act("mail-test").because("again"));
+                end
+                """);
+        Path scenario = SimFixtures.write(tmp.resolve("again.yaml"), """
+                description: an extension rule that asks for an action as soon as the last one ends
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 5s, start: [node1, node2]}
+                until: 60s
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        assertThat(run.result().fatal()).as(run.report()).isNotNull()
+                .startsWith(scenario + ":6: the step at 5.000 s ");
+        assertThat(run.result().passed()).isFalse();
+        assertThat(run.result().events()).hasSizeLessThanOrEqualTo(Simulation.MAX_EVENTS_PER_STEP)
+                .allMatch(e -> e.t() == 5_000);
     }
 }
