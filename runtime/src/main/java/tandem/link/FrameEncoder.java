@@ -65,6 +65,8 @@ final class FrameEncoder extends ChannelDuplexHandler {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         link.outbound = ctx.channel();
         if (link.dialling == ctx.channel()) {
+            link.connectMillis = Math.max(0, sink.now() - link.diallingSince);
+            link.slowDials = 0;
             link.dialling = null;
         }
         up();
