@@ -499,7 +499,7 @@ public final class PeerLink implements AutoCloseable {
                 }
                 safely(() -> listener.linkDown(link.name));
             }
-            long patience = dialPatience(link);
+            long patience = dialPatience(link, heard);
             if (!link.connected.get() && link.abandonDial(now - patience, now)) {
                 // its SYN was most likely lost in a network cut, and TCP would send it again only a second or
                 // more later, however long ago the cut healed: dial afresh rather than wait for that
@@ -544,12 +544,12 @@ public final class PeerLink implements AutoCloseable {
      * answer takes longer, so that a slow network or machine is still connected: twice the time the
      * last answered dial took (a round trip), and twice as long after each dial given up while the peer was heard
      * (the network works, the answer is slow); never longer than the dial timeout, and the dial timeout
-     * until the peer has answered once.
+     * until the peer has answered once, unless it is heard.
      */
-    private long dialPatience(Link link) {
+    private long dialPatience(Link link, boolean heard) {
         long timeout = config.timings().dialTimeout().toMillis();
         long answered = link.connectMillis;
-        if (answered < 0) {
+        if (answered < 0 && !heard) {
             return timeout;
         }
         long patience = Math.max(basePatience(), 2 * answered) << Math.min(link.slowDials, 8);
