@@ -119,6 +119,10 @@ final class Gate implements AutoCloseable {
             cut = true;
             epoch++;
         }
+        fill();
+    }
+
+    private void fill() throws IOException {
         InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
         for (int i = 0; i < 20; i++) {
             Socket s = new Socket();
@@ -153,6 +157,11 @@ final class Gate implements AutoCloseable {
      * SYN_SENT in /proc/net/tcp or tcp6): a dial whose SYN the cut dropped.
      */
     boolean dialledInTheCut() {
+        try {
+            purge();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String port = String.format(Locale.ROOT, ":%04X", port());
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
             try {
@@ -165,6 +174,54 @@ final class Gate implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // no such table (no IPv6)
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A dial that completed while the queue was filling (a loaded machine) waits in the queue as an open
+     * connection, which no cut would let through: it is taken and reset, and the queue filled again.
+     */
+    private void purge() throws IOException {
+        if (!cut || !strangerQueued()) {
+            return;
+        }
+        // the accept thread waits for the heal meanwhile, so this thread takes what is queued
+        server.setSoTimeout(50);
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket in = server.accept();
+                sockets.add(in);
+                if (!fillerPorts.contains(in.getPort())) {
+                    reset(in);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            // the queue is empty
+        } finally {
+            server.setSoTimeout(0);
+        }
+        fill();
+    }
+
+    /** Whether the accept queue holds a connection that is not a filler. */
+    private boolean strangerQueued() {
+        String port = String.format(Locale.ROOT, ":%04X", port());
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local rem st tx:rx tr:when retrnsmt uid timeout inode: not accepted yet has inode 0
+                    if (f.length > 9 && f[1].endsWith(port) && f[3].equals("01") && f[9].equals("0")) {
+                        int remote = Integer.parseInt(f[2].substring(f[2].lastIndexOf(':') + 1), 16);
+                        if (!fillerPorts.contains(remote)) {
+                            return true;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // no such table
             }
         }
         return false;
