@@ -61,7 +61,7 @@ final class Link {
     volatile long diallingSince;
     /** When this node last gave up a dial ({@link #abandonDial}; {@link #tick()}), -1 never. */
     volatile long abandonedAt = -1;
-    /** How long the last dial that was answered took (ms), -1 before the first. */
+    /** How long the quickest answered dial took (ms; about a round trip), -1 before the first. */
     volatile long connectMillis = -1;
     /** Dials given up in a row while the peer was heard (an answer slower than the patience); 0 after a connection. */
     volatile int slowDials;

@@ -542,7 +542,7 @@ public final class PeerLink implements AutoCloseable {
      * second or more (then 3 s, 7 s...), however long ago the cut healed; a fresh dial every heartbeat
      * interval (at least 250 ms) bounds what a lost SYN costs after the heal by that. Longer when an
      * answer takes longer, so that a slow network or machine is still connected: twice the time the
-     * last answered dial took (a round trip), and twice as long after each dial given up while the peer was heard
+     * quickest answered dial took (a round trip; a dial that straddled a cut took longer), and twice as long after each dial given up while the peer was heard
      * (the network works, the answer is slow); never longer than the dial timeout, and the dial timeout
      * until the peer has answered once, unless it is heard.
      */
