@@ -65,6 +65,11 @@ final class FrameEncoder extends ChannelDuplexHandler {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         link.outbound = ctx.channel();
         if (link.dialling == ctx.channel()) {
+            // the quickest answer: a dial that straddled a cut (or waited for ARP) took longer than the round trip
+            long took = Math.max(0, sink.now() - link.diallingSince);
+            long quickest = link.connectMillis;
+            link.connectMillis = quickest < 0 ? took : Math.min(quickest, took);
+            link.slowDials = 0;
             link.dialling = null;
         }
         up();

@@ -44,10 +44,10 @@ final class Link {
     final AtomicBoolean sendFailing = new AtomicBoolean();
 
     /**
-     * Dial back-off while the peer cannot be reached: after n failed sends in a row the next dial
-     * waits 2^n heartbeat intervals, at most {@link Protocol#MAX_DIAL_BACKOFF}; a frame heard from
-     * the peer ends it at once (it is back, so dial now). An absent peer costs a connection attempt
-     * every few seconds instead of two a second.
+     * Dial back-off while the peer cannot be reached: after n failed dials in a row the next one
+     * waits 2^(n-1) heartbeat intervals, at most the dial patience (a heartbeat interval, at least
+     * 250 ms; {@code PeerLink.dialPatience}), so that a peer that answers again is dialled within
+     * that; a frame heard from the peer ends it at once (it is back, so dial now).
      */
     volatile int failedSends;
     /** {@link #tick()} before which no dial is made; 0 when dialling is allowed. */
@@ -61,6 +61,10 @@ final class Link {
     volatile long diallingSince;
     /** When this node last gave up a dial ({@link #abandonDial}; {@link #tick()}), -1 never. */
     volatile long abandonedAt = -1;
+    /** How long the quickest answered dial took (ms; about a round trip), -1 before the first. */
+    volatile long connectMillis = -1;
+    /** Dials given up in a row while the peer was heard (an answer slower than the patience); 0 after a connection. */
+    volatile int slowDials;
 
     /** Open inbound connections (the peer's frames to this node); usually one. */
     final Set<Channel> inbound = ConcurrentHashMap.newKeySet();
@@ -101,7 +105,8 @@ final class Link {
      * Gives up the outbound dial when it has waited since {@code before} or longer without being
      * answered. A dial whose SYN was lost in a network cut waits for TCP's retransmission, a second or
      * more, after the cut healed; while it waits the peer hears nothing from this node, even though
-     * the peer's own connection (and the witness) already work. The next frame dials afresh.
+     * the peer's own connection (and the witness) already work. The next frame dials afresh. Not on
+     * an event loop: it waits (briefly) for the dial to end.
      *
      * @return whether a dial was given up
      */
@@ -116,9 +121,14 @@ final class Link {
         }
         dialling = null;
         abandonedAt = now;
-        d.close();
+        // until the dial has failed, the producer would hand the next frame to it rather than dial afresh;
+        // closing takes the event loop a moment (not to be called on it)
+        d.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         return true;
     }
+
+    /** The longest {@link #abandonDial} waits for the dial to end. */
+    private static final long CLOSE_WAIT_MILLIS = 200;
 
     private static final long ORIGIN = System.nanoTime();
 

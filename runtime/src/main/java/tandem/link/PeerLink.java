@@ -481,12 +481,14 @@ public final class PeerLink implements AutoCloseable {
 
     /**
      * Every heartbeat interval: dial a link that has no connection (so the peer is found again even
-     * when the engine sends nothing), and report a link down when it fell silent.
+     * when the engine sends nothing), give up a dial that went unanswered for longer than its
+     * {@link #dialPatience patience}, and report a link down when it fell silent.
      */
     private void watch() {
         long now = Link.tick();
         for (Link link : links) {
-            if (!up(link.lastGoodTick, now) && link.reportedUp.compareAndSet(true, false)) {
+            boolean heard = up(link.lastGoodTick, now);
+            if (!heard && link.reportedUp.compareAndSet(true, false)) {
                 LOG.warn("peer link {}: down, nothing authentic from {} for {} heartbeat intervals ({})", link,
                         config.peer().id(), Protocol.UP_INTERVALS,
                         Durations.format(Duration.ofMillis(Protocol.UP_INTERVALS * heartbeatMillis)));
@@ -496,13 +498,22 @@ public final class PeerLink implements AutoCloseable {
                             + " discarded, not delivered late; dialling afresh", link, closed);
                 }
                 safely(() -> listener.linkDown(link.name));
-            } else if (up(link.lastGoodTick, now) && !link.connected.get()
-                    && link.abandonDial(now - Math.max(heartbeatMillis, STUCK_DIAL_MILLIS), now)) {
-                // the peer is heard, so the network works both ways, yet this node's dial is unanswered:
-                // its SYN was lost in a cut that has healed since; the peer must not wait for TCP to retry
+            }
+            long patience = dialPatience(link, heard);
+            if (!link.connected.get() && link.abandonDial(now - patience, now)) {
+                // its SYN was most likely lost in a network cut, and TCP would send it again only a second or
+                // more later, however long ago the cut healed: dial afresh rather than wait for that
                 link.nextDialTick = 0;
-                LOG.info("peer link {}: {} is heard again but the dial to {} is still unanswered; dialling afresh", link,
-                        config.peer().id(), Link.hostPort(link.remote));
+                if (heard) {
+                    // the peer is heard, so the network works both ways: the answer may be slow rather than
+                    // lost (a long round trip, a loaded machine), and the next dial waits twice as long
+                    link.slowDials = Math.min(link.slowDials + 1, 16);
+                    LOG.info("peer link {}: {} is heard again but the dial to {} is still unanswered after {} ms;"
+                            + " dialling afresh", link, config.peer().id(), Link.hostPort(link.remote), patience);
+                } else {
+                    LOG.debug("peer link {}: the dial to {} is unanswered after {} ms; dialling afresh", link,
+                            Link.hostPort(link.remote), patience);
+                }
             }
         }
         Outgoing h = null;
@@ -514,9 +525,36 @@ public final class PeerLink implements AutoCloseable {
         }
     }
 
-    /** A dial unanswered this long (or a heartbeat interval, if longer) while the peer is heard is given up. */
-    static final long STUCK_DIAL_MILLIS = 250;
+    /**
+     * The shortest a dial waits for the peer's answer before it is given up and made afresh, and the
+     * longest wait between two dials that failed: a heartbeat interval, at least this long.
+     */
+    static final long MIN_DIAL_PATIENCE_MILLIS = 250;
 
+    /** A heartbeat interval, at least {@link #MIN_DIAL_PATIENCE_MILLIS}. */
+    private long basePatience() {
+        return Math.max(heartbeatMillis, MIN_DIAL_PATIENCE_MILLIS);
+    }
+
+    /**
+     * How long {@code link}'s dial may go unanswered before it is given up and made afresh. While the
+     * link is down and the network cut, each dial's SYN is lost, and TCP sends it again only after a
+     * second or more (then 3 s, 7 s...), however long ago the cut healed; a fresh dial every heartbeat
+     * interval (at least 250 ms) bounds what a lost SYN costs after the heal by that. Longer when an
+     * answer takes longer, so that a slow network or machine is still connected: twice the time the
+     * quickest answered dial took (a round trip; a dial that straddled a cut took longer), and twice as long after each dial given up while the peer was heard
+     * (the network works, the answer is slow); never longer than the dial timeout, and the dial timeout
+     * until the peer has answered once, unless it is heard.
+     */
+    private long dialPatience(Link link, boolean heard) {
+        long timeout = config.timings().dialTimeout().toMillis();
+        long answered = link.connectMillis;
+        if (answered < 0 && !heard) {
+            return timeout;
+        }
+        long patience = Math.max(basePatience(), 2 * answered) << Math.min(link.slowDials, 8);
+        return Math.min(patience, timeout);
+    }
     private List<Sender> senders() {
         return closed ? List.of() : senders;
     }
@@ -623,10 +661,11 @@ public final class PeerLink implements AutoCloseable {
             }
             int n = Math.min(link.failedSends + 1, 10);
             link.failedSends = n;
-            link.nextDialTick = Link.tick() + Math.min(1L << (n - 1), Protocol.MAX_DIAL_BACKOFF) * heartbeatMillis;
+            // at most the dial patience: a peer that answers again is dialled within that, whatever the failures before
+            link.nextDialTick = Link.tick() + Math.min((1L << (n - 1)) * heartbeatMillis, basePatience());
             if (link.sendFailing.compareAndSet(false, true)) {
                 LOG.warn("peer link {}: cannot send to {}: {}; retrying, at most every {}", link, Link.hostPort(link.remote),
-                        rootMessage(failure), Durations.format(Duration.ofMillis(Protocol.MAX_DIAL_BACKOFF * heartbeatMillis)));
+                        rootMessage(failure), Durations.format(Duration.ofMillis(basePatience())));
             } else {
                 LOG.debug("peer link {}: cannot send to {}: {}", link, Link.hostPort(link.remote), rootMessage(failure));
             }

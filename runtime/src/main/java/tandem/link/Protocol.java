@@ -50,7 +50,4 @@ public final class Protocol {
 
     private Protocol() {
     }
-
-    /** Longest wait, in heartbeat intervals, between two dials of a peer that does not answer. */
-    static final int MAX_DIAL_BACKOFF = 8;
 }

@@ -258,6 +258,73 @@ class PeerLinkTest {
         }
     }
 
+    /**
+     * A network cut drops the SYN of the dial each node makes while it is cut off; TCP would send it
+     * again only a second later, and neither node hears the other in the meantime. After the heal
+     * the link must carry frames both ways again within a few heartbeat intervals, not after that
+     * dial timed out (1 s) and backed off: a node cut off from its peer waits only so long for it
+     * after a heal before it goes on alone.
+     */
+    @Test
+    void afterACutThatDroppedTheDialsTheLinkCarriesFramesAgainWithinAFewHeartbeatIntervals() throws Exception {
+        int[] ports = Nodes.freePortPairs(2);
+        Clock clock = Clock.systemUTC();
+        Recorder rec1 = new Recorder();
+        Recorder rec2 = new Recorder();
+        java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong(1);
+        java.util.concurrent.atomic.AtomicBoolean beating = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (Gate to1 = new Gate(ports[0]); Gate to2 = new Gate(ports[1])) {
+            // each node dials the other through a gate
+            PeerLink node1 = start(new Nodes.Spec("node1", "node2", ports[0], to2.port()).config(dir), rec1, clock);
+            PeerLink node2 = start(new Nodes.Spec("node2", "node1", ports[1], to1.port()).config(dir), rec2, clock);
+            // a heartbeat every interval (100 ms) from each node, as the engine sends them; at most 60 s
+            Thread beats = new Thread(() -> {
+                for (int i = 0; i < 600 && beating.get(); i++) {
+                    node1.send(hb("node1", clock, generation.get()));
+                    node2.send(hb("node2", clock, generation.get()));
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                }
+            });
+            beats.setDaemon(true);
+            beats.start();
+            try {
+                Await.until("heartbeats both ways", () -> rec1.beatFrom("node2", 1) && rec2.beatFrom("node1", 1));
+                for (int round = 1; round <= 3; round++) {
+                    rec1.events.clear();
+                    rec2.events.clear();
+                    to1.cut();
+                    to2.cut();
+                    Await.until("round " + round + ": both nodes to see the link down",
+                            () -> rec1.events.contains("down main") && rec2.events.contains("down main")
+                                    && !node1.links().get(0).up() && !node2.links().get(0).up());
+                    // each node dials the other afresh and its SYN is dropped
+                    try {
+                        Await.until("round " + round + ": a dial of each node unanswered in the cut",
+                                () -> to1.dialledInTheCut() && to2.dialledInTheCut());
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + "; sockets to node1's gate:\n" + to1.sockets()
+                                + "to node2's gate:\n" + to2.sockets(), e);
+                    }
+                    long g = generation.incrementAndGet();
+                    long healed = System.nanoTime();
+                    to1.heal();
+                    to2.heal();
+                    Await.until("round " + round + ": heartbeats both ways after the heal",
+                            () -> rec1.beatFrom("node2", g) && rec2.beatFrom("node1", g));
+                    long took = (System.nanoTime() - healed) / 1_000_000;
+                    // the dial into the cut used to wait for its timeout (1 s), then back off; now one that
+                    // is unanswered for a heartbeat interval (at least 250 ms) is made afresh
+                    assertThat(took).as("round %d: ms from the heal to heartbeats both ways", round).isLessThan(900);
+                }
+                assertThat(node1.stats().droppedTotal()).isZero();
+                assertThat(node2.stats().droppedTotal()).isZero();
+            } finally {
+                beating.set(false);
+                beats.join(5_000);
+            }
+        }
+    }
+
     @Test
     void closeReleasesThePortsAndEveryThread() throws Exception {
         int[] ports = Nodes.freePortPairs(2);
