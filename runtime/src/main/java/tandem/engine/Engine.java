@@ -89,6 +89,7 @@ public final class Engine implements AutoCloseable {
     private FactHandle peerHandle;
     private FactHandle mismatchHandle;
     private FactHandle resumedHandle;
+    private java.util.function.LongSupplier pauses = () -> 0;
     private FactHandle listeningHandle;
     private boolean broken;
 
@@ -228,13 +229,25 @@ public final class Engine implements AutoCloseable {
      */
     public CycleOutcome resumed(long gapMs) {
         checkReady();
-        tandem.facts.Resumed fact = new tandem.facts.Resumed(now(), gapMs);
+        putResumed(new tandem.facts.Resumed(now(), gapMs));
+        return cycle(List.of());
+    }
+
+    private void putResumed(tandem.facts.Resumed fact) {
         if (resumedHandle == null) {
             resumedHandle = session.insert(fact);
         } else {
             session.update(resumedHandle, fact);
         }
-        return cycle(List.of());
+    }
+
+    /**
+     * What every cycle asks, right after it read its time, for a pause of the process (milliseconds)
+     * not yet taken in, or 0 ({@link EngineLoop}'s pause watch; nothing in tests and the simulation,
+     * which call {@link #resumed} themselves). Set once, on the engine's thread.
+     */
+    void pauses(java.util.function.LongSupplier check) {
+        this.pauses = check;
     }
 
     /** The peer link found that the peer's settings differ from this node's (MS-9). */
@@ -387,7 +400,15 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
 
     private CycleOutcome cycle(List<FactHandle> oneShot) {
-        session.update(tickHandle, new Tick(now()));
+        long t = now();
+        // asked after the cycle's time is read: a pause of the process that fell between the loop's own
+        // check and this read (the thread was stopped mid-turn) is taken in before any rule sees Tick(t);
+        // one that falls after it leaves Tick(t) at the time before the pause
+        long gap = pauses.getAsLong();
+        if (gap > 0) {
+            putResumed(new tandem.facts.Resumed(t, gap));
+        }
+        session.update(tickHandle, new Tick(t));
         List<Decision> applied = new ArrayList<>();
         List<CommandAnswer> answers = new ArrayList<>();
         List<ActionRequest> requests = new ArrayList<>();

@@ -52,6 +52,8 @@ public final class EngineLoop implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong unreported = new java.util.concurrent.atomic.AtomicLong();
     /** Guards {@code alive} and {@code unreported} together: a pause is noted in both at once or not at all. */
     private final Object pauses = new Object();
+    /** The pause the current turn's cycles took in (milliseconds), 0 for none; the engine's thread only. */
+    private long takenInTurn;
     private volatile Thread watch;
 
     /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
@@ -117,6 +119,7 @@ public final class EngineLoop implements AutoCloseable {
     public void start() {
         await(onThread(() -> {
             engine = factory.get();
+            engine.pauses(this::takePause);
             afterCycle.accept(engine.status());
             return null;
         }));
@@ -157,25 +160,53 @@ public final class EngineLoop implements AutoCloseable {
         }
     }
 
-    /** One turn of the engine's thread: a pause not yet reported goes to the engine first, then {@code work}. */
+    /**
+     * One turn of the engine's thread: a pause not yet reported goes to the engine first (a cycle of its
+     * own, which takes it in through {@link #takePause}), then {@code work}. The pause counts as reported
+     * only once the turn is over, so {@link #current()} hands out no snapshot made before the rules saw it.
+     */
     private void turn(Runnable work) {
         Engine e = engine;
-        if (e != null && pauseNanos != Long.MAX_VALUE) {
-            notePause();
-            long gap = unreported.get();
-            if (gap > 0) {
-                try {
-                    logCycle(e.resumed(gap));
-                } catch (RuntimeException ex) {
-                    LOG.error("{}: cycle failed", nodeId, ex);
-                } finally {
-                    synchronized (pauses) {
-                        unreported.compareAndSet(gap, 0);
+        try {
+            if (e != null && pauseNanos != Long.MAX_VALUE) {
+                notePause();
+                if (unreported.get() > 0) {
+                    try {
+                        logCycle(e.tick());
+                    } catch (RuntimeException ex) {
+                        LOG.error("{}: cycle failed", nodeId, ex);
                     }
                 }
             }
+            work.run();
+        } finally {
+            long taken = takenInTurn;
+            if (taken > 0) {
+                takenInTurn = 0;
+                synchronized (pauses) {
+                    unreported.compareAndSet(taken, 0);
+                }
+            }
         }
-        work.run();
+    }
+
+    /**
+     * Asked by the engine at the start of every cycle, on its thread, after the cycle read its time: the
+     * pause (milliseconds) seen since the last sign of life and not yet given to the engine in this
+     * turn, else 0. Checking here as well as at the start of the turn catches a process stopped in the
+     * middle of a turn, between that check and the cycle's reading of the clock.
+     */
+    private long takePause() {
+        if (pauseNanos == Long.MAX_VALUE) {
+            return 0;
+        }
+        notePause();
+        long gap = unreported.get();
+        if (gap > 0 && gap != takenInTurn) {
+            takenInTurn = gap;
+            return gap;
+        }
+        return 0;
     }
 
     private <T> Future<T> onThread(Callable<T> work) {

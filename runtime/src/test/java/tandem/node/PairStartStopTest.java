@@ -56,13 +56,24 @@ class PairStartStopTest {
         Node n2 = cluster.node("node2");
         cluster.start(n1);
         cluster.start(n2);
-        // two JVMs and two applications starting on a loaded machine may take a minute
-        await("PRIM/SECOND pair with node1's application answering", Duration.ofSeconds(150),
-                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate")
-                        && cluster.app(n1).orElse("").equals("node1"));
+        // two JVMs and two applications starting on a loaded machine may take a minute; whichever node
+        // a slow start made primary is the one whose services must be stopped
+        Node[] pair = new Node[2];
+        await("PRIM/SECOND pair with the primary's application answering", Duration.ofSeconds(150), () -> {
+            for (Node[] o : List.of(new Node[] {n1, n2}, new Node[] {n2, n1})) {
+                if (cluster.state(o[0]).equals("PRIM uptodate") && cluster.state(o[1]).equals("SECOND uptodate")
+                        && cluster.app(o[0]).orElse("").equals(o[0].id())) {
+                    pair[0] = o[0];
+                    pair[1] = o[1];
+                    return true;
+                }
+            }
+            return false;
+        });
+        Node prim = pair[0];
         Process p1 = n1.process().orElseThrow();
         Process p2 = n2.process().orElseThrow();
-        ProcessHandle app = application(dir, n1);
+        ProcessHandle app = application(dir, prim);
         apps.add(app);
 
         // what a service manager does when the whole pair is shut down: SIGTERM to both at once
@@ -71,13 +82,14 @@ class PairStartStopTest {
 
         assertThat(p1.waitFor(60, TimeUnit.SECONDS)).as("node1 exits").isTrue();
         assertThat(p2.waitFor(60, TimeUnit.SECONDS)).as("node2 exits").isTrue();
-        String out1 = Files.readString(dir.resolve("node1.out"));
+        String out = Files.readString(dir.resolve(prim.id() + ".out"));
         assertThat(app.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get())
-                .as("node1's application was stopped, not left running; node1's log:\n%s", out1).isNotNull();
-        assertThat(cluster.app(n1)).isEmpty();
+                .as("%s's application was stopped, not left running; its log:\n%s", prim.id(), out).isNotNull();
+        assertThat(cluster.app(prim)).isEmpty();
         // DemoApp also ends with the node's process, so the node's own record shows that it stopped it:
         // the actions ran, and STOP is reached only once the services are stopped
-        assertThat(out1).contains("node1 action stop-services", "node1 action vip-down").doesNotContain("closing anyway");
+        assertThat(out).contains(prim.id() + " action stop-services", prim.id() + " action vip-down")
+                .doesNotContain("closing anyway");
         assertThat(savedState(dir, n1)).as("node1's state file").isEqualTo("STOP");
         assertThat(savedState(dir, n2)).as("node2's state file").isEqualTo("STOP");
     }
@@ -109,7 +121,7 @@ class PairStartStopTest {
         assertThat(cluster.app(n2)).isEmpty();
     }
 
-    /** The application process node1 started, from the pid file its process service keeps. */
+    /** The application process a node started, from the pid file its process service keeps. */
     private static ProcessHandle application(Path dir, Node n) throws Exception {
         Path pidFile;
         try (var files = Files.walk(dir.resolve("state").resolve(n.id()))) {
