@@ -91,6 +91,27 @@ class FreezeRulesTest {
     }
 
     @Test
+    void aPauseFoundWhenACycleReadsItsTimeIsTakenInBeforeTheSilenceItCaused() {
+        // the process was stopped in the middle of a turn, after the loop's own check: the tick that
+        // runs on after the resume reads a time 60 s on, and only then is the pause seen
+        primary();
+        long[] pending = {60_000};
+        engine.pauses(() -> {
+            long gap = pending[0];
+            pending[0] = 0;
+            return gap;
+        });
+        engine.advanceTo(70_000);
+        CycleOutcome out = engine.tick();
+        assertThat(out.applied()).extracting(d -> d.rule())
+                .as("the stale silence of the peer decides nothing").containsExactly("A frozen active node steps down when it resumes");
+        assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
+        assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
+        assertThat(engine.node().generation()).as("no takeover of its own was counted").isEqualTo(1);
+        assertThat(actions()).containsExactly("stop-services", "vip-down");
+    }
+
+    @Test
     void withoutAPeerTheFrozenNodeGoesAloneAgainOnceItHasListenedForTheFailoverTimeout() {
         primary();
         engine.advanceTo(70_000);
