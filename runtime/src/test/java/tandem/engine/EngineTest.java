@@ -40,10 +40,6 @@ class EngineTest {
         }
     }
 
-    private static Heartbeat peer(NodeState s, DataState d, long generation, boolean holding) {
-        return new Heartbeat("node2", s, d, generation, holding, 50, 0);
-    }
-
     @Test
     void aFreshNodeBootsIntoWaitUptodateAndGoesAloneAfterTheTimeoutWithoutPeer() {
         engine = Fixtures.engine(rules, events);
@@ -188,10 +184,10 @@ class EngineTest {
             engine = Fixtures.engine(rules, events);
             engine.boot(false);
             engine.advanceTo(1_000);
-            engine.heartbeat(peer(NodeState.WAIT, DataState.UPTODATE, 0, false));
+            engine.heartbeat(Fixtures.peer(NodeState.WAIT, DataState.UPTODATE, 0, false));
             for (long t = 2_000; t <= 10_000; t += 1_000) {
                 engine.advanceTo(t);
-                engine.heartbeat(peer(NodeState.WAIT, DataState.UPTODATE, 0, false));
+                engine.heartbeat(Fixtures.peer(NodeState.WAIT, DataState.UPTODATE, 0, false));
                 engine.tick();
             }
         } finally {
@@ -207,11 +203,7 @@ class EngineTest {
     @Test
     void serviceResultsAreTrackedAndTheStoppingNodeReachesStop() {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
-        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(30_000);
-        engine.tick();
+        engine = Fixtures.aloneWithoutPeer(rules, events, actions);
         assertThat(engine.node().holding()).isTrue();
         engine.actionResult(new ActionResult("start-services", true, "ok", 30_000));
         CycleOutcome out = engine.command("stop", "test");
@@ -256,11 +248,7 @@ class EngineTest {
     @Test
     void aNodeThatCannotTakeTheVirtualIpStopsInsteadOfServingWithoutIt() {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
-        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(30_000);
-        engine.tick();
+        engine = Fixtures.aloneWithoutPeer(rules, events, actions);
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
         CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
                 "192.168.178.249 is already in use by another host on eth0", 30_100));
@@ -274,11 +262,7 @@ class EngineTest {
     @Test
     void aNodeWhoseSilentPeerStillHoldsTheVirtualIpTakesTheAddressOver() {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
-        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(30_000);
-        engine.tick();
+        engine = Fixtures.aloneWithoutPeer(rules, events, actions);
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
 
         CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
@@ -305,14 +289,10 @@ class EngineTest {
     @Test
     void theSplitBrainWinnerTakesOverTheAddressTheLoserHasNotReleasedYet() {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
-        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(30_000);
-        engine.tick();
+        engine = Fixtures.aloneWithoutPeer(rules, events, actions);
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
         engine.advanceTo(30_050);
-        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
+        engine.heartbeat(Fixtures.peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
         assertThat(actions).extracting(ActionPort.ActionRequest::action).endsWith("vip-up");
 
         CycleOutcome out = engine.actionResult(new ActionResult("vip-up", false,
@@ -332,7 +312,7 @@ class EngineTest {
         engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
         engine.advanceTo(1_000);
-        engine.heartbeat(peer(NodeState.STOP, DataState.NOT_UPTODATE, 0, false));
+        engine.heartbeat(Fixtures.peer(NodeState.STOP, DataState.NOT_UPTODATE, 0, false));
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
 

@@ -93,11 +93,7 @@ class FencingRulesTest {
 
     @Test
     void withoutAFencingCommandNothingIsFenced() {
-        engine = Fixtures.engine(rules, Fixtures.node1(), new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(30_000);
-        engine.tick();
+        engine = Fixtures.aloneWithoutPeer(rules, events, actions);
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
         assertThat(actions()).containsExactly("vip-up", "start-services");
     }

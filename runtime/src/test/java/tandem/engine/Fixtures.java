@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tandem.facts.DataState;
+import tandem.facts.Heartbeat;
+import tandem.facts.NodeState;
 import tandem.facts.Settings;
 
 /** Named fixtures for engine tests. */
@@ -44,5 +47,23 @@ final class Fixtures {
 
     static Engine engine(RuleSet rules, List<EngineEvent> events) {
         return engine(rules, node1(), new NodeStore.InMemory(), events, new ArrayList<>());
+    }
+
+    /** A heartbeat of node1's peer, node2 (priority 50). */
+    static Heartbeat peer(NodeState s, DataState d, long generation, boolean holding) {
+        return new Heartbeat("node2", s, d, generation, holding, 50, 0);
+    }
+
+    /**
+     * node1 booted with its peer link listening and no peer heard: at 30 s, the failover timeout, it
+     * has gone alone and asked for vip-up and start-services.
+     */
+    static Engine aloneWithoutPeer(RuleSet rules, List<EngineEvent> events, List<ActionPort.ActionRequest> actions) {
+        Engine e = engine(rules, node1(), new NodeStore.InMemory(), events, actions);
+        e.boot(false);
+        e.linkListening();
+        e.advanceTo(30_000);
+        e.tick();
+        return e;
     }
 }

@@ -43,10 +43,6 @@ class FreezeRulesTest {
         }
     }
 
-    private static Heartbeat peer(NodeState s, DataState d, long generation, boolean holding) {
-        return new Heartbeat("node2", s, d, generation, holding, 50, 0);
-    }
-
     private List<String> actions() {
         return actions.stream().map(ActionPort.ActionRequest::action).toList();
     }
@@ -55,12 +51,12 @@ class FreezeRulesTest {
     private void primary() {
         engine = Fixtures.engine(rules, Fixtures.node1(), new tandem.engine.NodeStore.InMemory(), events, actions);
         engine.boot(false);
-        engine.heartbeat(peer(NodeState.WAIT, DataState.NOT_UPTODATE, 0, false));
+        engine.heartbeat(Fixtures.peer(NodeState.WAIT, DataState.NOT_UPTODATE, 0, false));
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
         engine.advanceTo(5_000);
         engine.actionResult(new ActionResult("start-services", true, "ok", 5_000));
         engine.advanceTo(10_000);
-        engine.heartbeat(peer(NodeState.SECOND, DataState.UPTODATE, 1, false));
+        engine.heartbeat(Fixtures.peer(NodeState.SECOND, DataState.UPTODATE, 1, false));
         assertThat(engine.node().state()).isEqualTo(NodeState.PRIM);
         actions.clear();
     }
@@ -82,7 +78,7 @@ class FreezeRulesTest {
         // what waited during the freeze: a tick (the last heartbeat is 60 s old) and the peer's frames
         engine.tick();
         assertThat(engine.node().state()).as("silence across the freeze is not the peer's").isEqualTo(NodeState.WAIT);
-        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 2, true));
+        engine.heartbeat(Fixtures.peer(NodeState.ALONE, DataState.UPTODATE, 2, true));
         engine.actionResult(new ActionResult("stop-services", true, "ok", 70_100));
         engine.actionResult(new ActionResult("vip-down", true, "ok", 70_100));
         assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
@@ -135,10 +131,10 @@ class FreezeRulesTest {
         engine = Fixtures.engine(rules, new EngineSetup(new Settings("node1", "node2", 10, 30_000, 2, 3, null, false),
                 Map.of()), new tandem.engine.NodeStore.InMemory(), events, actions);
         engine.boot(false);
-        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
+        engine.heartbeat(Fixtures.peer(NodeState.ALONE, DataState.UPTODATE, 1, true));
         assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
         engine.actionResult(new ActionResult("resync", true, "ok", 0));
-        engine.heartbeat(peer(NodeState.PRIM, DataState.UPTODATE, 1, true));
+        engine.heartbeat(Fixtures.peer(NodeState.PRIM, DataState.UPTODATE, 1, true));
         assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
         assertThat(engine.node().data()).isEqualTo(DataState.UPTODATE);
 
@@ -150,7 +146,7 @@ class FreezeRulesTest {
         assertThat(engine.node().data()).isEqualTo(DataState.NOT_UPTODATE);
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.WAIT);
-        engine.heartbeat(peer(NodeState.ALONE, DataState.UPTODATE, 2, true));
+        engine.heartbeat(Fixtures.peer(NodeState.ALONE, DataState.UPTODATE, 2, true));
         assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
     }
 
