@@ -1,0 +1,163 @@
+package tandem.routes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * What a node can do, read from its route files: every action a decision may name is the route
+ * {@code action-<name>} (input {@code direct:action-<name>}), every operator command the route
+ * {@code command-<name>} (input {@code direct:command-<name>}). The rules, the check, the running node
+ * and the simulation all take the names from here, so an action or command exists exactly when a
+ * route carries it.
+ *
+ * <p>An action route says on which lane it runs with its route {@code group} (actions on one lane run
+ * one after the other; see {@code routes/common/actions.camel.yaml}); without a group it runs on
+ * {@link #DEFAULT_LANE}. Its {@code bean} steps, in order, are what the simulation models.
+ *
+ * <p>Read with the YAML parser alone (no Camel context): fast enough for every simulation run. A file
+ * the parser cannot read is skipped here; {@link RouteSet#validate} reports it with its line.
+ */
+public record Catalogue(Map<String, Action> actions, Map<String, Command> commands) {
+
+    /** The lane of an action route that names no group. */
+    public static final String DEFAULT_LANE = "actions";
+    public static final String ACTION_PREFIX = "action-";
+    public static final String COMMAND_PREFIX = "command-";
+
+    public Catalogue {
+        actions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(actions));
+        commands = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(commands));
+    }
+
+    /** One bean step of a route: {@code bean: {ref: R, method: M}}, the method without its parameters. */
+    public record BeanCall(String ref, String method) {
+        @Override
+        public String toString() {
+            return ref + "." + method;
+        }
+    }
+
+    /**
+     * @param name  the action's name, as rules write it in {@code act(...)}
+     * @param lane  the lane it runs on (the route's group)
+     * @param file  the route file
+     * @param line  1-based line of the route, 0 if unknown
+     * @param calls the bean steps of the route, in order (nested steps included)
+     */
+    public record Action(String name, String lane, Path file, int line, List<BeanCall> calls) {
+        public Action {
+            calls = List.copyOf(calls);
+        }
+    }
+
+    /** An operator command: the route {@code command-<name>} and where it is written. */
+    public record Command(String name, Path file, int line) {
+    }
+
+    public Optional<Action> action(String name) {
+        return Optional.ofNullable(actions.get(name));
+    }
+
+    public boolean hasCommand(String name) {
+        return commands.containsKey(name);
+    }
+
+    /** The lanes the actions run on, sorted. */
+    public List<String> lanes() {
+        return actions.values().stream().map(Action::lane).distinct().sorted().toList();
+    }
+
+    /** Reads the catalogue of the route files in {@code folders} (the node's route folders, in load order). */
+    public static Catalogue read(List<Path> folders) {
+        Map<String, Action> actions = new LinkedHashMap<>();
+        Map<String, Command> commands = new LinkedHashMap<>();
+        for (RouteFile f : RouteFile.readAll(folders, new Problems())) {
+            Iterable<Node> documents;
+            try {
+                Compose compose = new Compose(LoadSettings.builder().setLabel(f.path().toString()).build());
+                List<Node> all = new ArrayList<>();
+                compose.composeAllFromString(f.text()).forEach(all::add);
+                documents = all;
+            } catch (RuntimeException e) {
+                continue;   // RouteSet.validate reports the file with its line
+            }
+            for (Node doc : documents) {
+                if (!(doc instanceof SequenceNode list)) {
+                    continue;
+                }
+                for (Node item : list.getValue()) {
+                    Node route = get(item, "route");
+                    if (route == null) {
+                        continue;
+                    }
+                    String id = scalar(get(route, "id"));
+                    if (id == null) {
+                        continue;
+                    }
+                    int line = item.getStartMark().map(Mark::getLine).map(l -> l + 1).orElse(0);
+                    if (id.startsWith(ACTION_PREFIX) && id.length() > ACTION_PREFIX.length()) {
+                        String name = id.substring(ACTION_PREFIX.length());
+                        String group = scalar(get(route, "group"));
+                        List<BeanCall> calls = new ArrayList<>();
+                        beanCalls(get(route, "from"), calls);
+                        actions.put(name, new Action(name, group == null || group.isBlank() ? DEFAULT_LANE : group,
+                                f.path(), line, calls));
+                    } else if (id.startsWith(COMMAND_PREFIX) && id.length() > COMMAND_PREFIX.length()) {
+                        String name = id.substring(COMMAND_PREFIX.length());
+                        commands.put(name, new Command(name, f.path(), line));
+                    }
+                }
+            }
+        }
+        return new Catalogue(actions, commands);
+    }
+
+    /** Collects every {@code bean: {ref, method}} under {@code node}, depth first, in document order. */
+    private static void beanCalls(Node node, List<BeanCall> out) {
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                String key = scalar(t.getKeyNode());
+                if ("bean".equals(key)) {
+                    String ref = scalar(get(t.getValueNode(), "ref"));
+                    String method = scalar(get(t.getValueNode(), "method"));
+                    if (ref != null) {
+                        out.add(new BeanCall(ref, method == null ? "" : method.replaceFirst("\\s*\\(.*$", "").strip()));
+                    }
+                } else {
+                    beanCalls(t.getValueNode(), out);
+                }
+            }
+        } else if (node instanceof SequenceNode s) {
+            for (Node n : s.getValue()) {
+                beanCalls(n, out);
+            }
+        }
+    }
+
+    private static Node get(Node node, String key) {
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (key.equals(scalar(t.getKeyNode()))) {
+                    return t.getValueNode();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String scalar(Node node) {
+        return node instanceof ScalarNode s ? s.getValue() : null;
+    }
+}
