@@ -41,8 +41,24 @@ public record Catalogue(Map<String, Action> actions, Map<String, Command> comman
         commands = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(commands));
     }
 
-    /** One bean step of a route: {@code bean: {ref: R, method: M}}, the method without its parameters. */
-    public record BeanCall(String ref, String method) {
+    /**
+     * One bean step of a route: {@code bean: {ref: R, method: "M(ARGS)"}}.
+     *
+     * @param ref    the bean's name
+     * @param method the method's name, without its parameters
+     * @param args   what the parentheses hold, as written (e.g. {@code ${body}, 'swap'}), or "" when there are none
+     */
+    public record BeanCall(String ref, String method, String args) {
+        /** The literal arguments (quoted in single or double quotes) among {@link #args}, in order. */
+        public List<String> literals() {
+            List<String> out = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([^']*)'|\"([^\"]*)\"").matcher(args);
+            while (m.find()) {
+                out.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+            return out;
+        }
+
         @Override
         public String toString() {
             return ref + "." + method;
@@ -133,7 +149,11 @@ public record Catalogue(Map<String, Action> actions, Map<String, Command> comman
                     String ref = scalar(get(t.getValueNode(), "ref"));
                     String method = scalar(get(t.getValueNode(), "method"));
                     if (ref != null) {
-                        out.add(new BeanCall(ref, method == null ? "" : method.replaceFirst("\\s*\\(.*$", "").strip()));
+                        String m = method == null ? "" : method.strip();
+                        int open = m.indexOf('(');
+                        int close = m.lastIndexOf(')');
+                        out.add(new BeanCall(ref, open < 0 ? m : m.substring(0, open).strip(),
+                                open < 0 || close < open ? "" : m.substring(open + 1, close).strip()));
                     }
                 } else {
                     beanCalls(t.getValueNode(), out);

@@ -26,7 +26,7 @@ class CatalogueTest {
                             constant: x
                         - bean:
                             ref: vip
-                            method: "acquire(${body})"
+                            method: "acquire(${body}, 'swap')"
                         - to:
                             uri: "seda:elsewhere"
                 - route:
@@ -50,7 +50,8 @@ class CatalogueTest {
         Catalogue.Action mail = c.action("site-mail").orElseThrow();
         assertEquals("mail", mail.lane());
         assertEquals(2, mail.line());
-        assertEquals(List.of(new Catalogue.BeanCall("vip", "acquire")), mail.calls());
+        assertEquals(List.of(new Catalogue.BeanCall("vip", "acquire", "${body}, 'swap'")), mail.calls());
+        assertEquals(List.of("swap"), mail.calls().get(0).literals());
         assertEquals(Catalogue.DEFAULT_LANE, c.action("plain").orElseThrow().lane());
         assertTrue(c.hasCommand("maintenance"));
         assertEquals(16, c.commands().get("maintenance").line());
