@@ -149,11 +149,11 @@ public record Catalogue(Map<String, Action> actions, Map<String, Command> comman
                     String ref = scalar(get(t.getValueNode(), "ref"));
                     String method = scalar(get(t.getValueNode(), "method"));
                     if (ref != null) {
-                        String m = method == null ? "" : method.strip();
-                        int open = m.indexOf('(');
-                        int close = m.lastIndexOf(')');
-                        out.add(new BeanCall(ref, open < 0 ? m : m.substring(0, open).strip(),
-                                open < 0 || close < open ? "" : m.substring(open + 1, close).strip()));
+                        String written = method == null ? "" : method.strip();
+                        int open = written.indexOf('(');
+                        int close = written.lastIndexOf(')');
+                        out.add(new BeanCall(ref, open < 0 ? written : written.substring(0, open).strip(),
+                                open < 0 || close < open ? "" : written.substring(open + 1, close).strip()));
                     }
                 } else {
                     beanCalls(t.getValueNode(), out);
