@@ -99,7 +99,7 @@ final class ConfigReader {
                 "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection);
         List<Schedule> schedules = schedules(root);
-        Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
+        Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes", "scenarios"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
 
         if (listen != null && console != null) {
@@ -516,7 +516,8 @@ final class ConfigReader {
         int before = problems.count();
         List<Path> rules = s.optional("rules", (p, v) -> list(p, v, this::path)).orElse(List.of());
         List<Path> routes = s.optional("routes", (p, v) -> list(p, v, this::path)).orElse(List.of());
-        return built(s, before, () -> new Extensions(rules, routes));
+        List<Path> scenarios = s.optional("scenarios", (p, v) -> list(p, v, this::path)).orElse(List.of());
+        return built(s, before, () -> new Extensions(rules, routes, scenarios));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -98,14 +98,27 @@ public final class Simulation {
      * @throws RulesException              when the rules do not compile
      */
     public static Simulation prepare(Scenario scenario, Path home) {
-        Simulation sim = new Simulation(scenario);
         Map<List<Path>, RuleSet> compiled = new HashMap<>();
+        return prepare(scenario, c -> compiled.computeIfAbsent(
+                RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()), RuleSet::compile));
+    }
+
+    /**
+     * Like {@link #prepare(Scenario, Path)}, but every node runs {@code rules} instead of the rules its
+     * configuration names: a reload tests the set it is about to take against the profile's scenarios,
+     * whose node configurations know nothing of the site's rule folders.
+     */
+    public static Simulation prepare(Scenario scenario, RuleSet rules) {
+        Objects.requireNonNull(rules, "rules");
+        return prepare(scenario, c -> rules);
+    }
+
+    private static Simulation prepare(Scenario scenario, java.util.function.Function<NodeConfig, RuleSet> rulesOf) {
+        Simulation sim = new Simulation(scenario);
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Path> e : scenario.nodes().entrySet()) {
             NodeConfig c = ConfigLoader.load(e.getValue());
-            List<Path> folders = RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules());
-            RuleSet rules = compiled.computeIfAbsent(folders, RuleSet::compile);
-            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c), rules));
+            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c), rulesOf.apply(c)));
         }
         List<SimNode> pair = List.copyOf(sim.nodes.values());
         SimNode a = pair.get(0);

@@ -85,7 +85,7 @@ class ConfigLoaderTest {
         assertThat(c.schedules()).containsExactly(new Schedule("nightly-backup", "backup", Duration.ofDays(1),
                 Optional.of(LocalDateTime.of(2026, 1, 1, 2, 0))));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
-                List.of(Path.of("/opt/tandem/routes-extra"))));
+                List.of(Path.of("/opt/tandem/routes-extra")), List.of()));
     }
 
     @Test
@@ -109,7 +109,7 @@ class ConfigLoaderTest {
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9010, ConsoleProtocol.HTTP, "admin",
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(60), 32));
         assertThat(c.schedules()).isEmpty();
-        assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of()));
+        assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of(), List.of()));
     }
 
     @Test
@@ -246,6 +246,7 @@ class ConfigLoaderTest {
                 extensions:
                   rules: rules-site
                   routes: [routes-a, /abs/routes-b]
+                  scenarios: scenarios-site
                 """;
         Path base = dir.resolve("site");
         NodeConfig c = ConfigLoader.parse("conf/node1.yaml", yaml, base, Map.of());
@@ -256,6 +257,7 @@ class ConfigLoaderTest {
         assertThat(c.replication().folders()).extracting(Folder::path).containsExactly(base.resolve("data"));
         assertThat(c.extensions().rules()).containsExactly(base.resolve("rules-site"));
         assertThat(c.extensions().routes()).containsExactly(base.resolve("routes-a"), Path.of("/abs/routes-b"));
+        assertThat(c.extensions().scenarios()).containsExactly(base.resolve("scenarios-site"));
     }
 
     @Test
