@@ -357,6 +357,75 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A new engine on {@code kieBase} (a reloaded rule set) that carries this node on where this one
+     * stands: every fact this engine's session holds as stated (the node with its state, data,
+     * generation and services' activity, the boot, the peer's last heartbeat, the link listening, the
+     * checkers' counts and the resource statuses, the pending actions, a settings mismatch, a pause
+     * taken in, and what rules inserted to remember, such as a requested stop), inserted in the order
+     * this session got them, with the engine's own bookkeeping. Facts the rules derived
+     * ({@code insertLogical}) are left behind: the new rules derive their own. Nothing fires and
+     * nothing is saved or announced here: boot-time policy does not run again, the node stays as it
+     * is, and the new rules decide at the next observation, as they would on any.
+     *
+     * <p>On the engine's thread only (the new engine belongs to it); also from an engine stopped by a
+     * rules error, so that fixed rules can be taken in. This engine is left as it was: the caller closes
+     * it once the new one is in place.
+     */
+    public Engine reloaded(KieBase kieBase) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("the engine of " + setup.settings().nodeId() + " is owned by thread "
+                    + owner.getName() + ", called from " + Thread.currentThread().getName());
+        }
+        if (node == null) {
+            throw new IllegalStateException("engine not booted");
+        }
+        boolean pseudo = session.getSessionClock() instanceof SessionPseudoClock;
+        Engine next = new Engine(kieBase, setup, pseudo, store, actions, events);
+        if (pseudo) {
+            next.advanceTo(now());
+        }
+        Map<FactHandle, FactHandle> moved = new java.util.IdentityHashMap<>();
+        List<FactHandle> handles = new ArrayList<>(session.getFactHandles());
+        handles.sort(Comparator.comparingLong(h -> ((org.drools.core.common.InternalFactHandle) h).getId()));
+        for (FactHandle h : handles) {
+            Object fact = session.getObject(h);
+            if (fact instanceof Decision || derived(h)) {
+                continue;
+            }
+            moved.put(h, next.session.insert(fact));
+        }
+        next.node = node;
+        next.nodeHandle = moved.get(nodeHandle);
+        next.tickHandle = moved.get(tickHandle);
+        next.peerHandle = moved.get(peerHandle);
+        next.mismatchHandle = moved.get(mismatchHandle);
+        next.resumedHandle = moved.get(resumedHandle);
+        next.listeningHandle = moved.get(listeningHandle);
+        probeHandles.forEach((resource, h) -> next.probeHandles.put(resource, moved.get(h)));
+        next.pendingCount.putAll(pendingCount);
+        pendingHandles.forEach((action, h) -> next.pendingHandles.put(action, moved.get(h)));
+        next.lastStatus.putAll(lastStatus);
+        next.lastChange.putAll(lastChange);
+        next.lastCheck.putAll(lastCheck);
+        next.pauses = pauses;
+        next.snapshot();
+        return next;
+    }
+
+    /** Whether the rules inserted the fact logically (it lives only while its cause does). */
+    private static boolean derived(FactHandle h) {
+        // Drools keeps the truth maintenance status on the handle's equality key; a fact inserted
+        // without truth maintenance has no key and is stated
+        org.drools.core.common.EqualityKey key = ((org.drools.core.common.InternalFactHandle) h).getEqualityKey();
+        return key != null && key.getStatus() == org.drools.core.common.EqualityKey.JUSTIFIED;
+    }
+
+    /** The actions asked for that have not reported back yet, sorted by name. */
+    public List<String> pending() {
+        return pendingCount.keySet().stream().sorted().toList();
+    }
+
     /** The latest snapshot; safe to read from any thread. Null before {@link #boot}. */
     public NodeStatus status() {
         return status;

@@ -36,6 +36,8 @@ public final class EngineLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
     /** How long an operator waits for the rules' answer before being told the engine is busy. */
     private static final long ANSWER_TIMEOUT_S = 10;
+    /** How long a swap may hold the engine's thread: routes stopped and started, a new session filled. */
+    private static final long SWAP_TIMEOUT_S = 120;
 
     private final String nodeId;
     private final Supplier<Engine> factory;
@@ -297,6 +299,27 @@ public final class EngineLoop implements AutoCloseable {
                 .orElse(new CommandAnswer(name, false, "no answer", null));
     }
 
+    /**
+     * Runs {@code change} on the loop's thread, between two observations, with the running engine, and
+     * makes the engine it returns the one every later observation goes to: a reload swaps the engine
+     * without a second writer, and what is queued meanwhile reaches the new engine. The replaced engine
+     * is closed. When {@code change} returns the running engine, or throws (the exception reaches the
+     * caller), the loop goes on with the running engine.
+     */
+    public void swap(java.util.function.UnaryOperator<Engine> change) {
+        await(onThread(() -> {
+            Engine before = ready();
+            Engine after = java.util.Objects.requireNonNull(change.apply(before), "the engine to swap in");
+            if (after != before) {
+                after.pauses(this::takePause);
+                engine = after;
+                before.close();
+                afterCycle.accept(after.status());
+            }
+            return null;
+        }), SWAP_TIMEOUT_S);
+    }
+
     private void logCycle(CycleOutcome out) {
         if (!out.applied().isEmpty()) {
             LOG.info("{}: {}", nodeId, out.reason());
@@ -314,13 +337,17 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     private static <T> T await(Future<T> f) {
+        return await(f, ANSWER_TIMEOUT_S);
+    }
+
+    private static <T> T await(Future<T> f, long timeoutS) {
         try {
-            return f.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+            return f.get(timeoutS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the engine", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the engine did not answer within " + ANSWER_TIMEOUT_S + " s", e);
+            throw new IllegalStateException("the engine did not answer within " + timeoutS + " s", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
