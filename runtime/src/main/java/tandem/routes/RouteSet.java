@@ -32,8 +32,9 @@ import org.apache.camel.impl.DefaultCamelContext;
  *
  * <p>{@link #load} then parses the same text into the real context, named {@code contextName} with a
  * fixed JMX name (a clash with a running context of the same name fails instead of registering
- * {@code name-1}), and does not start it: {@link LoadedRoutes#start()} does. So a reload can load and
- * check the new set while the old one runs, close the old one, then start the new one.
+ * {@code name-1}), and does not start it: {@link LoadedRoutes#start()} does. A reload replaces the
+ * routes of a running set in place ({@link LoadedRoutes#replace}), so that the routes other code
+ * added to the same context (the peer link's) keep running.
  *
  * <p>Property placeholders ({@code {{tandem.check-interval-ms}}}) resolve only from the given
  * properties: environment variables and system properties are not consulted, so {@code tandem check}
@@ -75,7 +76,7 @@ public final class RouteSet {
                 // the same text parsed cleanly a moment ago; keep the promise to list problems anyway
                 throw new RoutesException(again.lines());
             }
-            return new LoadedRoutes(context, parsed.routes());
+            return new LoadedRoutes(context, files, parsed, beans, properties);
         } catch (RuntimeException e) {
             context.shutdown();
             throw e;
@@ -109,14 +110,15 @@ public final class RouteSet {
         return RouteFile.readAll(folders, new Problems()).stream().map(RouteFile::path).toList();
     }
 
-    private static List<RouteFile> read(List<Path> folders, Problems problems) {
+    static List<RouteFile> read(List<Path> folders, Problems problems) {
         Objects.requireNonNull(folders, "folders");
         List<RouteFile> files = RouteFile.readAll(folders, problems);
         problems.order(files.stream().map(RouteFile::path).toList());
         return files;
     }
 
-    private static void check(
+    /** Checks {@code files} in a throwaway context; returns their model (ids, files, lines: nothing runs on it). */
+    static ParsedRoutes check(
             String contextName, List<RouteFile> files, Map<String, Object> beans, Properties properties,
             Problems problems) {
         DefaultCamelContext context = newContext(contextName, beans, properties);
@@ -128,6 +130,7 @@ public final class RouteSet {
             Set<ParsedRoutes.Route> flawed = RouteChecks.check(
                     parsed, context.getRegistry(), beans == null ? Set.of() : beans.keySet(), problems);
             create(context, parsed, flawed, problems);
+            return parsed;
         } finally {
             context.shutdown();
         }
@@ -159,7 +162,7 @@ public final class RouteSet {
         }
     }
 
-    private static DefaultCamelContext newContext(String name, Map<String, Object> beans, Properties properties) {
+    static DefaultCamelContext newContext(String name, Map<String, Object> beans, Properties properties) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("contextName must not be blank");
         }
