@@ -106,7 +106,7 @@ public final class ConfigWatch {
         }
         List<String> changed = new ArrayList<>();
         diff("", running, next, changed);
-        List<String> live = changed.stream().filter(f -> f.contains(".") && LIVE.contains(f.split("\\.")[0])).toList();
+        List<String> live = changed.stream().filter(ConfigWatch::live).toList();
         List<String> pending = changed.stream().filter(f -> !live.contains(f)).toList();
         if (!live.isEmpty()) {
             apply.accept(next);
@@ -119,8 +119,13 @@ public final class ConfigWatch {
         view = new View(live, pending, null);
     }
 
+    /** Whether a changed field (a dotted path from {@link #diff}) is applied while the node runs. */
+    public static boolean live(String field) {
+        return field.contains(".") && LIVE.contains(field.split("\\.")[0]);
+    }
+
     /** The dotted field paths where two configurations differ, as far down as records go. */
-    static void diff(String path, Object a, Object b, List<String> out) {
+    public static void diff(String path, Object a, Object b, List<String> out) {
         if (Objects.equals(a, b)) {
             return;
         }
