@@ -170,12 +170,13 @@ public final class RuleSet {
     }
 
     /**
-     * Compiles every DRL file in the folders (sorted by name within a folder). A rule of a later folder
+     * Compiles every DRL file in the folders (sorted by name within a folder). A rule of a site folder
      * replaces the rule of the same name of an earlier folder; the disabled rules are left out.
      *
      * @throws RulesException listing every problem as {@code FILE:LINE: message}: missing folders,
-     *                        unreadable files, syntax and semantic errors, two rules of one name in one
-     *                        folder, a disabled rule no shipped file has (at its line in the config)
+     *                        unreadable files, syntax and semantic errors, two rules of one name that are
+     *                        not a site rule replacing an earlier one, a disabled rule no shipped file has
+     *                        (at its line in the config)
      */
     public static RuleSet compile(Sources sources) {
         List<String> problems = new ArrayList<>();
@@ -208,7 +209,9 @@ public final class RuleSet {
         if (!problems.isEmpty()) {
             throw new RulesException(problems);
         }
-        Outline outline = outline(read, sources, problems);
+        // the shipped folders alone are compiled as they are (Drools itself refuses a name used twice)
+        Outline outline = sources.site().isEmpty() && sources.disabled().isEmpty() ? new Outline(List.of(), List.of())
+                : outline(read, sources, problems);
         if (!problems.isEmpty()) {
             throw new RulesException(problems);
         }
@@ -243,8 +246,8 @@ public final class RuleSet {
     }
 
     /**
-     * Decides which rules are compiled: the last of each name (folders in load order), never a
-     * disabled one; lists the site's changes against the shipped folders and warns of two rules
+     * Decides which rules are compiled when the site has rule folders or disables rules: the last of
+     * each name (folders in load order), never a disabled one; lists the site's changes against the shipped folders and warns of two rules
      * that make the same decision from the same facts.
      */
     private static Outline outline(List<RuleSources.Source> read, Sources sources, List<String> problems) {
@@ -257,9 +260,9 @@ public final class RuleSet {
             for (int i = 1; i < all.size(); i++) {
                 RuleSources.Rule earlier = all.get(i - 1);
                 RuleSources.Rule later = all.get(i);
-                if (earlier.folder() == later.folder()) {
+                if (earlier.folder() == later.folder() || later.folder() <= shippedFolders) {
                     problems.add(later.where() + ": rule \"" + e.getKey() + "\" is also in " + earlier.where()
-                            + "; a rule replaces another of its name only from a later folder");
+                            + "; only a rule of a later site folder replaces a rule of its name");
                 }
             }
             for (int i = 0; i < all.size() - 1; i++) {
@@ -298,7 +301,7 @@ public final class RuleSet {
         List<String> warnings = new ArrayList<>();
         Map<String, RuleSources.Rule> decisions = new HashMap<>();
         for (RuleSources.Source s : read) {
-            for (RuleSources.Rule r : s.rules) {
+            for (RuleSources.Rule r : s.rules()) {
                 if (!s.compiles(r)) {
                     continue;
                 }

@@ -40,29 +40,41 @@ final class RuleSources {
         }
     }
 
-    /** One file: its text as read, and the rules the parser found in it (none when it does not parse). */
+    /**
+     * One file: its text as read, and the rules the parser finds in it (none when it does not parse),
+     * parsed on first use: a node without site rules compiles its files without this second parse.
+     */
     static final class Source {
         final Path file;
         final int folder;
         final String text;
-        final List<Rule> rules = new ArrayList<>();
+        private List<Rule> rules;
         private final List<Rule> left = new ArrayList<>();
 
         Source(Path file, int folder, String text) {
             this.file = file;
             this.folder = folder;
             this.text = text;
-            for (RuleDescr r : parse(text)) {
-                if (r.getStartCharacter() < 0 || r.getEndCharacter() <= r.getStartCharacter()
-                        || r.getEndCharacter() > text.length()) {
-                    continue;
+        }
+
+        /** The rules of the file, in file order. */
+        List<Rule> rules() {
+            if (rules == null) {
+                List<Rule> found = new ArrayList<>();
+                for (RuleDescr r : parse(text)) {
+                    if (r.getStartCharacter() < 0 || r.getEndCharacter() <= r.getStartCharacter()
+                            || r.getEndCharacter() > text.length()) {
+                        continue;
+                    }
+                    int ws = r.getLhs() == null ? -1 : r.getLhs().getStartCharacter();
+                    int we = r.getLhs() == null ? -1 : r.getLhs().getEndCharacter();
+                    String when = ws >= 0 && we > ws && we <= text.length() ? text.substring(ws, we) : "";
+                    found.add(new Rule(r.getName(), file, folder, r.getLine(), r.getStartCharacter(), r.getEndCharacter(),
+                            normalize(when), normalize(r.getConsequence() == null ? "" : r.getConsequence().toString())));
                 }
-                int ws = r.getLhs() == null ? -1 : r.getLhs().getStartCharacter();
-                int we = r.getLhs() == null ? -1 : r.getLhs().getEndCharacter();
-                String when = ws >= 0 && we > ws && we <= text.length() ? text.substring(ws, we) : "";
-                rules.add(new Rule(r.getName(), file, folder, r.getLine(), r.getStartCharacter(), r.getEndCharacter(),
-                        normalize(when), normalize(r.getConsequence() == null ? "" : r.getConsequence().toString())));
+                rules = List.copyOf(found);
             }
+            return rules;
         }
 
         /** Leaves {@code r} out of what is compiled. */
@@ -123,7 +135,7 @@ final class RuleSources {
         }
         int seen = 0;
         Located first = null;
-        for (Rule r : source.rules) {
+        for (Rule r : source.rules()) {
             if (!source.compiles(r)) {
                 continue;
             }
@@ -227,7 +239,7 @@ final class RuleSources {
     static Map<String, List<Rule>> byName(List<Source> sources) {
         Map<String, List<Rule>> byName = new LinkedHashMap<>();
         for (Source s : sources) {
-            for (Rule r : s.rules) {
+            for (Rule r : s.rules()) {
                 byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
             }
         }

@@ -129,7 +129,7 @@ class SiteRulesTest {
                 () -> RuleSet.compile(new RuleSet.Sources(List.of(), List.of(dir), List.of())));
 
         assertThat(e.problems()).containsExactly(dir.resolve("b.drl") + ":4: rule \"Pages\" is also in " + dir.resolve("a.drl")
-                + ":4; a rule replaces another of its name only from a later folder");
+                + ":4; only a rule of a later site folder replaces a rule of its name");
     }
 
     @Test
@@ -171,9 +171,25 @@ class SiteRulesTest {
     }
 
     @Test
-    void theShippedRulesMakeNoDecisionTwice() {
+    void aShippedFolderDoesNotReplaceAnotherShippedFoldersRule() throws IOException {
+        Path common = folder("common", "a.drl", HEADER + rule("Takes over", "common"));
+        Path profile = folder("profile", "b.drl", HEADER + rule("Takes over", "profile"));
+        Path site = Files.createDirectories(tmp.resolve("site"));
+
+        RulesException e = catchThrowableOfType(RulesException.class,
+                () -> RuleSet.compile(new RuleSet.Sources(List.of(common, profile), List.of(site), List.of())));
+
+        assertThat(e.problems()).containsExactly(profile.resolve("b.drl") + ":4: rule \"Takes over\" is also in "
+                + common.resolve("a.drl") + ":4; only a rule of a later site folder replaces a rule of its name");
+    }
+
+    @Test
+    void theShippedRulesMakeNoDecisionTwice() throws IOException {
+        // an empty site folder: the rules are read as for a site, which is when check looks for copies
+        Path site = Files.createDirectories(tmp.resolve("site"));
         for (String profile : ProfileSpec.names(Fixtures.home())) {
-            RuleSet rules = RuleSet.compile(ProfileSpec.load(Fixtures.home(), profile).ruleFolders());
+            RuleSet rules = RuleSet.compile(new RuleSet.Sources(ProfileSpec.load(Fixtures.home(), profile).ruleFolders(),
+                    List.of(site), List.of()));
             assertThat(rules.warnings()).as(profile).isEmpty();
             assertThat(rules.siteChanges()).as(profile).isEmpty();
         }
