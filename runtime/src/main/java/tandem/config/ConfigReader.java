@@ -517,8 +517,8 @@ final class ConfigReader {
         List<Path> rules = s.optional("rules", (p, v) -> list(p, v, this::path)).orElse(List.of());
         List<Path> routes = s.optional("routes", (p, v) -> list(p, v, this::path)).orElse(List.of());
         // whether a rule has the name is known once the rules are read (RuleSet), so each keeps its line
-        List<Extensions.DisabledRule> disable = s.optional("disable-rules", (p, v) -> list(p, v,
-                (item, name) -> nonBlank(item, name).map(n -> new Extensions.DisabledRule(n, problems.file(), tree.line(item), item))))
+        List<Extensions.DisabledRule> disable = s.optional("disable-rules", (p, v) -> list(p, v, (item, name) ->
+                nonBlank(item, name).map(n -> new Extensions.DisabledRule(n, problems.file(), tree.line(item), item))))
                 .orElse(List.of());
         Map<String, String> seen = new HashMap<>();
         for (Extensions.DisabledRule d : disable) {

@@ -261,9 +261,12 @@ public record ProfileSpec(String name, Path file, List<Path> ruleFolders, List<P
                     continue;
                 }
                 Map<String, NodeTuple> f = fields(m, path + ".", TRANSITION_KEYS);
-                NodeState from = f.containsKey("from") ? state(f.get("from").getValueNode(), path + ".from") : missing(m, path + ".from");
-                NodeState to = f.containsKey("to") ? state(f.get("to").getValueNode(), path + ".to") : missing(m, path + ".to");
-                String why = f.containsKey("why") && f.get("why").getValueNode() instanceof ScalarNode s ? s.getValue().strip() : "";
+                NodeState from = f.containsKey("from") ? state(f.get("from").getValueNode(), path + ".from")
+                        : missing(m, path + ".from");
+                NodeState to = f.containsKey("to") ? state(f.get("to").getValueNode(), path + ".to")
+                        : missing(m, path + ".to");
+                String why = f.containsKey("why") && f.get("why").getValueNode() instanceof ScalarNode s
+                        ? s.getValue().strip() : "";
                 if (f.containsKey("why") && why.isEmpty()) {
                     add(line(f.get("why").getValueNode()), path + ".why", "must say why the change exists");
                 } else if (!f.containsKey("why")) {

@@ -52,7 +52,10 @@ public final class RuleSet {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** What the site's folders and {@code extensions.disable-rules} changed against the shipped rules: replaced first, then disabled, then added. */
+    /**
+     * What the site's folders and {@code extensions.disable-rules} changed against the shipped rules:
+     * replaced first, then disabled, then added.
+     */
     public List<SiteChange> siteChanges() {
         return siteChanges;
     }
@@ -247,8 +250,8 @@ public final class RuleSet {
 
     /**
      * Decides which rules are compiled when the site has rule folders or disables rules: the last of
-     * each name (folders in load order), never a disabled one; lists the site's changes against the shipped folders and warns of two rules
-     * that make the same decision from the same facts.
+     * each name (folders in load order), never a disabled one; lists the site's changes against the
+     * shipped folders and warns of two rules that make the same decision from the same facts.
      */
     private static Outline outline(List<RuleSources.Source> read, Sources sources, List<String> problems) {
         int shippedFolders = sources.shipped().size();

@@ -113,7 +113,8 @@ final class RuleSources {
         }
     }
 
-    private static final Pattern ANALYSE = Pattern.compile("Unable to Analyse Expression (.+?):\\s*(?:\\n|\\[|$)", Pattern.DOTALL);
+    private static final Pattern ANALYSE = Pattern.compile("Unable to Analyse Expression (.+?):\\s*(?:\\n|\\[|$)",
+            Pattern.DOTALL);
     private static final Pattern NEAR = Pattern.compile("\\[Near : \\{\\.\\.\\. (.+?) \\.\\.\\.\\.}]", Pattern.DOTALL);
 
     private RuleSources() {
