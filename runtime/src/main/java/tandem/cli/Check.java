@@ -7,6 +7,8 @@ import java.util.List;
 import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
+import tandem.engine.ProfileException;
+import tandem.engine.ProfileSpec;
 import tandem.engine.RuleSet;
 import tandem.engine.RuleSmoke;
 import tandem.engine.RulesException;
@@ -29,14 +31,23 @@ final class Check {
         List<String> problems = new ArrayList<>();
         String profile = c.node().profile().yamlName();
         RuleSet rules = null;
+        RouteCheck.Outcome routes = null;
         try {
-            rules = RuleSet.compile(RuleSet.folders(home, profile, c.extensions().rules()));
-            problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis()));
-        } catch (RulesException e) {
+            ProfileSpec spec = ProfileSpec.load(home, profile);
+            try {
+                rules = RuleSet.compile(RuleSet.sources(spec, c));
+                problems.addAll(RuleSmoke.run(rules, Setups.of(c, spec.transitions()), c.timings().checkInterval().toMillis()));
+            } catch (RulesException e) {
+                problems.addAll(e.problems());
+            }
+            routes = RouteCheck.check(spec, c);
+            problems.addAll(routes.problems());
+        } catch (ProfileException e) {
             problems.addAll(e.problems());
         }
-        RouteCheck.Outcome routes = RouteCheck.check(home, c);
-        problems.addAll(routes.problems());
+        if (rules != null) {
+            rules.warnings().forEach(err::println);
+        }
         if (!problems.isEmpty()) {
             Main.printAll(err, problems);
             err.println(configFile + ": " + problems.size() + " error(s)");
@@ -44,9 +55,22 @@ final class Check {
         }
         out.println(configFile + ": ok, node " + c.node().id() + " (profile " + profile + ", peer " + c.peer().id() + ")");
         out.println("rules: " + rules.files().size() + " files, " + rules.ruleCount() + " rules");
+        if (!c.extensions().rules().isEmpty() || !c.extensions().disableRules().isEmpty()) {
+            out.println(siteRules(rules.siteChanges()));
+            rules.siteChanges().forEach(change -> out.println("  " + change));
+        }
         out.println("routes: " + routes.files() + " files, " + routes.routes() + " routes");
         out.println(standbyWrites(c.replication()));
         return 0;
+    }
+
+    /** How many shipped rules the site replaced and disabled, and how many it added. */
+    static String siteRules(List<RuleSet.SiteChange> changes) {
+        java.util.Map<RuleSet.SiteChange.Kind, Long> n = changes.stream().collect(
+                java.util.stream.Collectors.groupingBy(RuleSet.SiteChange::kind, java.util.stream.Collectors.counting()));
+        return "site rules: " + n.getOrDefault(RuleSet.SiteChange.Kind.REPLACED, 0L) + " replaced, "
+                + n.getOrDefault(RuleSet.SiteChange.Kind.DISABLED, 0L) + " disabled, "
+                + n.getOrDefault(RuleSet.SiteChange.Kind.ADDED, 0L) + " added";
     }
 
     /**

@@ -68,7 +68,7 @@ public final class Main {
         }
     }
 
-    /** The installation directory holding rules/, routes/ and conf/: {@code -Dtandem.home}, else the working directory. */
+    /** The installation directory holding profiles/, rules/, routes/ and conf/: {@code -Dtandem.home}, else the working directory. */
     static Path home() {
         return Path.of(System.getProperty("tandem.home", ".")).toAbsolutePath().normalize();
     }

@@ -7,6 +7,7 @@ import tandem.actions.SystemCommands;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionRegistry;
 import tandem.engine.EngineLoop;
+import tandem.engine.ProfileSpec;
 import tandem.node.ApiBean;
 import tandem.node.EventLog;
 import tandem.node.HeartbeatSender;
@@ -27,8 +28,8 @@ final class RouteCheck {
     record Outcome(List<String> problems, int files, int routes) {
     }
 
-    static Outcome check(Path home, NodeConfig c) {
-        List<Path> dirs = NodeRuntime.routeFolders(home, c);
+    static Outcome check(ProfileSpec profile, NodeConfig c) {
+        List<Path> dirs = NodeRuntime.routeFolders(profile, c);
         // the beans the running node binds, created but never started: no engine, no thread runs
         EngineLoop loop = new EngineLoop(c.node().id(), () -> {
             throw new IllegalStateException("check starts no engine");

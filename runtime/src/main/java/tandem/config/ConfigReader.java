@@ -99,7 +99,7 @@ final class ConfigReader {
                 "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection);
         List<Schedule> schedules = schedules(root);
-        Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
+        Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes", "disable-rules"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
 
         if (listen != null && console != null) {
@@ -516,7 +516,19 @@ final class ConfigReader {
         int before = problems.count();
         List<Path> rules = s.optional("rules", (p, v) -> list(p, v, this::path)).orElse(List.of());
         List<Path> routes = s.optional("routes", (p, v) -> list(p, v, this::path)).orElse(List.of());
-        return built(s, before, () -> new Extensions(rules, routes));
+        // whether a rule has the name is known once the rules are read (RuleSet), so each keeps its line
+        List<Extensions.DisabledRule> disable = s.optional("disable-rules", (p, v) -> list(p, v, (item, name) ->
+                nonBlank(item, name).map(n -> new Extensions.DisabledRule(n, problems.file(), tree.line(item), item))))
+                .orElse(List.of());
+        Map<String, String> seen = new HashMap<>();
+        for (Extensions.DisabledRule d : disable) {
+            String first = seen.putIfAbsent(d.rule(), d.path());
+            if (first != null) {
+                problems.add(d.line(), d.path(), "rule " + quote(d.rule()) + " is listed twice; " + first + " (line "
+                        + tree.line(first) + ") already has it");
+            }
+        }
+        return built(s, before, () -> new Extensions(rules, routes, disable));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ import tandem.facts.Tick;
 /**
  * One node's decision engine: the only code that touches its Drools session. Every observation
  * (tick, heartbeat, probe result, action result, operator command) is inserted, the rules fire, and
- * the Decisions they made are checked against {@link Transitions} and applied; actions go to the
+ * the Decisions they made are checked against the profile's {@link Transitions} and applied; actions go to the
  * {@link ActionPort}. Single-writer: the thread that created the engine is the only one allowed to
  * call it (the run loop hands observations to that thread through one queue), as in jgroups-raft,
  * where "only one thread ever changes state".
@@ -176,7 +176,7 @@ public final class Engine implements AutoCloseable {
             data = diedPaired ? DataState.NOT_UPTODATE : p.data();
             history = "last " + p.state() + (diedPaired ? ", so the peer may have gone on alone" : "");
         }
-        NodeState initial = waitForOperator ? NodeState.STOP : Transitions.INITIAL;
+        NodeState initial = waitForOperator ? NodeState.STOP : setup.transitions().initial();
         node = new LocalNode(initial, data, generation, Activity.STOPPED, now());
         session.insert(setup.settings());
         session.insert(new Boot(now()));
@@ -473,7 +473,7 @@ public final class Engine implements AutoCloseable {
                             + node.state()));
                     continue;
                 }
-                if (Transitions.find(node.state(), d.to()).isEmpty()) {
+                if (setup.transitions().find(node.state(), d.to()).isEmpty()) {
                     emit(EngineEvent.log(d.rule(), "refused: " + node.state() + " -> " + d.to()
                             + " is not in the transition table"));
                     DECISIONS.warn("{}: refused {} -> {} from rule \"{}\": not in the transition table",

@@ -1,7 +1,6 @@
 package tandem.node;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import tandem.engine.EngineLoop;
 import tandem.engine.EngineSetup;
 import tandem.engine.FileNodeStore;
 import tandem.engine.NodeStatus;
+import tandem.engine.ProfileSpec;
 import tandem.engine.RuleSet;
 import tandem.engine.Setups;
 import tandem.facts.ActionResult;
@@ -89,8 +89,11 @@ public final class NodeRuntime implements AutoCloseable {
         this.config = c;
         String id = c.node().id();
         Path logDir = LogSetup.configure(c.node().stateDir());
-        RuleSet rules = RuleSet.compile(RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()));
-        EngineSetup setup = Setups.of(c);
+        ProfileSpec profile = ProfileSpec.load(home, c.node().profile().yamlName());
+        RuleSet rules = RuleSet.compile(RuleSet.sources(profile, c));
+        rules.siteChanges().forEach(change -> LOG.info("{}: site rules: {}", id, change));
+        rules.warnings().forEach(w -> LOG.warn("{}", w));
+        EngineSetup setup = Setups.of(c, profile.transitions());
         Commands cmds = new SystemCommands();
         this.commands = cmds;
         this.services = ServiceSet.of(c, cmds, logDir.resolve("app"));
@@ -169,7 +172,7 @@ public final class NodeRuntime implements AutoCloseable {
         RouteBeans beans = new RouteBeans(loop, registry, probes, heartbeats,
                 new ApiBean(c, loop, events, replication::statusView, () -> configWatch.view().asMap()),
                 replication.routeBeans(tls));
-        this.routes = RouteSet.load("tandem-" + id, routeFolders(home, c), beans.asMap(), properties(c));
+        this.routes = RouteSet.load("tandem-" + id, routeFolders(profile, c), beans.asMap(), properties(c));
         this.template = routes.context().createProducerTemplate();
         this.mailer = c.mail().map(m -> new tandem.actions.Mailer(m, routes.context())).orElse(null);
         this.syncTransport = new CamelTransport(template, Replication.peerEndpoint(c), c.peer().id() + " at "
@@ -261,14 +264,12 @@ public final class NodeRuntime implements AutoCloseable {
         return probes;
     }
 
-    /** The route folders of a node: {@code routes/common}, {@code routes/<profile>} when present, then the site's. */
-    public static List<Path> routeFolders(Path home, NodeConfig c) {
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(home.resolve("routes").resolve("common"));
-        Path profile = home.resolve("routes").resolve(c.node().profile().yamlName());
-        if (Files.isDirectory(profile)) {
-            dirs.add(profile);
-        }
+    /**
+     * The route folders of a node: its profile's (from the descriptor), then the site's
+     * ({@code extensions.routes}). The one place a node's route folders are resolved.
+     */
+    public static List<Path> routeFolders(ProfileSpec profile, NodeConfig c) {
+        List<Path> dirs = new ArrayList<>(profile.routeFolders());
         dirs.addAll(c.extensions().routes());
         return dirs;
     }

@@ -23,6 +23,7 @@ import tandem.engine.EngineEvent;
 import tandem.engine.EngineSetup;
 import tandem.engine.EngineSetup.ResourceSpec;
 import tandem.engine.NodeStore;
+import tandem.engine.ProfileSpec;
 import tandem.engine.RuleSet;
 import tandem.engine.RulesException;
 import tandem.engine.Setups;
@@ -92,20 +93,21 @@ public final class Simulation {
     /**
      * Loads the node configurations and compiles their rules.
      *
-     * @param home the installation directory holding rules/
+     * @param home the installation directory holding profiles/ and rules/
      * @throws ScenarioException           when the two configurations do not form a pair, or a step names a resource a node lacks
      * @throws tandem.config.ConfigException when a configuration is invalid
      * @throws RulesException              when the rules do not compile
+     * @throws tandem.engine.ProfileException when a node's profile has no valid descriptor
      */
     public static Simulation prepare(Scenario scenario, Path home) {
         Simulation sim = new Simulation(scenario);
-        Map<List<Path>, RuleSet> compiled = new HashMap<>();
+        Map<RuleSet.Sources, RuleSet> compiled = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Path> e : scenario.nodes().entrySet()) {
             NodeConfig c = ConfigLoader.load(e.getValue());
-            List<Path> folders = RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules());
-            RuleSet rules = compiled.computeIfAbsent(folders, RuleSet::compile);
-            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c), rules));
+            ProfileSpec profile = ProfileSpec.load(home, c.node().profile().yamlName());
+            RuleSet rules = compiled.computeIfAbsent(RuleSet.sources(profile, c), RuleSet::compile);
+            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c, profile.transitions()), rules));
         }
         List<SimNode> pair = List.copyOf(sim.nodes.values());
         SimNode a = pair.get(0);

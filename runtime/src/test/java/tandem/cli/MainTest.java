@@ -121,6 +121,132 @@ class MainTest {
                 bad + ": 3 error(s); rules and routes not checked");
     }
 
+    /** The line of {@code text} in {@code file} (1-based), or fails. */
+    private static int lineOf(Path file, String text) {
+        List<String> lines = List.of(read(file).split("\n", -1));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(file + " has no line with " + text);
+    }
+
+    @Test
+    void checkListsWhatTheSiteChangedAgainstTheShippedRulesAndWarnsOfACopy() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), """
+
+                extensions:
+                  rules: [../site-rules]
+                  disable-rules: ["Alone node keeps running with a failed resource"]
+                """);
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/site.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                // the site's own wording, under the shipped rule's name: it replaces the shipped rule
+                rule "Primary gives up when a critical resource stays down"
+                when
+                    LocalNode(state == NodeState.PRIM)
+                    ResourceFailed($r : resource)
+                    PeerAlive(state == NodeState.SECOND, uptodate)
+                    not StopRequested()
+                then
+                    insert(new StopRequested("resource " + $r + " failed"));
+                    insert(Decision.by(drools).to(NodeState.WAIT).data(DataState.NOT_UPTODATE).act("stop-services", "vip-down")
+                            .because("resource " + $r + " is down: the secondary takes over (site rule)"));
+                end
+
+                // a copy of a shipped rule under a new name: both would decide the same
+                rule "Site: alone node pairs up"
+                when
+                    LocalNode(state == NodeState.ALONE)
+                    PeerAlive(state == NodeState.SECOND, uptodate)
+                then
+                    insert(Decision.by(drools).to(NodeState.PRIM)
+                            .because("the secondary is uptodate; replication runs again"));
+                end
+                """).toAbsolutePath().normalize();
+        Path config = tmp.resolve("site/node1.yaml");
+        Path failover = SimFixtures.home().resolve("rules/pair/failover.drl");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        List<String> lines = r.outLines();
+        assertThat(lines.get(0)).isEqualTo(config + ": ok, node node1 (profile ms-failover, peer node2)");
+        assertThat(lines.subList(2, 6)).as(r.toString()).containsExactly(
+                "site rules: 1 replaced, 1 disabled, 1 added",
+                "  replaced \"Primary gives up when a critical resource stays down\": " + failover + ":"
+                        + lineOf(failover, "rule \"Primary gives up when a critical resource stays down\"") + " -> " + drl + ":6",
+                "  disabled \"Alone node keeps running with a failed resource\": " + failover + ":"
+                        + lineOf(failover, "rule \"Alone node keeps running with a failed resource\"") + " (" + config + ":"
+                        + lineOf(config, "disable-rules") + ")",
+                "  added \"Site: alone node pairs up\": " + drl + ":19");
+        assertThat(r.errLines()).as(r.toString()).containsExactly(drl + ":19: warning: rule \"Site: alone node pairs up\""
+                + " makes the same decision from the same facts as rule \"Alone node pairs up when the secondary is uptodate\" ("
+                + failover + ":" + lineOf(failover, "rule \"Alone node pairs up when the secondary is uptodate\"") + ")");
+    }
+
+    @Test
+    void checkRefusesADisabledRuleNoShippedRuleHasAtItsLineInTheConfig() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), """
+
+                extensions:
+                  disable-rules: ["Isolated primary steps dwon"]
+                """);
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                config + ":" + lineOf(config, "disable-rules") + ": extensions.disable-rules[0]: no shipped rule is named"
+                        + " \"Isolated primary steps dwon\"; did you mean \"Isolated primary steps down\"?",
+                config + ": 1 error(s)");
+    }
+
+    @Test
+    void checkGivesTheLineOfAnMvelErrorInASiteRule() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/typo.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Site: mail when the secondary is back"
+                when
+                    LocalNode(state == NodeState.SECUND)
+                then
+                end
+                """).toAbsolutePath().normalize();
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                drl + ":7: Unable to Analyse Expression state == NodeState.SECUND: [Error: unable to resolve method using"
+                        + " strict-mode: tandem.facts.NodeState.SECUND()] (rule \"Site: mail when the secondary is back\")",
+                config + ": 1 error(s)");
+    }
+
+    @Test
+    void checkOfAProfileWithoutADescriptorSaysSo() {
+        SimFixtures.copyConfigs(tmp, "");
+        Path config = SimFixtures.write(tmp.resolve("red.yaml"),
+                read(tmp.resolve("node1.yaml")).replace("profile: ms-failover", "profile: redundancy"));
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                SimFixtures.home().resolve("profiles/redundancy.yaml") + ": profile redundancy has no descriptor;"
+                        + " the profiles with one: ms-failover, sbs",
+                config + ": 1 error(s)");
+    }
+
     @Test
     void checkOfAMissingConfigFails() {
         Path missing = tmp.resolve("nope.yaml");
