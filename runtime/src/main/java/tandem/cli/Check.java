@@ -10,9 +10,14 @@ import tandem.config.NodeConfig;
 import tandem.engine.RuleSet;
 import tandem.engine.RuleSmoke;
 import tandem.engine.RulesException;
-import tandem.engine.Setups;
+import tandem.node.Assembly;
+import tandem.routes.Catalogue;
+import tandem.routes.CatalogueCheck;
 
-/** {@code tandem check --config FILE}: config, rules and routes validated; nothing started. */
+/**
+ * {@code tandem check --config FILE}: config, rules and routes validated, and the rules' actions and
+ * commands against the routes that carry them; nothing started.
+ */
 final class Check {
     private Check() {
     }
@@ -28,23 +33,37 @@ final class Check {
         }
         List<String> problems = new ArrayList<>();
         String profile = c.node().profile().yamlName();
+        Assembly node = Assembly.of(home, c);
+        Catalogue catalogue = node.catalogue();
         RuleSet rules = null;
         try {
-            rules = RuleSet.compile(RuleSet.folders(home, profile, c.extensions().rules()));
-            problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis()));
+            rules = node.compileRules();
+            problems.addAll(RuleSmoke.run(rules, node.setup(), c.timings().checkInterval().toMillis(),
+                    catalogue.commands().keySet()));
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }
-        RouteCheck.Outcome routes = RouteCheck.check(home, c);
+        Assembly.RoutesChecked routes = node.checkRoutes(rules);
         problems.addAll(routes.problems());
+        List<String> warnings = List.of();
+        if (rules != null) {
+            CatalogueCheck.Outcome names = node.checkCatalogue(rules.files());
+            problems.addAll(names.errors());
+            warnings = names.warnings();
+        }
         if (!problems.isEmpty()) {
             Main.printAll(err, problems);
+            Main.printAll(err, warnings);
             err.println(configFile + ": " + problems.size() + " error(s)");
             return 1;
         }
         out.println(configFile + ": ok, node " + c.node().id() + " (profile " + profile + ", peer " + c.peer().id() + ")");
         out.println("rules: " + rules.files().size() + " files, " + rules.ruleCount() + " rules");
         out.println("routes: " + routes.files() + " files, " + routes.routes() + " routes");
+        out.println("actions: " + String.join(", ", catalogue.actions().keySet()) + " (lanes: "
+                + String.join(", ", catalogue.lanes()) + ")");
+        out.println("commands: " + String.join(", ", catalogue.commands().keySet()));
+        warnings.forEach(out::println);
         out.println(standbyWrites(c.replication()));
         return 0;
     }
