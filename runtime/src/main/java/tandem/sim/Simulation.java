@@ -100,9 +100,11 @@ public final class Simulation {
     public static Simulation prepare(Scenario scenario, Path home) {
         Simulation sim = new Simulation(scenario);
         Map<List<Path>, RuleSet> compiled = new HashMap<>();
+        Map<String, tandem.routes.Catalogue> catalogues = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Path> e : scenario.nodes().entrySet()) {
             NodeConfig c = ConfigLoader.load(e.getValue());
+            catalogues.put(e.getKey(), tandem.routes.Catalogue.read(tandem.node.Assembly.folders(home, c).routes()));
             List<Path> folders = RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules());
             RuleSet rules = compiled.computeIfAbsent(folders, RuleSet::compile);
             sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c), rules));
@@ -121,6 +123,12 @@ public final class Simulation {
                     + " runs " + b.config.node().profile().yamlName());
         }
         for (Scenario.Step s : scenario.steps()) {
+            // a node's commands are its command routes
+            if (s.kind().equals("command") && !catalogues.get(s.nodes().get(0)).hasCommand(s.name())) {
+                problems.add(scenario.file() + ":" + s.line() + ": command.name: unknown command \"" + s.name()
+                        + "\"; " + s.nodes().get(0) + "'s commands: " + String.join(", ",
+                        catalogues.get(s.nodes().get(0)).commands().keySet()));
+            }
             if (s.resource() != null) {
                 SimNode n = sim.nodes.get(s.nodes().get(0));
                 if (!n.setup.resources().containsKey(s.resource())) {
