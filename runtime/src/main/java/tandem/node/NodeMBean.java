@@ -79,8 +79,8 @@ public final class NodeMBean implements TandemNodeMBean {
     }
 
     @Override
-    public java.util.List<String> getCommands() {
-        return commands.known();
+    public String[] getCommands() {
+        return commands.known().toArray(String[]::new);
     }
 
     @Override

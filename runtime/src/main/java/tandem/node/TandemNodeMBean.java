@@ -1,7 +1,5 @@
 package tandem.node;
 
-import java.util.List;
-
 /** The management interface of {@link NodeMBean}: what JMX and Hawtio show of a node. */
 public interface TandemNodeMBean {
     String getState();
@@ -13,7 +11,7 @@ public interface TandemNodeMBean {
     String getPeerState();
 
     /** The operator commands this node has: its command routes. */
-    List<String> getCommands();
+    String[] getCommands();
 
     /**
      * An operator command (one of {@link #getCommands}), answered by the rules: "accepted: reason" or

@@ -49,7 +49,7 @@ final class TestBeans {
     final Replication replication = new Replication(acted);
 
     /**
-     * By the names {@code tandem.node.RouteBeans} binds them (the sync channel's and the API's pipelines,
+     * By the names {@code tandem.node.Wiring} binds them (the sync channel's and the API's pipelines,
      * and the netty-http component that honours the latter, are the real ones; the API's limits are the
      * defaults).
      */
