@@ -36,23 +36,25 @@ public final class MailBean {
     public static final String TEMPLATES = "mail";
     private static final String SUBJECT = "Subject:";
 
+    /** Where the templates are looked up, and the context whose simple language renders them. */
+    private record Routes(List<Path> folders, CamelContext context) {
+    }
+
     private final NodeConfig config;
-    private final List<Path> routeFolders;
     private final Supplier<Mailer> mailer;
     private final Clock clock;
-    private volatile CamelContext context;
+    private volatile Routes routes;
 
     /** @param mailer the sender of the moment, null when the node has no {@code mail:} section */
-    public MailBean(NodeConfig config, List<Path> routeFolders, Supplier<Mailer> mailer, Clock clock) {
+    public MailBean(NodeConfig config, Supplier<Mailer> mailer, Clock clock) {
         this.config = config;
-        this.routeFolders = List.copyOf(routeFolders);
         this.mailer = mailer;
         this.clock = clock;
     }
 
-    /** The context whose simple language renders the templates (the node's, once its routes are loaded). */
-    void attach(CamelContext context) {
-        this.context = context;
+    /** The node's routes run from now on: templates come from {@code routeFolders}, rendered in {@code context}. */
+    void attach(List<Path> routeFolders, CamelContext context) {
+        this.routes = new Routes(List.copyOf(routeFolders), context);
     }
 
     /** Renders {@code mail/<template>.txt} for the request and queues it for delivery. */
@@ -61,17 +63,17 @@ public final class MailBean {
         if (m == null) {
             return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
         }
-        CamelContext camel = context;
-        if (camel == null) {
+        Routes r = routes;
+        if (r == null) {
             return new ActionResult(request.action(), false, "the node's routes are not loaded yet", clock.millis());
         }
-        Optional<Path> file = template(routeFolders, template);
+        Optional<Path> file = template(r.folders(), template);
         if (file.isEmpty()) {
             return new ActionResult(request.action(), false, "no mail template " + TEMPLATES + "/" + template
-                    + ".txt in " + routeFolders, clock.millis());
+                    + ".txt in " + r.folders(), clock.millis());
         }
         try {
-            Mailer.Notice notice = render(camel, file.get(), request);
+            Mailer.Notice notice = render(r.context(), file.get(), request);
             return new ActionResult(request.action(), true, m.send(notice), clock.millis());
         } catch (IOException | RuntimeException e) {
             return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());

@@ -155,7 +155,7 @@ public final class NodeRuntime implements AutoCloseable {
         try {
             loop.start();
             routes.start();
-            wiring.attach(assembly.catalogue(), routes);
+            wiring.attach(assembly, routes);
             holdLinkBackForTests();
             this.link = new PeerLink(c, fromPeer, clock, linkOptions, routes.context());
             link.start();

@@ -16,7 +16,6 @@ import tandem.engine.NodeStatus;
 import tandem.engine.RuleSet;
 import tandem.facts.Activity;
 import tandem.replication.Replication;
-import tandem.routes.Catalogue;
 import tandem.routes.LoadedRoutes;
 
 /**
@@ -66,7 +65,7 @@ public final class Wiring implements AutoCloseable {
         // a beat before the link is up sends nothing; the first beat after it starts carries the same
         this.heartbeats = new HeartbeatSender(c, loop::current, ports.peer()::heartbeat, clock);
         this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView());
-        this.mail = new MailBean(c, assembly.routeFolders(), ports.mailer(), clock);
+        this.mail = new MailBean(c, ports.mailer(), clock);
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("engine", loop);
@@ -93,13 +92,14 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * The routes run from now on: actions go to the lanes {@code catalogue} names, commands to their
-     * routes, mail templates render in the routes' context. What the engine asked for before goes first.
+     * The routes {@code assembly} loaded run from now on: actions go to the lanes its catalogue names,
+     * commands to their routes, mail templates come from its route folders. What the engine asked for
+     * before goes first. Called again with a new assembly and its routes when the node's set is replaced.
      */
-    public void attach(Catalogue catalogue, LoadedRoutes routes) {
-        mail.attach(routes.context());
-        commands.attach(catalogue, routes.context().createProducerTemplate());
-        lanes.attach(catalogue, routes.context().createProducerTemplate());
+    public void attach(Assembly assembly, LoadedRoutes routes) {
+        mail.attach(assembly.routeFolders(), routes.context());
+        commands.attach(assembly.catalogue(), routes.context().createProducerTemplate());
+        lanes.attach(assembly.catalogue(), routes.context().createProducerTemplate());
     }
 
     public EngineLoop loop() {

@@ -110,7 +110,7 @@ class AssemblyTest {
         try (Wiring wiring = node.wire(ports, node.compileRules()); LoadedRoutes routes = node.loadRoutes(wiring)) {
             wiring.loop().start();
             routes.start();
-            wiring.attach(node.catalogue(), routes);
+            wiring.attach(node, routes);
             ApiBean api = (ApiBean) wiring.beans().get("api");
             String auth = "Bearer " + ApiAuth.token(c.cluster().secret());
 
