@@ -8,13 +8,17 @@ import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 import tandem.engine.ProfileException;
-import tandem.engine.ProfileSpec;
 import tandem.engine.RuleSet;
 import tandem.engine.RuleSmoke;
 import tandem.engine.RulesException;
-import tandem.engine.Setups;
+import tandem.node.Assembly;
+import tandem.routes.Catalogue;
+import tandem.routes.CatalogueCheck;
 
-/** {@code tandem check --config FILE}: config, rules and routes validated; nothing started. */
+/**
+ * {@code tandem check --config FILE}: config, rules and routes validated, and the rules' actions and
+ * commands against the routes that carry them; nothing started.
+ */
 final class Check {
     private Check() {
     }
@@ -30,26 +34,35 @@ final class Check {
         }
         List<String> problems = new ArrayList<>();
         String profile = c.node().profile().yamlName();
-        RuleSet rules = null;
-        RouteCheck.Outcome routes = null;
+        Assembly node;
         try {
-            ProfileSpec spec = ProfileSpec.load(home, profile);
-            try {
-                rules = RuleSet.compile(RuleSet.sources(spec, c));
-                problems.addAll(RuleSmoke.run(rules, Setups.of(c, spec.transitions()), c.timings().checkInterval().toMillis()));
-            } catch (RulesException e) {
-                problems.addAll(e.problems());
-            }
-            routes = RouteCheck.check(spec, c);
-            problems.addAll(routes.problems());
+            node = Assembly.of(home, c);
         } catch (ProfileException e) {
+            Main.printAll(err, e.problems());
+            err.println(configFile + ": " + e.problems().size() + " error(s)");
+            return 1;
+        }
+        Catalogue catalogue = node.catalogue();
+        RuleSet rules = null;
+        try {
+            rules = node.compileRules();
+            problems.addAll(RuleSmoke.run(rules, node.setup(), c.timings().checkInterval().toMillis(),
+                    catalogue.commands().keySet()));
+        } catch (RulesException e) {
             problems.addAll(e.problems());
         }
+        Assembly.RoutesChecked routes = node.checkRoutes(rules);
+        problems.addAll(routes.problems());
+        List<String> warnings = new ArrayList<>();
         if (rules != null) {
-            rules.warnings().forEach(err::println);
+            CatalogueCheck.Outcome names = node.checkCatalogue(rules.files());
+            problems.addAll(names.errors());
+            warnings.addAll(rules.warnings());
+            warnings.addAll(names.warnings());
         }
         if (!problems.isEmpty()) {
             Main.printAll(err, problems);
+            Main.printAll(err, warnings);
             err.println(configFile + ": " + problems.size() + " error(s)");
             return 1;
         }
@@ -60,6 +73,10 @@ final class Check {
             rules.siteChanges().forEach(change -> out.println("  " + change));
         }
         out.println("routes: " + routes.files() + " files, " + routes.routes() + " routes");
+        out.println("actions: " + String.join(", ", catalogue.actions().keySet()) + " (lanes: "
+                + String.join(", ", catalogue.lanes()) + ")");
+        out.println("commands: " + String.join(", ", catalogue.commands().keySet()));
+        warnings.forEach(err::println);
         out.println(standbyWrites(c.replication()));
         return 0;
     }

@@ -19,7 +19,7 @@ public final class Main {
 
               run      --config FILE                  run one node in the foreground
               status   --config FILE [--json]         the running node, its peer, resources, last events
-              command  NAME --config FILE             an operator command: start, stop, swap, force-start
+              command  NAME --config FILE             an operator command to the running node (check lists them)
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               simulate --scenario FILE [--json]       run a two-node scenario on a virtual clock
               demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
@@ -111,7 +111,7 @@ public final class Main {
             }
         }
         if (allowed.contains("NAME") && !opts.containsKey("NAME")) {
-            throw new UsageException("NAME is required, one of " + String.join(", ", tandem.engine.Commands.KNOWN));
+            throw new UsageException("NAME is required: a command of the node (tandem check --config FILE lists them)");
         }
         for (String o : allowed) {
             if (o.endsWith("=") && !opts.containsKey(o.substring(0, o.length() - 1))) {

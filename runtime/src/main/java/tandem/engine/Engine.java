@@ -337,14 +337,12 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of(session.insert(r)));
     }
 
-    /** An operator command; the rules answer it. Unknown names are refused here, before the rules. */
+    /**
+     * An operator command; the rules answer it. Which names exist is the node's command routes' say
+     * (they are the only way in); a command no rule answers is refused here.
+     */
     public CycleOutcome command(String name, String origin) {
         checkReady();
-        if (!Commands.known(name)) {
-            String why = "unknown command \"" + name + "\"; known: " + String.join(", ", Commands.KNOWN);
-            emit(EngineEvent.log(null, "command " + name + " refused: " + why));
-            return new CycleOutcome(List.of(), List.of(new CommandAnswer(name, false, why, null)));
-        }
         emit(EngineEvent.log(null, "command " + name + " from " + origin));
         CycleOutcome out = cycle(List.of(session.insert(new OperatorCommand(name, origin, now()))));
         if (out.answers().stream().noneMatch(a -> a.command().equals(name))) {

@@ -27,7 +27,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import tandem.config.Durations;
 import tandem.config.Suggest;
 import tandem.config.TextFile;
-import tandem.engine.Commands;
 import tandem.facts.Activity;
 import tandem.facts.DataState;
 import tandem.facts.NodeState;
@@ -299,10 +298,6 @@ public final class ScenarioParser {
                     return null;
                 }
                 checkNode(a.get("node"), v, p + ".node", nodeNames);
-                if (a.get("name") != null && !Commands.known(a.get("name"))) {
-                    problems.add(at(v) + p + ".name: unknown command \"" + a.get("name") + "\"; known: "
-                            + String.join(", ", Commands.KNOWN));
-                }
                 return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), a.get("name"), null, null, 0, line);
             }
             case "fail", "recover" -> {

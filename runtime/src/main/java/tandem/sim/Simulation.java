@@ -102,9 +102,11 @@ public final class Simulation {
     public static Simulation prepare(Scenario scenario, Path home) {
         Simulation sim = new Simulation(scenario);
         Map<RuleSet.Sources, RuleSet> compiled = new HashMap<>();
+        Map<String, tandem.routes.Catalogue> catalogues = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Path> e : scenario.nodes().entrySet()) {
             NodeConfig c = ConfigLoader.load(e.getValue());
+            catalogues.put(e.getKey(), tandem.routes.Catalogue.read(tandem.node.Assembly.folders(home, c).routes()));
             ProfileSpec profile = ProfileSpec.load(home, c.node().profile().yamlName());
             RuleSet rules = compiled.computeIfAbsent(RuleSet.sources(profile, c), RuleSet::compile);
             sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c, profile.transitions()), rules));
@@ -123,6 +125,12 @@ public final class Simulation {
                     + " runs " + b.config.node().profile().yamlName());
         }
         for (Scenario.Step s : scenario.steps()) {
+            // a node's commands are its command routes
+            if (s.kind().equals("command") && !catalogues.get(s.nodes().get(0)).hasCommand(s.name())) {
+                problems.add(scenario.file() + ":" + s.line() + ": command.name: unknown command \"" + s.name()
+                        + "\"; " + s.nodes().get(0) + "'s commands: " + String.join(", ",
+                        catalogues.get(s.nodes().get(0)).commands().keySet()));
+            }
             if (s.resource() != null) {
                 SimNode n = sim.nodes.get(s.nodes().get(0));
                 if (!n.setup.resources().containsKey(s.resource())) {

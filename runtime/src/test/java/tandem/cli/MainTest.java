@@ -69,15 +69,102 @@ class MainTest {
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.err()).as(r.toString()).isEmpty();
         List<String> lines = r.outLines();
-        assertThat(lines).as(r.toString()).hasSize(4);
+        assertThat(lines).as(r.toString()).hasSize(6);
         assertThat(lines.get(0)).isEqualTo(config + ": ok, node node1 (profile ms-failover, peer node2)");
         Matcher rules = Pattern.compile("rules: (\\d+) files, (\\d+) rules").matcher(lines.get(1));
         assertThat(rules.matches()).as(lines.get(1)).isTrue();
         assertThat(Integer.parseInt(rules.group(1))).isPositive();
         assertThat(Integer.parseInt(rules.group(2))).isPositive();
         assertThat(lines.get(2)).matches("routes: \\d+ files, \\d+ routes");
-        assertThat(lines.get(3)).isEqualTo("replication: as the standby this node writes the active node's folders"
+        assertThat(lines.get(3)).startsWith("actions: start-services, stop-services, vip-up,")
+                .contains("vip-takeover").endsWith(" (lanes: actions, sync)");
+        assertThat(lines.get(4)).isEqualTo("commands: start, stop, swap, boot-start-on, boot-start-off, force-start,"
+                + " sync, test-mail");
+        assertThat(lines.get(5)).isEqualTo("replication: as the standby this node writes the active node's folders"
                 + " only into its own 2 folder(s) (path or target); any other folder is refused");
+    }
+
+    /** A site rule folder with one rule, as {@code extensions.rules} of copies of the sample configs. */
+    private Path siteRule(String when, String then) {
+        return SimFixtures.write(tmp.resolve("site-rules/site.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Site rule"
+                when
+                    %s
+                then
+                    %s
+                end
+                """.formatted(when, then));
+    }
+
+    @Test
+    void checkRefusesARuleThatNamesAnActionNoRouteCarriesWithFileAndLine() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = siteRule("ResourceFailed($r : resource)",
+                "insert(Decision.by(drools).act(\"vip-up\",\n            \"mail-resource-failed\").because($r + \" failed\"));");
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                drl + ":10: rule \"Site rule\" names action \"mail-resource-failed\", which no route carries (no route"
+                        + " action-mail-resource-failed in " + sample("routes/common") + ", " + sample("routes/ms-failover")
+                        + ")",
+                config + ": 1 error(s)");
+    }
+
+    @Test
+    void checkRefusesARuleThatAnswersACommandNoRouteOffers() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = siteRule("OperatorCommand(name == \"maintenanse\", $o : origin)",
+                "insert(Decision.by(drools).accepts(\"maintenanse\").because(\"asked by \" + $o));");
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).hasSize(3)
+                .anyMatch(l -> l.startsWith(drl + ":7: rule \"Site rule\" answers command \"maintenanse\", which no"
+                        + " route offers (no route command-maintenanse in "))
+                .anyMatch(l -> l.startsWith(drl + ":9: rule \"Site rule\" answers command \"maintenanse\""));
+    }
+
+    @Test
+    void checkReportsARouteNoRuleUsesAsAWarningAndPasses() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  routes: [../site-routes]\n");
+        Path routes = SimFixtures.write(tmp.resolve("site-routes/site.camel.yaml"), """
+                - route:
+                    id: action-site-export
+                    routeConfigurationId: tandem-errors
+                    from:
+                      uri: direct:action-site-export
+                      steps:
+                        - bean:
+                            ref: services
+                            method: "stop(${body})"
+                - route:
+                    id: command-maintenance
+                    routeConfigurationId: tandem-errors
+                    from:
+                      uri: direct:command-maintenance
+                      steps:
+                        - bean:
+                            ref: commands
+                            method: "submit('maintenance', ${header.origin})"
+                """).toAbsolutePath().normalize();
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.outLines()).as(r.toString()).contains(
+                routes + ":1: warning: route action-site-export is not used: no rule names action \"site-export\"",
+                routes + ":10: warning: route command-maintenance is not used: no rule answers command \"maintenance\"");
     }
 
     @Test
@@ -352,7 +439,7 @@ class MainTest {
                   node2: cfg/node2.yaml
                 steps:
                   - {at: 0s, start: [node1, node3]}
-                  - {at: 10s, command: {node: node1, name: reboot}}
+                  - {at: 10s, crash: node4}
                 """);
 
         Cli r = tandem("simulate", "--scenario", scenario.toString());
@@ -360,7 +447,26 @@ class MainTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(scenario + ":5: "))
-                .anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("reboot"));
+                .anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("node4"));
+    }
+
+    @Test
+    void simulateOfACommandNoRouteOffersExitsOneWithFileAndLine() {
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
+        Path scenario = SimFixtures.write(tmp.resolve("reboot.yaml"), """
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 10s, command: {node: node1, name: reboot}}
+                """);
+
+        Cli r = tandem("simulate", "--scenario", scenario.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).contains(scenario + ":6: command.name: unknown command \"reboot\";"
+                + " node1's commands: start, stop, swap, boot-start-on, boot-start-off, force-start, sync, test-mail");
     }
 
     @Test

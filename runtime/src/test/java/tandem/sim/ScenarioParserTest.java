@@ -137,7 +137,6 @@ class ScenarioParserTest {
                         + " recover, restart, start, write",
                 f + ":9: steps[2]: one step kind per step, got crash and restart",
                 f + ":10: steps[3].crash: unknown node \"node3\"; the scenario's nodes are node1, node2",
-                f + ":11: steps[4].command.name: unknown command \"reboot\"; known: start, stop, swap, force-start, boot-start-on, boot-start-off, sync, test-mail",
                 f + ":12: steps[5].at: missing; when does this step happen?",
                 f + ":14: step at 200.000 s comes after until (100.000 s) and would never run",
                 f + ":17: expect[0].state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"PRIMARY\"");
