@@ -162,7 +162,7 @@ class MainTest {
         Cli r = tandem("check", "--config", config.toString());
 
         assertThat(r.status()).as(r.toString()).isZero();
-        assertThat(r.outLines()).as(r.toString()).contains(
+        assertThat(r.errLines()).as(r.toString()).contains(
                 routes + ":1: warning: route action-site-export is not used: no rule names action \"site-export\"",
                 routes + ":10: warning: route command-maintenance is not used: no rule answers command \"maintenance\"");
     }
