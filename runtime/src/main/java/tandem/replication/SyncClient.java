@@ -41,17 +41,17 @@ import tandem.sync.HashMismatchException;
 import tandem.sync.Hashing;
 import tandem.sync.Kind;
 import tandem.sync.SafePaths;
-import tandem.sync.Scanner;
+import tandem.sync.FolderScanner;
 import tandem.sync.Signature;
 import tandem.sync.SyncFolder;
 import tandem.sync.UnsafePathException;
-import tandem.sync.Writer;
+import tandem.sync.FolderWriter;
 
 /**
  * The standby's side of replication: one pull cycle at a time. It asks the active node for its
  * folder list (which decides what is copied, SBS-5; where this node writes, its own configuration
  * decides: {@link AllowedTargets}), compares the manifests, and writes what differs through
- * {@link Writer} (temporary file, fsync, hash check, rename). Small files come in batches of up to
+ * {@link FolderWriter} (temporary file, fsync, hash check, rename). Small files come in batches of up to
  * {@link SyncCodec#MAX_PAYLOAD}, big ones in chunks of that size, and a big file that changed in part only by the blocks that differ.
  *
  * <p>Before every write it asks {@code mayWrite} (this node is still SECOND): a cycle overtaken by a
@@ -166,11 +166,11 @@ public final class SyncClient {
             }
             // after every flush of the cycle, and behind it: deleting a replaced file of hundreds of
             // megabytes took 600 ms here (ext4 freeing its blocks), which the cycle need not wait for
-            List<Writer> writers = List.copyOf(n.writers);
+            List<FolderWriter> writers = List.copyOf(n.writers);
             List<HashCache> toSave = List.copyOf(n.caches);
             RELEASER.execute(() -> {
                 HashCache.saveAll(toSave);
-                writers.forEach(Writer::releaseRetired);
+                writers.forEach(FolderWriter::releaseRetired);
             });
         }
         return new CycleReport(full, n.entries, n.copied, n.bytes, n.deleted, n.touched, clock.millis() - started,
@@ -257,14 +257,14 @@ public final class SyncClient {
 
     private void pullFolder(String cycle, SyncFolder f, Collection<String> only, Counts n) throws SyncException {
         HashCache cache = cache(f);
-        Writer w = new Writer(f, cache, mayWrite);
+        FolderWriter w = new FolderWriter(f, cache, mayWrite);
         try {
             guard();
             Files.createDirectories(f.root());
             List<Entry> local;
             List<Entry> remote;
             long compareStart = clock.millis();
-            try (Scanner s = new Scanner(cache)) {
+            try (FolderScanner s = new FolderScanner(cache)) {
                 if (only == null) {
                     // the active node scans its tree while this one scans its own
                     CompletableFuture<List<Entry>> theirs = new CompletableFuture<>();
@@ -485,7 +485,7 @@ public final class SyncClient {
         void run() throws SyncException, IOException;
     }
 
-    private void fetchWhole(String cycle, SyncFolder f, Writer w, List<Entry> files, Counts n)
+    private void fetchWhole(String cycle, SyncFolder f, FolderWriter w, List<Entry> files, Counts n)
             throws SyncException, IOException {
         List<Fetch> large = new ArrayList<>();
         List<Fetch> work = new ArrayList<>();
@@ -571,7 +571,7 @@ public final class SyncClient {
         }
     }
 
-    private void fetchBatch(String cycle, SyncFolder f, Writer w, List<Entry> batch, Counts n)
+    private void fetchBatch(String cycle, SyncFolder f, FolderWriter w, List<Entry> batch, Counts n)
             throws SyncException, IOException {
         ObjectNode req = request("readMany", cycle);
         req.put("folder", f.id());
@@ -581,7 +581,7 @@ public final class SyncClient {
         JsonNode sizes = reply.header().path("sizes");
         JsonNode hashes = reply.header().path("hashes");
         byte[] data = reply.payload();
-        List<Writer.Incoming> incoming = new ArrayList<>();
+        List<FolderWriter.Incoming> incoming = new ArrayList<>();
         int at = 0;
         try {
             for (int i = 0; i < batch.size(); i++) {
@@ -599,7 +599,7 @@ public final class SyncClient {
                     continue;
                 }
                 guard();
-                Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), hash);
+                FolderWriter.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), hash);
                 incoming.add(in);
                 in.write(data, at, size);
                 at += size;
@@ -609,15 +609,15 @@ public final class SyncClient {
             guard();
             stage(w, incoming, n);
         } finally {
-            incoming.forEach(Writer.Incoming::abort); // not those staged: the group commit has them
+            incoming.forEach(FolderWriter.Incoming::abort); // not those staged: the group commit has them
         }
     }
 
     /**
-     * Hands a batch to the writer's group commit ({@link Writer#stage}; counted when the group commits
+     * Hands a batch to the writer's group commit ({@link FolderWriter#stage}; counted when the group commits
      * are finished); a file whose hash does not match (it changed while read) is left for later.
      */
-    private static void stage(Writer w, List<Writer.Incoming> batch, Counts n) throws IOException {
+    private static void stage(FolderWriter w, List<FolderWriter.Incoming> batch, Counts n) throws IOException {
         try {
             w.stage(batch);
         } catch (IOException e) {
@@ -641,11 +641,11 @@ public final class SyncClient {
      * Fetches a large file in chunks, {@link #READ_AHEAD} requests in flight (a single large file
      * would otherwise wait a round trip per chunk), written in order as they arrive.
      */
-    private void fetchLarge(String cycle, SyncFolder f, Writer w, Entry e, Counts n,
+    private void fetchLarge(String cycle, SyncFolder f, FolderWriter w, Entry e, Counts n,
             ExecutorService ahead) throws SyncException, IOException {
         guard();
         ArrayDeque<Future<SyncMessage>> asked = new ArrayDeque<>();
-        try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+        try (FolderWriter.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
             long next = 0;
             long offset = 0;
             while (offset < e.size()) {
@@ -675,7 +675,7 @@ public final class SyncClient {
     /** Chunks of one large file asked for ahead of the one being written. */
     static final int READ_AHEAD = 3;
 
-    private void fetchDelta(String cycle, SyncFolder f, Writer w, HashCache cache, Entry e, Counts n)
+    private void fetchDelta(String cycle, SyncFolder f, FolderWriter w, HashCache cache, Entry e, Counts n)
             throws SyncException, IOException {
         guard();
         Path local = SafePaths.resolve(f.root(), e.path());
@@ -691,7 +691,7 @@ public final class SyncClient {
         List<String> theirs = new ArrayList<>();
         reply.header().path("blocks").forEach(b -> theirs.add(b.asText()));
         Set<Integer> changed = new TreeSet<>(Diff.changedBlocks(mine, theirs));
-        try (Writer.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+        try (FolderWriter.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
             int blocks = theirs.size();
             for (int i = 0; i < blocks; ) {
                 if (!changed.contains(i)) {
@@ -726,7 +726,7 @@ public final class SyncClient {
     }
 
     /** Puts one rebuilt file in place; one that changed on the active node while read waits for the next cycle. */
-    private void commitOne(Writer.Incoming in, Counts n) throws SyncException, IOException {
+    private void commitOne(FolderWriter.Incoming in, Counts n) throws SyncException, IOException {
         guard();
         try {
             in.commit();
@@ -755,7 +755,7 @@ public final class SyncClient {
         long touched;
         long compareMillis;
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<Writer> writers = new ArrayList<>();
+        final List<FolderWriter> writers = new ArrayList<>();
         final Set<HashCache> caches = new java.util.LinkedHashSet<>();
 
         synchronized void copied(long files) {

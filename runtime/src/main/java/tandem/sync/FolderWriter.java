@@ -41,7 +41,7 @@ import tandem.Daemons;
  * ({@link #TEMP_PREFIX}{@code <random>.tmp}) in the same directory as its target, is fsynced, its
  * content hash is checked against the one the primary declared, and only then is it renamed over the
  * target, atomically. A crash at any point leaves the old file or the new one, plus perhaps a temporary
- * file that the next cycle removes ({@link Scanner#tempsSeen()}, {@link #removeTemps}; scans never list them).
+ * file that the next cycle removes ({@link FolderScanner#tempsSeen()}, {@link #removeTemps}; scans never list them).
  *
  * <p>Every path goes through {@link SafePaths}: nothing outside the folder is written, and no symbolic
  * link is followed (one found on the way is an {@link UnsafePathException}). A full disk is a
@@ -49,13 +49,13 @@ import tandem.Daemons;
  * file untouched. When given a {@link HashCache}, the writer records what it wrote, so this node's next
  * scan does not read those files again. The folder's root is created when it does not exist.
  *
- * <p>A Writer is thread-safe; each {@link Incoming} is used by one thread at a time.
+ * <p>A FolderWriter is thread-safe; each {@link Incoming} is used by one thread at a time.
  */
-public final class Writer {
+public final class FolderWriter {
     /** Name prefix of Tandem's temporary files; refused in paths from the peer and never listed. */
     public static final String TEMP_PREFIX = ".tandem-sync-";
 
-    private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FolderWriter.class);
     private static final ThreadPoolExecutor FSYNC;
 
     static {
@@ -98,12 +98,12 @@ public final class Writer {
     private final java.util.concurrent.atomic.AtomicLong retiredBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** A writer into {@code f.root()} that keeps no hash cache. */
-    public Writer(SyncFolder f) {
+    public FolderWriter(SyncFolder f) {
         this(f, null);
     }
 
     /** A writer into {@code f.root()} that records what it writes in {@code cache} (may be null). */
-    public Writer(SyncFolder f, HashCache cache) {
+    public FolderWriter(SyncFolder f, HashCache cache) {
         this(f, cache, () -> true);
     }
 
@@ -112,7 +112,7 @@ public final class Writer {
      * place, from the thread that commits: while it answers false the staged files are thrown away and
      * {@link #finishStaged()} reports it.
      */
-    public Writer(SyncFolder f, HashCache cache, BooleanSupplier mayInstall) {
+    public FolderWriter(SyncFolder f, HashCache cache, BooleanSupplier mayInstall) {
         this.folder = Objects.requireNonNull(f, "folder");
         this.root = f.root();
         this.cache = cache;
@@ -543,7 +543,7 @@ public final class Writer {
     }
 
     /**
-     * Removes the given leftovers of an interrupted transfer ({@link Scanner#tempsSeen()}, so no walk of
+     * Removes the given leftovers of an interrupted transfer ({@link FolderScanner#tempsSeen()}, so no walk of
      * its own): only regular files named {@link #TEMP_PREFIX}... inside this writer's folder, reached
      * without a symbolic link.
      *
@@ -619,7 +619,7 @@ public final class Writer {
     public static final class Incoming implements AutoCloseable {
         private enum State { OPEN, READY, COMMITTED, ABORTED }
 
-        private final Writer writer;
+        private final FolderWriter writer;
         private final String rel;
         private final Path target;
         private final Path temp;
@@ -640,7 +640,7 @@ public final class Writer {
         /** Handed to a group commit: only the committer puts it in place or throws it away. */
         private boolean staged;
 
-        private Incoming(Writer writer, String rel, Path target, Path temp, FileChannel out, DirectAppender direct,
+        private Incoming(FolderWriter writer, String rel, Path target, Path temp, FileChannel out, DirectAppender direct,
                 long size, long mtimeMillis, String hash) {
             this.writer = writer;
             this.rel = rel;
@@ -842,7 +842,7 @@ public final class Writer {
 
         /**
          * Throws the temporary file away; idempotent, and a no-op after a commit and once handed to a
-         * group commit ({@link Writer#stage}), which then decides.
+         * group commit ({@link FolderWriter#stage}), which then decides.
          */
         public void abort() {
             if (staged) {
