@@ -36,16 +36,17 @@ import tandem.Daemons;
 import tandem.sync.Diff;
 import tandem.sync.DiskFullException;
 import tandem.sync.Entry;
+import tandem.sync.FolderScanner;
+import tandem.sync.FolderWriter;
 import tandem.sync.HashCache;
 import tandem.sync.HashMismatchException;
 import tandem.sync.Hashing;
+import tandem.sync.IncomingFile;
 import tandem.sync.Kind;
 import tandem.sync.SafePaths;
-import tandem.sync.FolderScanner;
 import tandem.sync.Signature;
 import tandem.sync.SyncFolder;
 import tandem.sync.UnsafePathException;
-import tandem.sync.FolderWriter;
 
 /**
  * The standby's side of replication: one pull cycle at a time. It asks the active node for its
@@ -581,7 +582,7 @@ public final class SyncClient {
         JsonNode sizes = reply.header().path("sizes");
         JsonNode hashes = reply.header().path("hashes");
         byte[] data = reply.payload();
-        List<FolderWriter.Incoming> incoming = new ArrayList<>();
+        List<IncomingFile> incoming = new ArrayList<>();
         int at = 0;
         try {
             for (int i = 0; i < batch.size(); i++) {
@@ -599,7 +600,7 @@ public final class SyncClient {
                     continue;
                 }
                 guard();
-                FolderWriter.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), hash);
+                IncomingFile in = w.begin(e.path(), e.size(), e.mtimeMillis(), hash);
                 incoming.add(in);
                 in.write(data, at, size);
                 at += size;
@@ -609,7 +610,7 @@ public final class SyncClient {
             guard();
             stage(w, incoming, n);
         } finally {
-            incoming.forEach(FolderWriter.Incoming::abort); // not those staged: the group commit has them
+            incoming.forEach(IncomingFile::abort); // not those staged: the group commit has them
         }
     }
 
@@ -617,7 +618,7 @@ public final class SyncClient {
      * Hands a batch to the writer's group commit ({@link FolderWriter#stage}; counted when the group commits
      * are finished); a file whose hash does not match (it changed while read) is left for later.
      */
-    private static void stage(FolderWriter w, List<FolderWriter.Incoming> batch, Counts n) throws IOException {
+    private static void stage(FolderWriter w, List<IncomingFile> batch, Counts n) throws IOException {
         try {
             w.stage(batch);
         } catch (IOException e) {
@@ -645,7 +646,7 @@ public final class SyncClient {
             ExecutorService ahead) throws SyncException, IOException {
         guard();
         ArrayDeque<Future<SyncMessage>> asked = new ArrayDeque<>();
-        try (FolderWriter.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+        try (IncomingFile in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
             long next = 0;
             long offset = 0;
             while (offset < e.size()) {
@@ -691,7 +692,7 @@ public final class SyncClient {
         List<String> theirs = new ArrayList<>();
         reply.header().path("blocks").forEach(b -> theirs.add(b.asText()));
         Set<Integer> changed = new TreeSet<>(Diff.changedBlocks(mine, theirs));
-        try (FolderWriter.Incoming in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
+        try (IncomingFile in = w.begin(e.path(), e.size(), e.mtimeMillis(), e.hash())) {
             int blocks = theirs.size();
             for (int i = 0; i < blocks; ) {
                 if (!changed.contains(i)) {
@@ -726,7 +727,7 @@ public final class SyncClient {
     }
 
     /** Puts one rebuilt file in place; one that changed on the active node while read waits for the next cycle. */
-    private void commitOne(FolderWriter.Incoming in, Counts n) throws SyncException, IOException {
+    private void commitOne(IncomingFile in, Counts n) throws SyncException, IOException {
         guard();
         try {
             in.commit();

@@ -59,7 +59,7 @@ class DiskFullTest {
         h.update(big, 0, big.length);
         FolderWriter w = new FolderWriter(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
 
-        FolderWriter.Incoming in = w.begin("db.dump", big.length, 1, h.finish());
+        IncomingFile in = w.begin("db.dump", big.length, 1, h.finish());
         assertThatThrownBy(() -> {
             for (int off = 0; off < big.length; off += 65536) {
                 in.write(big, off, 65536);
@@ -78,17 +78,17 @@ class DiskFullTest {
         Path root = Files.createDirectories(mount.resolve("data"));
         Files.writeString(root.resolve("f9"), "old nine");
         FolderWriter w = new FolderWriter(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
-        List<FolderWriter.Incoming> fitting = new java.util.ArrayList<>();
+        List<IncomingFile> fitting = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
             byte[] data = HashingTest.random(8_000, 10 + i);
-            FolderWriter.Incoming in = w.begin("f" + i, data.length, 1, hash(data));
+            IncomingFile in = w.begin("f" + i, data.length, 1, hash(data));
             in.write(data, 0, data.length);
             fitting.add(in);
         }
         w.stage(fitting);
 
         byte[] big = HashingTest.random(512 * 1024, 3); // more than the disk holds
-        FolderWriter.Incoming tooBig = w.begin("f9", big.length, 1, hash(big));
+        IncomingFile tooBig = w.begin("f9", big.length, 1, hash(big));
         assertThatThrownBy(() -> {
             for (int off = 0; off < big.length; off += 65536) {
                 tooBig.write(big, off, 65536);

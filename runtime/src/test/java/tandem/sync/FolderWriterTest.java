@@ -38,7 +38,7 @@ class FolderWriterTest {
     }
 
     private static Entry receive(FolderWriter w, String rel, byte[] data, long mtime) throws IOException {
-        try (FolderWriter.Incoming in = w.begin(rel, data.length, mtime, hash(data))) {
+        try (IncomingFile in = w.begin(rel, data.length, mtime, hash(data))) {
             for (int off = 0; off < data.length; off += 10_000) {
                 in.write(data, off, Math.min(10_000, data.length - off));
             }
@@ -114,7 +114,7 @@ class FolderWriterTest {
         assertThat(changed).containsExactly(at / B);
 
         FolderWriter w = new FolderWriter(folder(false));
-        try (FolderWriter.Incoming in = w.begin("big.img", now.length, 1, source.hash())) {
+        try (IncomingFile in = w.begin("big.img", now.length, 1, source.hash())) {
             for (int i = 0; i < source.blocks().size(); i++) {
                 if (changed.contains(i)) {
                     in.write(now, i * B, Math.min(B, now.length - i * B));
@@ -151,7 +151,7 @@ class FolderWriterTest {
         boolean direct = directWorks();
         FolderWriter w = new FolderWriter(folder(true));
         int[] pieces = {1000, 300_000, 65_536, 4096, 1};
-        try (FolderWriter.Incoming in = w.begin("large.bin", data.length, Trees.OLD, hash(data))) {
+        try (IncomingFile in = w.begin("large.bin", data.length, Trees.OLD, hash(data))) {
             assertThat(in.writesDirect()).as("direct where the file system allows it").isEqualTo(direct);
             int off = 0;
             for (int i = 0; off < data.length; i++) {
@@ -176,7 +176,7 @@ class FolderWriterTest {
         assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(0);
 
         FolderWriter w = new FolderWriter(folder(false));
-        try (FolderWriter.Incoming in = w.begin("disk.img", now.length, 1, source.hash())) {
+        try (IncomingFile in = w.begin("disk.img", now.length, 1, source.hash())) {
             in.write(now, 0, B); // held by the direct appender: less than its buffer
             assertThat(in.writesDirect()).isEqualTo(directWorks());
             in.copyBlocks(1, 16, mine.blocks()); // read straight into the appender's buffer, up to the end
@@ -199,7 +199,7 @@ class FolderWriterTest {
         assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(1);
 
         FolderWriter w = new FolderWriter(folder(false));
-        try (FolderWriter.Incoming in = w.begin("img", now.length, 1, source.hash())) {
+        try (IncomingFile in = w.begin("img", now.length, 1, source.hash())) {
             in.copyBlocks(0, 1, mine.blocks());
             in.write(now, B, B);
             in.copyBlocks(2, 2, mine.blocks());
@@ -216,14 +216,14 @@ class FolderWriterTest {
         write(root, "f", HashingTest.random(B + 1, 1));
         FolderWriter w = new FolderWriter(folder(false));
 
-        FolderWriter.Incoming in = w.begin("f", 3 * B, 1, "00000000000000000000000000000000");
+        IncomingFile in = w.begin("f", 3 * B, 1, "00000000000000000000000000000000");
         in.copyBlock(1);
         assertThatThrownBy(() -> in.copyBlock(2)).isInstanceOf(IOException.class)
                 .hasMessage("cannot copy block 2 of f in " + root + ": the current file has 2 blocks");
         assertThat(temps()).isEmpty();
         assertThatThrownBy(() -> in.write(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
 
-        FolderWriter.Incoming none = w.begin("missing", B, 1, "00000000000000000000000000000000");
+        IncomingFile none = w.begin("missing", B, 1, "00000000000000000000000000000000");
         assertThatThrownBy(() -> none.copyBlock(0)).hasMessageContaining("there is no current file");
         assertThat(temps()).isEmpty();
     }
@@ -234,7 +234,7 @@ class FolderWriterTest {
         FolderWriter w = new FolderWriter(folder(false));
         byte[] data = "corrupted in transit".getBytes(StandardCharsets.UTF_8);
 
-        FolderWriter.Incoming in = w.begin("f.txt", data.length, 1, hash("what was sent".getBytes(StandardCharsets.UTF_8)));
+        IncomingFile in = w.begin("f.txt", data.length, 1, hash("what was sent".getBytes(StandardCharsets.UTF_8)));
         in.write(data, 0, data.length);
 
         assertThatThrownBy(in::commit).isInstanceOf(HashMismatchException.class).hasMessageContaining("f.txt")
@@ -249,11 +249,11 @@ class FolderWriterTest {
         FolderWriter w = new FolderWriter(folder(false));
         byte[] data = "12345".getBytes(StandardCharsets.UTF_8);
 
-        FolderWriter.Incoming few = w.begin("few", 5, 1, hash(data));
+        IncomingFile few = w.begin("few", 5, 1, hash(data));
         few.write(data, 0, 4);
         assertThatThrownBy(few::commit).hasMessage("cannot commit few in " + root + ": received 4 bytes, expected 5");
 
-        FolderWriter.Incoming many = w.begin("many", 4, 1, hash(data));
+        IncomingFile many = w.begin("many", 4, 1, hash(data));
         assertThatThrownBy(() -> many.write(data, 0, 5)).hasMessageContaining("more than the declared 4 bytes");
 
         assertThat(Trees.list(root)).isEmpty();
@@ -264,12 +264,12 @@ class FolderWriterTest {
         write(root, "kept.txt", "kept");
         FolderWriter w = new FolderWriter(folder(false));
 
-        FolderWriter.Incoming in = w.begin("sub/new.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)));
+        IncomingFile in = w.begin("sub/new.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)));
         in.write("ab".getBytes(StandardCharsets.UTF_8), 0, 2);
         in.abort();
         in.abort();
         in.close();
-        try (FolderWriter.Incoming closed = w.begin("kept.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)))) {
+        try (IncomingFile closed = w.begin("kept.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)))) {
             closed.write("abc".getBytes(StandardCharsets.UTF_8), 0, 3);
         }
 
@@ -285,7 +285,7 @@ class FolderWriterTest {
         HashCache cache = HashCache.inMemory();
         FolderWriter w = new FolderWriter(folder(false), cache);
         byte[] next = "new content".getBytes(StandardCharsets.UTF_8);
-        FolderWriter.Incoming in = w.begin("keep/old.txt", next.length, Trees.OLD, hash(next));
+        IncomingFile in = w.begin("keep/old.txt", next.length, Trees.OLD, hash(next));
         in.write(next, 0, next.length);
         in.commit();
         w.delete("gone.txt");
@@ -333,7 +333,7 @@ class FolderWriterTest {
     void aCrashBeforeTheCommitLeavesTheOldFileAndATempThatTheNextStartRemoves() throws IOException {
         write(root, "data.db", "old state");
         byte[] next = "new state, never committed".getBytes(StandardCharsets.UTF_8);
-        FolderWriter.Incoming crashed = new FolderWriter(folder(false)).begin("data.db", next.length, 1, hash(next));
+        IncomingFile crashed = new FolderWriter(folder(false)).begin("data.db", next.length, 1, hash(next));
         crashed.write(next, 0, next.length);
         // the process dies here: neither commit nor abort
         try {
@@ -356,12 +356,12 @@ class FolderWriterTest {
     void commitAllCommitsAManySmallFilesBatch() throws IOException {
         HashCache cache = HashCache.inMemory();
         FolderWriter w = new FolderWriter(folder(true), cache);
-        List<FolderWriter.Incoming> batch = new ArrayList<>();
+        List<IncomingFile> batch = new ArrayList<>();
         List<byte[]> contents = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             byte[] data = ("file number " + i).repeat(i % 5).getBytes(StandardCharsets.UTF_8);
             contents.add(data);
-            FolderWriter.Incoming in = w.begin("d" + (i % 10) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
+            IncomingFile in = w.begin("d" + (i % 10) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
             in.write(data, 0, data.length);
             batch.add(in);
         }
@@ -381,7 +381,7 @@ class FolderWriterTest {
     @Test
     void commitAllCommitsTheGoodFilesAndThenReportsTheBadOne() throws IOException {
         FolderWriter w = new FolderWriter(folder(false));
-        List<FolderWriter.Incoming> batch = fiveFilesTheOneBad(w, 2);
+        List<IncomingFile> batch = fiveFilesTheOneBad(w, 2);
 
         assertThatThrownBy(() -> w.commitAll(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f2");
 
@@ -395,16 +395,16 @@ class FolderWriterTest {
         FolderWriter w = new FolderWriter(folder(true), cache);
         List<byte[]> contents = new ArrayList<>();
         for (int b = 0; b < 20; b++) {
-            List<FolderWriter.Incoming> batch = new ArrayList<>();
+            List<IncomingFile> batch = new ArrayList<>();
             for (int i = b * 25; i < (b + 1) * 25; i++) {
                 byte[] data = ("staged file " + i).repeat(i % 4).getBytes(StandardCharsets.UTF_8);
                 contents.add(data);
-                FolderWriter.Incoming in = w.begin("d" + (i % 7) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
+                IncomingFile in = w.begin("d" + (i % 7) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
                 in.write(data, 0, data.length);
                 batch.add(in);
             }
             w.stage(batch);
-            batch.forEach(FolderWriter.Incoming::abort); // what a fetch does in its finally: no effect on a staged file
+            batch.forEach(IncomingFile::abort); // what a fetch does in its finally: no effect on a staged file
         }
 
         assertThat(w.finishStaged()).isEqualTo(500);
@@ -422,7 +422,7 @@ class FolderWriterTest {
     @Test
     void stageReportsABadFileAndStillCommitsTheOthers() throws IOException {
         FolderWriter w = new FolderWriter(folder(false));
-        List<FolderWriter.Incoming> batch = fiveFilesTheOneBad(w, 3);
+        List<IncomingFile> batch = fiveFilesTheOneBad(w, 3);
 
         assertThatThrownBy(() -> w.stage(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f3");
 
@@ -437,9 +437,9 @@ class FolderWriterTest {
         java.util.concurrent.atomic.AtomicBoolean standby = new java.util.concurrent.atomic.AtomicBoolean(true);
         FolderWriter w = new FolderWriter(folder(false), null, standby::get);
         byte[] data = "new".getBytes(StandardCharsets.UTF_8);
-        FolderWriter.Incoming in = w.begin("f0", data.length, 1, hash(data));
+        IncomingFile in = w.begin("f0", data.length, 1, hash(data));
         in.write(data, 0, data.length);
-        FolderWriter.Incoming fresh = w.begin("f1", data.length, 1, hash(data));
+        IncomingFile fresh = w.begin("f1", data.length, 1, hash(data));
         fresh.write(data, 0, data.length);
         standby.set(false); // a takeover while the batch waited for its flush
 
@@ -565,11 +565,11 @@ class FolderWriterTest {
     }
 
     /** Files f0..f4 received whole, f{@code bad} declared with the hash of other content. */
-    private static List<FolderWriter.Incoming> fiveFilesTheOneBad(FolderWriter w, int bad) throws IOException {
-        List<FolderWriter.Incoming> batch = new ArrayList<>();
+    private static List<IncomingFile> fiveFilesTheOneBad(FolderWriter w, int bad) throws IOException {
+        List<IncomingFile> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
-            FolderWriter.Incoming in = w.begin("f" + i, data.length, 1, i == bad ? hash(new byte[data.length]) : hash(data));
+            IncomingFile in = w.begin("f" + i, data.length, 1, i == bad ? hash(new byte[data.length]) : hash(data));
             in.write(data, 0, data.length);
             batch.add(in);
         }
