@@ -79,12 +79,6 @@ public final class Checks {
         return false;
     }
 
-    /** How details spell a duration: {@code 2s}, {@code 500ms}. */
-    static String text(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
-
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
