@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -33,10 +31,16 @@ import java.util.regex.PatternSyntaxException;
  * defaults depend on the profile.
  */
 final class ConfigReader {
-    /** node.id, peer.id, checker/service names, schedule actions: safe in file names, logs and URLs. */
+    /** node.id, peer.id, checker/service names: safe in file names, logs and URLs. */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]*)}");
     private static final int MIN_SECRET_LENGTH = 16;
+    /**
+     * Keys the schema once had, by path, with why a file that still has one is refused: clearer than
+     * "unknown field" and a guess at a similar name.
+     */
+    private static final Map<String, String> RETIRED = Map.of(
+            "schedules", "is not a setting (any more): no node ever ran these entries; remove the section");
 
     private final Path file;
     private final Path baseDir;
@@ -74,7 +78,7 @@ final class ConfigReader {
             problems.throwIfAny();
         }
         Section root = new Section("", rootNode, true, "node", "cluster", "listen", "peer", "witness", "timings",
-                "checkers", "services", "vip", "replication", "mail", "console", "schedules", "extensions", "fencing");
+                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing");
 
         Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start", "role",
                 "backup-license"));
@@ -98,7 +102,6 @@ final class ConfigReader {
                 "enabled", "address", "port", "protocol", "user", "password-hash",
                 "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection);
-        List<Schedule> schedules = schedules(root);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
 
@@ -113,7 +116,7 @@ final class ConfigReader {
         }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
-                replication, mail, console, schedules, extensions, fencing);
+                replication, mail, console, extensions, fencing);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -492,26 +495,6 @@ final class ConfigReader {
                 readTimeout, idleTimeout, maxConnections));
     }
 
-    private List<Schedule> schedules(Section root) {
-        List<Schedule> schedules = new ArrayList<>();
-        Map<String, String> names = new HashMap<>();
-        for (Section s : root.sections("schedules", "name", "action", "every", "start")) {
-            int before = problems.count();
-            String name = s.require("name", this::nonBlank);
-            if (name != null) {
-                unique(names, name, s, "name", "schedule name");
-            }
-            String action = s.require("action", this::id);
-            Duration every = s.require("every", this::duration);
-            Optional<LocalDateTime> start = s.optional("start", this::localDateTime);
-            Schedule schedule = built(s, before, () -> new Schedule(name, action, every, start));
-            if (schedule != null) {
-                schedules.add(schedule);
-            }
-        }
-        return schedules;
-    }
-
     private Extensions extensions(Section s) {
         int before = problems.count();
         List<Path> rules = s.optional("rules", (p, v) -> list(p, v, this::path)).orElse(List.of());
@@ -736,16 +719,6 @@ final class ConfigReader {
         });
     }
 
-    private Optional<LocalDateTime> localDateTime(String path, JsonNode v) {
-        return nonBlank(path, v).flatMap(t -> {
-            try {
-                return Optional.of(LocalDateTime.parse(t));
-            } catch (DateTimeParseException e) {
-                return fail(path, "must be a local date-time such as 2026-01-01T02:00, got " + quote(t));
-            }
-        });
-    }
-
     /** A list of {@code each}; a single scalar counts as a list of one (mail.to: ops@example.org). */
     private <T> Optional<List<T>> list(String path, JsonNode v, Conversion<T> each) {
         if (!v.isArray()) {
@@ -908,7 +881,9 @@ final class ConfigReader {
         private void reportUnknownFields() {
             for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                if (!fields.contains(name)) {
+                if (RETIRED.containsKey(child(name))) {
+                    problems.add(tree.keyLine(child(name)), child(name), RETIRED.get(child(name)));
+                } else if (!fields.contains(name)) {
                     String hint = Suggest.closest(name, fields)
                             .map(s -> "did you mean \"" + s + "\"?")
                             .orElse("valid fields here are " + String.join(", ", fields));
