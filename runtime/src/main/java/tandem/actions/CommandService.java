@@ -3,6 +3,7 @@ package tandem.actions;
 import java.time.Duration;
 import java.util.Objects;
 import tandem.config.Durations;
+import tandem.os.Commands;
 
 /**
  * A service started and stopped by two shell command lines from the config ({@code start},

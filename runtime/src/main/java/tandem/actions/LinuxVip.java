@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import tandem.config.Durations;
 import tandem.config.Vip;
 import tandem.facts.ActionResult;
+import tandem.os.Commands;
 
 /**
  * The virtual IP on Linux, with iproute2 and iputils {@code arping} (Debian: {@code iproute2},

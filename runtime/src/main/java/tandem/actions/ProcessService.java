@@ -17,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.config.Durations;
+import tandem.os.CommandLine;
+import tandem.os.SystemCommands;
 
 /**
  * A program Tandem starts itself and supervises as a child process (config {@code command}); used by

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import tandem.config.Durations;
+import tandem.os.Commands;
 
 /**
  * A systemd unit, driven with {@code systemctl} (start, stop, is-active, is-enabled, disable).

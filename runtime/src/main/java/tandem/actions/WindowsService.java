@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.config.Durations;
+import tandem.os.Os;
 
 /**
  * A Windows service, driven through the service control manager with JNA ({@code jna-platform}).

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import tandem.config.Durations;
 import tandem.config.Vip;
+import tandem.os.Commands;
 
 /**
  * The virtual IP on Windows with {@code netsh interface ipv4 add|delete address}; needs an

@@ -2,7 +2,7 @@ package tandem.checks;
 
 import java.time.Duration;
 import java.util.Objects;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.Durations;
 import tandem.facts.ProbeResult;
 

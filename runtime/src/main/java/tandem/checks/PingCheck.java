@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.Durations;
 import tandem.facts.ProbeResult;
 

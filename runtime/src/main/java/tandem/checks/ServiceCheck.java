@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import tandem.actions.ActionException;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.actions.WindowsService;
 import tandem.config.Durations;
 import tandem.facts.ProbeResult;

@@ -3,7 +3,7 @@ package tandem.cli;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import tandem.actions.SystemCommands;
+import tandem.os.SystemCommands;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionRegistry;
 import tandem.engine.EngineLoop;
