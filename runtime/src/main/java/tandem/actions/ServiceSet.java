@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import tandem.config.NodeConfig;
 import tandem.config.Service;
 import tandem.facts.ActionResult;
+import tandem.os.Commands;
 
 /**
  * The node's managed services, in config order (MS-1): started in that order, stopped in reverse.

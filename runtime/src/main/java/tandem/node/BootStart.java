@@ -2,7 +2,7 @@ package tandem.node;
 
 import java.time.Duration;
 import java.util.List;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionPort.ActionRequest;
 import tandem.facts.ActionResult;

@@ -3,7 +3,7 @@ package tandem.node;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionPort.ActionRequest;
 import tandem.facts.ActionResult;

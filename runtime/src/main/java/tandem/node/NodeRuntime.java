@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.Daemons;
 import tandem.TandemException;
-import tandem.actions.SystemCommands;
+import tandem.os.SystemCommands;
 import tandem.config.NodeConfig;
 import tandem.engine.CycleOutcome.CommandAnswer;
 import tandem.engine.EngineLoop;

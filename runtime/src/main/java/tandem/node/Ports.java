@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.actions.Mailer;
 import tandem.config.NodeConfig;
 import tandem.facts.Heartbeat;

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.actions.ServiceSet;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionPort.ActionRequest;

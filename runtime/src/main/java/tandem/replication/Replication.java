@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.AtomicFiles;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.Folder;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionPort.ActionRequest;
@@ -100,7 +100,7 @@ public final class Replication {
      */
     static Optional<List<String>> updateScript(Commands commands, Folder f) {
         String script = f.updateScript().orElseThrow();
-        List<String> argv = tandem.actions.Os.windows() ? List.of("cmd", "/c", script + " \"" + f.path() + "\"")
+        List<String> argv = tandem.os.Os.windows() ? List.of("cmd", "/c", script + " \"" + f.path() + "\"")
                 : List.of("sh", "-c", script, "tandem-update-script", f.path().toString());
         Commands.Result r = commands.run(argv, Duration.ofMinutes(10));
         if (!r.ok()) {

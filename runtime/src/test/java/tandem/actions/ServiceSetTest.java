@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.facts.ActionResult;
+import tandem.os.FakeCommands;
 
 class ServiceSetTest {
 

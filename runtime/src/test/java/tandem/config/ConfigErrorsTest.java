@@ -83,7 +83,7 @@ class ConfigErrorsTest {
                 "node1.yaml:14: witness.address: missing required field",
                 "node1.yaml:15: witness.adress: unknown field; did you mean \"address\"?",
                 "node1.yaml:16: colour: unknown field; valid fields here are node, cluster, listen, peer, witness,"
-                        + " timings, checkers, services, vip, replication, mail, console, schedules, extensions, fencing");
+                        + " timings, checkers, services, vip, replication, mail, console, extensions, fencing");
     }
 
     @Test
@@ -328,10 +328,6 @@ class ConfigErrorsTest {
                   failover-timeout: 1 minute
                 replication:
                   interval: -5s
-                schedules:
-                  - name: nightly
-                    action: backup
-                    start: tomorrow
                 """;
 
         assertThat(Errors.of(yaml)).containsExactly(
@@ -341,10 +337,19 @@ class ConfigErrorsTest {
                 "node1.yaml:13: timings.failover-timeout: must be a duration such as 500ms, 30s, 5m, 2h or 1d,"
                         + " got \"1 minute\"",
                 "node1.yaml:15: replication.interval: must be a duration such as 500ms, 30s, 5m, 2h or 1d,"
-                        + " got \"-5s\"",
-                "node1.yaml:17: schedules[0].every: missing required field",
-                "node1.yaml:19: schedules[0].start: must be a local date-time such as 2026-01-01T02:00,"
-                        + " got \"tomorrow\"");
+                        + " got \"-5s\"");
+    }
+
+    @Test
+    void schedulesIsRefusedAsASettingNoLongerRead() {
+        String yaml = minimal("redundancy") + """
+                schedules:
+                  - {name: nightly, action: backup, every: 1d}
+                """;
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:10: schedules: is not a setting (any more): no node ever ran these entries; remove the"
+                        + " section");
     }
 
     @Test

@@ -56,7 +56,7 @@ class EngineTest {
         assertThat(engine.node().generation()).as("entering ALONE starts a generation").isEqualTo(1);
         assertThat(out.applied()).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("Waiting node with current data goes alone when the peer stays silent");
-            assertThat(d.reason()).contains("30 s");
+            assertThat(d.reason()).contains("30s");
             assertThat(d.actions()).containsExactly("vip-up", "start-services");
         });
     }

@@ -79,7 +79,7 @@ class FencingRulesTest {
                 "the fencing command failed (exit code 1: no route to host)", 41_000));
         assertThat(failed.applied()).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("A failed fence holds the takeover and is tried again");
-            assertThat(d.reason()).contains("no route to host", "does not take over", "trying again in 30 s");
+            assertThat(d.reason()).contains("no route to host", "does not take over", "trying again in 30s");
         });
         engine.advanceTo(70_000);
         engine.tick();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tandem.actions.Await;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 import tandem.engine.RuleSet;

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.actions.ManagedService;
 import tandem.actions.ServiceSet;
 import tandem.actions.StartMode;

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>What it lists: regular files and directories that the folder's {@link PathFilter} replicates
  * (directories also when they lie on the way to a replicated file), never the root itself. It does
  * not follow or list symbolic links (one INFO line per scan counts them), skips sockets, pipes and
- * devices, Tandem's own temporary files ({@link Writer#TEMP_PREFIX}), and names the peer would refuse
+ * devices, Tandem's own temporary files ({@link FolderWriter#TEMP_PREFIX}), and names the peer would refuse
  * ({@link SafePaths}: control characters, backslashes; logged as a warning). An excluded directory is
  * not descended into.
  *
@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * cannot be read (permissions, I/O error) fails the scan with an IOException naming it: a manifest
  * that silently lacked files would make a strict standby delete them.
  */
-public final class Scanner implements AutoCloseable {
+public final class FolderScanner implements AutoCloseable {
     /**
      * Files modified this recently (ms) before being hashed are not cached, where timestamps are coarse
      * (a whole second, or two on FAT) or the file system is not known to be local (a network file
@@ -76,7 +76,7 @@ public final class Scanner implements AutoCloseable {
     private static final Set<String> LOCAL_FILE_SYSTEMS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "zfs",
             "f2fs", "bcachefs", "overlay");
 
-    private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FolderScanner.class);
     private static final int THREADS = 2;
     private static final int TRIES = 3;
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -87,7 +87,7 @@ public final class Scanner implements AutoCloseable {
     private volatile List<Path> temps = List.of();
 
     /** A scanner that remembers hashes in {@code cache}. */
-    public Scanner(HashCache cache) {
+    public FolderScanner(HashCache cache) {
         this.cache = Objects.requireNonNull(cache, "cache");
         int n = POOLS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
@@ -203,8 +203,8 @@ public final class Scanner implements AutoCloseable {
     }
 
     /**
-     * Tandem's temporary files ({@link Writer#TEMP_PREFIX}) the last {@link #scan} passed in the
-     * replicated part of the folder: what an interrupted transfer left ({@link Writer#removeTemps}).
+     * Tandem's temporary files ({@link FolderWriter#TEMP_PREFIX}) the last {@link #scan} passed in the
+     * replicated part of the folder: what an interrupted transfer left ({@link FolderWriter#removeTemps}).
      */
     public List<Path> tempsSeen() {
         return temps;
@@ -449,7 +449,7 @@ public final class Scanner implements AutoCloseable {
             if (dir.equals(root)) {
                 return FileVisitResult.CONTINUE;
             }
-            if (dir.getFileName().toString().startsWith(Writer.TEMP_PREFIX)) {
+            if (dir.getFileName().toString().startsWith(FolderWriter.TEMP_PREFIX)) {
                 return FileVisitResult.SKIP_SUBTREE;
             }
             String rel = rel(dir);
@@ -475,7 +475,7 @@ public final class Scanner implements AutoCloseable {
                 }
                 return FileVisitResult.CONTINUE;
             }
-            if (file.getFileName().toString().startsWith(Writer.TEMP_PREFIX)) {
+            if (file.getFileName().toString().startsWith(FolderWriter.TEMP_PREFIX)) {
                 temps.add(file);
                 return FileVisitResult.CONTINUE;
             }

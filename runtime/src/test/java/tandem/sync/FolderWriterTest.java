@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class WriterTest {
+class FolderWriterTest {
     private static final int B = Hashing.BLOCK;
 
     @TempDir
@@ -37,8 +37,8 @@ class WriterTest {
         return Hashing.hash(data, 0, data.length);
     }
 
-    private static Entry receive(Writer w, String rel, byte[] data, long mtime) throws IOException {
-        try (Writer.Incoming in = w.begin(rel, data.length, mtime, hash(data))) {
+    private static Entry receive(FolderWriter w, String rel, byte[] data, long mtime) throws IOException {
+        try (IncomingFile in = w.begin(rel, data.length, mtime, hash(data))) {
             for (int off = 0; off < data.length; off += 10_000) {
                 in.write(data, off, Math.min(10_000, data.length - off));
             }
@@ -61,14 +61,14 @@ class WriterTest {
     }
 
     private List<String> temps() throws IOException {
-        return Trees.list(root).stream().filter(p -> p.contains(Writer.TEMP_PREFIX)).toList();
+        return Trees.list(root).stream().filter(p -> p.contains(FolderWriter.TEMP_PREFIX)).toList();
     }
 
     @Test
     void aWholeFileArrivesWithItsMtimeAndInNewDirectories() throws IOException {
         byte[] data = HashingTest.random(300_000, 1);
         HashCache cache = HashCache.inMemory();
-        Writer w = new Writer(folder(true), cache);
+        FolderWriter w = new FolderWriter(folder(true), cache);
 
         Entry e = receive(w, "new/deep/file.bin", data, Trees.OLD);
 
@@ -77,7 +77,7 @@ class WriterTest {
         assertThat(Files.getLastModifiedTime(p).toMillis()).isEqualTo(Trees.OLD);
         assertThat(e).isEqualTo(Entry.file("new/deep/file.bin", data.length, Trees.OLD, hash(data)));
         assertThat(temps()).isEmpty();
-        try (Scanner s = new Scanner(cache)) {
+        try (FolderScanner s = new FolderScanner(cache)) {
             assertThat(s.scan(folder(true))).contains(e);
             assertThat(s.hashedBytes()).as("the writer told the cache what it wrote").isZero();
         }
@@ -87,7 +87,7 @@ class WriterTest {
     void withoutKeepTimestampsTheFileGetsTheTimeOfWriting() throws IOException {
         long before = System.currentTimeMillis() - 5000;
 
-        Entry e = receive(new Writer(folder(false)), "f.txt", "abc".getBytes(StandardCharsets.UTF_8), Trees.OLD);
+        Entry e = receive(new FolderWriter(folder(false)), "f.txt", "abc".getBytes(StandardCharsets.UTF_8), Trees.OLD);
 
         assertThat(e.mtimeMillis()).isGreaterThan(before);
         assertThat(Files.getLastModifiedTime(root.resolve("f.txt")).toMillis()).isEqualTo(e.mtimeMillis());
@@ -97,7 +97,7 @@ class WriterTest {
     void aReceivedFileReplacesTheOldOne() throws IOException {
         write(root, "f.txt", "old content");
 
-        receive(new Writer(folder(false)), "f.txt", "new".getBytes(StandardCharsets.UTF_8), 1);
+        receive(new FolderWriter(folder(false)), "f.txt", "new".getBytes(StandardCharsets.UTF_8), 1);
 
         assertThat(root.resolve("f.txt")).hasContent("new");
     }
@@ -113,8 +113,8 @@ class WriterTest {
         List<Integer> changed = Diff.changedBlocks(mine, source.blocks());
         assertThat(changed).containsExactly(at / B);
 
-        Writer w = new Writer(folder(false));
-        try (Writer.Incoming in = w.begin("big.img", now.length, 1, source.hash())) {
+        FolderWriter w = new FolderWriter(folder(false));
+        try (IncomingFile in = w.begin("big.img", now.length, 1, source.hash())) {
             for (int i = 0; i < source.blocks().size(); i++) {
                 if (changed.contains(i)) {
                     in.write(now, i * B, Math.min(B, now.length - i * B));
@@ -147,11 +147,11 @@ class WriterTest {
     @Test
     void aLargeFileIsWrittenAroundThePageCacheFromPiecesOfAnySize() throws IOException {
         byte[] data = HashingTest.random(3 * DirectAppender.BUFFER + 1_000_000 + 777, 31);
-        assertThat((long) data.length).isGreaterThanOrEqualTo(Writer.DIRECT_MIN);
+        assertThat((long) data.length).isGreaterThanOrEqualTo(FolderWriter.DIRECT_MIN);
         boolean direct = directWorks();
-        Writer w = new Writer(folder(true));
+        FolderWriter w = new FolderWriter(folder(true));
         int[] pieces = {1000, 300_000, 65_536, 4096, 1};
-        try (Writer.Incoming in = w.begin("large.bin", data.length, Trees.OLD, hash(data))) {
+        try (IncomingFile in = w.begin("large.bin", data.length, Trees.OLD, hash(data))) {
             assertThat(in.writesDirect()).as("direct where the file system allows it").isEqualTo(direct);
             int off = 0;
             for (int i = 0; off < data.length; i++) {
@@ -175,8 +175,8 @@ class WriterTest {
         Signature mine = d.mine();
         assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(0);
 
-        Writer w = new Writer(folder(false));
-        try (Writer.Incoming in = w.begin("disk.img", now.length, 1, source.hash())) {
+        FolderWriter w = new FolderWriter(folder(false));
+        try (IncomingFile in = w.begin("disk.img", now.length, 1, source.hash())) {
             in.write(now, 0, B); // held by the direct appender: less than its buffer
             assertThat(in.writesDirect()).isEqualTo(directWorks());
             in.copyBlocks(1, 16, mine.blocks()); // read straight into the appender's buffer, up to the end
@@ -198,8 +198,8 @@ class WriterTest {
         Signature mine = d.mine();
         assertThat(Diff.changedBlocks(mine, source.blocks())).containsExactly(1);
 
-        Writer w = new Writer(folder(false));
-        try (Writer.Incoming in = w.begin("img", now.length, 1, source.hash())) {
+        FolderWriter w = new FolderWriter(folder(false));
+        try (IncomingFile in = w.begin("img", now.length, 1, source.hash())) {
             in.copyBlocks(0, 1, mine.blocks());
             in.write(now, B, B);
             in.copyBlocks(2, 2, mine.blocks());
@@ -214,16 +214,16 @@ class WriterTest {
     @Test
     void copyingABlockBeyondTheCurrentFileFailsAndAbortsTheFile() throws IOException {
         write(root, "f", HashingTest.random(B + 1, 1));
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
 
-        Writer.Incoming in = w.begin("f", 3 * B, 1, "00000000000000000000000000000000");
+        IncomingFile in = w.begin("f", 3 * B, 1, "00000000000000000000000000000000");
         in.copyBlock(1);
         assertThatThrownBy(() -> in.copyBlock(2)).isInstanceOf(IOException.class)
                 .hasMessage("cannot copy block 2 of f in " + root + ": the current file has 2 blocks");
         assertThat(temps()).isEmpty();
         assertThatThrownBy(() -> in.write(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
 
-        Writer.Incoming none = w.begin("missing", B, 1, "00000000000000000000000000000000");
+        IncomingFile none = w.begin("missing", B, 1, "00000000000000000000000000000000");
         assertThatThrownBy(() -> none.copyBlock(0)).hasMessageContaining("there is no current file");
         assertThat(temps()).isEmpty();
     }
@@ -231,10 +231,10 @@ class WriterTest {
     @Test
     void aHashMismatchKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
         write(root, "f.txt", "old");
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
         byte[] data = "corrupted in transit".getBytes(StandardCharsets.UTF_8);
 
-        Writer.Incoming in = w.begin("f.txt", data.length, 1, hash("what was sent".getBytes(StandardCharsets.UTF_8)));
+        IncomingFile in = w.begin("f.txt", data.length, 1, hash("what was sent".getBytes(StandardCharsets.UTF_8)));
         in.write(data, 0, data.length);
 
         assertThatThrownBy(in::commit).isInstanceOf(HashMismatchException.class).hasMessageContaining("f.txt")
@@ -246,14 +246,14 @@ class WriterTest {
 
     @Test
     void tooFewOrTooManyBytesFailAndLeaveNothing() throws IOException {
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
         byte[] data = "12345".getBytes(StandardCharsets.UTF_8);
 
-        Writer.Incoming few = w.begin("few", 5, 1, hash(data));
+        IncomingFile few = w.begin("few", 5, 1, hash(data));
         few.write(data, 0, 4);
         assertThatThrownBy(few::commit).hasMessage("cannot commit few in " + root + ": received 4 bytes, expected 5");
 
-        Writer.Incoming many = w.begin("many", 4, 1, hash(data));
+        IncomingFile many = w.begin("many", 4, 1, hash(data));
         assertThatThrownBy(() -> many.write(data, 0, 5)).hasMessageContaining("more than the declared 4 bytes");
 
         assertThat(Trees.list(root)).isEmpty();
@@ -262,14 +262,14 @@ class WriterTest {
     @Test
     void abortLeavesNothingAndCanBeRepeated() throws IOException {
         write(root, "kept.txt", "kept");
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
 
-        Writer.Incoming in = w.begin("sub/new.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)));
+        IncomingFile in = w.begin("sub/new.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)));
         in.write("ab".getBytes(StandardCharsets.UTF_8), 0, 2);
         in.abort();
         in.abort();
         in.close();
-        try (Writer.Incoming closed = w.begin("kept.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)))) {
+        try (IncomingFile closed = w.begin("kept.txt", 3, 1, hash("abc".getBytes(StandardCharsets.UTF_8)))) {
             closed.write("abc".getBytes(StandardCharsets.UTF_8), 0, 3);
         }
 
@@ -283,9 +283,9 @@ class WriterTest {
         write(root, "keep/old.txt", "old content");
         write(root, "gone.txt", "to be deleted");
         HashCache cache = HashCache.inMemory();
-        Writer w = new Writer(folder(false), cache);
+        FolderWriter w = new FolderWriter(folder(false), cache);
         byte[] next = "new content".getBytes(StandardCharsets.UTF_8);
-        Writer.Incoming in = w.begin("keep/old.txt", next.length, Trees.OLD, hash(next));
+        IncomingFile in = w.begin("keep/old.txt", next.length, Trees.OLD, hash(next));
         in.write(next, 0, next.length);
         in.commit();
         w.delete("gone.txt");
@@ -293,7 +293,7 @@ class WriterTest {
         assertThat(root.resolve("keep/old.txt")).hasContent("new content");
         assertThat(root.resolve("gone.txt")).doesNotExist();
         assertThat(temps()).hasSize(2); // the old versions, hidden
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             assertThat(s.scan(folder(false))).extracting(Entry::path).containsExactly("keep", "keep/old.txt");
         }
 
@@ -305,21 +305,21 @@ class WriterTest {
 
     @Test
     void theScanFindsLeftoverTempsAndRemoveTempsDeletesOnlyThose() throws IOException {
-        write(root, "a/" + Writer.TEMP_PREFIX + "dead.tmp", "x");
-        write(root, "a/b/c/" + Writer.TEMP_PREFIX + "beef.tmp", "y");
+        write(root, "a/" + FolderWriter.TEMP_PREFIX + "dead.tmp", "x");
+        write(root, "a/b/c/" + FolderWriter.TEMP_PREFIX + "beef.tmp", "y");
         write(root, "a/b/real.txt", "real");
         write(root, "a/.tandem-other", "not ours");
-        Path outside = dir.resolve(Writer.TEMP_PREFIX + "outside.tmp");
+        Path outside = dir.resolve(FolderWriter.TEMP_PREFIX + "outside.tmp");
         Files.writeString(outside, "someone else's");
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
         List<Path> seen;
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
-            assertThat(s.scan(folder(false))).extracting(Entry::path).doesNotContain("a/" + Writer.TEMP_PREFIX + "dead.tmp");
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
+            assertThat(s.scan(folder(false))).extracting(Entry::path).doesNotContain("a/" + FolderWriter.TEMP_PREFIX + "dead.tmp");
             seen = s.tempsSeen();
         }
 
-        assertThat(seen).containsExactlyInAnyOrder(root.resolve("a/" + Writer.TEMP_PREFIX + "dead.tmp"),
-                root.resolve("a/b/c/" + Writer.TEMP_PREFIX + "beef.tmp"));
+        assertThat(seen).containsExactlyInAnyOrder(root.resolve("a/" + FolderWriter.TEMP_PREFIX + "dead.tmp"),
+                root.resolve("a/b/c/" + FolderWriter.TEMP_PREFIX + "beef.tmp"));
         List<Path> asked = new ArrayList<>(seen);
         asked.add(outside); // not in this folder: left alone
         asked.add(root.resolve("a/b/real.txt")); // not a temporary file: left alone
@@ -333,14 +333,14 @@ class WriterTest {
     void aCrashBeforeTheCommitLeavesTheOldFileAndATempThatTheNextStartRemoves() throws IOException {
         write(root, "data.db", "old state");
         byte[] next = "new state, never committed".getBytes(StandardCharsets.UTF_8);
-        Writer.Incoming crashed = new Writer(folder(false)).begin("data.db", next.length, 1, hash(next));
+        IncomingFile crashed = new FolderWriter(folder(false)).begin("data.db", next.length, 1, hash(next));
         crashed.write(next, 0, next.length);
         // the process dies here: neither commit nor abort
         try {
             assertThat(temps()).hasSize(1);
 
-            Writer restarted = new Writer(folder(false));
-            try (Scanner scan = new Scanner(HashCache.inMemory())) {
+            FolderWriter restarted = new FolderWriter(folder(false));
+            try (FolderScanner scan = new FolderScanner(HashCache.inMemory())) {
                 scan.scan(folder(false));
                 assertThat(restarted.removeTemps(scan.tempsSeen())).isEqualTo(1);
             }
@@ -355,13 +355,13 @@ class WriterTest {
     @Test
     void commitAllCommitsAManySmallFilesBatch() throws IOException {
         HashCache cache = HashCache.inMemory();
-        Writer w = new Writer(folder(true), cache);
-        List<Writer.Incoming> batch = new ArrayList<>();
+        FolderWriter w = new FolderWriter(folder(true), cache);
+        List<IncomingFile> batch = new ArrayList<>();
         List<byte[]> contents = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             byte[] data = ("file number " + i).repeat(i % 5).getBytes(StandardCharsets.UTF_8);
             contents.add(data);
-            Writer.Incoming in = w.begin("d" + (i % 10) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
+            IncomingFile in = w.begin("d" + (i % 10) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
             in.write(data, 0, data.length);
             batch.add(in);
         }
@@ -380,8 +380,8 @@ class WriterTest {
 
     @Test
     void commitAllCommitsTheGoodFilesAndThenReportsTheBadOne() throws IOException {
-        Writer w = new Writer(folder(false));
-        List<Writer.Incoming> batch = fiveFilesTheOneBad(w, 2);
+        FolderWriter w = new FolderWriter(folder(false));
+        List<IncomingFile> batch = fiveFilesTheOneBad(w, 2);
 
         assertThatThrownBy(() -> w.commitAll(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f2");
 
@@ -392,19 +392,19 @@ class WriterTest {
     @Test
     void stagedBatchesArePutInPlaceByTheGroupCommit() throws IOException {
         HashCache cache = HashCache.inMemory();
-        Writer w = new Writer(folder(true), cache);
+        FolderWriter w = new FolderWriter(folder(true), cache);
         List<byte[]> contents = new ArrayList<>();
         for (int b = 0; b < 20; b++) {
-            List<Writer.Incoming> batch = new ArrayList<>();
+            List<IncomingFile> batch = new ArrayList<>();
             for (int i = b * 25; i < (b + 1) * 25; i++) {
                 byte[] data = ("staged file " + i).repeat(i % 4).getBytes(StandardCharsets.UTF_8);
                 contents.add(data);
-                Writer.Incoming in = w.begin("d" + (i % 7) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
+                IncomingFile in = w.begin("d" + (i % 7) + "/f" + i + ".txt", data.length, Trees.OLD + i, hash(data));
                 in.write(data, 0, data.length);
                 batch.add(in);
             }
             w.stage(batch);
-            batch.forEach(Writer.Incoming::abort); // what a fetch does in its finally: no effect on a staged file
+            batch.forEach(IncomingFile::abort); // what a fetch does in its finally: no effect on a staged file
         }
 
         assertThat(w.finishStaged()).isEqualTo(500);
@@ -421,8 +421,8 @@ class WriterTest {
 
     @Test
     void stageReportsABadFileAndStillCommitsTheOthers() throws IOException {
-        Writer w = new Writer(folder(false));
-        List<Writer.Incoming> batch = fiveFilesTheOneBad(w, 3);
+        FolderWriter w = new FolderWriter(folder(false));
+        List<IncomingFile> batch = fiveFilesTheOneBad(w, 3);
 
         assertThatThrownBy(() -> w.stage(batch)).isInstanceOf(HashMismatchException.class).hasMessageContaining("f3");
 
@@ -435,11 +435,11 @@ class WriterTest {
     void aGroupCommitThatMayNotInstallThrowsTheFilesAwayAndKeepsTheOldOnes() throws IOException {
         write(root, "f0", "old");
         java.util.concurrent.atomic.AtomicBoolean standby = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Writer w = new Writer(folder(false), null, standby::get);
+        FolderWriter w = new FolderWriter(folder(false), null, standby::get);
         byte[] data = "new".getBytes(StandardCharsets.UTF_8);
-        Writer.Incoming in = w.begin("f0", data.length, 1, hash(data));
+        IncomingFile in = w.begin("f0", data.length, 1, hash(data));
         in.write(data, 0, data.length);
-        Writer.Incoming fresh = w.begin("f1", data.length, 1, hash(data));
+        IncomingFile fresh = w.begin("f1", data.length, 1, hash(data));
         fresh.write(data, 0, data.length);
         standby.set(false); // a takeover while the batch waited for its flush
 
@@ -453,7 +453,7 @@ class WriterTest {
 
     @Test
     void aDirectoryDeletedAndMadeAgainIsExaminedAgain() throws IOException {
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
         receive(w, "a/b/f1", "one".getBytes(StandardCharsets.UTF_8), 1);
         w.delete("a/b/f1");
         w.delete("a/b");
@@ -471,7 +471,7 @@ class WriterTest {
         Path secret = write(outside, "secret", "secret");
         Files.createSymbolicLink(root.resolve("dirlink"), outside);
         Files.createSymbolicLink(root.resolve("filelink"), secret);
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
         byte[] evil = "evil".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> w.begin("dirlink/secret", 4, 1, hash(evil))).isInstanceOf(UnsafePathException.class);
@@ -497,7 +497,7 @@ class WriterTest {
         write(root, "a/f.txt", "f");
         Files.createDirectories(root.resolve("empty/inner"));
         write(root, "full/excluded.tmp", "x");
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
 
         w.delete("a/f.txt");
         w.delete("a");
@@ -505,7 +505,7 @@ class WriterTest {
         w.delete("empty");
         w.delete("never-was");
         w.delete("never/was");
-        try (LogCapture log = new LogCapture(Writer.class)) {
+        try (LogCapture log = new LogCapture(FolderWriter.class)) {
             w.delete("full");
             assertThat(log.messages(Level.INFO)).singleElement().asString().startsWith("kept directory full in ");
         }
@@ -517,7 +517,7 @@ class WriterTest {
     @Test
     void mkdirsCreatesTheWholePathAndRefusesAFileInTheWay() throws IOException {
         write(root, "file", "f");
-        Writer w = new Writer(folder(false));
+        FolderWriter w = new FolderWriter(folder(false));
 
         w.mkdirs("a/b/c");
         w.mkdirs("a/b/c");
@@ -533,24 +533,24 @@ class WriterTest {
         Trees.age(root);
         HashCache cache = HashCache.inMemory();
         SyncFolder f = folder(true);
-        try (Scanner s = new Scanner(cache)) {
+        try (FolderScanner s = new FolderScanner(cache)) {
             s.scan(f);
             long read = s.hashedBytes();
 
-            new Writer(f, cache).touch("f.txt", Trees.OLD + 60_000);
+            new FolderWriter(f, cache).touch("f.txt", Trees.OLD + 60_000);
 
             assertThat(Files.getLastModifiedTime(root.resolve("f.txt")).toMillis()).isEqualTo(Trees.OLD + 60_000);
             assertThat(s.scan(f)).singleElement().extracting(Entry::mtimeMillis).isEqualTo(Trees.OLD + 60_000);
             assertThat(s.hashedBytes()).isEqualTo(read);
         }
-        assertThatThrownBy(() -> new Writer(f).touch("missing", 1)).hasMessageContaining("it does not exist");
+        assertThatThrownBy(() -> new FolderWriter(f).touch("missing", 1)).hasMessageContaining("it does not exist");
     }
 
     @Test
     void theRootIsCreatedWhenItDoesNotExistYet() throws IOException {
         SyncFolder fresh = folder(false).at(dir.resolve("fresh/standby"));
 
-        receive(new Writer(fresh), "x.txt", "x".getBytes(StandardCharsets.UTF_8), 1);
+        receive(new FolderWriter(fresh), "x.txt", "x".getBytes(StandardCharsets.UTF_8), 1);
 
         assertThat(dir.resolve("fresh/standby/x.txt")).hasContent("x");
     }
@@ -559,17 +559,17 @@ class WriterTest {
     void unicodeNamesAreWritten() throws IOException {
         Unicode.assumeFileNames("Grüße/日本語 file.txt");
 
-        receive(new Writer(folder(false)), "Grüße/日本語 file.txt", "hallo".getBytes(StandardCharsets.UTF_8), 1);
+        receive(new FolderWriter(folder(false)), "Grüße/日本語 file.txt", "hallo".getBytes(StandardCharsets.UTF_8), 1);
 
         assertThat(root.resolve("Grüße/日本語 file.txt")).hasContent("hallo");
     }
 
     /** Files f0..f4 received whole, f{@code bad} declared with the hash of other content. */
-    private static List<Writer.Incoming> fiveFilesTheOneBad(Writer w, int bad) throws IOException {
-        List<Writer.Incoming> batch = new ArrayList<>();
+    private static List<IncomingFile> fiveFilesTheOneBad(FolderWriter w, int bad) throws IOException {
+        List<IncomingFile> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             byte[] data = ("content " + i).getBytes(StandardCharsets.UTF_8);
-            Writer.Incoming in = w.begin("f" + i, data.length, 1, i == bad ? hash(new byte[data.length]) : hash(data));
+            IncomingFile in = w.begin("f" + i, data.length, 1, i == bad ? hash(new byte[data.length]) : hash(data));
             in.write(data, 0, data.length);
             batch.add(in);
         }

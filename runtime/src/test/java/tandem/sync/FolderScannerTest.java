@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ScannerTest {
+class FolderScannerTest {
 
     @TempDir
     Path dir;
@@ -41,7 +41,7 @@ class ScannerTest {
         Files.createDirectories(root.resolve("emptydir"));
         write(root, "cache/junk.bin", "junk");
         Files.createSymbolicLink(root.resolve("cache/link-inside-excluded"), dir);
-        write(root, "a/" + Writer.TEMP_PREFIX + "1234.tmp", "half");
+        write(root, "a/" + FolderWriter.TEMP_PREFIX + "1234.tmp", "half");
         Files.createSymbolicLink(root.resolve("etc-link"), Path.of("/etc"));
         Files.createSymbolicLink(root.resolve("a/file-link"), root.resolve("top.txt"));
         Trees.age(root);
@@ -51,7 +51,7 @@ class ScannerTest {
     @Test
     void listsReplicatedFilesAndDirectoriesSortedWithTheirHashes() throws IOException {
         List<Entry> entries;
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             entries = s.scan(folder);
         }
 
@@ -73,7 +73,7 @@ class ScannerTest {
 
     @Test
     void skipsSymlinksWithOneInfoLineAndDoesNotDescendIntoAnExcludedDirectory() throws IOException {
-        try (LogCapture log = new LogCapture(Scanner.class); Scanner s = new Scanner(HashCache.inMemory())) {
+        try (LogCapture log = new LogCapture(FolderScanner.class); FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             s.scan(folder);
 
             // the link inside cache/ would make it 3 if the scan had looked inside the excluded directory
@@ -84,7 +84,7 @@ class ScannerTest {
     @Test
     void anUnchangedTreeIsNotReadAgainAndAModifiedFileIs() throws IOException {
         HashCache cache = HashCache.open(dir.resolve("cache-file"));
-        try (Scanner s = new Scanner(cache)) {
+        try (FolderScanner s = new FolderScanner(cache)) {
             List<Entry> first = s.scan(folder);
             long total = first.stream().mapToLong(Entry::size).sum();
             assertThat(s.hashedBytes()).isEqualTo(total);
@@ -103,7 +103,7 @@ class ScannerTest {
         }
         cache.save();
 
-        try (Scanner again = new Scanner(HashCache.open(dir.resolve("cache-file")))) {
+        try (FolderScanner again = new FolderScanner(HashCache.open(dir.resolve("cache-file")))) {
             again.scan(folder);
             assertThat(again.hashedBytes()).as("the saved cache spares the next process the reading").isZero();
         }
@@ -112,7 +112,7 @@ class ScannerTest {
     @Test
     void smallFilesWithoutACachedHashCanBeListedUnhashedAndRememberedOnceRead() throws IOException {
         HashCache cache = HashCache.inMemory();
-        try (Scanner s = new Scanner(cache)) {
+        try (FolderScanner s = new FolderScanner(cache)) {
             List<Entry> entries = s.scan(folder, 100);
 
             Entry small = entries.stream().filter(e -> e.path().equals("a/b/c.txt")).findFirst().orElseThrow();
@@ -121,15 +121,15 @@ class ScannerTest {
             assertThat(small.hash()).isEqualTo(Entry.UNKNOWN);
             assertThat(large.hash()).as("above the limit: hashed").isEqualTo(Hashing.digest(root.resolve("x/y/z/deep.txt")).hash());
             assertThat(s.hashedBytes()).isEqualTo(large.size());
-            Scanner.Deferred d = s.deferred().get("a/b/c.txt");
+            FolderScanner.Deferred d = s.deferred().get("a/b/c.txt");
             assertThat(d.size()).isEqualTo(7);
             assertThat(s.deferred()).doesNotContainKey("x/y/z/deep.txt");
 
             String hash = Hashing.digest(root.resolve("a/b/c.txt")).hash();
-            Scanner.remember(cache, "a/b/c.txt", d, 8, hash); // read at another size: not what was scanned
+            FolderScanner.remember(cache, "a/b/c.txt", d, 8, hash); // read at another size: not what was scanned
             assertThat(s.scan(folder, 100).stream().filter(e -> e.path().equals("a/b/c.txt")).findFirst().orElseThrow()
                     .hashKnown()).isFalse();
-            Scanner.remember(cache, "a/b/c.txt", s.deferred().get("a/b/c.txt"), 7, hash);
+            FolderScanner.remember(cache, "a/b/c.txt", s.deferred().get("a/b/c.txt"), 7, hash);
 
             List<Entry> again = s.scan(folder, 100);
             assertThat(again.stream().filter(e -> e.path().equals("a/b/c.txt")).findFirst().orElseThrow().hash())
@@ -143,7 +143,7 @@ class ScannerTest {
         // stamped ahead of the clock: within either window however long the test takes
         Path fresh = write(root, "fresh.txt", "just written");
         Files.setLastModifiedTime(fresh, FileTime.fromMillis(System.currentTimeMillis() + 60_000 + 123));
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             s.scan(folder);
             long afterFirst = s.hashedBytes();
 
@@ -155,12 +155,12 @@ class ScannerTest {
 
     @Test
     void onALocalFileSystemAFileModifiedASecondBeforeItWasHashedIsCachedWhenItsTimeIsFine() throws IOException {
-        assumeTrue(Scanner.localFileSystem(root), "the temporary folder is on a local file system: " + root);
+        assumeTrue(FolderScanner.localFileSystem(root), "the temporary folder is on a local file system: " + root);
         Path recent = write(root, "recent.txt", "a second old");
         // a sub-second part (as the kernel stamps writes on such a file system): the 100 ms window applies
         Files.setLastModifiedTime(recent, FileTime.from(Instant.ofEpochMilli(System.currentTimeMillis() - 1000)
                 .plusNanos(123_456)));
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             s.scan(folder);
             long afterFirst = s.hashedBytes();
 
@@ -175,11 +175,11 @@ class ScannerTest {
         FileTime fine = FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 4_000_000));
         FileTime wholeSecond = FileTime.from(Instant.ofEpochSecond(1_700_000_000L));
 
-        assertThat(Scanner.racyMillis(true, fine)).isEqualTo(Scanner.FINE_RACY_MILLIS).isEqualTo(100);
-        assertThat(Scanner.racyMillis(true, wholeSecond)).as("seconds only: a coarse file system (or a stamped file)")
-                .isEqualTo(Scanner.RACY_MILLIS).isEqualTo(2000);
-        assertThat(Scanner.racyMillis(false, fine)).as("network or unknown file system").isEqualTo(Scanner.RACY_MILLIS);
-        assertThat(Scanner.localFileSystem(dir.resolve("no-such-folder"))).as("unknown: coarse").isFalse();
+        assertThat(FolderScanner.racyMillis(true, fine)).isEqualTo(FolderScanner.FINE_RACY_MILLIS).isEqualTo(100);
+        assertThat(FolderScanner.racyMillis(true, wholeSecond)).as("seconds only: a coarse file system (or a stamped file)")
+                .isEqualTo(FolderScanner.RACY_MILLIS).isEqualTo(2000);
+        assertThat(FolderScanner.racyMillis(false, fine)).as("network or unknown file system").isEqualTo(FolderScanner.RACY_MILLIS);
+        assertThat(FolderScanner.localFileSystem(dir.resolve("no-such-folder"))).as("unknown: coarse").isFalse();
     }
 
     @Test
@@ -188,9 +188,9 @@ class ScannerTest {
         long scanned = 1_700_000_000_000L;
         String hash = Hashing.blockHash(new byte[3], 0, 3);
 
-        Scanner.remember(cache, "fine.txt", new Scanner.Deferred(3, scanned - 101, null, scanned, 100), 3, hash);
-        Scanner.remember(cache, "racy.txt", new Scanner.Deferred(3, scanned - 100, null, scanned, 100), 3, hash);
-        Scanner.remember(cache, "coarse.txt", new Scanner.Deferred(3, scanned - 1500, null, scanned, 2000), 3, hash);
+        FolderScanner.remember(cache, "fine.txt", new FolderScanner.Deferred(3, scanned - 101, null, scanned, 100), 3, hash);
+        FolderScanner.remember(cache, "racy.txt", new FolderScanner.Deferred(3, scanned - 100, null, scanned, 100), 3, hash);
+        FolderScanner.remember(cache, "coarse.txt", new FolderScanner.Deferred(3, scanned - 1500, null, scanned, 2000), 3, hash);
 
         assertThat(cache.lookup("fine.txt", 3, scanned - 101, null)).contains(hash);
         assertThat(cache.lookup("racy.txt", 3, scanned - 100, null)).isEmpty();
@@ -200,7 +200,7 @@ class ScannerTest {
     @Test
     void vanishedFilesDropOutOfTheListAndTheCache() throws IOException {
         HashCache cache = HashCache.inMemory();
-        try (Scanner s = new Scanner(cache)) {
+        try (FolderScanner s = new FolderScanner(cache)) {
             s.scan(folder);
             int files = unicode ? 5 : 4;
             assertThat(cache.size()).isEqualTo(files);
@@ -217,12 +217,12 @@ class ScannerTest {
 
     @Test
     void statListsOnlyTheGivenPathsThatExistAndAreReplicated() throws IOException {
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             List<Entry> all = s.scan(folder);
             long before = s.hashedBytes();
 
             List<Entry> some = s.stat(folder, List.of("x/y/z/deep.txt", "missing.txt", "a", "etc-link", "etc-link/passwd",
-                    "cache/junk.bin", "a/b/c.txt", "../escape", "a/" + Writer.TEMP_PREFIX + "1234.tmp", "a/b/c.txt"));
+                    "cache/junk.bin", "a/b/c.txt", "../escape", "a/" + FolderWriter.TEMP_PREFIX + "1234.tmp", "a/b/c.txt"));
 
             assertThat(some).extracting(Entry::path).containsExactly("a", "a/b/c.txt", "x/y/z/deep.txt");
             assertThat(all).containsAll(some);
@@ -233,7 +233,7 @@ class ScannerTest {
     @Test
     void aNameOnlyIncludeListsTheDirectoriesOnTheWayButNotEmptyOnes() throws IOException {
         SyncFolder txt = new SyncFolder("t", root, List.of("*.txt"), List.of(), false, false);
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             assertThat(s.scan(txt)).extracting(Entry::path).containsExactlyElementsOf(expect("Grüße", UNICODE, "a",
                     "a/b", "a/b/c.txt", "top.txt", "x", "x/y", "x/y/z", "x/y/z/deep.txt"));
         }
@@ -243,7 +243,7 @@ class ScannerTest {
     void namesThePeerWouldRefuseAreSkippedWithAWarning() throws IOException {
         write(root, "back\\slash.txt", "b");
         write(root, "line\nbreak.txt", "n");
-        try (LogCapture log = new LogCapture(Scanner.class); Scanner s = new Scanner(HashCache.inMemory())) {
+        try (LogCapture log = new LogCapture(FolderScanner.class); FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             List<Entry> entries = s.scan(folder);
 
             assertThat(entries).extracting(Entry::path).noneMatch(p -> p.contains("\\") || p.contains("\n"));
@@ -255,7 +255,7 @@ class ScannerTest {
     void aMissingOrWrongRootFailsNamingIt() throws IOException {
         Path file = write(dir, "plain-file", "x");
         Path link = Files.createSymbolicLink(dir.resolve("link-root"), root);
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             assertThatThrownBy(() -> s.scan(Trees.folder(dir.resolve("nope")))).isInstanceOf(IOException.class)
                     .hasMessage("folder " + dir.resolve("nope") + " does not exist");
             assertThatThrownBy(() -> s.scan(Trees.folder(file))).hasMessage("folder " + file + " is not a directory");
@@ -272,7 +272,7 @@ class ScannerTest {
             write(many, "d" + (i % 9) + "/e" + (i % 4) + "/f" + i, HashingTest.random(i * 97, i));
         }
         Trees.age(many);
-        try (Scanner s = new Scanner(HashCache.inMemory())) {
+        try (FolderScanner s = new FolderScanner(HashCache.inMemory())) {
             List<Entry> entries = s.scan(Trees.folder(many));
 
             List<Entry> files = new ArrayList<>(entries.stream().filter(e -> e.kind() == Kind.FILE).toList());

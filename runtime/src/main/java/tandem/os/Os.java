@@ -1,4 +1,4 @@
-package tandem.actions;
+package tandem.os;
 
 import java.util.Locale;
 

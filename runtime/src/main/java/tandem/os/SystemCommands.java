@@ -1,4 +1,4 @@
-package tandem.actions;
+package tandem.os;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,7 +102,7 @@ public final class SystemCommands implements Commands {
     }
 
     /** Kills {@code process} and every process it started, and waits (bounded) until it is gone. */
-    static void killTree(Process process) {
+    public static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

@@ -1,4 +1,4 @@
-package tandem.actions;
+package tandem.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

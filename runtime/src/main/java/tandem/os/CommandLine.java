@@ -1,4 +1,4 @@
-package tandem.actions;
+package tandem.os;
 
 import java.util.ArrayList;
 import java.util.List;

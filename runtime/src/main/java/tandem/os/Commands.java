@@ -1,4 +1,4 @@
-package tandem.actions;
+package tandem.os;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package tandem.actions;
+package tandem.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tandem.actions.Await;
 
 class SystemCommandsTest {
+    /** arping's summary line, the answer the virtual IP's duplicate address probe waits for. */
+    private static final Pattern ARPING_SUMMARY = Pattern.compile("(?m)^Received (\\d+) response");
 
     private final SystemCommands commands = new SystemCommands();
 
@@ -54,7 +58,7 @@ class SystemCommandsTest {
     void runUntilReturnsOnTheAnswerAndKillsTheProgramAtItsTimeout() {
         // prints its pid and its answer, then lingers like arping closing its packet socket
         Commands.Result r = commands.runUntil(List.of("sh", "-c", "echo $$; echo 'Received 0 response(s)'; exec sleep 60"),
-                Duration.ofSeconds(2), LinuxVip.SUMMARY);
+                Duration.ofSeconds(2), ARPING_SUMMARY);
 
         assertThat(r.exitCode()).isEqualTo(Commands.RUNNING);
         assertThat(r.timedOut()).isFalse();
@@ -68,7 +72,7 @@ class SystemCommandsTest {
     @Test
     void runUntilAnswersLikeRunWhenTheProgramExitsWithoutTheAnswer() {
         Commands.Result r = commands.runUntil(List.of("sh", "-c", "echo no summary; exit 2"), Duration.ofSeconds(10),
-                LinuxVip.SUMMARY);
+                ARPING_SUMMARY);
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stdout()).isEqualTo("no summary\n");
