@@ -15,7 +15,8 @@ import tandem.facts.NodeState;
  * @param description what the scenario shows, free text
  * @param nodes       scenario name of each node -> its configuration file, in file order
  * @param nodesLine   the line of the {@code nodes} key, for errors about the pair
- * @param durations   virtual time an action takes, by action name, as the scenario gives it
+ * @param durations   virtual time an action takes, by action name, as the scenario gives it; an action it
+ *                    does not name takes what the bean steps of its route take ({@link SimulatedMachine})
  * @param durationLines the line of each key of {@code durations}, for errors about an action no route carries
  * @param defaultDuration virtual time of an action that {@code durations} does not name and whose route calls
  *                    nothing the simulated machine models (a site action, e.g. a mail sent with {@code to: smtp:})
