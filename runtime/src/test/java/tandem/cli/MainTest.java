@@ -381,8 +381,8 @@ class MainTest {
 
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.outLines()).isNotEmpty().allSatisfy(l -> assertThat(l).matches(TEXT_LINE));
-        assertThat(r.outLines()).contains(
-                "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\")");
+        assertThat(r.outLines()).anyMatch(l -> l.startsWith(
+                "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\": "));
         assertThat(r.errLines()).as(r.toString()).allMatch(l -> l.endsWith(": ok") || l.startsWith(scenario + ": passed"));
         assertThat(r.errLines()).last().asString().matches("\\Q" + scenario + "\\E: passed, (\\d+) of \\1 expectations met");
     }
@@ -438,35 +438,17 @@ class MainTest {
                   node1: cfg/node1.yaml
                   node2: cfg/node2.yaml
                 steps:
-                  - {at: 0s, start: [node1, node3]}
-                  - {at: 10s, crash: node4}
-                """);
-
-        Cli r = tandem("simulate", "--scenario", scenario.toString());
-
-        assertThat(r.status()).as(r.toString()).isEqualTo(1);
-        assertThat(r.out()).isEmpty();
-        assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(scenario + ":5: "))
-                .anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("node4"));
-    }
-
-    @Test
-    void simulateOfACommandNoRouteOffersExitsOneWithFileAndLine() {
-        SimFixtures.copyConfigs(tmp.resolve("cfg"), "");
-        Path scenario = SimFixtures.write(tmp.resolve("reboot.yaml"), """
-                nodes:
-                  node1: cfg/node1.yaml
-                  node2: cfg/node2.yaml
-                steps:
                   - {at: 0s, start: [node1, node2]}
+                  - {at: 5s, fail: {node: node1, resource: proc.nope}}
                   - {at: 10s, command: {node: node1, name: reboot}}
                 """);
 
         Cli r = tandem("simulate", "--scenario", scenario.toString());
 
         assertThat(r.status()).as(r.toString()).isEqualTo(1);
-        assertThat(r.errLines()).as(r.toString()).contains(scenario + ":6: command.name: unknown command \"reboot\";"
-                + " node1's commands: start, stop, swap, boot-start-on, boot-start-off, force-start, sync, test-mail");
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("proc.nope"))
+                .anyMatch(l -> l.startsWith(scenario + ":7: ") && l.contains("reboot"));
     }
 
     @Test
