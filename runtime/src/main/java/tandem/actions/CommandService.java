@@ -2,6 +2,8 @@ package tandem.actions;
 
 import java.time.Duration;
 import java.util.Objects;
+import tandem.config.Durations;
+import tandem.os.Commands;
 
 /**
  * A service started and stopped by two shell command lines from the config ({@code start},
@@ -73,7 +75,7 @@ public final class CommandService implements ManagedService {
         Commands.Result r = commands.run(Commands.shell(line), timeout);
         if (r.timedOut()) {
             throw new ActionException("the " + verb + " command of " + name + " did not finish within "
-                    + Durations.text(timeout) + " and was killed: " + line);
+                    + Durations.format(timeout) + " and was killed: " + line);
         }
         if (!r.ok()) {
             String said = r.firstLine(200);

@@ -9,8 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.config.Durations;
 import tandem.config.Vip;
 import tandem.facts.ActionResult;
+import tandem.os.Commands;
 
 /**
  * The virtual IP on Linux, with iproute2 and iputils {@code arping} (Debian: {@code iproute2},
@@ -200,9 +202,9 @@ public final class LinuxVip implements VirtualIp {
             }
             Duration next = retryWait(wait);
             LOG.warn("the duplicate address probe for {} on {} did not go out within {} ({}); probing again with {}"
-                    + " to wait", addr, dev, Durations.text(wait),
+                    + " to wait", addr, dev, Durations.format(wait),
                     dad.exitCode() == INTERRUPTED ? "arping exit code " + INTERRUPTED : "arping: Sent 0 probes",
-                    Durations.text(next));
+                    Durations.format(next));
             wait = next;
         }
     }
@@ -299,7 +301,7 @@ public final class LinuxVip implements VirtualIp {
 
     private static String why(Commands.Result r, String program) {
         if (r.timedOut()) {
-            return program + " did not finish within " + Durations.text(TIMEOUT);
+            return program + " did not finish within " + Durations.format(TIMEOUT);
         }
         if (r.exitCode() == Commands.NOT_STARTED) {
             // arping runs under coreutils timeout, which answers 127 itself when arping is missing

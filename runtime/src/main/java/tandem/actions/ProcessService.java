@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.config.Durations;
+import tandem.os.CommandLine;
+import tandem.os.SystemCommands;
 
 /**
  * A program Tandem starts itself and supervises as a child process (config {@code command}); used by
@@ -113,7 +116,7 @@ public final class ProcessService implements ManagedService {
         } catch (IOException e) {
             // no input for it either way
         }
-        Duration settle = Durations.min(timeout, SETTLE);
+        Duration settle = timeout.compareTo(SETTLE) <= 0 ? timeout : SETTLE;
         try {
             if (p.waitFor(settle.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ActionException(name + " exited at once with exit code " + p.exitValue() + "; "
@@ -139,7 +142,7 @@ public final class ProcessService implements ManagedService {
         tree.forEach(ProcessHandle::destroy);
         p.destroy();
         if (!awaitExit(p, timeout)) {
-            LOG.warn("{} did not stop within {} after SIGTERM: killing it", name, Durations.text(timeout));
+            LOG.warn("{} did not stop within {} after SIGTERM: killing it", name, Durations.format(timeout));
             tree.addAll(p.descendants().toList());
             tree.forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import tandem.config.NodeConfig;
 import tandem.config.Service;
 import tandem.facts.ActionResult;
+import tandem.os.Commands;
 
 /**
  * The node's managed services, in config order (MS-1): started in that order, stopped in reverse.
@@ -19,9 +20,6 @@ import tandem.facts.ActionResult;
 public final class ServiceSet {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceSet.class);
-
-    public static final String START_ACTION = "start-services";
-    public static final String STOP_ACTION = "stop-services";
 
     /** A service with the time it gets to start and to stop ({@code start-timeout}, {@code stop-timeout}). */
     public record Member(ManagedService service, Duration startTimeout, Duration stopTimeout) {
@@ -73,10 +71,10 @@ public final class ServiceSet {
     /**
      * Starts every service in order. If one fails, the ones before it are stopped again in reverse
      * order, so the node is never left running half of its services, and the result names the one
-     * that failed and why.
+     * that failed and why. The result carries {@code action}, the name of the action that asked.
      */
-    public ActionResult startAll(long now) {
-        return start(members, START_ACTION, now);
+    public ActionResult startAll(String action, long now) {
+        return start(members, action, now);
     }
 
     private ActionResult start(List<Member> which, String action, long now) {
@@ -125,8 +123,11 @@ public final class ServiceSet {
         return out;
     }
 
-    /** Stops every service in reverse order; each one is attempted even if another could not be stopped. */
-    public ActionResult stopAll(long now) {
+    /**
+     * Stops every service in reverse order; each one is attempted even if another could not be stopped.
+     * The result carries {@code action}, the name of the action that asked.
+     */
+    public ActionResult stopAll(String action, long now) {
         List<String> failures = new ArrayList<>();
         List<Member> stopped = new ArrayList<>();
         for (Member m : reversed(members)) {
@@ -139,10 +140,10 @@ public final class ServiceSet {
             }
         }
         if (failures.isEmpty()) {
-            return new ActionResult(STOP_ACTION, true, members.isEmpty() ? "no services to stop"
+            return new ActionResult(action, true, members.isEmpty() ? "no services to stop"
                     : "stopped " + names(stopped), now);
         }
-        return new ActionResult(STOP_ACTION, false, String.join("; ", failures)
+        return new ActionResult(action, false, String.join("; ", failures)
                 + (stopped.isEmpty() ? "" : "; stopped " + names(stopped)), now);
     }
 

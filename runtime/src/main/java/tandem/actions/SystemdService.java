@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import tandem.config.Durations;
+import tandem.os.Commands;
 
 /**
  * A systemd unit, driven with {@code systemctl} (start, stop, is-active, is-enabled, disable).
@@ -48,7 +50,7 @@ public final class SystemdService implements ManagedService {
     public void start(Duration timeout) throws ActionException {
         Commands.Result r = systemctl(timeout, "start", unit);
         if (r.timedOut()) {
-            throw new ActionException(describe() + " did not start within " + Durations.text(timeout)
+            throw new ActionException(describe() + " did not start within " + Durations.format(timeout)
                     + " (systemctl start was still waiting)");
         }
         if (!r.ok()) {
@@ -83,7 +85,7 @@ public final class SystemdService implements ManagedService {
         systemctl(QUERY_TIMEOUT, "stop", unit);
         String state = activeState();
         if (NOT_STOPPED.contains(state)) {
-            throw new ActionException(describe() + " did not stop within " + Durations.text(timeout)
+            throw new ActionException(describe() + " did not stop within " + Durations.format(timeout)
                     + " and is still " + state + " after systemctl kill -s KILL"
                     + (kill.ok() ? "" : " (" + kill.firstLine(200) + ")"));
         }
@@ -126,7 +128,7 @@ public final class SystemdService implements ManagedService {
         if (!r.ok()) {
             if (r.timedOut()) {
                 throw new ActionException("cannot set " + describe() + " to start manually: systemctl disable "
-                        + "did not answer within " + Durations.text(QUERY_TIMEOUT));
+                        + "did not answer within " + Durations.format(QUERY_TIMEOUT));
             }
             if (r.exitCode() != Commands.NOT_STARTED && !exists()) {
                 throw missing("set to start manually");

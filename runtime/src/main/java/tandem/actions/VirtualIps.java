@@ -2,6 +2,8 @@ package tandem.actions;
 
 import java.util.Optional;
 import tandem.config.NodeConfig;
+import tandem.os.Commands;
+import tandem.os.Os;
 
 /** Builds the node's {@link VirtualIp} for the OS it runs on (by {@code os.name}). */
 public final class VirtualIps {

@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.config.Durations;
+import tandem.os.Os;
 
 /**
  * A Windows service, driven through the service control manager with JNA ({@code jna-platform}).
@@ -73,7 +75,7 @@ public final class WindowsService implements ManagedService {
                         + "; the Windows event log (System) says why");
             }
             if (nanoTime.getAsLong() - deadline >= 0) {
-                throw new ActionException(describe() + " did not start within " + Durations.text(timeout)
+                throw new ActionException(describe() + " did not start within " + Durations.format(timeout)
                         + " (still " + stateName(s.state()) + ")");
             }
             waitPoll();
@@ -99,15 +101,15 @@ public final class WindowsService implements ManagedService {
             return;
         }
         if (!s.ownProcess() || s.pid() == 0) {
-            throw new ActionException(describe() + " did not stop within " + Durations.text(timeout)
+            throw new ActionException(describe() + " did not stop within " + Durations.format(timeout)
                     + " (still " + stateName(s.state()) + "); it shares its process with other services,"
                     + " so Tandem does not kill it");
         }
-        LOG.warn("{} did not stop within {}: killing its process {}", describe(), Durations.text(timeout), s.pid());
+        LOG.warn("{} did not stop within {}: killing its process {}", describe(), Durations.format(timeout), s.pid());
         scm.kill(s.pid());
         s = awaitStopped(nanoTime.getAsLong() + KILL_GRACE.toNanos());
         if (s.state() != ServiceControl.STOPPED) {
-            throw new ActionException(describe() + " did not stop within " + Durations.text(timeout)
+            throw new ActionException(describe() + " did not stop within " + Durations.format(timeout)
                     + " and is still " + stateName(s.state()) + " after its process " + s.pid() + " was killed");
         }
     }

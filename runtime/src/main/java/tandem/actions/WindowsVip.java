@@ -7,7 +7,9 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import tandem.config.Durations;
 import tandem.config.Vip;
+import tandem.os.Commands;
 
 /**
  * The virtual IP on Windows with {@code netsh interface ipv4 add|delete address}; needs an
@@ -72,7 +74,7 @@ public final class WindowsVip implements VirtualIp {
     private void netsh(String verb, List<String> argv) throws ActionException {
         Commands.Result r = commands.run(argv, TIMEOUT);
         if (!r.ok()) {
-            String why = r.timedOut() ? "netsh did not finish within " + Durations.text(TIMEOUT)
+            String why = r.timedOut() ? "netsh did not finish within " + Durations.format(TIMEOUT)
                     : "netsh exit code " + r.exitCode() + ": " + r.firstLine(200);
             throw new ActionException("cannot " + verb + " " + vip.address() + " on " + vip.iface() + ": " + why);
         }

@@ -11,8 +11,8 @@
  *       order, stops them in reverse and sets their start mode to manual.</li>
  *   <li>{@link tandem.actions.VirtualIp} (MS-6): {@link tandem.actions.LinuxVip},
  *       {@link tandem.actions.WindowsVip}, picked by {@link tandem.actions.VirtualIps}.</li>
- *   <li>{@link tandem.actions.Commands}: every program Tandem runs goes through it, so tests answer
- *       with a fake; {@link tandem.actions.SystemCommands} is the real one.</li>
+ *   <li>{@link tandem.os.Commands}: every program Tandem runs goes through it, so tests answer
+ *       with a fake; {@link tandem.os.SystemCommands} is the real one.</li>
  * </ul>
  *
  * <p>This is the only package that uses JNA.

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import tandem.actions.Commands;
-import tandem.actions.Os;
+import tandem.os.Commands;
+import tandem.os.Os;
 import tandem.config.Checker;
 import tandem.config.NodeConfig;
 import tandem.config.Witness;
@@ -77,12 +77,6 @@ public final class Checks {
             // not Linux, or /proc not mounted: assume no privilege, the ping command works either way
         }
         return false;
-    }
-
-    /** How details spell a duration: {@code 2s}, {@code 500ms}. */
-    static String text(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     private static Duration min(Duration a, Duration b) {

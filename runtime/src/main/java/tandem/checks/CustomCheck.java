@@ -2,7 +2,8 @@ package tandem.checks;
 
 import java.time.Duration;
 import java.util.Objects;
-import tandem.actions.Commands;
+import tandem.os.Commands;
+import tandem.config.Durations;
 import tandem.facts.ProbeResult;
 
 /**
@@ -36,7 +37,7 @@ public final class CustomCheck implements Check {
     public ProbeResult probe(long now) {
         Commands.Result r = commands.run(Commands.shell(commandLine), timeout);
         if (r.timedOut()) {
-            return new ProbeResult(resource, false, "no result within " + Checks.text(timeout) + ": killed", now);
+            return new ProbeResult(resource, false, "no result within " + Durations.format(timeout) + ": killed", now);
         }
         String line = r.firstLine(MAX_DETAIL);
         return new ProbeResult(resource, r.ok(), line.isEmpty() ? "exit code " + r.exitCode() : line, now);

@@ -6,7 +6,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import tandem.actions.Commands;
+import tandem.os.Commands;
+import tandem.config.Durations;
 import tandem.facts.ProbeResult;
 
 /**
@@ -73,6 +74,6 @@ public final class PingCheck implements Check {
     }
 
     private String noAnswer() {
-        return address + ": no answer within " + Checks.text(timeout);
+        return address + ": no answer within " + Durations.format(timeout);
     }
 }

@@ -63,9 +63,9 @@ public final class ProcCheck implements Check {
 
     /** The file name of a path, lower case without {@code .exe} on Windows. */
     static String normalise(String path) {
-        int slash = Math.max(path.lastIndexOf('/'), tandem.actions.Os.windows() ? path.lastIndexOf('\\') : -1);
+        int slash = Math.max(path.lastIndexOf('/'), tandem.os.Os.windows() ? path.lastIndexOf('\\') : -1);
         String name = path.substring(slash + 1);
-        if (tandem.actions.Os.windows()) {
+        if (tandem.os.Os.windows()) {
             name = name.toLowerCase(Locale.ROOT);
             if (name.endsWith(".exe")) {
                 name = name.substring(0, name.length() - 4);

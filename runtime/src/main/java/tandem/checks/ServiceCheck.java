@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import tandem.actions.ActionException;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.actions.WindowsService;
+import tandem.config.Durations;
 import tandem.facts.ProbeResult;
 
 /**
@@ -43,7 +44,7 @@ public final class ServiceCheck implements Check {
     private ProbeResult systemd(long now) {
         Commands.Result r = commands.run(List.of("systemctl", "is-active", unit), timeout);
         if (r.timedOut()) {
-            return new ProbeResult(resource, false, "systemctl did not answer within " + Checks.text(timeout), now);
+            return new ProbeResult(resource, false, "systemctl did not answer within " + Durations.format(timeout), now);
         }
         if (r.exitCode() == Commands.NOT_STARTED) {
             return new ProbeResult(resource, false, r.stderr().strip(), now);

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
+import tandem.config.Durations;
 import tandem.facts.ProbeResult;
 
 /**
@@ -65,7 +66,7 @@ public final class TcpCheck implements Check {
             s.connect(address, (int) Math.max(1, timeout.toMillis()));
             return new ProbeResult(resource, true, where + ": connected", now);
         } catch (SocketTimeoutException e) {
-            return new ProbeResult(resource, false, where + ": no answer within " + Checks.text(timeout), now);
+            return new ProbeResult(resource, false, where + ": no answer within " + Durations.format(timeout), now);
         } catch (ConnectException e) {
             return new ProbeResult(resource, false, where + ": " + reason(e, "connection refused"), now);
         } catch (UnknownHostException e) {

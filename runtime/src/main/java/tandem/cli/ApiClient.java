@@ -48,17 +48,21 @@ final class ApiClient {
     }
 
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), Duration.ofSeconds(15));
     }
 
+    /**
+     * A command waits for its answer: the rules answer within seconds, but a reload first tests the new
+     * set against every scenario of the profile, which takes longer on a busy machine.
+     */
     Reply post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+                .POST(HttpRequest.BodyPublishers.ofString(json)), Duration.ofMinutes(5));
     }
 
-    private Reply send(HttpRequest.Builder b) {
-        HttpRequest req = b.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15)).build();
+    private Reply send(HttpRequest.Builder b, Duration timeout) {
+        HttpRequest req = b.header("Authorization", "Bearer " + token).timeout(timeout).build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode body;

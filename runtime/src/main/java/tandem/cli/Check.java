@@ -7,12 +7,18 @@ import java.util.List;
 import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
+import tandem.engine.ProfileException;
 import tandem.engine.RuleSet;
 import tandem.engine.RuleSmoke;
 import tandem.engine.RulesException;
-import tandem.engine.Setups;
+import tandem.node.Assembly;
+import tandem.routes.Catalogue;
+import tandem.routes.CatalogueCheck;
 
-/** {@code tandem check --config FILE}: config, rules and routes validated; nothing started. */
+/**
+ * {@code tandem check --config FILE}: config, rules and routes validated, and the rules' actions and
+ * commands against the routes that carry them; nothing started.
+ */
 final class Check {
     private Check() {
     }
@@ -28,25 +34,60 @@ final class Check {
         }
         List<String> problems = new ArrayList<>();
         String profile = c.node().profile().yamlName();
+        Assembly node;
+        try {
+            node = Assembly.of(home, c);
+        } catch (ProfileException e) {
+            Main.printAll(err, e.problems());
+            err.println(configFile + ": " + e.problems().size() + " error(s)");
+            return 1;
+        }
+        Catalogue catalogue = node.catalogue();
         RuleSet rules = null;
         try {
-            rules = RuleSet.compile(RuleSet.folders(home, profile, c.extensions().rules()));
-            problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis()));
+            rules = node.compileRules();
+            problems.addAll(RuleSmoke.run(rules, node.setup(), c.timings().checkInterval().toMillis(),
+                    catalogue.commands().keySet()));
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }
-        RouteCheck.Outcome routes = RouteCheck.check(home, c);
+        Assembly.RoutesChecked routes = node.checkRoutes(rules);
         problems.addAll(routes.problems());
+        List<String> warnings = new ArrayList<>();
+        if (rules != null) {
+            CatalogueCheck.Outcome names = node.checkCatalogue(rules.files());
+            problems.addAll(names.errors());
+            warnings.addAll(rules.warnings());
+            warnings.addAll(names.warnings());
+        }
         if (!problems.isEmpty()) {
             Main.printAll(err, problems);
+            Main.printAll(err, warnings);
             err.println(configFile + ": " + problems.size() + " error(s)");
             return 1;
         }
         out.println(configFile + ": ok, node " + c.node().id() + " (profile " + profile + ", peer " + c.peer().id() + ")");
         out.println("rules: " + rules.files().size() + " files, " + rules.ruleCount() + " rules");
+        if (!c.extensions().rules().isEmpty() || !c.extensions().disableRules().isEmpty()) {
+            out.println(siteRules(rules.siteChanges()));
+            rules.siteChanges().forEach(change -> out.println("  " + change));
+        }
         out.println("routes: " + routes.files() + " files, " + routes.routes() + " routes");
+        out.println("actions: " + String.join(", ", catalogue.actions().keySet()) + " (lanes: "
+                + String.join(", ", catalogue.lanes()) + ")");
+        out.println("commands: " + String.join(", ", catalogue.commands().keySet()));
+        warnings.forEach(err::println);
         out.println(standbyWrites(c.replication()));
         return 0;
+    }
+
+    /** How many shipped rules the site replaced and disabled, and how many it added. */
+    static String siteRules(List<RuleSet.SiteChange> changes) {
+        java.util.Map<RuleSet.SiteChange.Kind, Long> n = changes.stream().collect(
+                java.util.stream.Collectors.groupingBy(RuleSet.SiteChange::kind, java.util.stream.Collectors.counting()));
+        return "site rules: " + n.getOrDefault(RuleSet.SiteChange.Kind.REPLACED, 0L) + " replaced, "
+                + n.getOrDefault(RuleSet.SiteChange.Kind.DISABLED, 0L) + " disabled, "
+                + n.getOrDefault(RuleSet.SiteChange.Kind.ADDED, 0L) + " added";
     }
 
     /**

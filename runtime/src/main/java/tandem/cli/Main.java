@@ -19,9 +19,10 @@ public final class Main {
 
               run      --config FILE                  run one node in the foreground
               status   --config FILE [--json]         the running node, its peer, resources, last events
-              command  NAME --config FILE             an operator command: start, stop, swap, force-start
+              command  NAME --config FILE             an operator command to the running node (check lists them)
               check    --config FILE                  validate a node's config, rules and routes; start nothing
-              simulate --scenario FILE [--json]       run a two-node scenario on a virtual clock
+              simulate [--json] FILE...               run two-node scenarios on a virtual clock
+                                                      (also --scenario FILE)
               demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
               help                                    this text
             """;
@@ -40,9 +41,14 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         String verb = args[0];
-        Map<String, String> opts;
+        Map<String, String> opts = Map.of();
+        Simulate.Args scenarios = null;
         try {
-            opts = options(verb, List.of(args).subList(1, args.length));
+            if (verb.equals("simulate")) {
+                scenarios = Simulate.args(List.of(args).subList(1, args.length));
+            } else {
+                opts = options(verb, List.of(args).subList(1, args.length));
+            }
         } catch (UsageException e) {
             err.println("tandem " + verb + ": " + e.getMessage());
             err.print(USAGE);
@@ -56,7 +62,7 @@ public final class Main {
                 case "command" -> Command.run(opts.get("NAME"), Path.of(opts.get("--config")), out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
                         opts.containsKey("--keep"), out, err);
-                case "simulate" -> Simulate.run(home(), Path.of(opts.get("--scenario")), opts.containsKey("--json"), out, err);
+                case "simulate" -> Simulate.run(home(), scenarios, out, err);
                 default -> throw new IllegalStateException(verb);
             };
         } catch (TandemException e) {
@@ -68,7 +74,7 @@ public final class Main {
         }
     }
 
-    /** The installation directory holding rules/, routes/ and conf/: {@code -Dtandem.home}, else the working directory. */
+    /** The installation directory holding profiles/, rules/, routes/ and conf/: {@code -Dtandem.home}, else the working directory. */
     static Path home() {
         return Path.of(System.getProperty("tandem.home", ".")).toAbsolutePath().normalize();
     }
@@ -79,8 +85,7 @@ public final class Main {
                 "run", List.of("--config="),
                 "status", List.of("--config=", "--json"),
                 "command", List.of("NAME", "--config="),
-                "demo", List.of("PROFILE", "--keep"),
-                "simulate", List.of("--scenario=", "--json"));
+                "demo", List.of("PROFILE", "--keep"));
         List<String> allowed = spec.get(verb);
         if (allowed == null) {
             throw new UsageException("unknown verb \"" + verb + "\"");
@@ -111,7 +116,7 @@ public final class Main {
             }
         }
         if (allowed.contains("NAME") && !opts.containsKey("NAME")) {
-            throw new UsageException("NAME is required, one of " + String.join(", ", tandem.engine.Commands.KNOWN));
+            throw new UsageException("NAME is required: a command of the node (tandem check --config FILE lists them)");
         }
         for (String o : allowed) {
             if (o.endsWith("=") && !opts.containsKey(o.substring(0, o.length() - 1))) {

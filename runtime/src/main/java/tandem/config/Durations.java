@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
  * Durations as written in node files: a whole number and a unit, {@code ms}, {@code s}, {@code m},
  * {@code h} or {@code d}, e.g. {@code 500ms}, {@code 30s}, {@code 5m}; parts may be combined
  * ({@code 1m30s}). A bare number is refused: "30" could be seconds or milliseconds.
+ *
+ * <p>Every message of Tandem spells a duration this way ({@link #format}), in logs, errors, probe
+ * details and the rules' reasons alike, so that a timeout named in a message reads as the setting
+ * that made it.
  */
 public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");

@@ -22,13 +22,12 @@ import java.util.Optional;
  * @param replication YAML {@code replication:}; defaults per profile
  * @param mail        YAML {@code mail:}, optional (SBS-8)
  * @param console     YAML {@code console:}; enabled on port 9010 by default (MS-8)
- * @param schedules   YAML {@code schedules:}, default empty; names unique
  * @param extensions  YAML {@code extensions:}; default no extra folders
  * @param fencing     YAML {@code fencing:}, optional: how the peer is fenced before a takeover
  */
 public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen, Peer peer, Optional<Witness> witness,
         Timings timings, List<Checker> checkers, List<Service> services, Optional<Vip> vip, Replication replication,
-        Optional<Mail> mail, Console console, List<Schedule> schedules, Extensions extensions,
+        Optional<Mail> mail, Console console, Extensions extensions,
         Optional<Fencing> fencing) {
     public NodeConfig {
         Objects.requireNonNull(file, "file");
@@ -44,7 +43,6 @@ public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen,
         Objects.requireNonNull(replication, "replication");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(console, "console");
-        schedules = List.copyOf(schedules);
         Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(fencing, "fencing");
     }

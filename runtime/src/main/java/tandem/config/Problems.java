@@ -13,6 +13,11 @@ final class Problems {
         this.file = file;
     }
 
+    /** The file as the user named it. */
+    String file() {
+        return file;
+    }
+
     void add(int line, String path, String message) {
         errors.add(new ConfigError(file, line, path, message));
     }

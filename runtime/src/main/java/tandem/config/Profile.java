@@ -3,8 +3,9 @@ package tandem.config;
 import java.util.Optional;
 
 /**
- * The product a node imitates (MISSION.md, "Requirements by profile"). The runtime loads
- * {@code rules/common} + {@code rules/<yamlName>} and the same for routes (DESIGN.md).
+ * The product a node imitates (MISSION.md, "Requirements by profile"). Which rule and route folders
+ * a node loads, and its transition table, are in the profile's descriptor
+ * {@code profiles/<yamlName>.yaml} ({@code tandem.engine.ProfileSpec}); a profile without one is refused.
  */
 public enum Profile implements YamlNamed {
     /** Automatic failover with a virtual IP and continuous replication (MS-*). */

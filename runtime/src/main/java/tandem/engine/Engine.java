@@ -45,7 +45,7 @@ import tandem.facts.Tick;
 /**
  * One node's decision engine: the only code that touches its Drools session. Every observation
  * (tick, heartbeat, probe result, action result, operator command) is inserted, the rules fire, and
- * the Decisions they made are checked against {@link Transitions} and applied; actions go to the
+ * the Decisions they made are checked against the profile's {@link Transitions} and applied; actions go to the
  * {@link ActionPort}. Single-writer: the thread that created the engine is the only one allowed to
  * call it (the run loop hands observations to that thread through one queue), as in jgroups-raft,
  * where "only one thread ever changes state".
@@ -176,7 +176,7 @@ public final class Engine implements AutoCloseable {
             data = diedPaired ? DataState.NOT_UPTODATE : p.data();
             history = "last " + p.state() + (diedPaired ? ", so the peer may have gone on alone" : "");
         }
-        NodeState initial = waitForOperator ? NodeState.STOP : Transitions.INITIAL;
+        NodeState initial = waitForOperator ? NodeState.STOP : setup.transitions().initial();
         node = new LocalNode(initial, data, generation, Activity.STOPPED, now());
         session.insert(setup.settings());
         session.insert(new Boot(now()));
@@ -337,14 +337,12 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of(session.insert(r)));
     }
 
-    /** An operator command; the rules answer it. Unknown names are refused here, before the rules. */
+    /**
+     * An operator command; the rules answer it. Which names exist is the node's command routes' say
+     * (they are the only way in); a command no rule answers is refused here.
+     */
     public CycleOutcome command(String name, String origin) {
         checkReady();
-        if (!Commands.known(name)) {
-            String why = "unknown command \"" + name + "\"; known: " + String.join(", ", Commands.KNOWN);
-            emit(EngineEvent.log(null, "command " + name + " refused: " + why));
-            return new CycleOutcome(List.of(), List.of(new CommandAnswer(name, false, why, null)));
-        }
         emit(EngineEvent.log(null, "command " + name + " from " + origin));
         CycleOutcome out = cycle(List.of(session.insert(new OperatorCommand(name, origin, now()))));
         if (out.answers().stream().noneMatch(a -> a.command().equals(name))) {
@@ -542,7 +540,7 @@ public final class Engine implements AutoCloseable {
                             + node.state()));
                     continue;
                 }
-                if (Transitions.find(node.state(), d.to()).isEmpty()) {
+                if (setup.transitions().find(node.state(), d.to()).isEmpty()) {
                     emit(EngineEvent.log(d.rule(), "refused: " + node.state() + " -> " + d.to()
                             + " is not in the transition table"));
                     DECISIONS.warn("{}: refused {} -> {} from rule \"{}\": not in the transition table",

@@ -289,9 +289,11 @@ public final class EngineLoop implements AutoCloseable {
         return submit(name, "operator");
     }
 
+    /** @param origin who asked ({@code api}, {@code jmx}, {@code peer node2}, ...); null for an unnamed operator */
     public CommandAnswer submit(String name, String origin) {
+        String from = origin == null ? "operator" : origin;
         CycleOutcome out = await(onThread(() -> {
-            CycleOutcome o = ready().command(name, origin);
+            CycleOutcome o = ready().command(name, from);
             logCycle(o);
             return o;
         }));

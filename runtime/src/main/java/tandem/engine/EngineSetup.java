@@ -6,13 +6,16 @@ import tandem.facts.Settings;
 /**
  * What the engine needs from the node's configuration.
  *
- * @param settings  the values the rules read
- * @param resources every resource a checker reports on, by name
+ * @param settings    the values the rules read
+ * @param resources   every resource a checker reports on, by name
+ * @param transitions the profile's initial state and transition table ({@link ProfileSpec}), which
+ *                    the engine enforces
  */
-public record EngineSetup(Settings settings, Map<String, ResourceSpec> resources) {
+public record EngineSetup(Settings settings, Map<String, ResourceSpec> resources, Transitions transitions) {
 
     public EngineSetup {
         resources = Map.copyOf(resources);
+        java.util.Objects.requireNonNull(transitions, "transitions");
     }
 
     /**

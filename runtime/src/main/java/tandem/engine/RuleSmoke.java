@@ -16,8 +16,13 @@ public final class RuleSmoke {
     private RuleSmoke() {
     }
 
-    /** Empty when the rules ran; otherwise the problems. */
-    public static List<String> run(RuleSet rules, EngineSetup setup, long checkIntervalMs) {
+    /**
+     * Empty when the rules ran; otherwise the problems.
+     *
+     * @param commands the node's operator commands (its command routes), each given once at the end
+     */
+    public static List<String> run(RuleSet rules, EngineSetup setup, long checkIntervalMs,
+            java.util.Collection<String> commands) {
         long step = Math.max(1, checkIntervalMs);
         long end = setup.settings().failoverTimeoutMs() + 3 * step;
         try (Engine e = new Engine(rules.kieBase(), setup, true, new NodeStore.InMemory(), r -> { }, ev -> { })) {
@@ -28,7 +33,7 @@ public final class RuleSmoke {
                 e.tick();
             }
             e.heartbeat(new Heartbeat(setup.settings().peerId(), NodeState.WAIT, DataState.UPTODATE, 0, false, 0, end));
-            for (String command : Commands.KNOWN) {
+            for (String command : commands) {
                 e.command(command, "check");
             }
             return List.of();

@@ -22,7 +22,8 @@ public final class Setups {
     private Setups() {
     }
 
-    public static EngineSetup of(NodeConfig c) {
+    /** @param transitions the table of the node's profile ({@link ProfileSpec#transitions()}) */
+    public static EngineSetup of(NodeConfig c, Transitions transitions) {
         Map<String, ResourceSpec> resources = new LinkedHashMap<>();
         for (Checker ch : c.checkers()) {
             resources.put(ch.resource(), new ResourceSpec(ch.resource(), ch.critical(), ch.when() == When.ACTIVE));
@@ -45,6 +46,6 @@ public final class Setups {
                 c.node().role() == Role.PRIMARY_ONLY, c.node().role() == Role.BACKUP_ONLY, c.node().backupLicense(),
                 answerWait, c.mail().isPresent(),
                 failover + c.timings().dialTimeout().toMillis(), c.fencing().isPresent());
-        return new EngineSetup(s, resources);
+        return new EngineSetup(s, resources, transitions);
     }
 }

@@ -1,51 +1,65 @@
 package tandem.engine;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import tandem.facts.NodeState;
 
-import static tandem.facts.NodeState.ALONE;
-import static tandem.facts.NodeState.PRIM;
-import static tandem.facts.NodeState.SECOND;
-import static tandem.facts.NodeState.STOP;
-import static tandem.facts.NodeState.WAIT;
-
 /**
- * The allowed state transitions, as data: the single source of truth the engine enforces (a Decision
- * whose transition is not here is refused and logged) and from which the README's state diagram is
- * rendered (a test keeps the two equal). Modelled on the mirror cluster of the ms-failover manual
- * (MS-2): a node boots into WAIT; only WAIT leads into the pair; PRIM and SECOND are never swapped
- * directly, the active node always passes through WAIT so that it has stopped its services first.
+ * The allowed state transitions of one profile, as data: read from the profile's descriptor
+ * ({@code profiles/<profile>.yaml}, see {@link ProfileSpec}), enforced by the engine (a Decision
+ * whose transition is not here is refused and logged) and rendered into the README's state diagram
+ * of that profile (a test keeps the two equal), like pg_auto_failover's {@code KeeperFSM[]}.
+ *
+ * <p>What a profile decides is in its descriptor and its rules. What stays in Java are the
+ * invariants no profile may change, because the rules rely on them to mean anything:
+ * <ul>
+ *   <li><b>The table is enforced.</b> The engine applies a state change only when it is in the
+ *       node's table; any other is refused, logged at WARN and shown as refused, whichever rule asked.</li>
+ *   <li><b>One state change per round of decisions.</b> A second one asked for in the same round is
+ *       ignored and logged, so the rules see every state the node passes through.</li>
+ *   <li><b>The single writer.</b> One thread owns a node's engine and its session; observations reach
+ *       it through one queue, so decisions are made one observation at a time (jgroups-raft).</li>
+ *   <li><b>Persist before acting.</b> The node's state, data state and generation are saved before
+ *       the actions a decision asked for are handed to the routes, so a crash never leaves a node
+ *       acting on a state it would not boot back into.</li>
+ *   <li><b>Bounded firing.</b> A rule that keeps re-firing, or rules that keep changing the node, stop
+ *       the engine with an error naming them instead of spinning.</li>
+ * </ul>
+ *
+ * @param initial the state every node of the profile boots into (STOP instead when the node must
+ *                wait for an operator's start)
+ * @param table   every allowed change and why it exists, in the descriptor's order
  */
-public final class Transitions {
+public record Transitions(NodeState initial, List<Transition> table) {
 
-    /** The state every node boots into. */
-    public static final NodeState INITIAL = WAIT;
-
-    public static final List<Transition> TABLE = List.of(
-            new Transition(WAIT, ALONE, "peer silent or stopped and data uptodate, or won the election"),
-            new Transition(WAIT, SECOND, "peer is active, so join it and resync"),
-            new Transition(WAIT, STOP, "services stopped after an operator stop or a failure"),
-            new Transition(STOP, WAIT, "operator start"),
-            new Transition(SECOND, ALONE, "primary lost or stepped down, so take over"),
-            new Transition(SECOND, WAIT, "operator stop, or primary lost while not uptodate"),
-            new Transition(PRIM, ALONE, "secondary lost, replication stops"),
-            new Transition(PRIM, WAIT, "operator stop or swap, failed resource, or isolated"),
-            new Transition(ALONE, PRIM, "secondary is uptodate again"),
-            new Transition(ALONE, WAIT, "operator stop, failed resource, or lost a split brain"));
-
-    private Transitions() {
+    public Transitions {
+        Objects.requireNonNull(initial, "initial");
+        table = List.copyOf(table);
     }
 
-    public static Optional<Transition> find(NodeState from, NodeState to) {
-        return TABLE.stream().filter(t -> t.from() == from && t.to() == to).findFirst();
+    public Optional<Transition> find(NodeState from, NodeState to) {
+        return table.stream().filter(t -> t.from() == from && t.to() == to).findFirst();
+    }
+
+    /** The states the table names, the initial one first. */
+    public Set<NodeState> states() {
+        Set<NodeState> states = new LinkedHashSet<>();
+        states.add(initial);
+        for (Transition t : table) {
+            states.add(t.from());
+            states.add(t.to());
+        }
+        return states;
     }
 
     /** The table as a Mermaid state diagram, as the README shows it. */
-    public static String mermaid() {
+    public String mermaid() {
         StringBuilder sb = new StringBuilder("stateDiagram-v2\n");
-        sb.append("    [*] --> ").append(INITIAL).append(" : boot\n");
-        for (Transition t : TABLE) {
+        sb.append("    [*] --> ").append(initial).append(" : boot\n");
+        for (Transition t : table) {
             sb.append("    ").append(t.from()).append(" --> ").append(t.to()).append(" : ").append(t.why()).append('\n');
         }
         return sb.toString();

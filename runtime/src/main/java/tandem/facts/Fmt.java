@@ -1,14 +1,18 @@
 package tandem.facts;
 
-import java.math.BigDecimal;
+import java.time.Duration;
+import tandem.config.Durations;
 
 /** Formatting for the sentences rules write. */
 public final class Fmt {
     private Fmt() {
     }
 
-    /** Milliseconds as seconds, e.g. {@code 30000 -> "30 s"}, {@code 300 -> "0.3 s"}. */
+    /**
+     * Milliseconds as every message spells a duration ({@link Durations#format}), e.g.
+     * {@code 30000 -> "30s"}, {@code 300 -> "300ms"}, {@code 90000 -> "1m30s"}.
+     */
     public static String secs(long ms) {
-        return BigDecimal.valueOf(ms).movePointLeft(3).stripTrailingZeros().toPlainString() + " s";
+        return Durations.format(Duration.ofMillis(ms));
     }
 }

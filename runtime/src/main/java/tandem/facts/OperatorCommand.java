@@ -5,7 +5,7 @@ package tandem.facts;
  * issued on the secondary is passed to the primary). The rules accept or refuse it; it lives for one
  * round of rule firing.
  *
- * @param name   command name, one of {@link tandem.engine.Commands#KNOWN}
+ * @param name   command name: one of the node's command routes ({@code command-<name>})
  * @param origin who issued it: "cli", "jmx", "console", "peer node2", "scenario"
  * @param at     session time
  */

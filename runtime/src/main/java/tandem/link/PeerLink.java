@@ -1,9 +1,5 @@
 package tandem.link;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.BindException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,19 +10,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.StartupSummaryLevel;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.TandemException;
@@ -79,11 +67,13 @@ import tandem.facts.Heartbeat;
  * look replayed until its next session.
  *
  * <p>Listener calls come on Netty threads, possibly two at once (one per link).
+ *
+ * <p>The routes, endpoints and Netty groups are set up by {@link LinkWiring}; each link's frames go
+ * out through its {@link Sender}.
  */
 public final class PeerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int SEND_QUEUE = 256;
 
     /** What the link reports; must be thread-safe and quick (hand over to the engine's queue). */
     public interface Listener {
@@ -161,10 +151,7 @@ public final class PeerLink implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private volatile List<Sender> senders = List.of();
-    private CamelContext camel;
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private final List<String> beans = new ArrayList<>();
+    private LinkWiring wiring;
     private ThreadPoolExecutor sending;
 
     /** A link in a CamelContext of its own, created at {@link #start()} and closed with the link. */
@@ -213,7 +200,14 @@ public final class PeerLink implements AutoCloseable {
         }
         started = true;
         try {
-            startCamel();
+            sending = Sender.sendThread(prefix + "send");
+            wiring = new LinkWiring(prefix, givenContext, links, options.tls(), heartbeatMillis,
+                    config.timings().dialTimeout().toMillis());
+            senders = wiring.start(receiver, sink, this::hello, this::watch,
+                    (link, endpoint, producer) -> new Sender(link, endpoint, producer, sending, heartbeatMillis,
+                            basePatience()));
+            wiring.startTimers();
+            hello();
         } catch (RuntimeException e) {
             stopAll();
             throw e;
@@ -222,130 +216,6 @@ public final class PeerLink implements AutoCloseable {
                 links.stream().map(k -> k.name + " " + Link.hostPort(k.listen)).toList(),
                 links.stream().map(k -> k.name + " " + Link.hostPort(k.remote)).toList(),
                 options.tls().isPresent() ? "TLS" : "plain TCP, HMAC-signed", session);
-    }
-
-    private void startCamel() {
-        // sends are handed to one thread so that the caller never waits, even for a slow DNS lookup
-        // of peer.address; a full queue (peer unreachable for long) drops the frame as a send failure
-        sending = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(SEND_QUEUE),
-                new DefaultThreadFactory(prefix + "send", true), (task, executor) -> ((SendTask) task).rejected());
-        if (givenContext == null) {
-            DefaultCamelContext own = new DefaultCamelContext();
-            own.getCamelContextExtension().setName(prefix + "camel");
-            // a private context: keep it out of JMX, where the node's main context is what operators see
-            own.disableJMX();
-            own.setStartupSummaryLevel(StartupSummaryLevel.Off);
-            own.getShutdownStrategy().setTimeout(5);
-            own.getShutdownStrategy().setLogInflightExchangesOnTimeout(false);
-            own.start();
-            camel = own;
-        } else {
-            if (!givenContext.isStarted()) {
-                throw new IllegalStateException("the CamelContext must be started before the peer link");
-            }
-            camel = givenContext;
-        }
-        boss = new NioEventLoopGroup(1, new DefaultThreadFactory(prefix + "accept", true));
-        workers = new NioEventLoopGroup(2, new DefaultThreadFactory(prefix + "io", true));
-        bind("boss", boss);
-        bind("workers", workers);
-        List<String> servers = new ArrayList<>();
-        for (Link link : links) {
-            servers.add(bind(link.name + "-server", new Pipelines.Server(link, receiver, options.tls())));
-        }
-        try {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    for (int i = 0; i < links.size(); i++) {
-                        Link link = links.get(i);
-                        from(consumerUri(link, servers.get(i))).routeId(idOf(link.name + "-in")).autoStartup(false)
-                                .process(ex -> receiver.frame(link, ex.getIn().getBody(InboundFrame.class)));
-                    }
-                    from("timer:" + prefix + "hello?delay=" + Protocol.HELLO_INTERVAL.toMillis() + "&period="
-                            + Protocol.HELLO_INTERVAL.toMillis()).routeId(idOf("hello")).autoStartup(false)
-                            .process(ex -> hello());
-                    from("timer:" + prefix + "watch?delay=" + heartbeatMillis + "&period=" + heartbeatMillis)
-                            .routeId(idOf("watch")).autoStartup(false)
-                            .process(ex -> watch());
-                }
-            });
-        } catch (Exception e) {
-            throw new TandemException("peer link: cannot build its routes: " + e.getMessage(), e);
-        }
-        for (Link link : links) {
-            try {
-                camel.getRouteController().startRoute(idOf(link.name + "-in"));
-            } catch (Exception e) {
-                throw bindFailure(link, e);
-            }
-        }
-        List<Sender> made = new ArrayList<>();
-        for (Link link : links) {
-            String client = bind(link.name + "-client", new Pipelines.Client(link, sink, options.tls()));
-            Endpoint endpoint = camel.getEndpoint(producerUri(link, client));
-            try {
-                AsyncProducer producer = endpoint.createAsyncProducer();
-                made.add(new Sender(link, endpoint, producer));
-                senders = List.copyOf(made);
-                ServiceHelper.startService(producer);
-            } catch (Exception e) {
-                throw new TandemException("peer link " + link.name + ": cannot create its sender: " + e.getMessage(), e);
-            }
-        }
-        try {
-            camel.getRouteController().startRoute(idOf("hello"));
-            camel.getRouteController().startRoute(idOf("watch"));
-        } catch (Exception e) {
-            throw new TandemException("peer link: cannot start its timers: " + e.getMessage(), e);
-        }
-        hello();
-    }
-
-    private String consumerUri(Link link, String server) {
-        return "netty:tcp://" + Link.hostPort(link.listen) + "?sync=false&allowDefaultCodec=false"
-                + "&serverInitializerFactory=#" + server + "&bossGroup=#" + prefix + "boss"
-                + "&workerGroup=#" + prefix + "workers";
-    }
-
-    private String producerUri(Link link, String client) {
-        // one shared connection per link (producerPoolEnabled=false), opened on the first send and
-        // reopened by the first send after it closed; a connect attempt may take at most this long
-        long connectTimeout = config.timings().dialTimeout().toMillis();
-        return "netty:tcp://" + Link.hostPort(link.remote) + "?sync=false&allowDefaultCodec=false"
-                + "&producerPoolEnabled=false&lazyChannelCreation=true&connectTimeout=" + connectTimeout
-                + "&clientInitializerFactory=#" + client + "&workerGroup=#" + prefix + "workers";
-    }
-
-    private String idOf(String what) {
-        return prefix + what;
-    }
-
-    private String bind(String what, Object bean) {
-        String name = prefix + what;
-        camel.getRegistry().bind(name, bean);
-        beans.add(name);
-        return name;
-    }
-
-    private RuntimeException bindFailure(Link link, Exception e) {
-        String setting = link.name.equals(Protocol.MAIN)
-                ? "listen.port " + link.listen.port()
-                : "listen.port + 1 = " + link.listen.port() + " (the second link's port)";
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String msg = String.valueOf(t.getMessage());
-            if (t instanceof BindException || msg.contains("Address already in use")) {
-                if (msg.contains("already in use")) {
-                    String holder = PortHolder.describe(link.listen.port()).map(h -> " (" + h + ")").orElse("");
-                    return new PortInUseException(setting + " on " + link.listen.address() + " is already in use"
-                            + holder, link.listen.address(), link.listen.port(), e);
-                }
-                return new TandemException("cannot listen on " + Link.hostPort(link.listen) + " (" + setting + "): "
-                        + msg, e);
-            }
-        }
-        return new TandemException("peer link " + link.name + ": cannot listen on " + Link.hostPort(link.listen)
-                + ": " + e.getMessage(), e);
     }
 
     /**
@@ -415,6 +285,7 @@ public final class PeerLink implements AutoCloseable {
         LOG.info("peer link: closed");
     }
 
+
     private void stopAll() {
         closed = true;
         // first: frames read while the routes and connections shut down reach no listener
@@ -427,50 +298,10 @@ public final class PeerLink implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (camel != null) {
-            for (String id : routeIds()) {
-                try {
-                    camel.getRouteController().stopRoute(id);
-                    if (givenContext != null) {
-                        camel.removeRoute(id);
-                    }
-                } catch (Exception e) {
-                    LOG.debug("peer link: stopping route {}: {}", id, e.toString());
-                }
-            }
-        }
-        for (Sender s : senders) {
-            ServiceHelper.stopAndShutdownService(s.producer);
-            if (givenContext != null) {
-                try {
-                    camel.removeEndpoint(s.endpoint);
-                } catch (Exception e) {
-                    LOG.debug("peer link: removing endpoint {}: {}", s.endpoint, e.toString());
-                }
-            }
+        if (wiring != null) {
+            wiring.stop();
         }
         senders = List.of();
-        if (camel != null) {
-            if (givenContext == null) {
-                camel.stop();
-            } else {
-                beans.forEach(camel.getRegistry()::unbind);
-            }
-        }
-        beans.clear();
-        for (EventLoopGroup g : new EventLoopGroup[] {workers, boss}) {
-            if (g != null) {
-                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private List<String> routeIds() {
-        List<String> ids = new ArrayList<>();
-        ids.add(idOf("hello"));
-        ids.add(idOf("watch"));
-        links.forEach(k -> ids.add(idOf(k.name + "-in")));
-        return ids.stream().filter(id -> camel.getRoute(id) != null).toList();
     }
 
     /** HELLO on every link; the timer's every 30 s, and the first dial at start. */
@@ -611,90 +442,4 @@ public final class PeerLink implements AutoCloseable {
         }
     }
 
-    /** One link's camel-netty producer. */
-    private final class Sender {
-        final Link link;
-        final Endpoint endpoint;
-        final AsyncProducer producer;
-
-        Sender(Link link, Endpoint endpoint, AsyncProducer producer) {
-            this.link = link;
-            this.endpoint = endpoint;
-            this.producer = producer;
-        }
-
-        void send(Outgoing o) {
-            if (!link.connected.get() && Link.tick() < link.nextDialTick) {
-                // backing off from a peer that does not answer (Link.failedSends)
-                link.counters.sendFailures.increment();
-                return;
-            }
-            // a full queue, or one shut down by close(), goes to SendTask.rejected()
-            sending.execute(new SendTask(this, o));
-        }
-
-        void sendNow(Outgoing o) {
-            Exchange ex = endpoint.createExchange();
-            ex.getIn().setBody(o);
-            try {
-                producer.process(ex, doneSync -> done(ex.getException()));
-            } catch (RuntimeException e) {
-                done(e);
-            }
-        }
-
-        private void done(Throwable failure) {
-            if (failure == null) {
-                link.failedSends = 0;
-                link.nextDialTick = 0;
-                if (link.sendFailing.compareAndSet(true, false)) {
-                    LOG.info("peer link {}: sending to {} again", link, Link.hostPort(link.remote));
-                }
-                return;
-            }
-            link.counters.sendFailures.increment();
-            if (rootCause(failure) instanceof java.nio.channels.ClosedChannelException
-                    && link.abandonedAt > 0 && Link.tick() - link.abandonedAt <= 2 * heartbeatMillis) {
-                // the dial this node gave up itself (watch): no back-off, the next frame dials afresh
-                LOG.debug("peer link {}: the dial given up ended: {}", link, rootMessage(failure));
-                return;
-            }
-            int n = Math.min(link.failedSends + 1, 10);
-            link.failedSends = n;
-            // at most the dial patience: a peer that answers again is dialled within that, whatever the failures before
-            link.nextDialTick = Link.tick() + Math.min((1L << (n - 1)) * heartbeatMillis, basePatience());
-            if (link.sendFailing.compareAndSet(false, true)) {
-                LOG.warn("peer link {}: cannot send to {}: {}; retrying, at most every {}", link, Link.hostPort(link.remote),
-                        rootMessage(failure), Durations.format(Duration.ofMillis(basePatience())));
-            } else {
-                LOG.debug("peer link {}: cannot send to {}: {}", link, Link.hostPort(link.remote), rootMessage(failure));
-            }
-        }
-    }
-
-    /** One frame waiting for the send thread. */
-    private record SendTask(Sender sender, Outgoing frame) implements Runnable {
-        @Override
-        public void run() {
-            sender.sendNow(frame);
-        }
-
-        void rejected() {
-            sender.link.counters.sendFailures.increment();
-            LOG.debug("peer link {}: send queue full, {} dropped", sender.link, frame.type());
-        }
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = rootCause(t);
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-    }
 }

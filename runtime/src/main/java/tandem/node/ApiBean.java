@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tandem.config.NodeConfig;
-import tandem.engine.Commands;
 import tandem.engine.CycleOutcome.CommandAnswer;
 import tandem.engine.EngineLoop;
 import tandem.engine.NodeStatus;
@@ -33,18 +32,18 @@ public final class ApiBean {
     private final EventLog events;
     private final java.util.function.Supplier<Map<String, Object>> replication;
     private final java.util.function.Supplier<Map<String, Object>> configView;
+    private final CommandRoutes commands;
     private final String token;
 
-    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events,
-            java.util.function.Supplier<Map<String, Object>> replication) {
-        this(config, loop, events, replication, Map::of);
-    }
-
-    /** @param configView what {@link ConfigWatch} says about changes of the configuration file */
-    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events,
+    /**
+     * @param commands   where a command goes: its route
+     * @param configView what {@link ConfigWatch} says about changes of the configuration file
+     */
+    public ApiBean(NodeConfig config, EngineLoop loop, EventLog events, CommandRoutes commands,
             java.util.function.Supplier<Map<String, Object>> replication,
             java.util.function.Supplier<Map<String, Object>> configView) {
         this.configView = configView;
+        this.commands = commands;
         this.config = config;
         this.server = new ApiServer(config.console());
         this.loop = loop;
@@ -121,7 +120,10 @@ public final class ApiBean {
         return ok(m);
     }
 
-    /** {@code POST /api/command} with {@code {"name": "stop"}}: the rules' answer, 200 accepted, 409 refused. */
+    /**
+     * {@code POST /api/command} with {@code {"name": "stop"}}: the command's route's answer, 200 accepted,
+     * 409 refused; 404 when the node has no such command (the reason names the ones it has).
+     */
     public Response command(String authorization, String body) {
         if (!ApiAuth.accepts(authorization, token)) {
             return unauthorized();
@@ -130,19 +132,19 @@ public final class ApiBean {
         try {
             JsonNode n = JSON.readTree(body == null ? "" : body);
             if (n == null || !n.isObject() || !n.path("name").isTextual()) {
-                return error(400, "body: expected {\"name\": \"<command>\"}, one of " + String.join(", ", Commands.KNOWN));
+                return error(400, "body: expected {\"name\": \"<command>\"}, one of " + String.join(", ", commands.known()));
             }
             name = n.get("name").asText();
         } catch (JsonProcessingException e) {
             return error(400, "body: not JSON: " + e.getOriginalMessage());
         }
-        CommandAnswer a = loop.submit(name, "api");
+        CommandAnswer a = commands.answer(name, "api");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", a.command());
         m.put("accepted", a.accepted());
         m.put("reason", a.reason());
         m.put("rule", a.rule());
-        return new Response(a.accepted() ? 200 : 409, write(m));
+        return new Response(a.accepted() ? 200 : commands.offers(name) ? 409 : 404, write(m));
     }
 
     private static Response ok(Object m) {

@@ -2,23 +2,36 @@ package tandem.node;
 
 import java.time.Duration;
 import java.util.List;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.NodeConfig;
+import tandem.engine.ActionPort.ActionRequest;
 import tandem.facts.ActionResult;
 
 /**
  * "Configure boot start" of the manual (MS-8, GEN-2): whether this node's Tandem service starts when
  * the machine boots. On Linux the systemd unit {@code tandem@<id>.service} (conf/tandem@.service) is
  * enabled or disabled; on Windows the service {@code tandem-<id>} (conf/tandem-service.xml) is set to
- * automatic or demand start.
+ * automatic or demand start. The {@code boot} bean of the action routes.
  */
 public final class BootStart {
     private final NodeConfig config;
     private final Commands commands;
+    private final java.time.Clock clock;
 
-    public BootStart(NodeConfig config, Commands commands) {
+    public BootStart(NodeConfig config, Commands commands, java.time.Clock clock) {
         this.config = config;
         this.commands = commands;
+        this.clock = clock;
+    }
+
+    /** This node's Tandem service starts at boot from now on. */
+    public ActionResult on(ActionRequest request) {
+        return set(request.action(), true, clock.millis());
+    }
+
+    /** This node's Tandem service no longer starts at boot. */
+    public ActionResult off(ActionRequest request) {
+        return set(request.action(), false, clock.millis());
     }
 
     public String serviceName() {
@@ -26,8 +39,7 @@ public final class BootStart {
         return windows ? "tandem-" + config.node().id() : "tandem@" + config.node().id() + ".service";
     }
 
-    public ActionResult set(boolean on, long now) {
-        String action = on ? "boot-start-on" : "boot-start-off";
+    private ActionResult set(String action, boolean on, long now) {
         boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
         List<String> argv = windows
                 ? List.of("sc", "config", serviceName(), "start=", on ? "auto" : "demand")

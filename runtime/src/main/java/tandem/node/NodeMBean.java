@@ -5,7 +5,6 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
-import org.apache.camel.ProducerTemplate;
 import tandem.config.NodeConfig;
 import tandem.engine.CycleOutcome.CommandAnswer;
 import tandem.engine.EngineLoop;
@@ -13,31 +12,31 @@ import tandem.engine.NodeStatus;
 
 /**
  * The Tandem MBean, {@code tandem:type=Node,name=<id>}, beside camel-management's MBeans (GEN-3): the
- * node's state as attributes and the manual's node commands as operations. An operation sends the
- * command to its route ({@code direct:command-stop} ...), so JMX, Hawtio, the console and the CLI all
- * end in the same place, where the rules accept or refuse it.
+ * node's state as attributes, the node's commands as an attribute and one operation that runs one of
+ * them. The operation sends the command to its route ({@code direct:command-stop} ...), so JMX, Hawtio,
+ * the HTTP API, the CLI and the peer all end in the same place, where the rules accept or refuse it.
  */
 public final class NodeMBean implements TandemNodeMBean {
     private final EngineLoop loop;
-    private final ProducerTemplate template;
+    private final CommandRoutes commands;
 
-    private NodeMBean(EngineLoop loop, ProducerTemplate template) {
+    private NodeMBean(EngineLoop loop, CommandRoutes commands) {
         this.loop = loop;
-        this.template = template;
+        this.commands = commands;
     }
 
     static ObjectName name(NodeConfig c) throws JMException {
         return new ObjectName("tandem", new java.util.Hashtable<>(java.util.Map.of("type", "Node", "name", c.node().id())));
     }
 
-    static void register(NodeConfig c, EngineLoop loop, ProducerTemplate template) {
+    static void register(NodeConfig c, EngineLoop loop, CommandRoutes commands) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName n = name(c);
             if (server.isRegistered(n)) {
                 server.unregisterMBean(n);
             }
-            server.registerMBean(new StandardMBean(new NodeMBean(loop, template), TandemNodeMBean.class), n);
+            server.registerMBean(new StandardMBean(new NodeMBean(loop, commands), TandemNodeMBean.class), n);
         } catch (JMException e) {
             throw new IllegalStateException("cannot register the Tandem MBean", e);
         }
@@ -80,40 +79,13 @@ public final class NodeMBean implements TandemNodeMBean {
     }
 
     @Override
-    public String start() {
-        return run("start");
+    public String[] getCommands() {
+        return commands.known().toArray(String[]::new);
     }
 
     @Override
-    public String stop() {
-        return run("stop");
-    }
-
-    @Override
-    public String swap() {
-        return run("swap");
-    }
-
-    @Override
-    public String forceStart() {
-        return run("force-start");
-    }
-
-    @Override
-    public String sync() {
-        return run("sync");
-    }
-
-    @Override
-    public String testMail() {
-        return run("test-mail");
-    }
-
-    private String run(String command) {
-        Object answer = template.requestBody("direct:command-" + command, (Object) null);
-        if (answer instanceof CommandAnswer a) {
-            return (a.accepted() ? "accepted: " : "refused: ") + a.reason();
-        }
-        return String.valueOf(answer);
+    public String command(String name) {
+        CommandAnswer a = commands.answer(name, "jmx");
+        return (a.accepted() ? "accepted: " : "refused: ") + a.reason();
     }
 }

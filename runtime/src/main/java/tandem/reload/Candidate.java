@@ -13,13 +13,15 @@ import tandem.TandemException;
 import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
+import tandem.engine.ProfileException;
 import tandem.engine.RuleSet;
 import tandem.engine.RuleSmoke;
 import tandem.engine.RulesException;
-import tandem.engine.Setups;
-import tandem.node.NodeRuntime;
+import tandem.node.Assembly;
 import tandem.routes.Catalogue;
+import tandem.routes.CatalogueCheck;
 import tandem.routes.RouteSet;
+import tandem.sim.Assembler;
 import tandem.sim.Scenario;
 import tandem.sim.ScenarioException;
 import tandem.sim.ScenarioParser;
@@ -27,43 +29,42 @@ import tandem.sim.Simulation;
 
 /**
  * The rule and route set a running node would take on reload, read from disk and proven before it
- * is taken (DESIGN "A profile is data"): the node's configuration file is read again, its rules
- * compiled and booted as {@code tandem check} boots them, its routes checked against the beans the
- * node has, and then every scenario of the profile ({@code samples/<profile>/scenarios/*.yaml}) and of
- * the site ({@code extensions.scenarios}) runs on the virtual clock with these rules, whatever rule
- * folders the scenario's own node configurations name: what is tested is the set the node is about to
- * run, the site's rule folders included.
+ * is taken (DESIGN "A profile is data"): the node's configuration file is read again and the node
+ * assembled from it ({@link Assembly}), its rules compiled and booted as {@code tandem check} boots
+ * them, its routes checked against the beans the node has, the rules' actions and commands against
+ * the routes that carry them, and then every scenario of the profile (the {@code scenarios} folder of
+ * its descriptor) and of the site ({@code extensions.scenarios}) runs on the virtual clock with these
+ * rules and routes, whatever folders the scenario's own node configurations name: what is tested is
+ * the set the node is about to run, the site's folders included.
  *
  * <p>Nothing here touches the running node: a candidate is built beside it, on the caller's thread.
  */
 public final class Candidate {
 
-    private final NodeConfig config;
+    private final Assembly assembly;
     private final RuleSet rules;
-    private final List<Path> routeFolders;
     private final List<Path> routeFiles;
-    private final Catalogue catalogue;
     private final List<Path> scenarios;
+    private final List<String> warnings;
 
-    private Candidate(NodeConfig config, RuleSet rules, List<Path> routeFolders, Catalogue catalogue,
-                      List<Path> scenarios) {
-        this.config = config;
+    private Candidate(Assembly assembly, RuleSet rules, List<Path> scenarios, List<String> warnings) {
+        this.assembly = assembly;
         this.rules = rules;
-        this.routeFolders = List.copyOf(routeFolders);
-        this.routeFiles = RouteSet.files(routeFolders);
-        this.catalogue = catalogue;
+        this.routeFiles = RouteSet.files(assembly.routeFolders());
         this.scenarios = List.copyOf(scenarios);
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
      * Reads, checks and tests the set the node of {@code configFile} would run now.
      *
-     * @param home       the installation directory (rules/, routes/, samples/)
+     * @param home       the installation directory (profiles/, rules/, routes/, the profile's scenarios)
      * @param beans      the beans the node's routes call, by name, as the running node binds them
      * @param properties the values of the routes' placeholders, as the running node resolves them
      * @throws ReloadException with every problem found: the configuration's errors ({@code FILE:LINE}),
-     *                         else the rules' and the routes' ({@code FILE:LINE}), else what the rules
-     *                         did when booted, else each scenario expectation that failed (the scenario's
+     *                         else the profile's, the rules', the routes' and the rules' names of actions
+     *                         and commands no route carries ({@code FILE:LINE}), else what the rules did
+     *                         when booted, else each scenario expectation that failed (the scenario's
      *                         {@code FILE:LINE}, the expectation and what the node was instead)
      */
     public static Candidate build(Path home, Path configFile, Map<String, Object> beans, Properties properties) {
@@ -73,69 +74,80 @@ public final class Candidate {
         } catch (ConfigException e) {
             throw new ReloadException(e.errors().stream().map(Object::toString).toList());
         }
+        Assembly a;
+        try {
+            a = Assembly.of(home, c);
+        } catch (ProfileException e) {
+            throw new ReloadException(e.problems());
+        }
         List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         RuleSet rules = null;
         try {
-            rules = RuleSet.compile(RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()));
+            rules = a.compileRules();
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }
-        List<Path> routeFolders = NodeRuntime.routeFolders(home, c);
-        problems.addAll(RouteSet.validate("tandem-" + c.node().id(), routeFolders, beans, properties));
-        List<Path> scenarios = scenarioFiles(home, c, problems);
+        problems.addAll(RouteSet.validate(a.contextName(), a.routeFolders(), beans, properties));
+        if (rules != null) {
+            CatalogueCheck.Outcome names = a.checkCatalogue(rules.files());
+            problems.addAll(names.errors());
+            warnings.addAll(rules.warnings());
+            warnings.addAll(names.warnings());
+        }
+        List<Path> scenarios = scenarioFiles(a, problems);
         if (!problems.isEmpty()) {
             throw new ReloadException(problems);
         }
-        problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis()));
+        problems.addAll(RuleSmoke.run(rules, a.setup(), c.timings().checkInterval().toMillis(),
+                a.catalogue().commands().keySet()));
         if (!problems.isEmpty()) {
             throw new ReloadException(problems);
         }
+        Assembler assembler = Assembler.running(a, rules);
         for (Path file : scenarios) {
-            problems.addAll(test(file, rules));
+            problems.addAll(test(file, assembler));
         }
         if (!problems.isEmpty()) {
             throw new ReloadException(problems);
         }
-        return new Candidate(c, rules, routeFolders, Catalogue.read(routeFolders), scenarios);
+        return new Candidate(a, rules, scenarios, warnings);
     }
 
     /**
-     * The scenario files a reload runs: {@code samples/<profile>/scenarios/*.yaml} of the installation,
-     * when there is such a folder, then each folder of {@code extensions.scenarios}, each sorted by name.
-     * A site folder that is missing is a problem: a reload that silently tested less than the site asked
-     * for would prove nothing.
+     * The scenario files a reload runs: the profile's ({@code scenarios} in its descriptor), then each
+     * folder of {@code extensions.scenarios}, each sorted by name. A site folder that is missing is a
+     * problem: a reload that silently tested less than the site asked for would prove nothing.
      */
-    static List<Path> scenarioFiles(Path home, NodeConfig c, List<String> problems) {
+    static List<Path> scenarioFiles(Assembly a, List<String> problems) {
         List<Path> files = new ArrayList<>();
-        Path shipped = home.resolve("samples").resolve(c.node().profile().yamlName()).resolve("scenarios");
-        if (Files.isDirectory(shipped)) {
-            files.addAll(yamlFiles(shipped, problems));
+        try {
+            files.addAll(a.profile().scenarioFiles());
+        } catch (ProfileException e) {
+            problems.addAll(e.problems());
         }
+        NodeConfig c = a.config();
         for (Path dir : c.extensions().scenarios()) {
             if (!Files.isDirectory(dir)) {
                 problems.add(c.file() + ": extensions.scenarios: " + dir + ": scenario folder does not exist");
                 continue;
             }
-            files.addAll(yamlFiles(dir, problems));
+            try (Stream<Path> s = Files.list(dir)) {
+                files.addAll(s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p))
+                        .sorted().toList());
+            } catch (IOException e) {
+                problems.add(dir + ": cannot list the scenario folder: " + e.getMessage());
+            }
         }
         return files;
     }
 
-    private static List<Path> yamlFiles(Path dir, List<String> problems) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted().toList();
-        } catch (IOException e) {
-            problems.add(dir + ": cannot list the scenario folder: " + e.getMessage());
-            return List.of();
-        }
-    }
-
-    /** Runs one scenario with {@code rules}; what failed, one line each, or nothing when it passed. */
-    static List<String> test(Path file, RuleSet rules) {
+    /** Runs one scenario with the candidate's set; what failed, one line each, or nothing when it passed. */
+    static List<String> test(Path file, Assembler assembler) {
         Simulation.Result r;
         try {
             Scenario s = ScenarioParser.load(file);
-            r = Simulation.prepare(s, rules).run(e -> { });
+            r = Simulation.prepare(s, assembler).run(e -> { });
         } catch (ScenarioException e) {
             return e.problems();
         } catch (ConfigException e) {
@@ -161,9 +173,14 @@ public final class Candidate {
         return String.format(Locale.ROOT, "%.3f", ms / 1000.0);
     }
 
+    /** The node as the candidate assembles it: its configuration, profile, folders, catalogue. */
+    public Assembly assembly() {
+        return assembly;
+    }
+
     /** The configuration as read for this candidate. */
     public NodeConfig config() {
-        return config;
+        return assembly.config();
     }
 
     public RuleSet rules() {
@@ -172,7 +189,7 @@ public final class Candidate {
 
     /** The route folders, in load order. */
     public List<Path> routeFolders() {
-        return routeFolders;
+        return assembly.routeFolders();
     }
 
     /** The route files of {@link #routeFolders()}, in load order. */
@@ -182,11 +199,16 @@ public final class Candidate {
 
     /** The actions and commands the candidate's routes carry. */
     public Catalogue catalogue() {
-        return catalogue;
+        return assembly.catalogue();
     }
 
     /** The scenario files it passed, in the order they ran. */
     public List<Path> scenarios() {
         return scenarios;
+    }
+
+    /** What {@code tandem check} would warn of in this set (copies of a decision, routes nothing uses). */
+    public List<String> warnings() {
+        return warnings;
     }
 }

@@ -74,7 +74,7 @@ public final class Reload {
     /**
      * @param started    the configuration the node started with (changes against it that a reload does not
      *                   take are reported as waiting for a restart)
-     * @param rules      the rules the node runs
+     * @param rules      the rules the node runs (null for {@code tandem check} when they did not compile)
      * @param catalogue  the actions and commands of the routes it runs
      * @param routes     the node's loaded routes (available once they are loaded)
      * @param candidates reads, checks and tests the set on disk ({@link Candidate#build})
@@ -86,8 +86,8 @@ public final class Reload {
                   Supplier<Candidate> candidates, Consumer<Candidate> attach, Consumer<EngineEvent> events) {
         this.started = Objects.requireNonNull(started, "started");
         this.config = started;
-        this.ruleFiles = digests(rules.files());
-        this.ruleCount = rules.ruleCount();
+        this.ruleFiles = rules == null ? Map.of() : digests(rules.files());
+        this.ruleCount = rules == null ? 0 : rules.ruleCount();
         this.catalogue = catalogue;
         this.loop = loop;
         this.routes = routes;

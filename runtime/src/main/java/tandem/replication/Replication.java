@@ -21,9 +21,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.AtomicFiles;
-import tandem.actions.Commands;
+import tandem.os.Commands;
 import tandem.config.Folder;
 import tandem.config.NodeConfig;
+import tandem.engine.ActionPort.ActionRequest;
 import tandem.engine.NodeStatus;
 import tandem.facts.ActionResult;
 import tandem.facts.NodeState;
@@ -34,13 +35,14 @@ import tandem.facts.SyncDue;
  * server, used while this node is active, and the pull cycles it runs while it is the standby.
  * Observe, decide, act: the replication timer and the active node's notices are observations
  * ({@link SyncDue}); the rules decide when a cycle runs and what its outcome means for the data
- * state; the actions {@code resync}, {@code sync} and {@code final-sync} land here.
+ * state; the routes of the actions {@code resync}, {@code sync} and {@code final-sync} call this
+ * class, the {@code replication} bean.
  *
  * <ul>
- *   <li>{@code resync}: a full comparison; the rules call the node uptodate when it succeeds.</li>
- *   <li>{@code sync}: what is due: a full comparison when the timer asked for one, else the paths
+ *   <li>{@link #resync}: a full comparison; the rules call the node uptodate when it succeeds.</li>
+ *   <li>{@link #sync}: what is due: a full comparison when the timer asked for one, else the paths
  *       the active node reported changed since the last cycle.</li>
- *   <li>{@code final-sync} (on the active node, before its services stop on an operator stop,
+ *   <li>{@link #finalSync} (on the active node, before its services stop on an operator stop,
  *       SBS-4): asks the standby for a last full cycle and waits until it reports the end of one.</li>
  * </ul>
  */
@@ -98,7 +100,7 @@ public final class Replication {
      */
     static Optional<List<String>> updateScript(Commands commands, Folder f) {
         String script = f.updateScript().orElseThrow();
-        List<String> argv = tandem.actions.Os.windows() ? List.of("cmd", "/c", script + " \"" + f.path() + "\"")
+        List<String> argv = tandem.os.Os.windows() ? List.of("cmd", "/c", script + " \"" + f.path() + "\"")
                 : List.of("sh", "-c", script, "tandem-update-script", f.path().toString());
         Commands.Result r = commands.run(argv, Duration.ofMinutes(10));
         if (!r.ok()) {
@@ -186,9 +188,6 @@ public final class Replication {
     /** Registry name of the sync channel's client pipeline (used in the producer URI). */
     public static final String CLIENT_BEAN = "tandem-sync-client";
 
-    /** The actions this class carries out; they run on the lane {@code seda:tandem-sync}. */
-    public static final Set<String> ACTIONS = Set.of("resync", "sync", "final-sync");
-
     /**
      * The beans the replication routes name: {@code sync} (the server), {@code replication} (the timer's
      * target) and the sync channel's Netty pipelines, in TLS when {@code tls} is present.
@@ -266,8 +265,8 @@ public final class Replication {
         observe.accept(new SyncDue(full, why, clock.millis()));
     }
 
-    /** Action {@code resync}: a full comparison. */
-    public ActionResult resync() {
+    /** A full comparison (the shipped action {@code resync}); the result is named after the request. */
+    public ActionResult resync(ActionRequest request) {
         if ((!config.replication().folders().isEmpty() || !config.replication().allowedRoots().isEmpty())
                 && !ownListNoted) {
             ownListNoted = true;
@@ -280,24 +279,24 @@ public final class Replication {
             fullDue = false;
             changed.clear();
         }
-        return run("resync", null);
+        return run(request.action(), null, false);
     }
 
-    /** Action {@code sync}: what is due. */
-    public ActionResult sync() {
+    /** What is due (the shipped action {@code sync}); the result is named after the request. */
+    public ActionResult sync(ActionRequest request) {
         Map<String, Set<String>> paths;
         synchronized (this) {
             if (fullDue) {
                 paths = null;
             } else if (changed.isEmpty()) {
-                return new ActionResult("sync", true, "nothing due", clock.millis());
+                return new ActionResult(request.action(), true, "nothing due", clock.millis());
             } else {
                 paths = new LinkedHashMap<>(changed);
             }
             fullDue = false;
             changed.clear();
         }
-        ActionResult r = run("sync", paths);
+        ActionResult r = run(request.action(), paths, true);
         boolean more;
         boolean full;
         synchronized (this) {
@@ -311,7 +310,8 @@ public final class Replication {
         return r;
     }
 
-    private ActionResult run(String action, Map<String, Set<String>> paths) {
+    /** @param keepsDue a failed cycle leaves a full comparison due (what it was to copy is listed nowhere else) */
+    private ActionResult run(String action, Map<String, Set<String>> paths, boolean keepsDue) {
         try {
             CycleReport report = client.cycle(paths);
             last = report;
@@ -324,7 +324,7 @@ public final class Replication {
             }
             return new ActionResult(action, true, report.summary(), clock.millis());
         } catch (SyncException e) {
-            if (action.equals("sync")) {
+            if (keepsDue) {
                 synchronized (this) {
                     // what the failed cycle was to copy is no longer listed anywhere: compare everything next
                     fullDue = true;
@@ -338,10 +338,10 @@ public final class Replication {
     }
 
     /**
-     * Action {@code final-sync} on the active node (SBS-4): ask the standby for a last full cycle and
-     * wait until it reports one that ended after the request, at most 10 minutes.
+     * On the active node (the shipped action {@code final-sync}, SBS-4): ask the standby for a last full
+     * cycle and wait until it reports one that ended after the request, at most 10 minutes.
      */
-    public ActionResult finalSync() {
+    public ActionResult finalSync(ActionRequest request) {
         long asked = clock.millis();
         ObjectNode n = SyncCodec.JSON.createObjectNode();
         n.put("final", true);
@@ -350,17 +350,17 @@ public final class Replication {
         while (System.nanoTime() < deadline) {
             SyncServer.CycleDone done = server.lastDone();
             if (done != null && done.at() >= asked && done.full()) {
-                return new ActionResult("final-sync", done.ok(), done.ok() ? "the standby finished its last cycle"
+                return new ActionResult(request.action(), done.ok(), done.ok() ? "the standby finished its last cycle"
                         : "the standby's last cycle failed; see its log", clock.millis());
             }
             NodeStatus st = status.get();
             if (st == null || st.peer() == null || st.peer().state() != NodeState.SECOND) {
-                return new ActionResult("final-sync", false, "the standby is gone; stopping without a last cycle",
+                return new ActionResult(request.action(), false, "the standby is gone; stopping without a last cycle",
                         clock.millis());
             }
             server.awaitDone(Duration.ofMillis(200));
         }
-        return new ActionResult("final-sync", false, "the standby did not finish a last cycle within "
+        return new ActionResult(request.action(), false, "the standby did not finish a last cycle within "
                 + tandem.config.Durations.format(finalWait), clock.millis());
     }
 

@@ -31,6 +31,14 @@ public record SyncMessage(ObjectNode header, byte[] payload, int length) {
         this(header, NONE, 0);
     }
 
+    /** The header of a request of {@code type} that the standby sends in its cycle {@code cycle}. */
+    static ObjectNode request(String type, String cycle) {
+        ObjectNode h = SyncCodec.JSON.createObjectNode();
+        h.put("type", type);
+        h.put("cycle", cycle);
+        return h;
+    }
+
     public String type() {
         return header.path("type").asText("");
     }

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 import tandem.Daemons;
 import tandem.config.Folder;
 import tandem.sync.Entry;
+import tandem.sync.FolderScanner;
 import tandem.sync.HashCache;
 import tandem.sync.Hashing;
 import tandem.sync.Kind;
 import tandem.sync.SafePaths;
-import tandem.sync.Scanner;
 import tandem.sync.Signature;
 import tandem.sync.SyncFolder;
 import tandem.sync.UnsafePathException;
@@ -106,7 +106,7 @@ public final class SyncServer {
         String hookFailure;
         final Map<String, List<Entry>> scans = new LinkedHashMap<>();
         /** Per folder: the files its scan left unhashed (the standby asked for it), hashed when read. */
-        final Map<String, Map<String, Scanner.Deferred>> deferred = new ConcurrentHashMap<>();
+        final Map<String, Map<String, FolderScanner.Deferred>> deferred = new ConcurrentHashMap<>();
         final Set<HashCache> caches = new java.util.LinkedHashSet<>();
         /** Folders found to be real directories (no link) while serving this cycle: not examined again. */
         final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
@@ -295,7 +295,7 @@ public final class SyncServer {
         return new ReadContext(c.knownDirs, c.deferred.getOrDefault(f.path().toString(), Map.of()));
     }
 
-    private record ReadContext(Set<Path> knownDirs, Map<String, Scanner.Deferred> deferred) {
+    private record ReadContext(Set<Path> knownDirs, Map<String, FolderScanner.Deferred> deferred) {
     }
 
     private synchronized HashCache cache(Folder f) {
@@ -364,7 +364,7 @@ public final class SyncServer {
             all = c.scans.get(f.path().toString());
             if (all == null) {
                 HashCache cache = cache(f);
-                try (Scanner s = new Scanner(cache)) {
+                try (FolderScanner s = new FolderScanner(cache)) {
                     // a standby that asks for it gets small files whose hash is not cached yet unhashed:
                     // it fetches them anyway when it lacks them, and their hashes come with their data
                     all = s.scan(SyncFolder.of(f), Math.min(h.path("defer").asLong(-1), SyncCodec.MAX_PAYLOAD));
@@ -392,7 +392,7 @@ public final class SyncServer {
         }
         HashCache cache = cache(f);
         List<Entry> found;
-        try (Scanner s = new Scanner(cache)) {
+        try (FolderScanner s = new FolderScanner(cache)) {
             found = s.stat(SyncFolder.of(f), rels);
         }
         entries(reply.putArray("entries"), found);
@@ -448,7 +448,7 @@ public final class SyncServer {
         Folder f = folder(h);
         ReadContext c = reads(h, f);
         Set<Path> known = c.knownDirs();
-        Map<String, Scanner.Deferred> deferred = c.deferred();
+        Map<String, FolderScanner.Deferred> deferred = c.deferred();
         HashCache cache = deferred.isEmpty() ? null : cache(f);
         ArrayNode sizes = reply.putArray("sizes");
         ObjectNode hashes = null;
@@ -486,7 +486,7 @@ public final class SyncServer {
                     continue;
                 }
                 sizes.add(got);
-                Scanner.Deferred d = deferred.get(rels[i]);
+                FolderScanner.Deferred d = deferred.get(rels[i]);
                 if (d != null) {
                     // listed without its hash: hashed now, from the bytes that go out
                     if (hashes == null) {
@@ -494,7 +494,7 @@ public final class SyncServer {
                     }
                     String hash = Hashing.hash(out, at, got);
                     hashes.put(rels[i], hash);
-                    Scanner.remember(cache, rels[i], d, got, hash); // saved with the cycle's scan
+                    FolderScanner.remember(cache, rels[i], d, got, hash); // saved with the cycle's scan
                 }
                 at += got;
             }

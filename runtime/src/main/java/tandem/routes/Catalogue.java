@@ -29,16 +29,38 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * <p>Read with the YAML parser alone (no Camel context): fast enough for every simulation run. A file
  * the parser cannot read is skipped here; {@link RouteSet#validate} reports it with its line.
  */
-public record Catalogue(Map<String, Action> actions, Map<String, Command> commands) {
+public record Catalogue(Map<String, Action> actions, Map<String, Command> commands, Map<String, Lane> laneRoutes) {
 
     /** The lane of an action route that names no group. */
     public static final String DEFAULT_LANE = "actions";
     public static final String ACTION_PREFIX = "action-";
     public static final String COMMAND_PREFIX = "command-";
+    public static final String LANE_PREFIX = "lane-";
 
     public Catalogue {
         actions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         commands = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(commands));
+        laneRoutes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(laneRoutes));
+    }
+
+    /** A catalogue without lane routes (tests, and callers that only ask for actions and commands). */
+    public Catalogue(Map<String, Action> actions, Map<String, Command> commands) {
+        this(actions, commands, Map.of());
+    }
+
+    /** The endpoint a lane's route consumes, where the node sends the requests of that lane's actions. */
+    public static String laneEndpoint(String lane) {
+        return "seda:tandem-" + LANE_PREFIX + lane;
+    }
+
+    /** The endpoint of an action's route. */
+    public static String actionEndpoint(String action) {
+        return "direct:" + ACTION_PREFIX + action;
+    }
+
+    /** The endpoint of a command's route. */
+    public static String commandEndpoint(String command) {
+        return "direct:" + COMMAND_PREFIX + command;
     }
 
     /**
@@ -78,8 +100,45 @@ public record Catalogue(Map<String, Action> actions, Map<String, Command> comman
         }
     }
 
-    /** An operator command: the route {@code command-<name>} and where it is written. */
-    public record Command(String name, Path file, int line) {
+    /**
+     * An operator command: the route {@code command-<name>}, where it is written and its bean steps.
+     *
+     * @param calls the bean steps of the route, in order (nested steps included)
+     */
+    public record Command(String name, Path file, int line, List<BeanCall> calls) {
+        public Command {
+            calls = List.copyOf(calls);
+        }
+
+        public Command(String name, Path file, int line) {
+            this(name, file, line, List.of());
+        }
+
+        /**
+         * Whether the route's answer comes from a bean of its own (e.g. reload) rather than from the rules:
+         * it calls beans, none of them {@link Catalogue#RULES_BEAN}, which submits a command to the engine
+         * as an OperatorCommand.
+         */
+        public boolean answeredByOwnBean() {
+            return !calls.isEmpty() && calls.stream().noneMatch(c -> c.ref().equals(RULES_BEAN));
+        }
+    }
+
+    /** The bean a command route hands its command to for the rules' answer. */
+    public static final String RULES_BEAN = "commands";
+
+    /**
+     * A lane: the route {@code lane-<name>} that takes the requests of the actions in group
+     * {@code name}, one after the other, from {@link #laneEndpoint}.
+     *
+     * @param uri the route's input, as written (with its options)
+     */
+    public record Lane(String name, String uri, Path file, int line) {
+        /** Whether the route consumes {@link #laneEndpoint}{@code (name)} (options aside). */
+        public boolean consumesItsEndpoint() {
+            String base = uri == null ? "" : uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+            return base.replaceFirst("^seda://", "seda:").equals(laneEndpoint(name));
+        }
     }
 
     public Optional<Action> action(String name) {
@@ -99,6 +158,7 @@ public record Catalogue(Map<String, Action> actions, Map<String, Command> comman
     public static Catalogue read(List<Path> folders) {
         Map<String, Action> actions = new LinkedHashMap<>();
         Map<String, Command> commands = new LinkedHashMap<>();
+        Map<String, Lane> lanes = new LinkedHashMap<>();
         for (RouteFile f : RouteFile.readAll(folders, new Problems())) {
             Iterable<Node> documents;
             try {
@@ -132,12 +192,17 @@ public record Catalogue(Map<String, Action> actions, Map<String, Command> comman
                                 f.path(), line, calls));
                     } else if (id.startsWith(COMMAND_PREFIX) && id.length() > COMMAND_PREFIX.length()) {
                         String name = id.substring(COMMAND_PREFIX.length());
-                        commands.put(name, new Command(name, f.path(), line));
+                        List<BeanCall> calls = new ArrayList<>();
+                        beanCalls(get(route, "from"), calls);
+                        commands.put(name, new Command(name, f.path(), line, calls));
+                    } else if (id.startsWith(LANE_PREFIX) && id.length() > LANE_PREFIX.length()) {
+                        String name = id.substring(LANE_PREFIX.length());
+                        lanes.put(name, new Lane(name, scalar(get(get(route, "from"), "uri")), f.path(), line));
                     }
                 }
             }
         }
-        return new Catalogue(actions, commands);
+        return new Catalogue(actions, commands, lanes);
     }
 
     /** Collects every {@code bean: {ref, method}} under {@code node}, depth first, in document order. */

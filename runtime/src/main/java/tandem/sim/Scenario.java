@@ -15,28 +15,23 @@ import tandem.facts.NodeState;
  * @param description what the scenario shows, free text
  * @param nodes       scenario name of each node -> its configuration file, in file order
  * @param nodesLine   the line of the {@code nodes} key, for errors about the pair
- * @param durations   virtual time each simulated action takes, by action name
+ * @param durations   virtual time an action takes, by action name, as the scenario gives it; an action it
+ *                    does not name takes what the bean steps of its route take ({@link SimulatedMachine})
+ * @param durationLines the line of each key of {@code durations}, for errors about an action no route carries
+ * @param defaultDuration virtual time of an action that {@code durations} does not name and whose route calls
+ *                    nothing the simulated machine models (a site action, e.g. a mail sent with {@code to: smtp:})
  * @param steps       in time order (steps at the same time keep file order)
  * @param until       the simulation ends after this time
  * @param expects     checked after every event at their time
  */
 public record Scenario(Path file, String description, Map<String, Path> nodes, int nodesLine, Map<String, Long> durations,
-                       List<Step> steps, long until, List<Expect> expects) {
+                       Map<String, Integer> durationLines, long defaultDuration, List<Step> steps, long until,
+                       List<Expect> expects) {
 
-    /** Virtual durations of the simulated actions when the scenario does not set them. */
-    public static final Map<String, Long> DEFAULT_DURATIONS = Map.ofEntries(
-            Map.entry("start-services", 5_000L),
-            Map.entry("stop-services", 2_000L),
-            Map.entry("resync", 3_000L),
-            Map.entry("sync", 1_000L),
-            Map.entry("final-sync", 1_000L),
-            Map.entry("vip-up", 0L),
-            Map.entry("vip-down", 0L),
-            Map.entry("vip-takeover", 0L),
-            Map.entry("forward-swap", 0L),
-            Map.entry("boot-start-on", 0L),
-            Map.entry("boot-start-off", 0L),
-            Map.entry("fence-peer", 2_000L));
+    public Scenario {
+        durations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(durations));
+        durationLines = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(durationLines));
+    }
 
     /**
      * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name

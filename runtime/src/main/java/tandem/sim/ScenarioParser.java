@@ -27,21 +27,23 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import tandem.config.Durations;
 import tandem.config.Suggest;
 import tandem.config.TextFile;
-import tandem.engine.Commands;
 import tandem.facts.Activity;
 import tandem.facts.DataState;
 import tandem.facts.NodeState;
 
 /**
  * Reads a scenario file. Every problem is collected and reported at once as {@code FILE:LINE: message};
- * paths in the scenario are relative to the scenario file. Which resources a node has is checked
- * later, against its configuration, by {@link Simulation}.
+ * paths in the scenario are relative to the scenario file. Which resources, actions and commands a node
+ * has is checked later, against its configuration and the routes it loads, by {@link Simulation#prepare}.
  */
 public final class ScenarioParser {
 
     static final Set<String> STEP_KINDS = Set.of("start", "crash", "restart", "command", "fail", "recover",
             "partition", "heal", "write", "freeze");
-    private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "steps", "until", "expect");
+    private static final List<String> TOP_KEYS = List.of("description", "nodes", "durations", "default-duration", "steps",
+            "until", "expect");
+    /** How action and command names are written: the part after {@code action-} or {@code command-} of a route id. */
+    static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]*");
     /** The name partition and heal steps use for the witness address. */
     public static final String WITNESS = "witness";
     /** The name the output uses for events of the virtual network. */
@@ -101,7 +103,9 @@ public final class ScenarioParser {
         Map<String, NodeTuple> top = fields(root, TOP_KEYS, "");
         String description = top.containsKey("description") ? scalar(top.get("description").getValueNode(), "description") : "";
         Map<String, Path> nodes = nodes(top.get("nodes"), root);
-        Map<String, Long> durations = new LinkedHashMap<>(Scenario.DEFAULT_DURATIONS);
+        // which actions exist is the nodes' routes' to say: Simulation.prepare checks the names
+        Map<String, Long> durations = new LinkedHashMap<>();
+        Map<String, Integer> durationLines = new LinkedHashMap<>();
         if (top.containsKey("durations")) {
             Node dn = top.get("durations").getValueNode();
             if (dn instanceof MappingNode dm) {
@@ -110,19 +114,26 @@ public final class ScenarioParser {
                     if (key == null) {
                         continue;
                     }
-                    if (!Scenario.DEFAULT_DURATIONS.containsKey(key)) {
-                        problems.add(at(t.getKeyNode()) + "durations." + key + ": unknown action; known: "
-                                + String.join(", ", Scenario.DEFAULT_DURATIONS.keySet().stream().sorted().toList()));
+                    if (!NAME.matcher(key).matches()) {
+                        problems.add(at(t.getKeyNode()) + "durations." + key + ": an action name like start-services");
+                    } else if (durations.containsKey(key)) {
+                        problems.add(at(t.getKeyNode()) + "durations." + key + ": given twice");
                     } else {
                         Long ms = duration(t.getValueNode(), "durations." + key);
                         if (ms != null) {
                             durations.put(key, ms);
+                            durationLines.put(key, line(t.getKeyNode()));
                         }
                     }
                 }
             } else {
                 problems.add(at(dn) + "durations: must be a mapping of action name to duration");
             }
+        }
+        long defaultDuration = 0;
+        if (top.containsKey("default-duration")) {
+            Long d = duration(top.get("default-duration").getValueNode(), "default-duration");
+            defaultDuration = d == null ? 0 : d;
         }
         List<Scenario.Step> steps = new ArrayList<>();
         if (!top.containsKey("steps")) {
@@ -190,7 +201,8 @@ public final class ScenarioParser {
         steps.sort(Comparator.comparingLong(Scenario.Step::at));
         expects.sort(Comparator.comparingLong(Scenario.Expect::at));
         int nodesLine = top.containsKey("nodes") ? line(top.get("nodes").getKeyNode()) : 0;
-        return new Scenario(file, description, nodes, nodesLine, durations, steps, until, expects);
+        return new Scenario(file, description, nodes, nodesLine, durations, durationLines, defaultDuration, steps, until,
+                expects);
     }
 
     /**
@@ -299,9 +311,9 @@ public final class ScenarioParser {
                     return null;
                 }
                 checkNode(a.get("node"), v, p + ".node", nodeNames);
-                if (a.get("name") != null && !Commands.known(a.get("name"))) {
-                    problems.add(at(v) + p + ".name: unknown command \"" + a.get("name") + "\"; known: "
-                            + String.join(", ", Commands.KNOWN));
+                // which commands exist is the node's routes' to say: Simulation.prepare checks the name
+                if (a.get("name") != null && !NAME.matcher(a.get("name")).matches()) {
+                    problems.add(at(v) + p + ".name: a command name like swap, got \"" + a.get("name") + "\"");
                 }
                 return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), a.get("name"), null, null, 0, line);
             }
@@ -405,7 +417,7 @@ public final class ScenarioParser {
             List<Node> items = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
             for (Node a : items) {
                 String name = scalar(a, path + ".did");
-                if (name != null && !name.matches("[a-z][a-z0-9-]*")) {
+                if (name != null && !NAME.matcher(name).matches()) {
                     problems.add(at(a) + path + ".did: an action name like mail-takeover, got \"" + name + "\"");
                 } else if (name != null) {
                     did.add(name);

@@ -19,16 +19,22 @@ public record SimEvent(long t, String node, EngineEvent event) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** E.g. {@code   151.000 node2 state SECOND -> ALONE  (rule "Secondary takes over when the primary is silent")}. */
+    /**
+     * E.g. {@code   151.000 node2 state SECOND -> ALONE  (rule "Secondary takes over when the primary is silent":
+     * no heartbeat from the primary for 30 s, so this node takes over)}: what happened, and the rule
+     * and reason of the decision behind it. A log line's body is its reason, so it is not said twice.
+     */
     public String text() {
         EngineEvent e = event;
+        boolean log = !e.kind().equals("state") && !e.kind().equals("data") && !e.kind().equals("action");
         String body = switch (e.kind()) {
             case "state", "data" -> e.kind() + " " + e.from() + " -> " + e.to();
             case "action" -> "action " + e.action();
             default -> e.kind() + " " + e.reason();
         };
-        String rule = e.rule() == null ? "" : "  (rule \"" + e.rule() + "\")";
-        return String.format(Locale.ROOT, "%9.3f %s %s%s", t / 1000.0, node, body, rule);
+        String why = log || e.reason() == null || e.reason().isBlank() ? "" : ": " + e.reason();
+        String decision = e.rule() == null ? why : "  (rule \"" + e.rule() + "\"" + why + ")";
+        return String.format(Locale.ROOT, "%9.3f %s %s%s", t / 1000.0, node, body, decision);
     }
 
     /** One JSON object with the fields t, node, kind, from, to, action, rule, reason. */

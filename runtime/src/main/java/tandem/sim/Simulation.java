@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,32 +13,29 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import tandem.config.ConfigLoader;
-import tandem.config.NodeConfig;
 import tandem.engine.ActionPort.ActionRequest;
 import tandem.engine.CycleOutcome;
 import tandem.engine.Engine;
 import tandem.engine.EngineEvent;
-import tandem.engine.EngineSetup;
 import tandem.engine.EngineSetup.ResourceSpec;
-import tandem.engine.NodeStore;
-import tandem.engine.RuleSet;
+import tandem.engine.NodeStatus;
 import tandem.engine.RulesException;
-import tandem.engine.Setups;
-import tandem.facts.ActionResult;
 import tandem.facts.Activity;
+import tandem.facts.DataState;
 import tandem.facts.Heartbeat;
-import tandem.facts.LocalNode;
 import tandem.facts.NodeState;
 import tandem.facts.ProbeResult;
+import tandem.routes.Catalogue;
 
 /**
  * Runs a scenario: both nodes' real engines with the real rules of their profile, in one thread, on
  * one virtual clock (jgroups-raft's PartitionedRaftCluster is the model). The network, the checkers
  * and the actions are simulated: heartbeats cross a virtual link that steps can cut, checkers report
- * what the steps made of each resource, and every action takes its virtual duration from the
- * scenario. Nothing depends on the wall clock or on hash order, so the same scenario gives the same
- * output, byte for byte.
+ * what the steps made of each resource, and every action is the route of the node's catalogue that
+ * carries it, whose bean steps the {@link SimulatedMachine} plays after the action's virtual duration.
+ * An action no route of the node carries stops the run, as a command no route offers is refused.
+ * Nothing depends on the wall clock or on hash order, so the same scenario gives the same output,
+ * byte for byte.
  */
 public final class Simulation {
 
@@ -50,11 +46,19 @@ public final class Simulation {
         }
     }
 
-    /** One expectation and what the node actually was at its time. */
-    public record ExpectResult(Scenario.Expect expect, boolean met, String actual) {
+    /**
+     * One expectation and what the node actually was at its time; an expectation the run did not reach
+     * (it stopped before, on a rules error) is unmet, and {@code actual} says where the run stopped.
+     */
+    public record ExpectResult(Scenario.Expect expect, boolean met, String actual, boolean reached) {
+
+        public ExpectResult(Scenario.Expect expect, boolean met, String actual) {
+            this(expect, met, actual, true);
+        }
+
         public String text() {
             return String.format(java.util.Locale.ROOT, "%9.3f expect %s: %s", expect.at() / 1000.0, expect.describe(),
-                    met ? "ok" : "FAILED, was " + actual);
+                    met ? "ok" : reached ? "FAILED, was " + actual : "FAILED, not reached: " + actual);
         }
     }
 
@@ -71,6 +75,7 @@ public final class Simulation {
     public static final int MAX_RUNS_PER_INSTANT = 10_000;
 
     private final Scenario scenario;
+    private final SimulatedMachine machine = new SimulatedMachine(this);
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final PriorityQueue<Ev> queue = new PriorityQueue<>(
             Comparator.comparingLong(Ev::t).thenComparingInt(Ev::phase).thenComparingLong(Ev::seq));
@@ -90,35 +95,28 @@ public final class Simulation {
     }
 
     /**
-     * Loads the node configurations and compiles their rules.
+     * Loads the node configurations, compiles their rules and reads their routes' catalogues.
      *
-     * @param home the installation directory holding rules/
-     * @throws ScenarioException           when the two configurations do not form a pair, or a step names a resource a node lacks
+     * @param home the installation directory holding profiles/, rules/ and routes/
+     * @throws ScenarioException             when the two configurations do not form a pair, or the scenario
+     *                                       names a resource, command or action a node lacks
      * @throws tandem.config.ConfigException when a configuration is invalid
-     * @throws RulesException              when the rules do not compile
+     * @throws RulesException                when the rules do not compile
+     * @throws tandem.engine.ProfileException when a node's profile has no valid descriptor
      */
     public static Simulation prepare(Scenario scenario, Path home) {
-        Map<List<Path>, RuleSet> compiled = new HashMap<>();
-        return prepare(scenario, c -> compiled.computeIfAbsent(
-                RuleSet.folders(home, c.node().profile().yamlName(), c.extensions().rules()), RuleSet::compile));
+        return prepare(scenario, new Assembler(home));
     }
 
     /**
-     * Like {@link #prepare(Scenario, Path)}, but every node runs {@code rules} instead of the rules its
-     * configuration names: a reload tests the set it is about to take against the profile's scenarios,
-     * whose node configurations know nothing of the site's rule folders.
+     * As {@link #prepare(Scenario, Path)}, with what {@code assembler} already compiled and read for an
+     * earlier scenario of the same run.
      */
-    public static Simulation prepare(Scenario scenario, RuleSet rules) {
-        Objects.requireNonNull(rules, "rules");
-        return prepare(scenario, c -> rules);
-    }
-
-    private static Simulation prepare(Scenario scenario, java.util.function.Function<NodeConfig, RuleSet> rulesOf) {
+    public static Simulation prepare(Scenario scenario, Assembler assembler) {
         Simulation sim = new Simulation(scenario);
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Path> e : scenario.nodes().entrySet()) {
-            NodeConfig c = ConfigLoader.load(e.getValue());
-            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), c, Setups.of(c), rulesOf.apply(c)));
+            sim.nodes.put(e.getKey(), new SimNode(e.getKey(), assembler.node(e.getValue())));
         }
         List<SimNode> pair = List.copyOf(sim.nodes.values());
         SimNode a = pair.get(0);
@@ -143,12 +141,54 @@ public final class Simulation {
                 }
             }
         }
+        sim.checkNames(problems);
         if (!problems.isEmpty()) {
             throw new ScenarioException(problems);
         }
         a.peer = b;
         b.peer = a;
         return sim;
+    }
+
+    /**
+     * The commands, the durations and the {@code did} expectations of the scenario name what the nodes'
+     * routes carry: a command step a {@code command-<name>} route of its node, a duration and a
+     * {@code did} an {@code action-<name>} route.
+     */
+    private void checkNames(List<String> problems) {
+        for (Scenario.Step s : scenario.steps()) {
+            if (s.kind().equals("command") && s.name() != null) {
+                SimNode n = nodes.get(s.nodes().get(0));
+                if (!n.catalogue.hasCommand(s.name())) {
+                    problems.add(scenario.file() + ":" + s.line() + ": command.name: " + n.name + " has no command \""
+                            + s.name() + "\": no route " + Catalogue.COMMAND_PREFIX + s.name() + " in " + folders(n)
+                            + "; its commands: " + String.join(", ", n.catalogue.commands().keySet()));
+                }
+            }
+        }
+        for (Map.Entry<String, Integer> d : scenario.durationLines().entrySet()) {
+            if (nodes.values().stream().noneMatch(n -> n.catalogue.action(d.getKey()).isPresent())) {
+                problems.add(scenario.file() + ":" + d.getValue() + ": durations." + d.getKey() + ": no node has the"
+                        + " action \"" + d.getKey() + "\": no route " + Catalogue.ACTION_PREFIX + d.getKey() + " in "
+                        + String.join(" or ", nodes.values().stream().map(Simulation::folders).distinct().toList())
+                        + "; their actions: " + String.join(", ", nodes.values().stream()
+                        .flatMap(n -> n.catalogue.actions().keySet().stream()).distinct().sorted().toList()));
+            }
+        }
+        for (Scenario.Expect e : scenario.expects()) {
+            SimNode n = nodes.get(e.node());
+            for (String a : e.did()) {
+                if (n.catalogue.action(a).isEmpty()) {
+                    problems.add(scenario.file() + ":" + e.line() + ": did: " + n.name + " has no action \"" + a
+                            + "\": no route " + Catalogue.ACTION_PREFIX + a + " in " + folders(n));
+                }
+            }
+        }
+    }
+
+    /** The node's route folders, for messages. */
+    private static String folders(SimNode n) {
+        return String.join(", ", n.routeFolders.stream().map(Path::toString).toList());
     }
 
     /** Runs the scenario to its end, handing every event to {@code sink} as it happens. */
@@ -176,6 +216,12 @@ public final class Simulation {
             if (n.engine != null) {
                 n.engine.close();
             }
+        }
+        // expectations are checked in the order of their times, so those a fatal error kept from being
+        // checked follow the last one checked
+        List<Scenario.Expect> expects = scenario.expects();
+        for (Scenario.Expect e : expects.subList(results.size(), expects.size())) {
+            results.add(new ExpectResult(e, false, "the run stopped at " + seconds(now) + " s", false));
         }
         return new Result(List.copyOf(events), List.copyOf(results), fatal);
     }
@@ -269,7 +315,7 @@ public final class Simulation {
         });
     }
 
-    private void crash(SimNode n) {
+    void crash(SimNode n) {
         if (n.engine == null) {
             emit(n.name, EngineEvent.log(null, "crash ignored: the node is down"));
             return;
@@ -283,9 +329,15 @@ public final class Simulation {
         emit(n.name, EngineEvent.log(null, "crashed"));
     }
 
-    private void command(SimNode n, String name, String origin) {
+    /** A command reaches the node's route {@code command-<name>}, or is refused when it has none. */
+    void command(SimNode n, String name, String origin) {
         if (n.engine == null) {
             emit(n.name, EngineEvent.log(null, "command " + name + " not delivered: the node is down"));
+            return;
+        }
+        if (!n.catalogue.hasCommand(name)) {
+            emit(n.name, EngineEvent.log(null, "command " + name + " from " + origin + " refused: no route "
+                    + Catalogue.COMMAND_PREFIX + name + " in " + folders(n)));
             return;
         }
         call(n, () -> n.engine.command(name, origin));
@@ -296,7 +348,7 @@ public final class Simulation {
             emit(n.name, EngineEvent.log(null, "write to " + path + " lost: the node is down"));
             return;
         }
-        NodeState st = n.engine.node().state();
+        NodeState st = n.status().state();
         if (!st.active()) {
             emit(n.name, EngineEvent.log(null, "write to " + path + " refused: the node is " + st
                     + " and only the active node runs the application"));
@@ -304,9 +356,8 @@ public final class Simulation {
         }
         n.dataVersion++;
         SimNode p = n.peer;
-        boolean replicated = !n.frozen && !p.frozen && p.engine != null && linked(n.name, p.name)
-                && p.engine.node().state() == NodeState.SECOND
-                && p.engine.node().uptodate();
+        boolean replicated = !n.frozen && p.answers() && linked(n.name, p.name)
+                && p.status().state() == NodeState.SECOND && p.status().data() == DataState.UPTODATE;
         if (replicated) {
             p.dataVersion = n.dataVersion;
         }
@@ -339,7 +390,7 @@ public final class Simulation {
             }
             List<ProbeResult> round = new ArrayList<>();
             for (ResourceSpec r : n.setup.resources().values()) {
-                if (r.activeOnly() && n.engine.node().activity() != Activity.RUNNING) {
+                if (r.activeOnly() && n.status().activity() != Activity.RUNNING) {
                     continue;
                 }
                 boolean ok = probe(n, r.resource());
@@ -380,94 +431,29 @@ public final class Simulation {
         });
     }
 
+    /**
+     * The engine asked for an action: the node's route for it plays on the simulated machine after the
+     * action's virtual duration, and its result goes back to the engine. An action no route of the node
+     * carries stops the run: a running node could not carry it out either.
+     */
     private void onAction(SimNode n, int inc, ActionRequest req) {
         n.did.add(req.action());
-        long d = scenario.durations().getOrDefault(req.action(), 0L);
-        at(now + d, () -> result(n, inc, req));
-    }
-
-    private void result(SimNode n, int inc, ActionRequest req) {
-        if (n.incarnation != inc) {
+        Catalogue.Action route = n.catalogue.action(req.action()).orElse(null);
+        if (route == null) {
+            String rule = n.rules.fileOf(req.rule()).map(f -> f + ": ").orElse("") + "rule \"" + req.rule() + "\"";
+            String why = rule + " asks for action \"" + req.action() + "\", which no route carries: no route "
+                    + Catalogue.ACTION_PREFIX + req.action() + " in " + folders(n);
+            if (fatal == null) {
+                fatal = n.name + " at " + seconds(now) + " s: " + why;
+            }
+            emit(n.name, EngineEvent.log(null, "engine stopped: " + why));
             return;
         }
-        SimNode p = n.peer;
-        if (req.action().equals("vip-up") && n.config.vip().isPresent() && !n.holdsVip && p.holdsVip
-                && p.engine != null && linked(n.name, p.name)) {
-            // the duplicate address probe is answered by the peer's MAC: a finding for the rules
-            call(n, () -> n.engine.actionResult(new ActionResult(req.action(), false, n.config.vip().get().address()
-                    + " is still held by the peer " + p.name + " (simulated)", now, ActionResult.VIP_HELD_BY_PEER)));
-            return;
-        }
-        String failure = outcome(n, req.action());
-        if (failure == null && n.config.vip().isPresent()) {
-            switch (req.action()) {
-                case "vip-up", "vip-takeover" -> n.holdsVip = true;
-                case "vip-down" -> n.holdsVip = false;
-                default -> {
-                }
+        at(now + SimulatedMachine.duration(scenario, route), () -> {
+            if (n.incarnation == inc) {
+                call(n, () -> n.engine.actionResult(machine.perform(n, route)));
             }
-        }
-        call(n, () -> n.engine.actionResult(new ActionResult(req.action(), failure == null,
-                failure == null ? "done (simulated)" : failure, now)));
-    }
-
-    /** Null when the simulated action succeeds, else why it failed. */
-    private String outcome(SimNode n, String action) {
-        SimNode p = n.peer;
-        switch (action) {
-            case "start-services", "start-reported-services": {
-                for (ResourceSpec r : n.setup.resources().values()) {
-                    if (r.activeOnly() && r.critical() && n.failed.contains(r.resource())) {
-                        return "cannot start: " + r.resource() + " is failed (service disabled)";
-                    }
-                }
-                return null;
-            }
-            case "stop-services", "vip-up", "vip-takeover", "vip-down", "boot-start-on", "boot-start-off", "mail-takeover",
-                    "mail-split-brain", "mail-test":
-                return null;
-            case "resync", "sync": {
-                // the standby pulls from the active peer: a full comparison or what is due
-                if (p.engine == null || !linked(n.name, p.name) || p.frozen) {
-                    return "peer " + p.name + " unreachable";
-                }
-                if (!p.engine.node().state().active()) {
-                    return "peer " + p.name + " is " + p.engine.node().state() + ", not active";
-                }
-                n.dataVersion = p.dataVersion;
-                return null;
-            }
-            case "final-sync": {
-                // the standby pulls a last time: the active node waits for it
-                if (p.engine == null || !linked(n.name, p.name) || p.frozen) {
-                    return "the standby " + p.name + " is gone; stopping without a last cycle";
-                }
-                if (p.engine.node().state() != tandem.facts.NodeState.SECOND) {
-                    return "the standby " + p.name + " is " + p.engine.node().state();
-                }
-                p.dataVersion = n.dataVersion;
-                return null;
-            }
-            case "fence-peer": {
-                // the simulated fence always works: the peer's Tandem and services are gone (power off)
-                if (p.engine != null) {
-                    at(now, () -> {
-                        emit(p.name, EngineEvent.log(null, "fenced by " + n.name));
-                        crash(p);
-                    });
-                }
-                return null;
-            }
-            case "forward-swap": {
-                if (p.engine == null || !linked(n.name, p.name)) {
-                    return "peer " + p.name + " unreachable";
-                }
-                at(now, () -> command(p, "swap", "peer " + n.name));
-                return null;
-            }
-            default:
-                return "the simulation has no action \"" + action + "\"";
-        }
+        });
     }
 
     /** Runs one engine call, then tells the peer at once when what this node announces changed. */
@@ -503,7 +489,7 @@ public final class Simulation {
 
     private void check(Scenario.Expect e) {
         SimNode n = nodes.get(e.node());
-        LocalNode l = n.engine == null ? null : n.engine.node();
+        NodeStatus l = n.status();
         String actual = l == null ? "down" : l.state() + ", " + l.data().label() + ", services "
                 + l.activity().name().toLowerCase(java.util.Locale.ROOT);
         List<String> missing = e.did().stream().filter(a -> !n.did.contains(a)).toList();
@@ -520,11 +506,16 @@ public final class Simulation {
 
     // ---------------------------------------------------------------------------------------------
 
-    private void at(long t, Runnable r) {
+    /** The virtual time now. */
+    long now() {
+        return now;
+    }
+
+    void at(long t, Runnable r) {
         queue.add(new Ev(t, 0, seq++, r));
     }
 
-    private boolean linked(String a, String b) {
+    boolean linked(String a, String b) {
         return !cut.contains(link(a, b));
     }
 
@@ -532,7 +523,7 @@ public final class Simulation {
         return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
-    private void emit(String node, EngineEvent e) {
+    void emit(String node, EngineEvent e) {
         if (++eventsSinceStep > MAX_EVENTS_PER_STEP) {
             if (fatal == null) {
                 fatal = afterStep() + "led to more than " + MAX_EVENTS_PER_STEP + " events by " + seconds(now)
@@ -555,33 +546,5 @@ public final class Simulation {
 
     static String seconds(long ms) {
         return BigDecimal.valueOf(ms).movePointLeft(3).setScale(3).toPlainString();
-    }
-
-    private static final class SimNode {
-        final String name;
-        final NodeConfig config;
-        final EngineSetup setup;
-        final RuleSet rules;
-        final NodeStore store = new NodeStore.InMemory();
-        final Set<String> failed = new TreeSet<>();
-        SimNode peer;
-        Engine engine;
-        int incarnation;
-        Heartbeat lastSent;
-        long dataVersion;
-        /** Between a freeze step and its end: what reaches the node waits in {@code held}. */
-        boolean frozen;
-        final List<Supplier<CycleOutcome>> held = new ArrayList<>();
-        /** The virtual IP is on this node's interface (a node with {@code vip:} that took it and did not release it). */
-        boolean holdsVip;
-        /** Every action this node asked for, for the {@code did} expectations. */
-        final Set<String> did = new TreeSet<>();
-
-        SimNode(String name, NodeConfig config, EngineSetup setup, RuleSet rules) {
-            this.name = name;
-            this.config = config;
-            this.setup = setup;
-            this.rules = rules;
-        }
     }
 }

@@ -3,7 +3,7 @@ package tandem.sync;
 import java.util.Objects;
 
 /**
- * One line of a folder's manifest: what {@link Scanner} reports for a file or directory and what the
+ * One line of a folder's manifest: what {@link FolderScanner} reports for a file or directory and what the
  * nodes compare to decide what to send. Serialised as JSON on the wire (a plain record, so Jackson
  * needs no annotations).
  *
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param size        bytes; 0 for a directory
  * @param mtimeMillis last modification time, milliseconds since the epoch
  * @param hash        the file's content hash ({@link Hashing}), or {@link #UNKNOWN} when the active node
- *                    left it for later ({@link Scanner#scan(SyncFolder, long)}); null for a directory
+ *                    left it for later ({@link FolderScanner#scan(SyncFolder, long)}); null for a directory
  */
 public record Entry(String path, Kind kind, long size, long mtimeMillis, String hash) {
     /** The hash of a file whose content was not read yet. */

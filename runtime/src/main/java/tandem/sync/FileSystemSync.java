@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * 5.8 {@code syncfs} also reports write-back errors (a full disk, a failing device). It flushes what
  * other programs wrote to that file system too; on the standby, whose services are stopped, that is
  * mostly Tandem's own writes. Where it is not available (another OS, no libc), {@link #available()}
- * is false and the {@link Writer} fsyncs file by file.
+ * is false and the {@link FolderWriter} fsyncs file by file.
  */
 final class FileSystemSync {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemSync.class);

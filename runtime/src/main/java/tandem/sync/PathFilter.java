@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
  * is not even descended into; include {@code docs} and all of {@code docs} is replicated. A path is
  * replicated when it (or a directory above it) matches an include pattern and neither it nor a
  * directory above it matches an exclude pattern: exclude wins. A directory is replicated when it is
- * included that way itself, or when it is on the way to a replicated file ({@link Scanner} adds those);
+ * included that way itself, or when it is on the way to a replicated file ({@link FolderScanner} adds those);
  * so with {@code include: ["*.txt"]} an empty directory is not replicated but {@code a} in
  * {@code a/b.txt} is.
  */
@@ -80,7 +80,7 @@ public final class PathFilter {
     /**
      * Whether the directory at {@code relDir} is replicated for its own sake (it or a directory above
      * it matches an include pattern, and nothing excludes it). Directories on the way to a replicated
-     * file are replicated as well; {@link Scanner} adds those.
+     * file are replicated as well; {@link FolderScanner} adds those.
      */
     public boolean includesDir(String relDir) {
         return includes(relDir);

@@ -18,7 +18,7 @@ import java.util.Set;
  * the folder ({@code ..}, an absolute path, a drive letter, a UNC name, a backslash that Windows reads as
  * a separator), when it is not in the one canonical form both nodes compare ({@code .}, empty
  * segments), when it holds control characters, or when it names one of Tandem's own temporary files
- * ({@link Writer#TEMP_PREFIX}). {@link #resolve} also refuses a path that goes through a symbolic link,
+ * ({@link FolderWriter#TEMP_PREFIX}). {@link #resolve} also refuses a path that goes through a symbolic link,
  * since a link could point anywhere.
  *
  * <p>Paths are relative and {@code '/'}-separated on both operating systems.
@@ -219,7 +219,7 @@ public final class SafePaths {
                 if (len == 2 && rel.charAt(segStart) == '.' && rel.charAt(segStart + 1) == '.') {
                     return "'..' segment in '" + shown + "'";
                 }
-                if (rel.startsWith(Writer.TEMP_PREFIX, segStart)) {
+                if (rel.startsWith(FolderWriter.TEMP_PREFIX, segStart)) {
                     return "name of a Tandem temporary file in '" + shown + "'";
                 }
                 segStart = i + 1;

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * What the receiver has of a large file that changed: its size and block hashes ({@link Hashing}). The
  * sender compares them with its own blocks ({@link Diff#changedBlocks}) and sends only the blocks that
- * differ; the receiver copies the others from its current file ({@link Writer.Incoming#copyBlock}).
+ * differ; the receiver copies the others from its current file ({@link IncomingFile#copyBlock}).
  *
  * @param size   bytes
  * @param blocks block hashes, in order: {@code ceil(size / Hashing.BLOCK)} of them

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tandem.config.Vip;
+import tandem.os.Commands;
+import tandem.os.Os;
+import tandem.os.SystemCommands;
 
 /**
  * {@link LinuxVip} for real, inside two network namespaces joined by a veth pair (ns A holds

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.facts.ActionResult;
+import tandem.os.FakeCommands;
 
 class ServiceSetTest {
 
@@ -73,8 +74,8 @@ class ServiceSetTest {
         ServiceSet set = ServiceSet.of(List.of(member(new Recording("management")), member(new Recording("event")),
                 member(new Recording("log"))));
 
-        ActionResult started = set.startAll(1000);
-        ActionResult stopped = set.stopAll(2000);
+        ActionResult started = set.startAll("start-services", 1000);
+        ActionResult stopped = set.stopAll("stop-services", 2000);
 
         assertThat(calls).containsExactly("start management 60s", "start event 60s", "start log 60s",
                 "stop log 30s", "stop event 30s", "stop management 30s");
@@ -87,7 +88,7 @@ class ServiceSetTest {
         ServiceSet set = ServiceSet.of(List.of(member(new Recording("management")), member(new Recording("event")),
                 member(new Recording("log", "start")), member(new Recording("collector"))));
 
-        ActionResult r = set.startAll(1000);
+        ActionResult r = set.startAll("start-services", 1000);
 
         assertThat(calls).containsExactly("start management 60s", "start event 60s", "start log 60s",
                 "stop event 30s", "stop management 30s");
@@ -102,7 +103,7 @@ class ServiceSetTest {
         ServiceSet set = ServiceSet.of(List.of(member(new Recording("management", "stop")),
                 member(new Recording("event", "start"))));
 
-        ActionResult r = set.startAll(1000);
+        ActionResult r = set.startAll("start-services", 1000);
 
         assertThat(r.detail()).isEqualTo("service event did not start: event refused to start;"
                 + " could not stop again: management refused to stop");
@@ -113,7 +114,7 @@ class ServiceSetTest {
         ServiceSet set = ServiceSet.of(List.of(member(new Recording("management")), member(new Recording("event", "stop")),
                 member(new Recording("log"))));
 
-        ActionResult r = set.stopAll(5);
+        ActionResult r = set.stopAll("stop-services", 5);
 
         assertThat(calls).containsExactly("stop log 30s", "stop event 30s", "stop management 30s");
         assertThat(r).isEqualTo(new ActionResult("stop-services", false,
@@ -123,8 +124,8 @@ class ServiceSetTest {
     @Test
     void anEmptySetSucceeds() {
         ServiceSet set = ServiceSet.of(List.of());
-        assertThat(set.startAll(1).detail()).isEqualTo("no services to start");
-        assertThat(set.stopAll(1).detail()).isEqualTo("no services to stop");
+        assertThat(set.startAll("start-services", 1).detail()).isEqualTo("no services to start");
+        assertThat(set.stopAll("stop-services", 1).detail()).isEqualTo("no services to stop");
         assertThat(set.enforceManualStartMode()).isEmpty();
     }
 

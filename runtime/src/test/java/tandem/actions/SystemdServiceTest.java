@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import tandem.os.Commands;
+import tandem.os.FakeCommands;
 
 class SystemdServiceTest {
 

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.config.Vip;
+import tandem.os.Commands;
+import tandem.os.FakeCommands;
+import tandem.os.Os;
 
 /** The commands the VIP implementations run and how they read the answers, against a fake. */
 class VipCommandsTest {

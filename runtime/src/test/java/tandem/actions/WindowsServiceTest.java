@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tandem.os.Os;
 
 /** The logic above the Windows service control manager, against a scripted SCM on a fake clock. */
 class WindowsServiceTest {

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.actions.Await;
-import tandem.actions.Commands;
-import tandem.actions.FakeCommands;
-import tandem.actions.SystemCommands;
+import tandem.os.Commands;
+import tandem.os.FakeCommands;
+import tandem.os.SystemCommands;
 import tandem.actions.TestConfigs;
 import tandem.facts.ProbeResult;
 

@@ -69,15 +69,102 @@ class MainTest {
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.err()).as(r.toString()).isEmpty();
         List<String> lines = r.outLines();
-        assertThat(lines).as(r.toString()).hasSize(4);
+        assertThat(lines).as(r.toString()).hasSize(6);
         assertThat(lines.get(0)).isEqualTo(config + ": ok, node node1 (profile ms-failover, peer node2)");
         Matcher rules = Pattern.compile("rules: (\\d+) files, (\\d+) rules").matcher(lines.get(1));
         assertThat(rules.matches()).as(lines.get(1)).isTrue();
         assertThat(Integer.parseInt(rules.group(1))).isPositive();
         assertThat(Integer.parseInt(rules.group(2))).isPositive();
         assertThat(lines.get(2)).matches("routes: \\d+ files, \\d+ routes");
-        assertThat(lines.get(3)).isEqualTo("replication: as the standby this node writes the active node's folders"
+        assertThat(lines.get(3)).startsWith("actions: start-services, stop-services, vip-up,")
+                .contains("vip-takeover").endsWith(" (lanes: actions, sync)");
+        assertThat(lines.get(4)).isEqualTo("commands: start, stop, swap, boot-start-on, boot-start-off, force-start,"
+                + " sync, test-mail, reload");
+        assertThat(lines.get(5)).isEqualTo("replication: as the standby this node writes the active node's folders"
                 + " only into its own 2 folder(s) (path or target); any other folder is refused");
+    }
+
+    /** A site rule folder with one rule, as {@code extensions.rules} of copies of the sample configs. */
+    private Path siteRule(String when, String then) {
+        return SimFixtures.write(tmp.resolve("site-rules/site.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Site rule"
+                when
+                    %s
+                then
+                    %s
+                end
+                """.formatted(when, then));
+    }
+
+    @Test
+    void checkRefusesARuleThatNamesAnActionNoRouteCarriesWithFileAndLine() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = siteRule("ResourceFailed($r : resource)",
+                "insert(Decision.by(drools).act(\"vip-up\",\n            \"mail-resource-failed\").because($r + \" failed\"));");
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                drl + ":10: rule \"Site rule\" names action \"mail-resource-failed\", which no route carries (no route"
+                        + " action-mail-resource-failed in " + sample("routes/common") + ", " + sample("routes/ms-failover")
+                        + ")",
+                config + ": 1 error(s)");
+    }
+
+    @Test
+    void checkRefusesARuleThatAnswersACommandNoRouteOffers() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = siteRule("OperatorCommand(name == \"maintenanse\", $o : origin)",
+                "insert(Decision.by(drools).accepts(\"maintenanse\").because(\"asked by \" + $o));");
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).hasSize(3)
+                .anyMatch(l -> l.startsWith(drl + ":7: rule \"Site rule\" answers command \"maintenanse\", which no"
+                        + " route offers (no route command-maintenanse in "))
+                .anyMatch(l -> l.startsWith(drl + ":9: rule \"Site rule\" answers command \"maintenanse\""));
+    }
+
+    @Test
+    void checkReportsARouteNoRuleUsesAsAWarningAndPasses() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  routes: [../site-routes]\n");
+        Path routes = SimFixtures.write(tmp.resolve("site-routes/site.camel.yaml"), """
+                - route:
+                    id: action-site-export
+                    routeConfigurationId: tandem-errors
+                    from:
+                      uri: direct:action-site-export
+                      steps:
+                        - bean:
+                            ref: services
+                            method: "stop(${body})"
+                - route:
+                    id: command-maintenance
+                    routeConfigurationId: tandem-errors
+                    from:
+                      uri: direct:command-maintenance
+                      steps:
+                        - bean:
+                            ref: commands
+                            method: "submit('maintenance', ${header.origin})"
+                """).toAbsolutePath().normalize();
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.errLines()).as(r.toString()).contains(
+                routes + ":1: warning: route action-site-export is not used: no rule names action \"site-export\"",
+                routes + ":10: warning: route command-maintenance is not used: no rule answers command \"maintenance\"");
     }
 
     @Test
@@ -119,6 +206,132 @@ class MainTest {
                 bad + ":17: peer.port: must be 1..65535, got 70000",
                 bad + ":22: timings.rize: unknown field; did you mean \"rise\"?",
                 bad + ": 3 error(s); rules and routes not checked");
+    }
+
+    /** The line of {@code text} in {@code file} (1-based), or fails. */
+    private static int lineOf(Path file, String text) {
+        List<String> lines = List.of(read(file).split("\n", -1));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(file + " has no line with " + text);
+    }
+
+    @Test
+    void checkListsWhatTheSiteChangedAgainstTheShippedRulesAndWarnsOfACopy() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), """
+
+                extensions:
+                  rules: [../site-rules]
+                  disable-rules: ["Alone node keeps running with a failed resource"]
+                """);
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/site.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                // the site's own wording, under the shipped rule's name: it replaces the shipped rule
+                rule "Primary gives up when a critical resource stays down"
+                when
+                    LocalNode(state == NodeState.PRIM)
+                    ResourceFailed($r : resource)
+                    PeerAlive(state == NodeState.SECOND, uptodate)
+                    not StopRequested()
+                then
+                    insert(new StopRequested("resource " + $r + " failed"));
+                    insert(Decision.by(drools).to(NodeState.WAIT).data(DataState.NOT_UPTODATE).act("stop-services", "vip-down")
+                            .because("resource " + $r + " is down: the secondary takes over (site rule)"));
+                end
+
+                // a copy of a shipped rule under a new name: both would decide the same
+                rule "Site: alone node pairs up"
+                when
+                    LocalNode(state == NodeState.ALONE)
+                    PeerAlive(state == NodeState.SECOND, uptodate)
+                then
+                    insert(Decision.by(drools).to(NodeState.PRIM)
+                            .because("the secondary is uptodate; replication runs again"));
+                end
+                """).toAbsolutePath().normalize();
+        Path config = tmp.resolve("site/node1.yaml");
+        Path failover = SimFixtures.home().resolve("rules/pair/failover.drl");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        List<String> lines = r.outLines();
+        assertThat(lines.get(0)).isEqualTo(config + ": ok, node node1 (profile ms-failover, peer node2)");
+        assertThat(lines.subList(2, 6)).as(r.toString()).containsExactly(
+                "site rules: 1 replaced, 1 disabled, 1 added",
+                "  replaced \"Primary gives up when a critical resource stays down\": " + failover + ":"
+                        + lineOf(failover, "rule \"Primary gives up when a critical resource stays down\"") + " -> " + drl + ":6",
+                "  disabled \"Alone node keeps running with a failed resource\": " + failover + ":"
+                        + lineOf(failover, "rule \"Alone node keeps running with a failed resource\"") + " (" + config + ":"
+                        + lineOf(config, "disable-rules") + ")",
+                "  added \"Site: alone node pairs up\": " + drl + ":19");
+        assertThat(r.errLines()).as(r.toString()).containsExactly(drl + ":19: warning: rule \"Site: alone node pairs up\""
+                + " makes the same decision from the same facts as rule \"Alone node pairs up when the secondary is uptodate\" ("
+                + failover + ":" + lineOf(failover, "rule \"Alone node pairs up when the secondary is uptodate\"") + ")");
+    }
+
+    @Test
+    void checkRefusesADisabledRuleNoShippedRuleHasAtItsLineInTheConfig() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), """
+
+                extensions:
+                  disable-rules: ["Isolated primary steps dwon"]
+                """);
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                config + ":" + lineOf(config, "disable-rules") + ": extensions.disable-rules[0]: no shipped rule is named"
+                        + " \"Isolated primary steps dwon\"; did you mean \"Isolated primary steps down\"?",
+                config + ": 1 error(s)");
+    }
+
+    @Test
+    void checkGivesTheLineOfAnMvelErrorInASiteRule() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/typo.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Site: mail when the secondary is back"
+                when
+                    LocalNode(state == NodeState.SECUND)
+                then
+                end
+                """).toAbsolutePath().normalize();
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                drl + ":7: Unable to Analyse Expression state == NodeState.SECUND: [Error: unable to resolve method using"
+                        + " strict-mode: tandem.facts.NodeState.SECUND()] (rule \"Site: mail when the secondary is back\")",
+                config + ": 1 error(s)");
+    }
+
+    @Test
+    void checkOfAProfileWithoutADescriptorSaysSo() {
+        SimFixtures.copyConfigs(tmp, "");
+        Path config = SimFixtures.write(tmp.resolve("red.yaml"),
+                read(tmp.resolve("node1.yaml")).replace("profile: ms-failover", "profile: redundancy"));
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).containsExactly(
+                SimFixtures.home().resolve("profiles/redundancy.yaml") + ": profile redundancy has no descriptor;"
+                        + " the profiles with one: ms-failover, sbs",
+                config + ": 1 error(s)");
     }
 
     @Test
@@ -168,8 +381,8 @@ class MainTest {
 
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.outLines()).isNotEmpty().allSatisfy(l -> assertThat(l).matches(TEXT_LINE));
-        assertThat(r.outLines()).contains(
-                "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\")");
+        assertThat(r.outLines()).anyMatch(l -> l.startsWith(
+                "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\": "));
         assertThat(r.errLines()).as(r.toString()).allMatch(l -> l.endsWith(": ok") || l.startsWith(scenario + ": passed"));
         assertThat(r.errLines()).last().asString().matches("\\Q" + scenario + "\\E: passed, (\\d+) of \\1 expectations met");
     }
@@ -225,7 +438,8 @@ class MainTest {
                   node1: cfg/node1.yaml
                   node2: cfg/node2.yaml
                 steps:
-                  - {at: 0s, start: [node1, node3]}
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 5s, fail: {node: node1, resource: proc.nope}}
                   - {at: 10s, command: {node: node1, name: reboot}}
                 """);
 
@@ -233,8 +447,8 @@ class MainTest {
 
         assertThat(r.status()).as(r.toString()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(scenario + ":5: "))
-                .anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("reboot"));
+        assertThat(r.errLines()).as(r.toString()).anyMatch(l -> l.startsWith(scenario + ":6: ") && l.contains("proc.nope"))
+                .anyMatch(l -> l.startsWith(scenario + ":7: ") && l.contains("reboot"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static tandem.config.ConfigLoaderTest.minimal;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class ConfigErrorsTest {
                 "node1.yaml:14: witness.address: missing required field",
                 "node1.yaml:15: witness.adress: unknown field; did you mean \"address\"?",
                 "node1.yaml:16: colour: unknown field; valid fields here are node, cluster, listen, peer, witness,"
-                        + " timings, checkers, services, vip, replication, mail, console, schedules, extensions, fencing");
+                        + " timings, checkers, services, vip, replication, mail, console, extensions, fencing");
     }
 
     @Test
@@ -327,10 +328,6 @@ class ConfigErrorsTest {
                   failover-timeout: 1 minute
                 replication:
                   interval: -5s
-                schedules:
-                  - name: nightly
-                    action: backup
-                    start: tomorrow
                 """;
 
         assertThat(Errors.of(yaml)).containsExactly(
@@ -340,10 +337,19 @@ class ConfigErrorsTest {
                 "node1.yaml:13: timings.failover-timeout: must be a duration such as 500ms, 30s, 5m, 2h or 1d,"
                         + " got \"1 minute\"",
                 "node1.yaml:15: replication.interval: must be a duration such as 500ms, 30s, 5m, 2h or 1d,"
-                        + " got \"-5s\"",
-                "node1.yaml:17: schedules[0].every: missing required field",
-                "node1.yaml:19: schedules[0].start: must be a local date-time such as 2026-01-01T02:00,"
-                        + " got \"tomorrow\"");
+                        + " got \"-5s\"");
+    }
+
+    @Test
+    void schedulesIsRefusedAsASettingNoLongerRead() {
+        String yaml = minimal("redundancy") + """
+                schedules:
+                  - {name: nightly, action: backup, every: 1d}
+                """;
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:10: schedules: is not a setting (any more): no node ever ran these entries; remove the"
+                        + " section");
     }
 
     @Test
@@ -515,5 +521,45 @@ class ConfigErrorsTest {
                 "node1.yaml:11: console.read-timeout: must be 100ms..10m, got \"50ms\"",
                 "node1.yaml:12: console.idle-timeout: must be 1s..1h, got \"2h\"",
                 "node1.yaml:13: console.max-connections: must be 1..1000, got 0");
+    }
+
+    @Test
+    void disableRulesMustBeAListOfRuleNamesEachOnce() {
+        String yaml = minimal("ms-failover") + """
+                extensions:
+                  disable-rules:
+                    - "Primary gives up when a critical resource stays down"
+                    - "Isolated primary steps down"
+                    - "Primary gives up when a critical resource stays down"
+                """;
+        String notAList = minimal("ms-failover") + """
+                extensions:
+                  disable-rules: {name: "Isolated primary steps down"}
+                """;
+        String blank = minimal("ms-failover") + """
+                extensions:
+                  disable-rules: ["Isolated primary steps down", " "]
+                """;
+
+        assertThat(Errors.of(yaml)).containsExactly(
+                "node1.yaml:14: extensions.disable-rules[2]: rule \"Primary gives up when a critical resource stays down\""
+                        + " is listed twice; extensions.disable-rules[0] (line 12) already has it");
+        assertThat(Errors.of(notAList)).containsExactly("node1.yaml:11: extensions.disable-rules: must be a list, got a mapping");
+        assertThat(Errors.of(blank)).containsExactly("node1.yaml:11: extensions.disable-rules[1]: must not be empty");
+    }
+
+    @Test
+    void disableRulesKeepsWhereEachNameWasWritten() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                extensions:
+                  disable-rules: ["Isolated primary steps down", "Active node gives up when its services fail"]
+                """, Path.of("."), Map.of());
+
+        assertThat(c.extensions().disableRules()).containsExactly(
+                new Extensions.DisabledRule("Isolated primary steps down", "node1.yaml", 11, "extensions.disable-rules[0]"),
+                new Extensions.DisabledRule("Active node gives up when its services fail", "node1.yaml", 11,
+                        "extensions.disable-rules[1]"));
+        assertThat(c.extensions().disableRules().get(0).error("no shipped rule is named \"x\"").toString())
+                .isEqualTo("node1.yaml:11: extensions.disable-rules[0]: no shipped rule is named \"x\"");
     }
 }

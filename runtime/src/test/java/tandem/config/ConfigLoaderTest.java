@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,10 +81,8 @@ class ConfigLoaderTest {
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9443, ConsoleProtocol.HTTPS, "operator",
                 Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv")), Duration.ofSeconds(5), Duration.ofMinutes(2),
                 8));
-        assertThat(c.schedules()).containsExactly(new Schedule("nightly-backup", "backup", Duration.ofDays(1),
-                Optional.of(LocalDateTime.of(2026, 1, 1, 2, 0))));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
-                List.of(Path.of("/opt/tandem/routes-extra")), List.of()));
+                List.of(Path.of("/opt/tandem/routes-extra"))));
     }
 
     @Test
@@ -108,8 +105,7 @@ class ConfigLoaderTest {
         assertThat(c.mail()).isEmpty();
         assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9010, ConsoleProtocol.HTTP, "admin",
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(60), 32));
-        assertThat(c.schedules()).isEmpty();
-        assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of(), List.of()));
+        assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of()));
     }
 
     @Test
@@ -288,8 +284,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ":10: extra: unknown field; valid fields here are node, cluster, listen, peer,"
-                        + " witness, timings, checkers, services, vip, replication, mail, console, schedules,"
-                        + " extensions, fencing");
+                        + " witness, timings, checkers, services, vip, replication, mail, console, extensions,"
+                        + " fencing");
     }
 
     @Test

@@ -186,19 +186,6 @@ class CrossFieldRulesTest {
     }
 
     @Test
-    void scheduleNamesMustBeUnique() {
-        String yaml = minimal("redundancy") + """
-                schedules:
-                  - {name: backup, action: backup, every: 1d}
-                  - {name: backup, action: transfer, every: 1h}
-                """;
-
-        assertThat(Errors.of(yaml)).containsExactly(
-                "node1.yaml:12: schedules[1].name: duplicate schedule name \"backup\"; schedules[0] (line 11)"
-                        + " already uses it");
-    }
-
-    @Test
     void procAndServiceCheckersMayRunAlways() {
         NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
                 checkers:

@@ -21,8 +21,10 @@ class FencingConfigTest {
                 """, Path.of("."), Map.of());
         assertThat(c.fencing()).contains(new Fencing("ssh -o BatchMode=yes root@10.0.0.2 systemctl stop app",
                 Duration.ofSeconds(30)));
-        assertThat(tandem.engine.Setups.of(c).settings().fencing()).isTrue();
-        assertThat(tandem.engine.Setups.of(none).settings().fencing()).isFalse();
+        tandem.engine.Transitions table = tandem.engine.ProfileSpec.load(
+                Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize(), "ms-failover").transitions();
+        assertThat(tandem.engine.Setups.of(c, table).settings().fencing()).isTrue();
+        assertThat(tandem.engine.Setups.of(none, table).settings().fencing()).isFalse();
     }
 
     @Test

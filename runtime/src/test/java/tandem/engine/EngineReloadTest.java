@@ -63,7 +63,7 @@ class EngineReloadTest {
     @BeforeAll
     static void compile() throws Exception {
         rules = Fixtures.msFailoverRules();
-        List<Path> folders = new ArrayList<>(RuleSet.folders(Fixtures.home(), "ms-failover", List.of()));
+        List<Path> folders = new ArrayList<>(Fixtures.msFailover().ruleFolders());
         folders.add(Fixtures.drlFolder(tmp, "site.drl", STEP_DOWN + SILENT_BUT_HEARD));
         site = RuleSet.compile(folders);
     }
@@ -76,7 +76,7 @@ class EngineReloadTest {
     /** node1 with a non-critical application checker (rise 2, fall 3), checked whatever the services do. */
     private static EngineSetup withApp() {
         return new EngineSetup(new Settings("node1", "node2", 100, 30_000, 2, 3, null, false),
-                Map.of("proc.app", new ResourceSpec("proc.app", false, false)));
+                Map.of("proc.app", new ResourceSpec("proc.app", false, false)), Fixtures.msFailoverTable());
     }
 
     private Engine track(Engine e) {

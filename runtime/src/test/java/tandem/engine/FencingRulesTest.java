@@ -42,7 +42,7 @@ class FencingRulesTest {
     private void secondary() {
         Settings s = new Settings("node2", "node1", 50, 30_000, 2, 3, null, false, false, false, false, 30_000, false,
                 30_000, true);
-        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of()), new NodeStore.InMemory(), events, actions);
+        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
         engine.heartbeat(new Heartbeat("node1", NodeState.ALONE, DataState.UPTODATE, 1, true, 100, 0));
         engine.actionResult(new ActionResult("resync", true, "ok", 0));
@@ -79,7 +79,7 @@ class FencingRulesTest {
                 "the fencing command failed (exit code 1: no route to host)", 41_000));
         assertThat(failed.applied()).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("A failed fence holds the takeover and is tried again");
-            assertThat(d.reason()).contains("no route to host", "does not take over", "trying again in 30 s");
+            assertThat(d.reason()).contains("no route to host", "does not take over", "trying again in 30s");
         });
         engine.advanceTo(70_000);
         engine.tick();

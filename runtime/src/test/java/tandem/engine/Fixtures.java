@@ -20,14 +20,45 @@ final class Fixtures {
         return Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
     }
 
+    /** The shipped ms-failover profile: its descriptor, read from the installation folder. */
+    static ProfileSpec msFailover() {
+        return ProfileSpec.load(home(), "ms-failover");
+    }
+
+    /** The ms-failover transition table, as its descriptor has it. */
+    static Transitions msFailoverTable() {
+        return msFailover().transitions();
+    }
+
     /** node1 of a pair with node2, 30 s failover timeout, rise 2, fall 3, no witness, no resources. */
     static EngineSetup node1() {
-        return new EngineSetup(new Settings("node1", "node2", 100, 30_000, 2, 3, null, false), Map.of());
+        return new EngineSetup(new Settings("node1", "node2", 100, 30_000, 2, 3, null, false), Map.of(),
+                msFailoverTable());
     }
 
     /** The real ms-failover rules. */
     static RuleSet msFailoverRules() {
-        return RuleSet.compile(RuleSet.folders(home(), "ms-failover", List.of()));
+        return RuleSet.compile(msFailover().ruleFolders());
+    }
+
+    /** {@code samples/<profile>/node1.yaml} with {@code extra} appended, read as {@code node1.yaml} in its folder. */
+    static tandem.config.NodeConfig sampleConfig(String profile, String extra) {
+        Path dir = home().resolve("samples").resolve(profile);
+        try {
+            return tandem.config.ConfigLoader.parse("node1.yaml", Files.readString(dir.resolve("node1.yaml")) + extra, dir,
+                    Map.of());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** How many lines {@code samples/<profile>/node1.yaml} has. */
+    static int sampleLines(String profile) {
+        try {
+            return Files.readAllLines(home().resolve("samples").resolve(profile).resolve("node1.yaml")).size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A folder holding the given DRL files (name, text, name, text, ...). */

@@ -101,8 +101,15 @@ class SingleNodeTest {
         assertThat(server.getAttribute(name, "State")).isEqualTo("ALONE");
         assertThat(server.getAttribute(name, "DataState")).isEqualTo("uptodate");
         assertThat(server.getAttribute(name, "PeerState")).isEqualTo("unknown");
-        assertThat(server.invoke(name, "start", null, null)).isEqualTo("refused: start applies to a stopped node; this node is ALONE");
-        assertThat((String) server.invoke(name, "stop", null, null)).startsWith("accepted: operator stop (operator)");
+        assertThat((String[]) server.getAttribute(name, "Commands")).contains("start", "stop", "swap", "test-mail");
+        String[] one = {String.class.getName()};
+        assertThat(server.invoke(name, "command", new Object[] {"reboot"}, one))
+                .isEqualTo("refused: unknown command \"reboot\"; known: start, stop, swap, boot-start-on, boot-start-off,"
+                        + " force-start, sync, test-mail, reload");
+        assertThat(server.invoke(name, "command", new Object[] {"start"}, one))
+                .isEqualTo("refused: start applies to a stopped node; this node is ALONE");
+        assertThat((String) server.invoke(name, "command", new Object[] {"stop"}, one))
+                .startsWith("accepted: operator stop (jmx)");
         await("STOP", Duration.ofSeconds(10), () -> node.loop().status().state().name().equals("STOP"));
         // camel-management's MBeans of the same node sit beside it, under the stable context name
         assertThat(server.queryNames(new ObjectName("org.apache.camel:context=tandem-solo,type=routes,*"), null))
@@ -136,7 +143,8 @@ class SingleNodeTest {
 
         Cli unknown = cli("command", "reboot", "--config", config.toString());
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown command \"reboot\"");
+        assertThat(unknown.err()).isEqualTo("command: solo: unknown command \"reboot\"; known: start, stop, swap,"
+                + " boot-start-on, boot-start-off, force-start, sync, test-mail\n");
     }
 
     @Test

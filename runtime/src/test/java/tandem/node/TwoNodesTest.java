@@ -101,7 +101,7 @@ class TwoNodesTest {
                         && cluster.app(n1).orElse("").equals("node1"));
 
         JsonNode unknown = cluster.command(n1, "reboot");
-        assertThat(unknown.path("code").asInt()).isEqualTo(409);
+        assertThat(unknown.path("code").asInt()).isEqualTo(404);
         assertThat(unknown.path("reason").asText()).startsWith("unknown command \"reboot\"");
     }
 

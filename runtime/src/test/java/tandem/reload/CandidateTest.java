@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
-import tandem.node.NodeRuntime;
 import tandem.sim.SimFixtures;
 
 /**
@@ -40,7 +39,7 @@ class CandidateTest {
     private Candidate build(Path config) {
         NodeConfig c = ConfigLoader.load(config);
         beans = new InertBeans(c);
-        return Candidate.build(SimFixtures.home(), config, beans.asMap(), NodeRuntime.properties(c));
+        return Candidate.build(SimFixtures.home(), config, beans.asMap(), tandem.node.Assembly.properties(c));
     }
 
     private static List<String> refusal(Runnable r) {

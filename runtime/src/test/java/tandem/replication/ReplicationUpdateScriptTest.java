@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tandem.actions.SystemCommands;
+import tandem.os.SystemCommands;
 import tandem.config.Folder;
 
 /** SBS-4's update scripts, run for real with sh: what they print becomes the list a cycle compares. */

@@ -44,6 +44,12 @@ class CatalogueTest {
                       uri: direct:action-plain
                       steps:
                         - log: "x"
+                - route:
+                    id: lane-mail
+                    from:
+                      uri: "seda:tandem-lane-mail?concurrentConsumers=1"
+                      steps:
+                        - log: "x"
                 """);
         Catalogue c = Catalogue.read(List.of(dir));
         assertEquals(List.of("site-mail", "plain"), List.copyOf(c.actions().keySet()));
@@ -56,11 +62,19 @@ class CatalogueTest {
         assertTrue(c.hasCommand("maintenance"));
         assertEquals(16, c.commands().get("maintenance").line());
         assertEquals(List.of("actions", "mail"), c.lanes());
+        Catalogue.Lane lane = c.laneRoutes().get("mail");
+        assertEquals(31, lane.line());
+        assertTrue(lane.consumesItsEndpoint());
+        assertEquals("seda:tandem-lane-mail", Catalogue.laneEndpoint("mail"));
     }
 
     @Test
     void theShippedCommandRoutesAreCommands() {
         Catalogue c = Catalogue.read(List.of(Path.of("..", "routes", "common")));
         assertTrue(c.hasCommand("start") && c.hasCommand("stop") && c.hasCommand("swap"), c.commands().toString());
+        assertEquals(List.of("actions", "sync"), List.copyOf(c.laneRoutes().keySet()));
+        assertEquals("sync", c.action("resync").orElseThrow().lane());
+        assertEquals(List.of(new Catalogue.BeanCall("peer", "forward", "${body}, 'swap'")),
+                c.action("forward-swap").orElseThrow().calls());
     }
 }

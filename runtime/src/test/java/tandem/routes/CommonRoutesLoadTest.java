@@ -39,13 +39,18 @@ class CommonRoutesLoadTest {
     @Test
     void loadsEveryCommonRouteInFileOrder() {
         assertThat(routes.routeIds()).containsExactly(
-                "action-perform",
+                "action-start-services", "action-stop-services", "action-vip-up", "action-vip-down",
+                "action-boot-start-on", "action-boot-start-off", "action-fence-peer", "action-forward-swap",
                 "api-status", "api-command",
                 "probe-loop", "peer-heartbeat",
                 "command-start", "command-stop", "command-swap",
                 "command-boot-start-on", "command-boot-start-off", "command-force-start", "command-sync", "command-test-mail",
+                "command-reload",
+                "node-shutdown",
                 "engine-tick", "engine-observe",
-                "sync-serve", "sync-timer", "sync-perform");
+                "lane-actions", "lane-sync",
+                "action-mail-test",
+                "sync-serve", "sync-timer", "action-resync", "action-sync", "action-final-sync");
     }
 
     @Test
@@ -60,7 +65,7 @@ class CommonRoutesLoadTest {
         assertThat(doubles.engine.ticks).hasValue(0);
         assertThat(doubles.engine.observed).isEmpty();
         assertThat(doubles.commands.submitted).isEmpty();
-        assertThat(doubles.actions.performed).isEmpty();
+        assertThat(doubles.acted).isEmpty();
         assertThat(doubles.checks.probes).hasValue(0);
         assertThat(doubles.heartbeat.beats).hasValue(0);
         assertThat(doubles.api.statusCalls).hasValue(0);
@@ -116,9 +121,10 @@ class CommonRoutesLoadTest {
     }
 
     @Test
-    void observationsAndActionsHaveExactlyOneConsumerEach() {
+    void observationsAndEachLaneHaveExactlyOneConsumer() {
         assertThat(routeInput("engine-observe")).isEqualTo("seda:tandem-observations?concurrentConsumers=1");
-        assertThat(routeInput("action-perform")).isEqualTo("seda:tandem-actions?concurrentConsumers=1");
+        assertThat(routeInput("lane-actions")).isEqualTo("seda:tandem-lane-actions?concurrentConsumers=1");
+        assertThat(routeInput("lane-sync")).isEqualTo("seda:tandem-lane-sync?concurrentConsumers=1");
     }
 
     @Test
@@ -143,6 +149,7 @@ class CommonRoutesLoadTest {
                 common.resolve("actions.camel.yaml"), common.resolve("api.camel.yaml"),
                 common.resolve("checks.camel.yaml"), common.resolve("commands.camel.yaml"),
                 common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"),
+                common.resolve("lanes.camel.yaml"), common.resolve("mail.camel.yaml"),
                 common.resolve("replication.camel.yaml"));
     }
 

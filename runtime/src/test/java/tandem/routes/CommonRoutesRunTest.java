@@ -68,7 +68,7 @@ class CommonRoutesRunTest {
     void captureErrors() {
         // every test waits for what it caused, so nothing is left over; start each one from empty anyway
         doubles.engine.observed.clear();
-        doubles.actions.performed.clear();
+        doubles.acted.clear();
         errors.start();
         routesLogger().addAppender(errors);
     }
@@ -88,11 +88,34 @@ class CommonRoutesRunTest {
         "direct:command-boot-start-off, boot-start-off",
         "direct:command-force-start, force-start",
     })
-    void commandRouteSubmitsItsNameAndRepliesWithTheAnswer(String endpoint, String name) {
-        Object answer = template.requestBody(endpoint, "anything the caller sent");
+    void commandRouteSubmitsItsNameAndOriginAndRepliesWithTheAnswer(String endpoint, String name) {
+        Object answer = template.requestBodyAndHeader(endpoint, "anything the caller sent", "origin", "jmx");
 
         assertThat(answer).isEqualTo("accepted " + name);
         assertThat(doubles.commands.submitted).last().isEqualTo(name);
+        assertThat(doubles.commands.origins).last().isEqualTo("jmx");
+    }
+
+    @Test
+    void theReloadRouteIsAnsweredByTheReloadBeanNotByTheRules() {
+        int submitted = doubles.commands.submitted.size();
+
+        Object answer = template.requestBodyAndHeader("direct:command-reload", "anything the caller sent", "origin", "api");
+
+        assertThat(answer).isInstanceOfSatisfying(tandem.engine.CycleOutcome.CommandAnswer.class, a -> {
+            assertThat(a.command()).isEqualTo("reload");
+            assertThat(a.accepted()).isTrue();
+        });
+        assertThat(doubles.reload.asked).hasValue(1);
+        assertThat(doubles.commands.submitted).hasSize(submitted);
+    }
+
+    @Test
+    void theShutdownIsTheStopCommandFromOriginShutdown() {
+        Object answer = template.requestBodyAndHeader("direct:node-shutdown", null, "origin", "shutdown");
+
+        assertThat(answer).isEqualTo("accepted stop");
+        assertThat(doubles.commands.origins).last().isEqualTo("shutdown");
     }
 
     @Test
@@ -115,43 +138,87 @@ class CommonRoutesRunTest {
     }
 
     @Test
-    void anActionRequestIsPerformedAndItsResultReachesTheEngine() throws Exception {
+    void anActionRequestOnItsLaneGoesToItsRouteAndItsResultReachesTheEngine() throws Exception {
         ActionRequest request = new ActionRequest("vip-up", "take-over", "the peer is gone", 7);
 
-        // as the engine's ActionPort sends it: one way, the result comes back as an observation
-        template.sendBody("seda:tandem-actions", request);
+        // as the engine's ActionPort (tandem.node.Lanes) sends it: one way, the result comes back as an observation
+        template.sendBody("seda:tandem-lane-actions", request);
 
-        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("vip-up", true, "done vip-up", 7));
-        assertThat(doubles.actions.performed).containsExactly(request);
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("vip-up", true, "done vip.up", 7));
+        assertThat(doubles.acted).containsExactly("vip.up vip-up");
         assertThat(errors.list).isEmpty();
     }
 
-    @Test
-    void actionsAreCarriedOutOneAfterTheOtherInTheOrderAskedFor() throws Exception {
-        List<String> names = List.of("stop-services", "vip-down", "resync", "start-services", "vip-up");
-        names.forEach(name -> template.sendBody("seda:tandem-actions", new ActionRequest(name, "r", "why", 1)));
+    @ParameterizedTest
+    @CsvSource({
+        "start-services, services.start start-services",
+        "stop-services, services.stop stop-services",
+        "vip-up, vip.up vip-up",
+        "vip-down, vip.down vip-down",
+        "boot-start-on, boot.on boot-start-on",
+        "boot-start-off, boot.off boot-start-off",
+        "fence-peer, fencing.fence fence-peer",
+        "forward-swap, peer.forward forward-swap swap",
+        "mail-test, mail.send mail-test test",
+    })
+    void eachCommonActionRouteCallsItsBean(String action, String call) throws Exception {
+        template.sendBody("seda:tandem-lane-actions", new ActionRequest(action, "r", "why", 1));
 
-        for (String name : names) {
-            assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult(name, true, "done " + name, 1));
-        }
-        assertThat(doubles.actions.performed).extracting(ActionRequest::action).containsExactlyElementsOf(names);
+        assertThat(doubles.engine.nextObservation()).isInstanceOfSatisfying(ActionResult.class,
+                r -> assertThat(r.action()).isEqualTo(action));
+        assertThat(doubles.acted).containsExactly(call);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "resync, replication.resync resync",
+        "sync, replication.sync sync",
+        "final-sync, replication.finalSync final-sync",
+    })
+    void replicationActionsRunOnTheirOwnLane(String action, String call) throws Exception {
+        template.sendBody("seda:tandem-lane-sync", new ActionRequest(action, "r", "why", 2));
+
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult(action, true,
+                "done " + call.substring(0, call.indexOf(' ')), 2));
+        assertThat(doubles.acted).containsExactly(call);
     }
 
     @Test
-    void aFailingActionIsHandledByTheSharedErrorHandlerAndTheNextRequestStillWorks() throws Exception {
-        template.sendBody("seda:tandem-actions", new ActionRequest(TestBeans.FAIL, "r", "why", 3));
-        template.sendBody("seda:tandem-actions", new ActionRequest("next", "r", "why", 3));
+    void actionsOfALaneAreCarriedOutOneAfterTheOtherInTheOrderAskedFor() throws Exception {
+        List<String> names = List.of("stop-services", "vip-down", "start-services", "vip-up");
+        names.forEach(name -> template.sendBody("seda:tandem-lane-actions", new ActionRequest(name, "r", "why", 1)));
 
-        // one consumer, in order: once the second result has arrived, the first request is done
-        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("next", true, "done next", 3));
-        assertThat(doubles.engine.observed).as("a failed action sends nothing on to the engine").isEmpty();
-        assertThat(doubles.actions.performed).extracting(ActionRequest::action).containsExactly(TestBeans.FAIL, "next");
+        for (String name : names) {
+            assertThat(doubles.engine.nextObservation()).extracting(o -> ((ActionResult) o).action()).isEqualTo(name);
+        }
+        assertThat(doubles.acted).containsExactly("services.stop stop-services", "vip.down vip-down",
+                "services.start start-services", "vip.up vip-up");
+    }
+
+    @Test
+    void aFailingActionRouteGivesAFailedResultAndTheNextRequestStillWorks() throws Exception {
+        template.sendBody("seda:tandem-lane-actions", new ActionRequest("vip-up", TestBeans.FAIL, "why", 3));
+        template.sendBody("seda:tandem-lane-actions", new ActionRequest("vip-down", "r", "why", 3));
+
+        assertThat(doubles.engine.nextObservation()).isEqualTo(
+                new ActionResult("vip-up", false, "route action-vip-up failed: vip bean broke on vip-up", 42));
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("vip-down", true, "done vip.down", 3));
         assertThat(errors.list).singleElement().satisfies(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.ERROR);
             assertThat(event.getFormattedMessage())
-                    .startsWith("route action-perform failed: actions bean broke on fail")
-                    .contains("java.lang.IllegalStateException", "at tandem.routes.TestBeans$Actions.perform");
+                    .startsWith("route action-vip-up failed: vip bean broke on vip-up")
+                    .contains("java.lang.IllegalStateException", "at tandem.routes.TestBeans$ActionBean.done");
         });
+    }
+
+    @Test
+    void aRequestForAnActionNoRouteCarriesComesBackFailedSayingSo() throws Exception {
+        // the node never sends one (tandem.node.Lanes answers it first); a lane that gets one still answers
+        template.sendBody("seda:tandem-lane-actions", new ActionRequest("site-backup", "r", "why", 4));
+
+        assertThat(doubles.engine.nextObservation()).isEqualTo(new ActionResult("site-backup", false,
+                "no route carries action \"site-backup\" (direct:action-site-backup has no running route)", 42));
+        assertThat(doubles.acted).isEmpty();
     }
 
     @Test

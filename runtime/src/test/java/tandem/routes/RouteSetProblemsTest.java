@@ -52,8 +52,8 @@ class RouteSetProblemsTest {
                       uri: direct:ok
                       steps:
                         - bean:
-                            ref: actions
-                            method: perform
+                            ref: engine
+                            method: tick
                 """);
 
         assertThat(validate()).isEmpty();
@@ -152,8 +152,8 @@ class RouteSetProblemsTest {
         Path file = write(site, "bean.camel.yaml", route("needs-bean", "direct:bean", "- bean:\n    ref: nosuch"));
 
         assertThat(validate()).containsExactly(file + ":7: route \"needs-bean\" calls bean \"nosuch\","
-                + " but no bean by that name is bound (bound: actions, api, checks, commands, engine, heartbeat, netty-http,"
-                + " replication, sync, tandem-api-server, tandem-sync-server)");
+                + " but no bean by that name is bound (bound: api, boot, checks, commands, engine, fencing, heartbeat, lanes,"
+                + " mail, netty-http, peer, reload, replication, services, sync, tandem-api-server, tandem-sync-server, vip)");
     }
 
     @Test

@@ -68,11 +68,9 @@ class RouteSwapTest {
                 from:
                   uri: direct:command-start
                   steps:
-                    - setBody:
-                        constant: start
                     - bean:
                         ref: commands
-                        method: "submit(${body})"
+                        method: "submit('start', ${header.origin})"
             - route:
                 id: command-stop
                 description: "Operator command: stop"
@@ -80,11 +78,9 @@ class RouteSwapTest {
                 from:
                   uri: direct:command-stop
                   steps:
-                    - setBody:
-                        constant: stop
                     - bean:
                         ref: commands
-                        method: "submit(${body})"
+                        method: "submit('stop', ${header.origin})"
             """;
     private static final String MAINTENANCE = """
             - route:
@@ -94,11 +90,9 @@ class RouteSwapTest {
                 from:
                   uri: direct:command-maintenance
                   steps:
-                    - setBody:
-                        constant: maintenance
                     - bean:
                         ref: commands
-                        method: "submit(${body})"
+                        method: "submit('maintenance', ${header.origin})"
             """;
 
     @TempDir
@@ -265,7 +259,7 @@ class RouteSwapTest {
             assertThatThrownBy(() -> routes.replace(List.of(common, site)))
                     .isInstanceOf(RoutesException.class)
                     .satisfies(e -> assertThat(((RoutesException) e).problems()).singleElement().asString()
-                            .startsWith(file + ":13: route \"api-extra\" cannot start: "));
+                            .startsWith(file + ":11: route \"api-extra\" cannot start: "));
 
             assertThat(route("api-extra")).isNull();
             assertThat(route("command-maintenance")).isNull();

@@ -19,12 +19,12 @@ import tandem.facts.ProbeResult;
 import tandem.node.ApiBean.Response;
 
 /**
- * Hand-written doubles for the beans the runtime binds (engine, commands, actions, checks, heartbeat,
- * api), with the real beans' method names and the real types they take and return, recording their
- * calls; plus the paths and properties route tests share.
+ * Hand-written doubles for the beans the runtime binds (engine, commands, the action beans, checks,
+ * heartbeat, api), with the real beans' method names and the real types they take and return,
+ * recording their calls; the lanes bean is the real one. Plus the paths and properties route tests share.
  */
 final class TestBeans {
-    /** The action (or, by default, command) name that makes a double throw, to exercise the shared error handler. */
+    /** The rule (of an action request) or, by default, the command name that makes a double throw, to exercise the shared error handler. */
     static final String FAIL = "fail";
     /** The only Authorization header the api double accepts. */
     static final String AUTHORIZATION = "Bearer test-token";
@@ -33,22 +33,34 @@ final class TestBeans {
 
     final Engine engine = new Engine();
     final Commands commands = new Commands();
-    final Actions actions = new Actions();
+    /** Every call of an action bean, as "bean.method action [argument]", in order. */
+    final List<String> acted = new CopyOnWriteArrayList<>();
+    final Services services = new Services(acted);
+    final Vip vip = new Vip(acted);
+    final Boot boot = new Boot(acted);
+    final Fencing fencing = new Fencing(acted);
+    final Peer peer = new Peer(acted);
+    final Mail mail = new Mail(acted);
+    final tandem.node.Lanes lanes = new tandem.node.Lanes(o -> { }, () -> 42);
     final Checks checks = new Checks();
     final Heartbeat heartbeat = new Heartbeat();
     final Api api = new Api();
     final Sync sync = new Sync();
-    final Replication replication = new Replication();
+    final Replication replication = new Replication(acted);
+    final Reload reload = new Reload();
 
     /**
-     * By the names {@code tandem.node.RouteBeans} binds them (the sync channel's and the API's pipelines,
+     * By the names {@code tandem.node.Wiring} binds them (the sync channel's and the API's pipelines,
      * and the netty-http component that honours the latter, are the real ones; the API's limits are the
      * defaults).
      */
     Map<String, Object> beans() {
         return Map.ofEntries(Map.entry("engine", engine), Map.entry("commands", commands),
-                Map.entry("actions", actions), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
+                Map.entry("services", services), Map.entry("vip", vip), Map.entry("boot", boot),
+                Map.entry("fencing", fencing), Map.entry("peer", peer), Map.entry("mail", mail),
+                Map.entry("lanes", lanes), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
                 Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
+                Map.entry("reload", reload),
                 Map.entry("tandem-sync-server", new tandem.replication.SyncPipelines.Server(
                         new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
                         java.time.Clock.systemUTC())),
@@ -116,35 +128,141 @@ final class TestBeans {
         }
     }
 
+    /** Like {@code tandem.reload.Reload}: counts the reloads asked for and accepts each. */
+    public static final class Reload {
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+        public tandem.engine.CycleOutcome.CommandAnswer reload() {
+            return new tandem.engine.CycleOutcome.CommandAnswer("reload", true, "reloaded " + asked.incrementAndGet(), null);
+        }
+    }
+
     public static final class Commands {
         final List<String> submitted = new CopyOnWriteArrayList<>();
-        /** The command routes set the name themselves, so a test picks the name that fails here. */
+        final List<String> origins = new CopyOnWriteArrayList<>();
+        /** The command routes name themselves, so a test picks the name that fails here. */
         volatile String broken = FAIL;
 
-        public Object submit(String name) {
+        /** Like the real engine loop's submit(name, origin); the routes must not pick submit(name). */
+        public Object submit(String name, String origin) {
             submitted.add(name);
+            origins.add(String.valueOf(origin));
             if (name.equals(broken)) {
                 throw new IllegalStateException("commands bean broke on " + name);
             }
             return "accepted " + name;
         }
 
-        /** An overload like the real engine's (name, origin): the routes must still pick submit(String). */
-        public Object submit(String name, String origin) {
-            throw new AssertionError("the command routes call submit(name), not submit(" + name + ", " + origin + ")");
+        public Object submit(String name) {
+            throw new AssertionError("the command routes call submit(name, origin), not submit(" + name + ")");
         }
     }
 
-    /** Like {@code tandem.engine.ActionRegistry}: an ActionRequest in, its ActionResult out. */
-    public static final class Actions {
-        final List<ActionRequest> performed = new CopyOnWriteArrayList<>();
+    /**
+     * What the action beans share: each call is recorded and answered with a result named after the
+     * request, "done bean.method"; a request whose rule is {@link #FAIL} makes the bean throw.
+     */
+    abstract static class ActionBean {
+        private final List<String> acted;
+        private final String bean;
 
-        public ActionResult perform(ActionRequest request) {
-            performed.add(request);
-            if (FAIL.equals(request.action())) {
-                throw new IllegalStateException("actions bean broke on " + request.action());
+        ActionBean(List<String> acted, String bean) {
+            this.acted = acted;
+            this.bean = bean;
+        }
+
+        ActionResult done(String method, ActionRequest request, String... args) {
+            acted.add(bean + "." + method + " " + request.action() + (args.length == 0 ? "" : " " + String.join(" ", args)));
+            if (FAIL.equals(request.rule())) {
+                throw new IllegalStateException(bean + " bean broke on " + request.action());
             }
-            return new ActionResult(request.action(), true, "done " + request.action(), request.generation());
+            return new ActionResult(request.action(), true, "done " + bean + "." + method, request.generation());
+        }
+    }
+
+    /** Like {@code tandem.node.ServicesBean}. */
+    public static final class Services extends ActionBean {
+        Services(List<String> acted) {
+            super(acted, "services");
+        }
+
+        public ActionResult start(ActionRequest r) {
+            return done("start", r);
+        }
+
+        public ActionResult startReported(ActionRequest r) {
+            return done("startReported", r);
+        }
+
+        public ActionResult stop(ActionRequest r) {
+            return done("stop", r);
+        }
+    }
+
+    /** Like {@code tandem.node.VipBean}. */
+    public static final class Vip extends ActionBean {
+        Vip(List<String> acted) {
+            super(acted, "vip");
+        }
+
+        public ActionResult up(ActionRequest r) {
+            return done("up", r);
+        }
+
+        public ActionResult takeOver(ActionRequest r) {
+            return done("takeOver", r);
+        }
+
+        public ActionResult down(ActionRequest r) {
+            return done("down", r);
+        }
+    }
+
+    /** Like {@code tandem.node.BootStart}. */
+    public static final class Boot extends ActionBean {
+        Boot(List<String> acted) {
+            super(acted, "boot");
+        }
+
+        public ActionResult on(ActionRequest r) {
+            return done("on", r);
+        }
+
+        public ActionResult off(ActionRequest r) {
+            return done("off", r);
+        }
+    }
+
+    /** Like {@code tandem.node.FencingBean}. */
+    public static final class Fencing extends ActionBean {
+        Fencing(List<String> acted) {
+            super(acted, "fencing");
+        }
+
+        public ActionResult fence(ActionRequest r) {
+            return done("fence", r);
+        }
+    }
+
+    /** Like {@code tandem.node.PeerBean}. */
+    public static final class Peer extends ActionBean {
+        Peer(List<String> acted) {
+            super(acted, "peer");
+        }
+
+        public ActionResult forward(ActionRequest r, String command) {
+            return done("forward", r, command);
+        }
+    }
+
+    /** Like {@code tandem.node.MailBean}. */
+    public static final class Mail extends ActionBean {
+        Mail(List<String> acted) {
+            super(acted, "mail");
+        }
+
+        public ActionResult send(ActionRequest r, String template) {
+            return done("send", r, template);
         }
     }
 
@@ -172,12 +290,28 @@ final class TestBeans {
         }
     }
 
-    /** Like {@code tandem.replication.Replication}: counts the timer's calls. */
-    public static final class Replication {
+    /** Like {@code tandem.replication.Replication}: counts the timer's calls, records the replication actions. */
+    public static final class Replication extends ActionBean {
         final AtomicInteger due = new AtomicInteger();
+
+        Replication(List<String> acted) {
+            super(acted, "replication");
+        }
 
         public void due() {
             due.incrementAndGet();
+        }
+
+        public ActionResult resync(ActionRequest r) {
+            return done("resync", r);
+        }
+
+        public ActionResult sync(ActionRequest r) {
+            return done("sync", r);
+        }
+
+        public ActionResult finalSync(ActionRequest r) {
+            return done("finalSync", r);
         }
     }
 

@@ -21,12 +21,14 @@ class SampleScenariosTest {
         List<Path> files = SimFixtures.sampleScenarios();
         assertThat(files).as("scenario files under %s/samples/*/scenarios/", SimFixtures.home()).isNotEmpty();
         Path home = SimFixtures.home();
+        // the shipped files do not change while the tests run: each profile's rules compile once
+        Assembler assembler = new Assembler(home);
         return files.stream().map(f -> dynamicTest(home.relativize(f).toString(), f.toUri(), () -> {
             Scenario s = ScenarioParser.load(f);
             assertThat(s.description()).as("%s: description", f).isNotBlank();
             assertThat(s.expects()).as("%s: a sample scenario must check something (expect:)", f).isNotEmpty();
 
-            SimFixtures.Run run = SimFixtures.run(s);
+            SimFixtures.Run run = SimFixtures.run(s, assembler);
 
             assertThat(run.result().fatal()).as("%s stopped on a rules error\n%s", f, run.report()).isNull();
             assertThat(run.result().expectations()).as("%s: every expectation is checked", f)

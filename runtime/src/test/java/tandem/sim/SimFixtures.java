@@ -113,9 +113,14 @@ public final class SimFixtures {
     }
 
     public static Run run(Scenario scenario) {
+        return run(scenario, new Assembler(home()));
+    }
+
+    /** Runs {@code scenario} with what {@code assembler} compiled and read for earlier ones. */
+    public static Run run(Scenario scenario, Assembler assembler) {
         List<String> text = new ArrayList<>();
         List<String> json = new ArrayList<>();
-        Simulation.Result r = Simulation.prepare(scenario, home()).run(e -> {
+        Simulation.Result r = Simulation.prepare(scenario, assembler).run(e -> {
             text.add(e.text());
             json.add(e.json());
         });

@@ -1,6 +1,7 @@
 package tandem.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,14 +108,16 @@ class SimulationTest {
     void stateLineAndItsJsonTwinFromPrimaryCrash() throws Exception {
         SimFixtures.Run run = SimFixtures.run(SimFixtures.msScenario("primary-crash.yaml"));
 
-        String expected = "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\")";
-        assertThat(run.text()).contains(expected);
+        String decided = "  149.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\"";
+        int i = indexOfDecided(run.text(), decided);
+        assertThat(i).as(run.textOutput()).isNotNegative();
 
-        int i = run.text().indexOf(expected);
         JsonNode o = JSON.readTree(run.json().get(i));
         assertThat(run.json().get(i)).startsWith("{\"t\":149.000,\"node\":\"node2\",\"kind\":\"state\",\"from\":\"SECOND\",\"to\":\"ALONE\",\"action\":null,");
         assertThat(o.get("rule").asText()).isEqualTo("Secondary takes over when the primary is silent");
         assertThat(o.get("reason").asText()).isNotBlank();
+        // the text line says the decision's reason too, so an edited reason shows without --json
+        assertThat(run.text().get(i)).isEqualTo(decided + ": " + o.get("reason").asText() + ")");
         // the boot lines at time zero are padded to the same width
         assertThat(run.text().get(0)).startsWith("    0.000 node1 log boot: ");
     }
@@ -179,7 +182,8 @@ class SimulationTest {
 
         assertThat(run.result().passed()).as(run.report()).isTrue();
         assertThat(run.result().events()).extracting(SimEvent::node).containsOnly("alpha", "beta");
-        assertThat(run.text()).contains("    0.000 alpha state WAIT -> ALONE  (rule \"Booting pair elects the node with the newest data\")");
+        assertThat(indexOfDecided(run.text(), "    0.000 alpha state WAIT -> ALONE  (rule \"Booting pair elects the node with the newest data\""))
+                .as(run.textOutput()).isNotNegative();
         assertThat(run.text()).noneMatch(l -> l.contains(" node1 ") || l.contains(" node2 state"));
     }
 
@@ -207,8 +211,7 @@ class SimulationTest {
                 """);
 
         Scenario s = ScenarioParser.load(scenario);
-        assertThat(s.durations()).containsEntry("start-services", 20_000L).containsEntry("resync", 7_000L)
-                .containsEntry("stop-services", Scenario.DEFAULT_DURATIONS.get("stop-services"));
+        assertThat(s.durations()).containsOnly(entry("start-services", 20_000L), entry("resync", 7_000L));
 
         SimFixtures.Run run = SimFixtures.run(s);
 
@@ -222,20 +225,22 @@ class SimulationTest {
         assertThat(xs.get(2).expect().at()).isEqualTo(19_000);
         assertThat(xs.get(2).actual()).endsWith("services starting");
         assertThat(xs.get(3).met()).isTrue();
-        assertThat(run.text()).contains(
-                "    7.000 node2 data not uptodate -> uptodate  (rule \"Secondary is uptodate after the resync\")");
+        assertThat(indexOfDecided(run.text(), "    7.000 node2 data not uptodate -> uptodate  (rule \"Secondary is uptodate after the resync\""))
+                .as(run.textOutput()).isNotNegative();
         assertThat(run.text()).noneMatch(l -> l.startsWith("    3.000 node2 data"));
     }
 
     @Test
-    void defaultDurationsApplyWhenTheScenarioGivesNone() {
+    void withoutDurationsAnActionTakesWhatTheBeanStepsOfItsRouteTake() {
         SimFixtures.Run run = SimFixtures.run(SimFixtures.msScenario("simultaneous-boot.yaml"));
 
-        assertThat(ScenarioParser.load(SimFixtures.msScenario("simultaneous-boot.yaml")).durations())
-                .isEqualTo(Scenario.DEFAULT_DURATIONS);
-        long resync = Scenario.DEFAULT_DURATIONS.get("resync");
-        assertThat(run.text()).contains(String.format(java.util.Locale.ROOT,
-                "%9.3f node2 data not uptodate -> uptodate  (rule \"Secondary is uptodate after the resync\")", resync / 1000.0));
+        assertThat(ScenarioParser.load(SimFixtures.msScenario("simultaneous-boot.yaml")).durations()).isEmpty();
+        // the resync route calls replication.resync
+        long resync = SimulatedMachine.TAKES.get("replication.resync");
+        assertThat(resync).isPositive();
+        assertThat(indexOfDecided(run.text(), String.format(java.util.Locale.ROOT,
+                "%9.3f node2 data not uptodate -> uptodate  (rule \"Secondary is uptodate after the resync\"", resync / 1000.0)))
+                .as(run.textOutput()).isNotNegative();
     }
 
     // --- the network -----------------------------------------------------------------------------
@@ -327,8 +332,8 @@ class SimulationTest {
                 "   72.000 node1 log write to db/data.bin lost: the node is down",
                 "  121.000 node1 log start ignored: the node is running");
         // the survivor takes over 30 s after the last heartbeat it heard (59 s)
-        assertThat(run.text()).contains(
-                "   89.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\")");
+        assertThat(indexOfDecided(run.text(), "   89.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\""))
+                .as(run.textOutput()).isNotNegative();
         // a node that died paired comes back not uptodate: its peer may have gone on alone
         assertThat(run.text()).anyMatch(l -> l.startsWith("  120.000 node1 log boot: WAIT, data not uptodate"));
         // a dead node says nothing between its crash and its restart
@@ -361,8 +366,8 @@ class SimulationTest {
 
         assertThat(run.failed()).as(run.report()).isEmpty();
         // the last cycle never ends (the standby is dead): the silence of the failover timeout decides
-        assertThat(run.text()).contains("   89.000 node1 state PRIM -> WAIT  (rule \"Stopping primary stops its services"
-                + " when the secondary falls silent\")");
+        assertThat(indexOfDecided(run.text(), "   89.000 node1 state PRIM -> WAIT  (rule \"Stopping primary stops its services"
+                + " when the secondary falls silent\"")).as(run.textOutput()).isNotNegative();
         assertThat(run.result().events()).filteredOn(e -> e.t() >= 60_000)
                 .noneMatch(e -> "state".equals(e.event().kind()) && "ALONE".equals(e.event().to()));
     }
@@ -466,17 +471,31 @@ class SimulationTest {
         assertThat(run.result().passed()).isFalse();
         assertThat(run.text()).anyMatch(l -> l.startsWith("    5.000 node1 log engine stopped: ")
                 && l.contains("rule \"Loop\" keeps re-firing"));
-        // nothing runs after the fatal error
+        // nothing runs after the fatal error, and the expectations it kept from being checked are unmet
         assertThat(run.result().events()).allMatch(e -> e.t() == 5_000);
-        assertThat(run.result().expectations()).isEmpty();
+        assertThat(run.result().expectations()).singleElement().satisfies(x -> {
+            assertThat(x.met()).isFalse();
+            assertThat(x.reached()).isFalse();
+            assertThat(x.text()).isEqualTo("   60.000 expect node1 state PRIM: FAILED, not reached: the run stopped at 5.000 s");
+        });
     }
 
     // --- bounds ----------------------------------------------------------------------------------
 
     @Test
     void actionsThatGoRoundWithoutTimePassingStopTheSimulationAtTheStep() {
-        // each test mail's result (it takes no virtual time) asks for the next one
-        SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n");
+        // each ping's result (a site action: no virtual time) asks for the next one
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n  routes: [site-routes]\n");
+        SimFixtures.write(tmp.resolve("cfg/site-routes/ping.camel.yaml"), """
+                - route:
+                    id: action-ping
+                    routeConfigurationId: tandem-errors
+                    from:
+                      uri: direct:action-ping
+                      steps:
+                        - to:
+                            uri: "log:site"
+                """);
         SimFixtures.write(tmp.resolve("cfg/site-rules/again.drl"), """
                 package site.rules;
 
@@ -485,21 +504,21 @@ class SimulationTest {
                 declare Asked
                 end
 
-                rule "First test mail"
+                rule "First ping"
                 when
                     LocalNode()
                     not Asked()
                 then
                     insert(new Asked());
-                    insert(Decision.by(drools).act("mail-test").because("first"));
+                    insert(Decision.by(drools).act("ping").because("first"));
                 end
 
-                rule "Test mail again"
+                rule "Ping again"
                 when
-                    ActionResult(action == "mail-test")
+                    ActionResult(action == "ping")
                     not Decision()
                 then
-                    insert(Decision.by(drools).act("mail-test").because("again"));
+                    insert(Decision.by(drools).act("ping").because("again"));
                 end
                 """);
         Path scenario = SimFixtures.write(tmp.resolve("again.yaml"), """
@@ -519,5 +538,18 @@ class SimulationTest {
         assertThat(run.result().passed()).isFalse();
         assertThat(run.result().events()).hasSizeLessThanOrEqualTo(Simulation.MAX_EVENTS_PER_STEP)
                 .allMatch(e -> e.t() == 5_000);
+    }
+
+    /**
+     * The index of the line that starts with {@code decided}, a decided event up to its rule's name
+     * (the decision's reason follows it), or -1.
+     */
+    private static int indexOfDecided(List<String> lines, String decided) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(decided + ": ") && lines.get(i).endsWith(")")) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

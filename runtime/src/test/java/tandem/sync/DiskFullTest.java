@@ -57,9 +57,9 @@ class DiskFullTest {
         byte[] big = HashingTest.random(1024 * 1024, 2);
         Hashing.Hasher h = new Hashing.Hasher();
         h.update(big, 0, big.length);
-        Writer w = new Writer(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
+        FolderWriter w = new FolderWriter(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
 
-        Writer.Incoming in = w.begin("db.dump", big.length, 1, h.finish());
+        IncomingFile in = w.begin("db.dump", big.length, 1, h.finish());
         assertThatThrownBy(() -> {
             for (int off = 0; off < big.length; off += 65536) {
                 in.write(big, off, 65536);
@@ -77,18 +77,18 @@ class DiskFullTest {
     void aDiskThatFillsDuringAStagedBatchKeepsTheOldFilesAndPutsTheStagedOnesInPlace() throws IOException {
         Path root = Files.createDirectories(mount.resolve("data"));
         Files.writeString(root.resolve("f9"), "old nine");
-        Writer w = new Writer(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
-        List<Writer.Incoming> fitting = new java.util.ArrayList<>();
+        FolderWriter w = new FolderWriter(new SyncFolder("/data", root, List.of("**"), List.of(), false, false));
+        List<IncomingFile> fitting = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
             byte[] data = HashingTest.random(8_000, 10 + i);
-            Writer.Incoming in = w.begin("f" + i, data.length, 1, hash(data));
+            IncomingFile in = w.begin("f" + i, data.length, 1, hash(data));
             in.write(data, 0, data.length);
             fitting.add(in);
         }
         w.stage(fitting);
 
         byte[] big = HashingTest.random(512 * 1024, 3); // more than the disk holds
-        Writer.Incoming tooBig = w.begin("f9", big.length, 1, hash(big));
+        IncomingFile tooBig = w.begin("f9", big.length, 1, hash(big));
         assertThatThrownBy(() -> {
             for (int off = 0; off < big.length; off += 65536) {
                 tooBig.write(big, off, 65536);

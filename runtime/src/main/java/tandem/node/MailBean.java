@@ -1,0 +1,124 @@
+package tandem.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import tandem.actions.Mailer;
+import tandem.config.NodeConfig;
+import tandem.engine.ActionPort.ActionRequest;
+import tandem.facts.ActionResult;
+
+/**
+ * The {@code mail} bean of the action routes (SBS-8): renders a mail template and hands the mail to the
+ * node's sender, which delivers it in the background with retries, so a mail server that is down never
+ * holds up the actions after it. A route names its template: {@code method: "send(${body}, 'takeover')"}
+ * sends {@code mail/takeover.txt}.
+ *
+ * <p>A template is a file {@code mail/<name>.txt} in a route folder; a site's route folder that has one
+ * of the same name replaces the shipped one (the last folder that has it wins). Its first line is
+ * {@code Subject: ...}, then a blank line, then the text. Both are Camel simple-language templates over
+ * the action's request as the body ({@code ${body.reason}}, {@code ${body.rule}}) and these headers:
+ * {@code node}, {@code cluster}, {@code profile}, {@code peer}, {@code peerAddress} (address:port),
+ * {@code config} (the node's configuration file) and {@code time} (ISO-8601, UTC).
+ */
+public final class MailBean {
+    /** The folder, inside a route folder, that holds the templates. */
+    public static final String TEMPLATES = "mail";
+    private static final String SUBJECT = "Subject:";
+
+    /** Where the templates are looked up, and the context whose simple language renders them. */
+    private record Routes(List<Path> folders, CamelContext context) {
+    }
+
+    private final NodeConfig config;
+    private final Supplier<Mailer> mailer;
+    private final Clock clock;
+    private volatile Routes routes;
+
+    /** @param mailer the sender of the moment, null when the node has no {@code mail:} section */
+    public MailBean(NodeConfig config, Supplier<Mailer> mailer, Clock clock) {
+        this.config = config;
+        this.mailer = mailer;
+        this.clock = clock;
+    }
+
+    /** The node's routes run from now on: templates come from {@code routeFolders}, rendered in {@code context}. */
+    void attach(List<Path> routeFolders, CamelContext context) {
+        this.routes = new Routes(List.copyOf(routeFolders), context);
+    }
+
+    /** Renders {@code mail/<template>.txt} for the request and queues it for delivery. */
+    public ActionResult send(ActionRequest request, String template) {
+        Mailer m = mailer.get();
+        if (m == null) {
+            return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
+        }
+        Routes r = routes;
+        if (r == null) {
+            return new ActionResult(request.action(), false, "the node's routes are not loaded yet", clock.millis());
+        }
+        Optional<Path> file = template(r.folders(), template);
+        if (file.isEmpty()) {
+            return new ActionResult(request.action(), false, "no mail template " + TEMPLATES + "/" + template
+                    + ".txt in " + r.folders(), clock.millis());
+        }
+        try {
+            Mailer.Notice notice = render(r.context(), file.get(), request);
+            return new ActionResult(request.action(), true, m.send(notice), clock.millis());
+        } catch (IOException | RuntimeException e) {
+            return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
+        }
+    }
+
+    /** The template file {@code name} names: the last of the route folders that has it. */
+    public static Optional<Path> template(List<Path> routeFolders, String name) {
+        List<Path> reversed = new ArrayList<>(routeFolders);
+        java.util.Collections.reverse(reversed);
+        for (Path folder : reversed) {
+            Path f = folder.resolve(TEMPLATES).resolve(name + ".txt");
+            if (Files.isRegularFile(f)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Mailer.Notice render(CamelContext camel, Path file, ActionRequest request) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int end = text.indexOf('\n');
+        String first = (end < 0 ? text : text.substring(0, end)).strip();
+        if (!first.startsWith(SUBJECT)) {
+            throw new IllegalArgumentException("line 1: a mail template starts with \"" + SUBJECT + " ...\"");
+        }
+        String rest = end < 0 ? "" : text.substring(end + 1).replaceFirst("^\\r?\\n", "");
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getIn().setBody(request);
+        exchange.getIn().setHeader("node", config.node().id());
+        exchange.getIn().setHeader("cluster", config.cluster().name());
+        exchange.getIn().setHeader("profile", config.node().profile().yamlName());
+        exchange.getIn().setHeader("peer", config.peer().id());
+        exchange.getIn().setHeader("peerAddress", config.peer().address() + ":" + config.peer().port());
+        exchange.getIn().setHeader("config", config.file().toString());
+        exchange.getIn().setHeader("time", Instant.ofEpochMilli(clock.millis()).toString());
+        return new Mailer.Notice(evaluate(camel, exchange, first.substring(SUBJECT.length()).strip()),
+                evaluate(camel, exchange, rest));
+    }
+
+    private static String evaluate(CamelContext camel, Exchange exchange, String template) {
+        String out = camel.resolveLanguage("simple").createExpression(template).evaluate(exchange, String.class);
+        if (exchange.getException() != null) {
+            throw new IllegalArgumentException(exchange.getException().getMessage(), exchange.getException());
+        }
+        return out == null ? "" : out;
+    }
+}

@@ -1,0 +1,157 @@
+package tandem.node;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tandem.actions.ServiceSet;
+import tandem.actions.VirtualIps;
+import tandem.checks.Checks;
+import tandem.config.NodeConfig;
+import tandem.engine.Engine;
+import tandem.engine.EngineLoop;
+import tandem.engine.FileNodeStore;
+import tandem.engine.NodeStatus;
+import tandem.engine.RuleSet;
+import tandem.facts.Activity;
+import tandem.reload.Candidate;
+import tandem.reload.Reload;
+import tandem.replication.Replication;
+import tandem.routes.LoadedRoutes;
+
+/**
+ * One node's parts, built by {@link Assembly#wire} over a set of {@link Ports}: the engine loop, the
+ * checkers, the heartbeat, replication, the HTTP API, the beans the action routes call, the lanes and
+ * the command entry. {@link #beans()} is the one list of beans a node's routes are loaded with, for
+ * {@code tandem run} and {@code tandem check} alike.
+ *
+ * <p>The parts outlive a set of routes: {@link #attach} points the lanes and the command entry at a
+ * newly loaded set (and its catalogue), which is all that replacing a node's routes needs.
+ */
+public final class Wiring implements AutoCloseable {
+    private final EventLog events;
+    private final Lanes lanes;
+    private final EngineLoop loop;
+    private final Replication replication;
+    private final ServiceSet services;
+    private final ProbeRunner probes;
+    private final HeartbeatSender heartbeats;
+    private final CommandRoutes commands = new CommandRoutes();
+    private final ApiBean api;
+    private final MailBean mail;
+    private final Reload reload;
+    /** The routes the parts run on, once {@link #attach}ed. */
+    private volatile LoadedRoutes attached;
+    private final Map<String, Object> beans;
+
+    Wiring(Assembly assembly, Ports ports, RuleSet rules, Clock clock) {
+        NodeConfig c = assembly.config();
+        String id = c.node().id();
+        this.events = new EventLog(id, clock);
+        this.lanes = new Lanes(o -> loop().observe(o), clock::millis);
+        this.loop = new EngineLoop(id, () -> {
+            if (rules == null) {
+                throw new IllegalStateException("the rules of " + id + " did not compile; no engine runs");
+            }
+            Engine e = new Engine(rules.kieBase(), assembly.setup(), false, new FileNodeStore(c.node().stateDir()),
+                    lanes, events);
+            e.boot(!c.node().bootStart());
+            return e;
+        });
+        this.services = ServiceSet.of(c, ports.commands(), ports.appLogs());
+        this.replication = new Replication(c, loop::current, loop::observe, ports.peer()::notice, ports.sync(),
+                ports.commands(), clock);
+        // only while this node's services are settled: a list taken while they start or stop would
+        // make a takeover start too few (the standby keeps the last list it was told)
+        replication.reportServices(this::settledServices);
+        this.probes = new ProbeRunner(c, Checks.of(c, ports.commands()), ports.peer()::links, loop::status, clock);
+        probes.onLate(loop::observe);
+        // a beat before the link is up sends nothing; the first beat after it starts carries the same
+        this.heartbeats = new HeartbeatSender(c, loop::current, ports.peer()::heartbeat, clock);
+        this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView());
+        this.mail = new MailBean(c, ports.mailer(), clock);
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", loop);
+        m.put("commands", loop);
+        m.put("checks", probes);
+        m.put("heartbeat", heartbeats);
+        m.put("api", api);
+        m.put(ApiServer.BEAN, api.server());
+        m.put("netty-http", new ApiHttpComponent());
+        m.putAll(replication.routeBeans(ports.tls()));
+        m.put("lanes", lanes);
+        m.put("services", new ServicesBean(c, services, replication::reportedServices, ports.commands(), clock));
+        m.put("vip", new VipBean(VirtualIps.of(c, ports.commands()), clock));
+        m.put("boot", new BootStart(c, ports.commands(), clock));
+        m.put("fencing", new FencingBean(c, ports.commands(), clock));
+        m.put("peer", new PeerBean(c, ports.peer(), clock));
+        m.put("mail", mail);
+        // the set on disk, checked against these very beans and placeholder values, replaces the routes
+        // attached and the engine's rules (README "Reload")
+        this.reload = new Reload(c, rules, assembly.catalogue(), loop, () -> attached,
+                () -> Candidate.build(assembly.home(), c.file(), beans(), assembly.properties()),
+                candidate -> attach(candidate.assembly(), attached), events);
+        m.put("reload", reload);
+        this.beans = Collections.unmodifiableMap(m);
+    }
+
+    /** The beans the routes name, by name. */
+    public Map<String, Object> beans() {
+        return beans;
+    }
+
+    /**
+     * The routes {@code assembly} loaded run from now on: actions go to the lanes its catalogue names,
+     * commands to their routes, mail templates come from its route folders. What the engine asked for
+     * before goes first. Called again with a new assembly and its routes when the node's set is replaced.
+     */
+    public void attach(Assembly assembly, LoadedRoutes routes) {
+        attached = routes;
+        mail.attach(assembly.routeFolders(), routes.context());
+        commands.attach(assembly.catalogue(), routes.context().createProducerTemplate());
+        lanes.attach(assembly.catalogue(), routes.context().createProducerTemplate());
+    }
+
+    public EngineLoop loop() {
+        return loop;
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    public Replication replication() {
+        return replication;
+    }
+
+    public ServiceSet services() {
+        return services;
+    }
+
+    public ProbeRunner probes() {
+        return probes;
+    }
+
+    public HeartbeatSender heartbeats() {
+        return heartbeats;
+    }
+
+    /** Where the API, JMX and the peer's commands enter. */
+    public CommandRoutes commands() {
+        return commands;
+    }
+
+    /** The services running now, when this node's services are settled (running); null while they change. */
+    private List<String> settledServices() {
+        NodeStatus st = loop.status();
+        return st != null && st.activity() == Activity.RUNNING ? services.running() : null;
+    }
+
+    /** Stops the engine loop (the routes are closed by their owner). */
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

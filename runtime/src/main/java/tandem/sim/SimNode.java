@@ -1,0 +1,60 @@
+package tandem.sim;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import tandem.config.NodeConfig;
+import tandem.engine.CycleOutcome;
+import tandem.engine.Engine;
+import tandem.engine.EngineSetup;
+import tandem.engine.NodeStatus;
+import tandem.engine.NodeStore;
+import tandem.engine.RuleSet;
+import tandem.routes.Catalogue;
+
+/** One simulated node: its parts, its engine while it runs, and the simulated machine's state under it. */
+final class SimNode {
+    final String name;
+    final NodeConfig config;
+    final EngineSetup setup;
+    final RuleSet rules;
+    /** The actions and commands its routes carry. */
+    final Catalogue catalogue;
+    final List<Path> routeFolders;
+    final NodeStore store = new NodeStore.InMemory();
+    final Set<String> failed = new TreeSet<>();
+    SimNode peer;
+    Engine engine;
+    int incarnation;
+    tandem.facts.Heartbeat lastSent;
+    long dataVersion;
+    /** Between a freeze step and its end: what reaches the node waits in {@code held}. */
+    boolean frozen;
+    final List<Supplier<CycleOutcome>> held = new ArrayList<>();
+    /** The virtual IP is on this node's interface (a node with {@code vip:} that took it and did not release it). */
+    boolean holdsVip;
+    /** Every action this node asked for, for the {@code did} expectations. */
+    final Set<String> did = new TreeSet<>();
+
+    SimNode(String name, Assembler.Parts parts) {
+        this.name = name;
+        this.config = parts.config();
+        this.setup = parts.setup();
+        this.rules = parts.rules();
+        this.catalogue = parts.catalogue();
+        this.routeFolders = parts.routeFolders();
+    }
+
+    /** What the engine said after its last cycle; null while the node is down. */
+    NodeStatus status() {
+        return engine == null ? null : engine.status();
+    }
+
+    /** The node is up and its Tandem process runs (not frozen), so it answers. */
+    boolean answers() {
+        return engine != null && !frozen;
+    }
+}
