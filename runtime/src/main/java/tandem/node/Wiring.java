@@ -88,10 +88,9 @@ public final class Wiring implements AutoCloseable {
         m.put("fencing", new FencingBean(c, ports.commands(), clock));
         m.put("peer", new PeerBean(c, ports.peer(), clock));
         m.put("mail", mail);
-        // the set on disk, checked against these very beans and placeholder values, replaces the routes
-        // attached and the engine's rules (README "Reload")
+        // the set on disk, once it passed, replaces the routes attached and the engine's rules (README "Reload")
         this.reload = new Reload(c, rules, assembly.catalogue(), loop, () -> attached,
-                () -> Candidate.build(assembly.home(), c.file(), beans(), assembly.properties()),
+                () -> Candidate.build(assembly.home(), c.file()),
                 candidate -> attach(candidate.assembly(), attached), events);
         m.put("reload", reload);
         this.beans = Collections.unmodifiableMap(m);

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import tandem.TandemException;
 import tandem.config.ConfigException;
@@ -31,7 +29,7 @@ import tandem.sim.Simulation;
  * The rule and route set a running node would take on reload, read from disk and proven before it
  * is taken (DESIGN "A profile is data"): the node's configuration file is read again and the node
  * assembled from it ({@link Assembly}), its rules compiled and booted as {@code tandem check} boots
- * them, its routes checked against the beans the node has, the rules' actions and commands against
+ * them, its routes checked with the beans a node binds, the rules' actions and commands against
  * the routes that carry them, and then every scenario of the profile (the {@code scenarios} folder of
  * its descriptor) and of the site ({@code extensions.scenarios}) runs on the virtual clock with these
  * rules and routes, whatever folders the scenario's own node configurations name: what is tested is
@@ -58,16 +56,14 @@ public final class Candidate {
     /**
      * Reads, checks and tests the set the node of {@code configFile} would run now.
      *
-     * @param home       the installation directory (profiles/, rules/, routes/, the profile's scenarios)
-     * @param beans      the beans the node's routes call, by name, as the running node binds them
-     * @param properties the values of the routes' placeholders, as the running node resolves them
+     * @param home the installation directory (profiles/, rules/, routes/, the profile's scenarios)
      * @throws ReloadException with every problem found: the configuration's errors ({@code FILE:LINE}),
      *                         else the profile's, the rules', the routes' and the rules' names of actions
      *                         and commands no route carries ({@code FILE:LINE}), else what the rules did
      *                         when booted, else each scenario expectation that failed (the scenario's
      *                         {@code FILE:LINE}, the expectation and what the node was instead)
      */
-    public static Candidate build(Path home, Path configFile, Map<String, Object> beans, Properties properties) {
+    public static Candidate build(Path home, Path configFile) {
         NodeConfig c;
         try {
             c = ConfigLoader.load(configFile);
@@ -88,7 +84,8 @@ public final class Candidate {
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }
-        problems.addAll(RouteSet.validate(a.contextName(), a.routeFolders(), beans, properties));
+        // the beans a running node binds, made for the check over inert ports, as tandem check makes them
+        problems.addAll(a.checkRoutes(rules).problems());
         if (rules != null) {
             CatalogueCheck.Outcome names = a.checkCatalogue(rules.files());
             problems.addAll(names.errors());

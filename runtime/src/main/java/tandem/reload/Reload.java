@@ -26,6 +26,8 @@ import tandem.engine.EngineEvent;
 import tandem.engine.EngineLoop;
 import tandem.engine.RuleSet;
 import tandem.node.ConfigWatch;
+import tandem.node.Ports;
+import tandem.node.Wiring;
 import tandem.routes.Catalogue;
 import tandem.routes.LoadedRoutes;
 import tandem.routes.RouteChanges;
@@ -124,8 +126,9 @@ public final class Reload {
                                 + " they run on, so reload once they are done"));
                     }
                     Engine next = running.reloaded(c.rules().kieBase());
-                    try {
-                        changed[0] = routes.get().replace(c.routeFolders());
+                    // the routes are checked once more as they are loaded, with beans made for that check
+                    try (Wiring inert = c.assembly().wire(Ports.inert(c.config()), null)) {
+                        changed[0] = routes.get().replace(c.routeFolders(), inert.beans());
                         attach.accept(c);
                     } catch (RoutesException e) {
                         next.close();

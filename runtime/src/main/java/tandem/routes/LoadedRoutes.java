@@ -30,17 +30,14 @@ public final class LoadedRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadedRoutes.class);
 
     private final CamelContext context;
-    private final Map<String, Object> beans;
     private final Properties properties;
     private volatile List<ParsedRoutes.Route> routes;
     private RouteUnits units;
 
-    LoadedRoutes(CamelContext context, List<RouteFile> files, ParsedRoutes parsed, Map<String, Object> beans,
-                 Properties properties) {
+    LoadedRoutes(CamelContext context, List<RouteFile> files, ParsedRoutes parsed, Properties properties) {
         this.context = context;
         this.routes = List.copyOf(parsed.routes());
         this.units = RouteUnits.of(files, parsed);
-        this.beans = beans == null ? Map.of() : Map.copyOf(beans);
         this.properties = properties;
     }
 
@@ -70,7 +67,7 @@ public final class LoadedRoutes implements AutoCloseable {
 
     /**
      * Replaces the running routes of this set with what {@code folders} hold now, checked as
-     * {@link RouteSet#load} checks them, against the same beans and placeholder values. Only what
+     * {@link RouteSet#load} checks them, with the same placeholder values. Only what
      * changed is touched: a route whose text (or routeConfiguration) changed is stopped and started
      * anew, a new one started, one no file holds any more stopped; every other route keeps running, as
      * do the routes other code added to the context (the peer link's). A queue between routes (a
@@ -82,12 +79,16 @@ public final class LoadedRoutes implements AutoCloseable {
      * the reload) the swap is refused, as Camel would otherwise wait for that exchange; when a new
      * route cannot be created or started, the old ones are put back. Call it from one thread at a time.
      *
+     * @param checkBeans the beans the routes call, by the names the running context has them bound, but
+     *                   instances made for the check: the check's throwaway context takes over a Camel
+     *                   component it is given and stops it when it closes, which must not befall the
+     *                   running context's own (e.g. the HTTP API's)
      * @throws RoutesException every problem, {@code FILE:LINE: message}
      */
-    public synchronized RouteChanges replace(List<Path> folders) throws RoutesException {
+    public synchronized RouteChanges replace(List<Path> folders, Map<String, Object> checkBeans) throws RoutesException {
         Problems problems = new Problems();
         List<RouteFile> files = RouteSet.read(folders, problems);
-        ParsedRoutes parsed = RouteSet.check(context.getName(), files, beans, properties, problems);
+        ParsedRoutes parsed = RouteSet.check(context.getName(), files, checkBeans, properties, problems);
         if (!problems.isEmpty()) {
             throw new RoutesException(problems.lines());
         }

@@ -76,7 +76,7 @@ public final class RouteSet {
                 // the same text parsed cleanly a moment ago; keep the promise to list problems anyway
                 throw new RoutesException(again.lines());
             }
-            return new LoadedRoutes(context, files, parsed, beans, properties);
+            return new LoadedRoutes(context, files, parsed, properties);
         } catch (RuntimeException e) {
             context.shutdown();
             throw e;

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tandem.config.ConfigLoader;
-import tandem.config.NodeConfig;
 import tandem.sim.SimFixtures;
 
 /**
@@ -21,14 +18,6 @@ import tandem.sim.SimFixtures;
 class CandidateTest {
     @TempDir
     Path tmp;
-    private InertBeans beans;
-
-    @AfterEach
-    void close() {
-        if (beans != null) {
-            beans.close();
-        }
-    }
 
     /** The sample node1 with {@code extra} appended to its configuration, in tmp/site. */
     private Path node1(String extra) {
@@ -37,9 +26,7 @@ class CandidateTest {
     }
 
     private Candidate build(Path config) {
-        NodeConfig c = ConfigLoader.load(config);
-        beans = new InertBeans(c);
-        return Candidate.build(SimFixtures.home(), config, beans.asMap(), tandem.node.Assembly.properties(c));
+        return Candidate.build(SimFixtures.home(), config);
     }
 
     private static List<String> refusal(Runnable r) {
@@ -155,9 +142,7 @@ class CandidateTest {
     @Test
     void anInvalidConfigurationIsRefusedWithItsLineAndNothingElseIsTried() {
         Path config = node1("\ntimings:\n  rise: many\n");
-        beans = new InertBeans(ConfigLoader.load(SimFixtures.msSamples().resolve("node1.yaml")));
-
-        assertThatThrownBy(() -> Candidate.build(SimFixtures.home(), config, beans.asMap(), new java.util.Properties()))
+        assertThatThrownBy(() -> Candidate.build(SimFixtures.home(), config))
                 .isInstanceOf(ReloadException.class)
                 .satisfies(e -> assertThat(((ReloadException) e).problems())
                         .allMatch(p -> p.startsWith(config.toString() + ":"), "names the config file"));

@@ -145,6 +145,13 @@ class RouteSwapTest {
         }
     }
 
+    /** The beans by the names the context has them, made anew for the check, as a node makes them. */
+    private Map<String, Object> checkBeans() {
+        Map<String, Object> beans = new HashMap<>(doubles.beans());
+        beans.put("actions", actions);
+        return beans;
+    }
+
     private Route route(String id) {
         return routes.context().getRoute(id);
     }
@@ -158,7 +165,7 @@ class RouteSwapTest {
                 + COMMANDS.replace("\"Operator command: stop\"", "\"Operator command: stop, now with care\""));
         Files.writeString(site.resolve("site.camel.yaml"), MAINTENANCE);
 
-        RouteChanges changes = routes.replace(List.of(common, site));
+        RouteChanges changes = routes.replace(List.of(common, site), checkBeans());
 
         assertThat(changes.added()).containsExactly("command-maintenance");
         assertThat(changes.replaced()).containsExactly("command-stop");
@@ -178,11 +185,11 @@ class RouteSwapTest {
                 "command-maintenance");
 
         Files.delete(site.resolve("site.camel.yaml"));
-        RouteChanges back = routes.replace(List.of(common, site));
+        RouteChanges back = routes.replace(List.of(common, site), checkBeans());
 
         assertThat(back.removed()).containsExactly("command-maintenance");
         assertThat(route("command-maintenance")).isNull();
-        assertThat(routes.replace(List.of(common, site)).none()).as("nothing changed since").isTrue();
+        assertThat(routes.replace(List.of(common, site), checkBeans()).none()).as("nothing changed since").isTrue();
     }
 
     @Test
@@ -205,7 +212,7 @@ class RouteSwapTest {
         Files.writeString(common.resolve("actions.camel.yaml"),
                 ACTIONS.replace("\"Carry out one action request\"", "\"Carry out one action request, changed\""));
 
-        RouteChanges changes = routes.replace(List.of(common, site));
+        RouteChanges changes = routes.replace(List.of(common, site), checkBeans());
 
         assertThat(changes.replaced()).containsExactly("action-perform");
         List<Object> observed = new java.util.ArrayList<>();
@@ -226,7 +233,7 @@ class RouteSwapTest {
         Path file = common.resolve("actions.camel.yaml");
         Files.writeString(file, ACTIONS.replace("\"Carry out one action request\"", "\"Carry out one action, changed\""));
 
-        assertThatThrownBy(() -> routes.replace(List.of(common, site)))
+        assertThatThrownBy(() -> routes.replace(List.of(common, site), checkBeans()))
                 .isInstanceOf(RoutesException.class)
                 .satisfies(e -> assertThat(((RoutesException) e).problems()).containsExactly(file + ":2: route"
                         + " \"action-perform\" changed and carries 1 exchange(s) right now; a changed route is replaced"
@@ -256,7 +263,7 @@ class RouteSwapTest {
                                 constant: extra
                     """.formatted(busy.getLocalPort()));
 
-            assertThatThrownBy(() -> routes.replace(List.of(common, site)))
+            assertThatThrownBy(() -> routes.replace(List.of(common, site), checkBeans()))
                     .isInstanceOf(RoutesException.class)
                     .satisfies(e -> assertThat(((RoutesException) e).problems()).singleElement().asString()
                             .startsWith(file + ":11: route \"api-extra\" cannot start: "));
@@ -279,7 +286,7 @@ class RouteSwapTest {
         Path file = site.resolve("site.camel.yaml");
         Files.writeString(file, MAINTENANCE.replace("ref: commands", "ref: nobody"));
 
-        assertThatThrownBy(() -> routes.replace(List.of(common, site)))
+        assertThatThrownBy(() -> routes.replace(List.of(common, site), checkBeans()))
                 .isInstanceOf(RoutesException.class)
                 .satisfies(e -> assertThat(((RoutesException) e).problems()).allMatch(p -> p.startsWith(file + ":")));
 
