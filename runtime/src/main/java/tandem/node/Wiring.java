@@ -89,7 +89,7 @@ public final class Wiring implements AutoCloseable {
         m.put("peer", new PeerBean(c, ports.peer(), clock));
         m.put("mail", mail);
         // the set on disk, once it passed, replaces the routes attached and the engine's rules (README "Reload")
-        this.reload = new Reload(c, rules, assembly.catalogue(), loop, () -> attached,
+        this.reload = new Reload(c, assembly.setup(), rules, assembly.catalogue(), loop, () -> attached,
                 () -> Candidate.build(assembly.home(), c.file()),
                 candidate -> attach(candidate.assembly(), attached), events);
         m.put("reload", reload);

@@ -24,6 +24,8 @@ import tandem.engine.CycleOutcome.CommandAnswer;
 import tandem.engine.Engine;
 import tandem.engine.EngineEvent;
 import tandem.engine.EngineLoop;
+import tandem.engine.EngineSetup;
+import tandem.engine.Transitions;
 import tandem.engine.RuleSet;
 import tandem.node.ConfigWatch;
 import tandem.node.Ports;
@@ -61,6 +63,7 @@ public final class Reload {
     public static final String COMMAND = "reload";
 
     private final NodeConfig started;
+    private final Transitions transitions;
     private final EngineLoop loop;
     private final Supplier<LoadedRoutes> routes;
     private final Supplier<Candidate> candidates;
@@ -76,6 +79,8 @@ public final class Reload {
     /**
      * @param started    the configuration the node started with (changes against it that a reload does not
      *                   take are reported as waiting for a restart)
+     * @param setup      the engine's setup the node started with: a reload keeps it (settings, resources and the
+     *                   profile's transition table are read at start)
      * @param rules      the rules the node runs (null for {@code tandem check} when they did not compile)
      * @param catalogue  the actions and commands of the routes it runs
      * @param routes     the node's loaded routes (available once they are loaded)
@@ -84,9 +89,11 @@ public final class Reload {
      *                   the engine's thread, after the routes were replaced
      * @param events     the node's event log
      */
-    public Reload(NodeConfig started, RuleSet rules, Catalogue catalogue, EngineLoop loop, Supplier<LoadedRoutes> routes,
-                  Supplier<Candidate> candidates, Consumer<Candidate> attach, Consumer<EngineEvent> events) {
+    public Reload(NodeConfig started, EngineSetup setup, RuleSet rules, Catalogue catalogue, EngineLoop loop,
+                  Supplier<LoadedRoutes> routes, Supplier<Candidate> candidates, Consumer<Candidate> attach,
+                  Consumer<EngineEvent> events) {
         this.started = Objects.requireNonNull(started, "started");
+        this.transitions = setup.transitions();
         this.config = started;
         this.ruleFiles = rules == null ? Map.of() : digests(rules.files());
         this.ruleCount = rules == null ? 0 : rules.ruleCount();
@@ -174,10 +181,19 @@ public final class Reload {
         out.add("rules: " + now.size() + " files, " + c.rules().ruleCount() + " rules (were " + ruleCount + "); "
                 + fileChanges(ruleFiles, now));
         out.add("routes: " + routeChanges.summary());
+        String siteRules = siteRules(c.rules().siteChanges());
+        if (!siteRules.isEmpty()) {
+            out.add(siteRules);
+        }
         String catalogueChanges = catalogueChanges(catalogue, c.catalogue());
         if (!catalogueChanges.isEmpty()) {
             out.add(catalogueChanges);
         }
+        if (!c.assembly().setup().transitions().equals(transitions)) {
+            out.add("profile: the transition table in " + c.assembly().profile().file() + " changed; the node keeps"
+                    + " the one it started with until it is restarted");
+        }
+        c.warnings().forEach(out::add);
         List<String> taken = new ArrayList<>();
         ConfigWatch.diff("", config.extensions(), c.config().extensions(), taken);
         if (!taken.isEmpty()) {
@@ -201,6 +217,19 @@ public final class Reload {
         part(parts, "added", after.keySet().stream().filter(f -> !before.containsKey(f)).toList());
         part(parts, "removed", before.keySet().stream().filter(f -> !after.containsKey(f)).toList());
         return parts.isEmpty() ? "no file changed" : String.join("; ", parts);
+    }
+
+    /** {@code site rules: 1 replaced ("A"), 2 added ("B", "C")}: how the site's set differs from the shipped one. */
+    private static String siteRules(List<RuleSet.SiteChange> changes) {
+        List<String> parts = new ArrayList<>();
+        for (RuleSet.SiteChange.Kind kind : RuleSet.SiteChange.Kind.values()) {
+            List<String> rules = changes.stream().filter(x -> x.kind() == kind).map(x -> "\"" + x.rule() + "\"").toList();
+            if (!rules.isEmpty()) {
+                parts.add(rules.size() + " " + kind.name().toLowerCase(java.util.Locale.ROOT) + " (" + String.join(", ", rules)
+                        + ")");
+            }
+        }
+        return parts.isEmpty() ? "" : "site rules: " + String.join(", ", parts);
     }
 
     private static String catalogueChanges(Catalogue before, Catalogue after) {
