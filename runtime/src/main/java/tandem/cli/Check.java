@@ -31,7 +31,8 @@ final class Check {
         RuleSet rules = null;
         try {
             rules = RuleSet.compile(RuleSet.folders(home, profile, c.extensions().rules()));
-            problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis()));
+            problems.addAll(RuleSmoke.run(rules, Setups.of(c), c.timings().checkInterval().toMillis(),
+                    tandem.engine.Commands.KNOWN));
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }

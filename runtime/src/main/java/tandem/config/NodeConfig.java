@@ -25,11 +25,12 @@ import java.util.Optional;
  * @param schedules   YAML {@code schedules:}, default empty; names unique
  * @param extensions  YAML {@code extensions:}; default no extra folders
  * @param fencing     YAML {@code fencing:}, optional: how the peer is fenced before a takeover
+ * @param rules       YAML {@code rules:}; the engine's limits on the rules (the loop guard), defaults applied
  */
 public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen, Peer peer, Optional<Witness> witness,
         Timings timings, List<Checker> checkers, List<Service> services, Optional<Vip> vip, Replication replication,
         Optional<Mail> mail, Console console, List<Schedule> schedules, Extensions extensions,
-        Optional<Fencing> fencing) {
+        Optional<Fencing> fencing, Rules rules) {
     public NodeConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(node, "node");
@@ -47,6 +48,7 @@ public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen,
         schedules = List.copyOf(schedules);
         Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(fencing, "fencing");
+        Objects.requireNonNull(rules, "rules");
     }
 
     /** This node's sync channel port: {@code replication.port}, else {@code listen.port + 2}. */

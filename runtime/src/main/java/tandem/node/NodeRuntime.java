@@ -112,6 +112,8 @@ public final class NodeRuntime implements AutoCloseable {
             Engine e = new Engine(rules.kieBase(), setup, false, new FileNodeStore(c.node().stateDir()),
                     this::perform, events);
             e.boot(!c.node().bootStart());
+            // what the peer reported before this node stopped (kept on disk) is known from the start
+            replication.reportedServices().ifPresent(names -> e.peerServices(new tandem.facts.PeerServices(names)));
             return e;
         });
         long timeoutMs = c.timings().failoverTimeout().toMillis();

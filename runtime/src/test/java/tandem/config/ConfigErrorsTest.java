@@ -82,7 +82,7 @@ class ConfigErrorsTest {
                 "node1.yaml:14: witness.address: missing required field",
                 "node1.yaml:15: witness.adress: unknown field; did you mean \"address\"?",
                 "node1.yaml:16: colour: unknown field; valid fields here are node, cluster, listen, peer, witness,"
-                        + " timings, checkers, services, vip, replication, mail, console, schedules, extensions, fencing");
+                        + " timings, checkers, services, vip, replication, mail, console, schedules, extensions, fencing, rules");
     }
 
     @Test

@@ -287,7 +287,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ":10: extra: unknown field; valid fields here are node, cluster, listen, peer,"
                         + " witness, timings, checkers, services, vip, replication, mail, console, schedules,"
-                        + " extensions, fencing");
+                        + " extensions, fencing, rules");
     }
 
     @Test

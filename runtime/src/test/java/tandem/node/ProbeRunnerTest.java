@@ -15,6 +15,7 @@ import tandem.checks.Check;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 import tandem.facts.ProbeResult;
+import tandem.facts.Reading;
 
 class ProbeRunnerTest {
 
@@ -53,13 +54,13 @@ class ProbeRunnerTest {
         CompletableFuture<ProbeResult> late = new CompletableFuture<>();
         runner.onLate(late::complete);
 
-        List<ProbeResult> first = runner.probeAll();
-        assertThat(first).extracting(ProbeResult::resource).containsExactly("tcp.fast");
+        List<Reading> first = runner.probeAll();
+        assertThat(first).extracting(Reading::resource).containsExactly("tcp.fast");
         assertThat(late).isNotDone();
 
-        List<ProbeResult> second = runner.probeAll();
+        List<Reading> second = runner.probeAll();
         assertThat(second).as("the slow check is still out: not started twice")
-                .extracting(ProbeResult::resource).containsExactly("tcp.fast");
+                .extracting(Reading::resource).containsExactly("tcp.fast");
 
         release.countDown();
         assertThat(late.get(5, TimeUnit.SECONDS)).satisfies(r -> {
