@@ -14,6 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import tandem.checks.Check;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
+import tandem.engine.NodeStatus;
+import tandem.facts.Activity;
+import tandem.facts.ClockSkew;
+import tandem.facts.DataState;
+import tandem.facts.NodeState;
 import tandem.facts.ProbeResult;
 import tandem.facts.Reading;
 
@@ -67,5 +72,27 @@ class ProbeRunnerTest {
             assertThat(r.resource()).isEqualTo("custom.slow");
             assertThat(r.detail()).isEqualTo("slow");
         });
+    }
+
+    @Test
+    void aCheckerTheRulesHoldUncheckedIsNotRunAndTheClockIsReportedAsMeasured(@TempDir Path dir) {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", """
+                node: {id: node1, profile: ms-failover}
+                cluster: {name: c, secret: "0123456789abcdef0123"}
+                peer: {id: node2, address: 10.0.0.2}
+                """, dir, Map.of());
+        NodeStatus st = new NodeStatus("node1", NodeState.WAIT, DataState.UPTODATE, 0, Activity.STOPPED, 0, null,
+                List.of(new NodeStatus.ResourceView("proc.app", "unknown", true, "checked while the services run", -1,
+                        -1, false), new NodeStatus.ResourceView("tcp.fast", "up", true, "quick", 0, 0, true)),
+                null, List.of(), 0);
+        ProbeRunner runner = new ProbeRunner(c, List.of(new Quick("proc.app"), new Quick("tcp.fast")), List::of,
+                () -> st, Clock.systemUTC());
+        runner.skew(-6_000);
+
+        List<Reading> round = runner.probeAll();
+
+        assertThat(round).extracting(Reading::resource).containsExactly("tcp.fast", "clock.peer");
+        assertThat(round.get(1)).isInstanceOfSatisfying(ClockSkew.class, m ->
+                assertThat(m.millis()).as("the measurement, judged by the rules").isEqualTo(-6_000));
     }
 }
