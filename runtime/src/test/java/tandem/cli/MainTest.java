@@ -371,6 +371,32 @@ class MainTest {
         assertThat(r.errLines().get(r.errLines().size() - 1)).startsWith(config + ": ").endsWith(" error(s)");
     }
 
+    @Test
+    void checkNamesARuleThatLoopsOnlyInPrimWithItsFile() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/announce.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Announce the address at every cycle while primary"
+                when
+                    LocalNode(state == NodeState.PRIM)
+                    Tick()
+                then
+                    insert(Decision.by(drools).act("vip-up").because("once more"));
+                end
+                """);
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).anySatisfy(l -> assertThat(l)
+                .startsWith(drl.toAbsolutePath().normalize() + ": rule \"Announce the address at every cycle while primary\"")
+                .contains("action vip-up", "in state PRIM", "the rule loops"));
+    }
+
     // --- simulate --------------------------------------------------------------------------------
 
     @Test
