@@ -426,7 +426,7 @@ public final class Simulation {
     }
 
     /** SBS-2: a pull tells the standby which services its active peer runs, once they run (settled). */
-    private void reportServices(SimNode active, SimNode standby) {
+    void reportServices(SimNode active, SimNode standby) {
         if (active.engine != null && active.engine.services().running() && standby.engine != null) {
             List<String> names = active.config.services().stream().map(tandem.config.Service::name).toList();
             call(standby, () -> standby.engine.peerServices(new tandem.facts.PeerServices(names)));

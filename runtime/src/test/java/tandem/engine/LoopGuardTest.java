@@ -77,12 +77,12 @@ class LoopGuardTest {
         assertThat(appender.list).singleElement().satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.ERROR);
             assertThat(e.getFormattedMessage()).contains("rule \"Test mail at every check\"", "action mail-test",
-                    "more than 3 times within 10 s", "suspended");
+                    "more than 3 times within 10s", "suspended");
         });
         assertThat(engine.status().suspended()).singleElement().asString().contains("Test mail at every check");
         assertThat(events).anySatisfy(e -> {
             assertThat(e.rule()).isEqualTo("Test mail at every check");
-            assertThat(e.reason()).startsWith("suspended: asked for action mail-test more than 3 times within 10 s");
+            assertThat(e.reason()).startsWith("suspended: asked for action mail-test more than 3 times within 10s");
         });
 
         // suspended for good, and every other rule goes on: the node goes alone after the failover timeout

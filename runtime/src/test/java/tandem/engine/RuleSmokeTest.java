@@ -49,7 +49,7 @@ class RuleSmokeTest {
         assertThat(problems).as("reached from PRIM and from ALONE, said once").singleElement().asString()
                 .startsWith(tmp.resolve("rules-site-drl").resolve("site.drl") + ": ")
                 .contains("rule \"Announce the address at every cycle while primary\"", "action vip-up",
-                        "more than 20 times within 60 s", "in state PRIM", "every action answered at once: the rule loops");
+                        "more than 20 times within 1m", "in state PRIM", "every action answered at once: the rule loops");
     }
 
     @Test

@@ -600,8 +600,8 @@ class SimulationTest {
             assertThat(run.result().events()).as(node)
                     .filteredOn(e -> e.node().equals(node) && "mail-test".equals(e.event().action()))
                     .as("asked for five times, then the rule is suspended").hasSize(5);
-            assertThat(run.text()).contains("    0.000 " + node + " log suspended: asked for action mail-test more than 5"
-                    + " times within 10 s (rules.loop-guard); the rule fires no more  (rule \"Test mail at every cycle\")");
+            assertThat(run.text()).anyMatch(l -> l.startsWith("    0.000 " + node + " log suspended: asked for action mail-test"
+                    + " more than 5 times within 10s (rules.loop-guard); the rule fires no more  (rule \"Test mail at every cycle\""));
         }
     }
 }
