@@ -61,6 +61,23 @@ class MainTest {
     // --- check -----------------------------------------------------------------------------------
 
     @Test
+    void checkOfTheSampleSiteListsWhatTheSiteChangedAndItsActionsAndCommands() {
+        String config = sample("samples/ms-failover/site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config);
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).isEmpty();
+        String site = sample("samples/ms-failover/site/rules/site.drl");
+        assertThat(r.outLines()).as(r.toString())
+                .contains("site rules: 1 replaced, 0 disabled, 5 added")
+                .anyMatch(l -> l.equals("  replaced \"Secondary takes over when the primary is silent\": "
+                        + sample("rules/ms-failover/failover.drl") + ":14 -> " + site + ":14"))
+                .anyMatch(l -> l.startsWith("actions: ") && l.contains("mail-takeover") && l.contains("mail-resource-failed"))
+                .anyMatch(l -> l.startsWith("commands: ") && l.endsWith(", maintenance, maintenance-end"));
+    }
+
+    @Test
     void checkOfTheSampleConfigIsOk() {
         String config = sample("samples/ms-failover/node1.yaml");
 
