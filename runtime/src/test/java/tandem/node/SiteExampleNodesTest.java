@@ -145,8 +145,8 @@ class SiteExampleNodesTest {
                 () -> cluster.state(sec).equals("ALONE uptodate") && cluster.app(sec).orElse("").equals(sec.id()));
         assertThat(smtp.waitForIncomingEmail(60_000, 1)).as("the takeover mail arrives").isTrue();
         MimeMessage mail = smtp.getReceivedMessages()[0];
-        // the site's template names its cluster in the subject itself: "[cluster1] <node> took over ..."
-        assertThat(mail.getSubject()).isEqualTo("[cluster1] " + sec.id() + " took over the management application");
+        // the site's template names the cluster (cluster.name, "demo" in LocalCluster's configs) in the subject
+        assertThat(mail.getSubject()).isEqualTo("[demo] " + sec.id() + " took over the management application");
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("ops@example.com");
         String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(mail);
         assertThat(body).contains(sec.id() + " took over as primary", "Secondary takes over when the primary is silent",
