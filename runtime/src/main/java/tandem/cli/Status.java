@@ -76,6 +76,9 @@ final class Status {
         if (!p.path("mismatch").isNull() && !p.path("mismatch").isMissingNode()) {
             out.println("  ! " + p.path("mismatch").asText());
         }
+        for (JsonNode why : n.path("suspendedRules")) {
+            out.println("  ! " + why.asText());
+        }
         JsonNode cfg = s.path("config");
         if (cfg.path("invalid").isTextual()) {
             out.println("  ! " + c.file().getFileName() + " changed and is not valid (the node runs the configuration it"

@@ -57,7 +57,7 @@ final class ConfigReader extends ValueReader {
             problems.throwIfAny();
         }
         Section root = new Section(this, "", rootNode, true, "node", "cluster", "listen", "peer", "witness", "timings",
-                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing");
+                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing", "rules");
 
         Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start", "role",
                 "backup-license"));
@@ -67,7 +67,7 @@ final class ConfigReader extends ValueReader {
         Peer peer = peer(root.requiredSection("peer", "id", "address", "port", "second-link", "console-port", "tls"));
         Optional<Witness> witness = witness(root.optionalSection("witness", "address", "port"));
         Timings timings = timings(root.optionalSection("timings",
-                "heartbeat-interval", "check-interval", "failover-timeout", "rise", "fall"));
+                "heartbeat-interval", "check-interval", "failover-timeout", "rise", "fall", "max-clock-skew"));
         List<Checker> checkers = checkers(root);
         List<Service> services = services(root);
         Optional<Vip> vip = vip(root.optionalSection("vip", "address", "interface", "probe-wait"));
@@ -84,6 +84,7 @@ final class ConfigReader extends ValueReader {
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes", "disable-rules",
                 "scenarios"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
+        Rules rules = rules(root.optionalSection("rules", "loop-guard"));
 
         if (listen != null && console != null) {
             crossField.checkConsoleDoesNotShareListenPort(listenSection, listen, consoleSection, console);
@@ -96,7 +97,7 @@ final class ConfigReader extends ValueReader {
         }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
-                replication, mail, console, extensions, fencing);
+                replication, mail, console, extensions, fencing, rules);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -207,12 +208,16 @@ final class ConfigReader extends ValueReader {
         Optional<Duration> timeout = s.optional("failover-timeout", this::duration);
         Optional<Integer> rise = s.optional("rise", (p, v) -> integer(p, v, 1, 100));
         Optional<Integer> fallValue = s.optional("fall", (p, v) -> integer(p, v, 1, 100));
+        // beyond 1 h the peer link drops the frames anyway (Protocol.MAX_CLOCK_SKEW)
+        Optional<Duration> skew = s.optional("max-clock-skew",
+                (p, v) -> durationIn(p, v, Duration.ofMillis(10), Duration.ofHours(1)));
         if (problems.count() > before || profile == null) {
             // with a value or the profile (and so the defaults) unknown, the rules below would judge guesses
             return null;
         }
         Timings t = new Timings(heartbeat.orElse(defaults.heartbeatInterval()), check.orElse(defaults.checkInterval()),
-                timeout.orElse(defaults.failoverTimeout()), rise.orElse(defaults.rise()), fallValue.orElse(defaults.fall()));
+                timeout.orElse(defaults.failoverTimeout()), rise.orElse(defaults.rise()), fallValue.orElse(defaults.fall()),
+                skew.orElse(ProfileDefaults.MAX_CLOCK_SKEW));
         failoverTimeout = t.failoverTimeout();
         fall = t.fall();
         crossField.checkTimings(s, t);
@@ -449,6 +454,16 @@ final class ConfigReader extends ValueReader {
                 .orElse(ProfileDefaults.CONSOLE_MAX_CONNECTIONS);
         return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash,
                 readTimeout, idleTimeout, maxConnections));
+    }
+
+    private Rules rules(Section s) {
+        int before = problems.count();
+        Section guard = s.optionalSection("loop-guard", "actions", "within");
+        int actions = guard.optional("actions", (p, v) -> integer(p, v, 1, 100_000))
+                .orElse(ProfileDefaults.LOOP_GUARD_ACTIONS);
+        Duration within = guard.optional("within", (p, v) -> durationIn(p, v, Duration.ofSeconds(1), Duration.ofDays(1)))
+                .orElse(ProfileDefaults.LOOP_GUARD_WITHIN);
+        return built(s, before, () -> new Rules(new Rules.LoopGuard(actions, within)));
     }
 
     private Extensions extensions(Section s) {

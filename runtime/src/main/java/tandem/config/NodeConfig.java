@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param console     YAML {@code console:}; enabled on port 9010 by default (MS-8)
  * @param extensions  YAML {@code extensions:}; default no extra folders
  * @param fencing     YAML {@code fencing:}, optional: how the peer is fenced before a takeover
+ * @param rules       YAML {@code rules:}; the engine's limits on the rules (the loop guard), defaults applied
  */
 public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen, Peer peer, Optional<Witness> witness,
         Timings timings, List<Checker> checkers, List<Service> services, Optional<Vip> vip, Replication replication,
         Optional<Mail> mail, Console console, Extensions extensions,
-        Optional<Fencing> fencing) {
+        Optional<Fencing> fencing, Rules rules) {
     public NodeConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(node, "node");
@@ -45,6 +46,7 @@ public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen,
         Objects.requireNonNull(console, "console");
         Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(fencing, "fencing");
+        Objects.requireNonNull(rules, "rules");
     }
 
     /** This node's sync channel port: {@code replication.port}, else {@code listen.port + 2}. */

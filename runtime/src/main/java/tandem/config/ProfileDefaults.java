@@ -67,6 +67,18 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
             // RED-1: a full backup "on a schedule", transferred and imported: periodic by nature
             ReplicationMode.PERIODIC);
 
+    /** {@code timings.max-clock-skew}: MS-12, "the clocks of the nodes must differ by less than 5 s". */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(5);
+
+    /**
+     * {@code rules.loop-guard.actions} and {@code .within}: the shipped rules ask for one action at most a
+     * few times a minute (a resync retried every 5 s is the most); a rule asking for more than 20 in a
+     * minute answers its own results or every check, which is a loop, not a policy.
+     */
+    public static final int LOOP_GUARD_ACTIONS = 20;
+
+    public static final Duration LOOP_GUARD_WITHIN = Duration.ofSeconds(60);
+
     /** {@code node.priority}: equal priorities fall back to the rules' own tie-break (SBS-11). */
     public static final int PRIORITY = 0;
 

@@ -18,12 +18,22 @@ import java.util.Objects;
  *                          (keepalived's rise)
  * @param fall              1..100; consecutive failed checks before a resource counts as down
  *                          (keepalived's fall)
+ * @param maxClockSkew      YAML {@code max-clock-skew}, 10ms..1h, default 5s (MS-12); the peer's clock may
+ *                          differ by less than this before the resource {@code clock.peer} is down (the
+ *                          rules decide, classify.drl); the peer link drops frames beyond 1 h in any case
  */
-public record Timings(Duration heartbeatInterval, Duration checkInterval, Duration failoverTimeout, int rise, int fall) {
+public record Timings(Duration heartbeatInterval, Duration checkInterval, Duration failoverTimeout, int rise, int fall,
+                      Duration maxClockSkew) {
     public Timings {
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(checkInterval, "checkInterval");
         Objects.requireNonNull(failoverTimeout, "failoverTimeout");
+        Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+    }
+
+    /** Timings with the default clock-skew limit ({@link ProfileDefaults#MAX_CLOCK_SKEW}). */
+    public Timings(Duration heartbeatInterval, Duration checkInterval, Duration failoverTimeout, int rise, int fall) {
+        this(heartbeatInterval, checkInterval, failoverTimeout, rise, fall, ProfileDefaults.MAX_CLOCK_SKEW);
     }
 
     /**

@@ -1,11 +1,15 @@
 package tandem.engine;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.kie.api.KieBase;
@@ -17,6 +21,7 @@ import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.rule.AgendaFilter;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 import org.slf4j.Logger;
@@ -27,6 +32,7 @@ import tandem.engine.EngineSetup.ResourceSpec;
 import tandem.facts.ActionResult;
 import tandem.facts.Activity;
 import tandem.facts.Boot;
+import tandem.facts.ClockSkew;
 import tandem.facts.DataState;
 import tandem.facts.Decision;
 import tandem.facts.Heartbeat;
@@ -36,11 +42,16 @@ import tandem.facts.NodeState;
 import tandem.facts.OperatorCommand;
 import tandem.facts.PeerHeartbeat;
 import tandem.facts.PeerMismatch;
+import tandem.facts.PeerServices;
 import tandem.facts.Pending;
 import tandem.facts.ProbeResult;
-import tandem.facts.ResourceStatus;
 import tandem.facts.Probes;
+import tandem.facts.Reading;
+import tandem.facts.Resource;
+import tandem.facts.ResourceStatus;
+import tandem.facts.Services;
 import tandem.facts.Tick;
+import tandem.facts.Unchecked;
 
 /**
  * One node's decision engine: the only code that touches its Drools session. Every observation
@@ -53,11 +64,18 @@ import tandem.facts.Tick;
  * <p>Time is the session clock: realtime in {@code tandem run}, pseudo in tests and the simulation,
  * where the caller moves it with {@link #advanceTo(long)}. Rule firing is bounded: a rule that keeps
  * re-firing, or rules that keep changing the node round after round, stop the engine with a
- * {@link RulesException} naming them instead of spinning.
+ * {@link RulesException} naming them instead of spinning. Across observations, the loop guard
+ * ({@code rules.loop-guard}) suspends a rule that asks for the same action more often than the
+ * settings allow: a rule that answers its own results, or acts at every check, is a loop, not a policy.
+ *
+ * <p>Java holds no policy here: the engine applies what the rules decide (the node, the services'
+ * activity), keeps the bookkeeping the rules read (check counts, pending actions) and enforces the
+ * invariants (the transition table, bounded firing, the loop guard).
  */
 public final class Engine implements AutoCloseable {
 
     private static final Logger DECISIONS = LoggerFactory.getLogger("tandem.decisions");
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     /** Firings allowed in one {@code fireAllRules}: far above what a sane rule set needs for one observation. */
     static final int MAX_FIRINGS = 5_000;
@@ -77,6 +95,17 @@ public final class Engine implements AutoCloseable {
     private final Map<String, FactHandle> probeHandles = new LinkedHashMap<>();
     private final Map<String, Integer> pendingCount = new HashMap<>();
     private final Map<String, FactHandle> pendingHandles = new HashMap<>();
+    /** Results the rules judged from a measurement in the current round (a {@link ClockSkew}), with their handles. */
+    private final List<FactHandle> judged = new ArrayList<>();
+    /** When each rule asked for each action lately (rule, newline, action): the loop guard's window. */
+    private final Map<String, Deque<Long>> asked = new HashMap<>();
+    /** Rules the loop guard suspended, with why, in the order it did. */
+    private final Map<String, String> suspended = new LinkedHashMap<>();
+    private final AgendaFilter notSuspended = match -> !suspended.containsKey(match.getRule().getName());
+    /** The resources the rules hold unchecked now ({@link Unchecked}), as of the last cycle. */
+    private Set<String> unchecked = Set.of();
+    /** A decision on the services' activity ended the current round of firing. */
+    private boolean halted;
 
     private final Map<String, String> lastStatus = new HashMap<>();
     private final Map<String, Long> lastChange = new HashMap<>();
@@ -85,6 +114,9 @@ public final class Engine implements AutoCloseable {
 
     private LocalNode node;
     private FactHandle nodeHandle;
+    private Services services;
+    private FactHandle servicesHandle;
+    private FactHandle peerServicesHandle;
     private FactHandle tickHandle;
     private FactHandle peerHandle;
     private FactHandle mismatchHandle;
@@ -112,6 +144,14 @@ public final class Engine implements AutoCloseable {
                 if (e.getObject() instanceof Decision d) {
                     made.add(d);
                     madeHandles.add(e.getFactHandle());
+                    if (d.services() != null) {
+                        // applied before any other rule fires: the rules after it see the new activity
+                        // (a waiting node must not count as free while a stop it just asked for runs)
+                        halted = true;
+                        session.halt();
+                    }
+                } else if (e.getObject() instanceof ProbeResult && e.getRule() != null) {
+                    judged.add(e.getFactHandle());
                 }
             }
         });
@@ -145,20 +185,33 @@ public final class Engine implements AutoCloseable {
         return node;
     }
 
+    /** What the managed services are doing, as the rules last decided. */
+    public Services services() {
+        return services;
+    }
+
+    /**
+     * The rules the loop guard suspended, each with why (a sentence naming the rule, the action, the
+     * limit and the node's state then), in the order it did.
+     */
+    public Map<String, String> suspended() {
+        return java.util.Collections.unmodifiableMap(suspended);
+    }
+
     public EngineSetup setup() {
         return setup;
     }
 
     /** The heartbeat this node sends now. */
     public Heartbeat heartbeat() {
-        return new Heartbeat(setup.settings().nodeId(), node.state(), node.data(), node.generation(), node.holding(),
+        return new Heartbeat(setup.settings().nodeId(), node.state(), node.data(), node.generation(), services.holding(),
                 setup.settings().priority(), now());
     }
 
     /**
      * Starts the node: it enters WAIT (or STOP when it must wait for an operator's start) with the data
-     * state and generation it saved. A node that died while paired (PRIM or SECOND) boots with data
-     * not uptodate: its peer may have gone on alone, and only the peer can say.
+     * state and generation it saved. What the last saved state means for the data (a node that died
+     * while paired may have been left behind) is the rules' to say: the {@link Boot} fact carries it.
      */
     public CycleOutcome boot(boolean waitForOperator) {
         checkThread();
@@ -166,21 +219,37 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("already booted");
         }
         var saved = store.load();
-        DataState data = DataState.UPTODATE;
-        long generation = 0;
-        String history = "fresh installation";
-        if (saved.isPresent()) {
-            PersistedNode p = saved.get();
-            generation = p.generation();
-            boolean diedPaired = p.state() == NodeState.PRIM || p.state() == NodeState.SECOND;
-            data = diedPaired ? DataState.NOT_UPTODATE : p.data();
-            history = "last " + p.state() + (diedPaired ? ", so the peer may have gone on alone" : "");
-        }
         NodeState initial = waitForOperator ? NodeState.STOP : setup.transitions().initial();
-        node = new LocalNode(initial, data, generation, Activity.STOPPED, now());
+        if (saved.isEmpty()) {
+            return start(initial, DataState.UPTODATE, 0, Activity.STOPPED, null, null, "fresh installation");
+        }
+        PersistedNode p = saved.get();
+        return start(initial, p.data(), p.generation(), Activity.STOPPED, p.state(), p.data(), "last " + p.state());
+    }
+
+    /**
+     * Starts the node straight in {@code state} with its services {@code activity}, as if it had run
+     * there before (what {@link RuleSmoke} needs to try the rules in every state of the table).
+     */
+    CycleOutcome bootInto(NodeState state, DataState data, long generation, Activity activity) {
+        checkThread();
+        if (node != null) {
+            throw new IllegalStateException("already booted");
+        }
+        return start(state, data, generation, activity, null, null, "started in " + state + " to try the rules");
+    }
+
+    private CycleOutcome start(NodeState initial, DataState data, long generation, Activity activity,
+                               NodeState lastState, DataState lastData, String history) {
+        node = new LocalNode(initial, data, generation, now());
+        services = new Services(activity);
         session.insert(setup.settings());
-        session.insert(new Boot(now()));
+        for (ResourceSpec spec : setup.resources().values()) {
+            session.insert(new Resource(spec.resource(), spec.critical(), spec.activeOnly()));
+        }
+        session.insert(new Boot(now(), lastState, lastData));
         nodeHandle = session.insert(node);
+        servicesHandle = session.insert(services);
         tickHandle = session.insert(new Tick(now()));
         persist();
         emit(EngineEvent.log(null, "boot: " + initial + ", data " + data.label() + ", generation " + generation
@@ -272,43 +341,69 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** A checker's result. Results of active-only resources are ignored while the services do not run. */
+    /** A checker's result. Results of resources the rules hold unchecked ({@link Unchecked}) are ignored. */
     public CycleOutcome probe(ProbeResult r) {
         return probes(List.of(r));
     }
 
     /**
-     * One round of checker results, decided on in one cycle. A result that changes nothing the rules
-     * see (the same status, counts already past rise and fall) does not touch the session, so an idle
-     * node's rounds cost little.
+     * One round of the checkers, decided on in one cycle: results ({@link ProbeResult}) and measurements
+     * whose verdict the rules give ({@link ClockSkew}). A result that changes nothing the rules see (the
+     * same status, counts already past rise and fall) does not touch the session, so an idle node's
+     * rounds cost little. Results of resources the rules hold unchecked now are ignored.
      */
-    public CycleOutcome probes(List<ProbeResult> round) {
+    public CycleOutcome probes(List<? extends Reading> round) {
         checkReady();
         boolean any = false;
-        for (ProbeResult r : round) {
+        List<FactHandle> oneShot = new ArrayList<>();
+        for (Reading r : round) {
             ResourceSpec spec = setup.resources().get(r.resource());
             if (spec == null) {
                 emit(EngineEvent.log(null, "result for unknown resource \"" + r.resource() + "\" ignored"));
                 continue;
             }
-            if (spec.activeOnly() && node.activity() != Activity.RUNNING) {
-                continue;
-            }
-            lastCheck.put(r.resource(), r.at());
-            any = true;
-            int cap = Math.max(setup.settings().rise(), setup.settings().fall());
-            FactHandle h = probeHandles.get(r.resource());
-            if (h == null) {
-                probeHandles.put(r.resource(), session.insert(Probes.first(r, spec.critical())));
-            } else {
-                Probes before = (Probes) session.getObject(h);
-                Probes next = before.next(r, cap);
-                if (!next.equals(before)) {
-                    session.update(h, next);
-                }
+            if (r instanceof ClockSkew m) {
+                oneShot.add(session.insert(m));
+                any = true;
+            } else if (r instanceof ProbeResult p && !unchecked.contains(p.resource())) {
+                any |= count(p, spec);
             }
         }
-        return any ? cycle(List.of()) : new CycleOutcome(List.of(), List.of());
+        return any ? cycle(oneShot) : new CycleOutcome(List.of(), List.of());
+    }
+
+    /** Adds a result to its resource's run of results; true when the rules must look. */
+    private boolean count(ProbeResult r, ResourceSpec spec) {
+        lastCheck.put(r.resource(), r.at());
+        int cap = Math.max(setup.settings().rise(), setup.settings().fall());
+        FactHandle h = probeHandles.get(r.resource());
+        Probes before = h == null ? null : (Probes) session.getObject(h);
+        if (before == null) {
+            // none yet, or the rules forgot the run (classify.drl: an unchecked resource's results)
+            probeHandles.put(r.resource(), session.insert(Probes.first(r, spec.critical())));
+            return true;
+        }
+        Probes next = before.next(r, cap);
+        if (!next.equals(before)) {
+            session.update(h, next);
+        }
+        return true;
+    }
+
+    /**
+     * The services the active peer reported running (SBS-2), as the replication learned them: the rules
+     * choose what a takeover starts from it.
+     */
+    public CycleOutcome peerServices(PeerServices reported) {
+        checkReady();
+        if (peerServicesHandle == null) {
+            peerServicesHandle = session.insert(reported);
+        } else if (session.getObject(peerServicesHandle).equals(reported)) {
+            return new CycleOutcome(List.of(), List.of());
+        } else {
+            session.update(peerServicesHandle, reported);
+        }
+        return cycle(List.of());
     }
 
     /** Replication has work for this node (one-shot; the rules decide whether a cycle runs). */
@@ -320,19 +415,11 @@ public final class Engine implements AutoCloseable {
     /** The outcome of an action this engine asked for. */
     public CycleOutcome actionResult(ActionResult r) {
         checkReady();
-        Activity a = node.activity();
-        switch (r.action()) {
-            case "start-services", "start-reported-services" -> a = r.ok() ? Activity.RUNNING : Activity.FAILED;
-            case "stop-services" -> a = r.ok() ? Activity.STOPPED : Activity.FAILED;
-            default -> {
-            }
-        }
         if (!r.ok()) {
             // a finding is a fact for the rules (e.g. the address held by the peer), not a fault
             emit(EngineEvent.log(null, "action " + r.action() + (r.finding().isEmpty() ? " failed: "
                     : " found " + r.finding() + ": ") + r.detail()));
         }
-        setActivity(a);
         donePending(r.action());
         return cycle(List.of(session.insert(r)));
     }
@@ -440,6 +527,12 @@ public final class Engine implements AutoCloseable {
             ResourceStatus rs = (ResourceStatus) o;
             byName.put(rs.resource(), rs);
         }
+        Map<String, String> idle = new HashMap<>();
+        for (Object o : session.getObjects(f -> f instanceof Unchecked)) {
+            Unchecked u = (Unchecked) o;
+            idle.put(u.resource(), u.why());
+        }
+        unchecked = Set.copyOf(idle.keySet());
         List<NodeStatus.ResourceView> views = new ArrayList<>();
         for (ResourceSpec spec : setup.resources().values()) {
             ResourceStatus rs = byName.get(spec.resource());
@@ -448,10 +541,14 @@ public final class Engine implements AutoCloseable {
                 lastChange.put(spec.resource(), now());
             }
             FactHandle h = probeHandles.get(spec.resource());
-            String detail = h == null ? (spec.activeOnly() && node.activity() != Activity.RUNNING
-                    ? "checked while the services run" : "not checked yet") : ((Probes) session.getObject(h)).detail();
+            Probes run = h == null ? null : (Probes) session.getObject(h);
+            if (h != null && run == null) {
+                probeHandles.remove(spec.resource());
+            }
+            String detail = run != null ? run.detail() : idle.getOrDefault(spec.resource(), "not checked yet");
             views.add(new NodeStatus.ResourceView(spec.resource(), st, spec.critical(), detail,
-                    lastChange.getOrDefault(spec.resource(), -1L), lastCheck.getOrDefault(spec.resource(), -1L)));
+                    lastChange.getOrDefault(spec.resource(), -1L), lastCheck.getOrDefault(spec.resource(), -1L),
+                    !idle.containsKey(spec.resource())));
         }
         NodeStatus.PeerView peer = null;
         if (peerHandle != null) {
@@ -460,8 +557,9 @@ public final class Engine implements AutoCloseable {
             peer = new NodeStatus.PeerView(hb.nodeId(), hb.state(), hb.data(), hb.generation(), hb.holding(), ph.receivedAt());
         }
         String mismatch = mismatchHandle == null ? null : ((PeerMismatch) session.getObject(mismatchHandle)).detail();
-        status = new NodeStatus(setup.settings().nodeId(), node.state(), node.data(), node.generation(), node.activity(),
-                node.since(), peer, views, mismatch, now());
+        status = new NodeStatus(setup.settings().nodeId(), node.state(), node.data(), node.generation(),
+                services.activity(), node.since(), peer, views, mismatch,
+                suspended.values().stream().map(w -> w + ": suspended").toList(), now());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -480,6 +578,7 @@ public final class Engine implements AutoCloseable {
         List<CommandAnswer> answers = new ArrayList<>();
         List<ActionRequest> requests = new ArrayList<>();
         List<String> lastRules = new ArrayList<>();
+        boolean oneShotsLeft = !oneShot.isEmpty();
         for (int round = 0; ; round++) {
             if (round == MAX_ROUNDS) {
                 broken = true;
@@ -488,7 +587,9 @@ public final class Engine implements AutoCloseable {
                         + "; stopped"), lastRules);
             }
             firings.clear();
-            int fired = session.fireAllRules(MAX_FIRINGS);
+            halted = false;
+            int fired = suspended.isEmpty() ? session.fireAllRules(MAX_FIRINGS)
+                    : session.fireAllRules(notSuspended, MAX_FIRINGS);
             if (fired >= MAX_FIRINGS) {
                 broken = true;
                 Comparator<Map.Entry<String, Integer>> byCount = Map.Entry.comparingByValue();
@@ -497,18 +598,25 @@ public final class Engine implements AutoCloseable {
                 throw new RulesException(List.of("rule \"" + top + "\" keeps re-firing (" + firings.get(top) + " of "
                         + MAX_FIRINGS + " firings for one observation); stopped"), List.of(top));
             }
-            if (round == 0) {
+            if (oneShotsLeft && !halted) {
+                // the observation lives for one whole round of firing: a round cut short by a decision on
+                // the services leaves it for the rules that have not looked yet
                 oneShot.forEach(session::delete);
+                oneShotsLeft = false;
             }
             List<Decision> ds = new ArrayList<>(made);
             madeHandles.forEach(session::delete);
             made.clear();
             madeHandles.clear();
+            boolean counted = countJudged();
             if (ds.isEmpty()) {
+                if (counted || halted) {
+                    continue;
+                }
                 break;
             }
             lastRules = ds.stream().map(Decision::rule).distinct().toList();
-            if (!apply(ds, applied, answers, requests)) {
+            if (!apply(ds, applied, answers, requests) && !counted && !halted) {
                 break;
             }
         }
@@ -517,12 +625,33 @@ public final class Engine implements AutoCloseable {
         return new CycleOutcome(List.copyOf(applied), List.copyOf(answers));
     }
 
+    /** Counts the results the rules judged in this round like checkers' results; true when there were any. */
+    private boolean countJudged() {
+        if (judged.isEmpty()) {
+            return false;
+        }
+        List<FactHandle> hs = List.copyOf(judged);
+        judged.clear();
+        for (FactHandle h : hs) {
+            ProbeResult r = (ProbeResult) session.getObject(h);
+            session.delete(h);
+            ResourceSpec spec = r == null ? null : setup.resources().get(r.resource());
+            if (spec != null && !unchecked.contains(r.resource())) {
+                count(r, spec);
+            }
+        }
+        return true;
+    }
+
     /** Applies one round of decisions; true when a fact changed, so the rules must look again. */
     private boolean apply(List<Decision> ds, List<Decision> applied, List<CommandAnswer> answers,
                           List<ActionRequest> requests) {
         boolean changed = false;
         boolean transitioned = false;
         for (Decision d : ds) {
+            if (suspended.containsKey(d.rule()) || !guard(d)) {
+                continue;
+            }
             if (d.command() != null) {
                 answers.add(new CommandAnswer(d.command(), !d.refused(), d.reason(), d.rule()));
                 DECISIONS.info("{}: command {} {}: {} (rule \"{}\")", setup.settings().nodeId(), d.command(),
@@ -559,13 +688,30 @@ public final class Engine implements AutoCloseable {
             if (d.data() != null) {
                 next = next.withData(d.data());
             }
-            applied.add(d);
+            boolean bookkeeping = d.services() != null && d.to() == null && d.data() == null && d.generation() == null
+                    && d.actions().isEmpty() && d.command() == null;
+            if (!bookkeeping) {
+                applied.add(d);
+            }
             if (!next.equals(before)) {
                 node = next;
                 session.update(nodeHandle, node);
                 changed = true;
             }
-            if (d.quiet() && next.equals(before)) {
+            if (d.services() != null && d.services() != services.activity()) {
+                services = new Services(d.services());
+                session.update(servicesHandle, services);
+                changed = true;
+            }
+            if (bookkeeping) {
+                if (d.quiet()) {
+                    DECISIONS.debug("{}: services {}: {} (rule \"{}\")", setup.settings().nodeId(),
+                            services.activity(), d.reason(), d.rule());
+                } else {
+                    DECISIONS.info("{}: services {}: {} (rule \"{}\")", setup.settings().nodeId(),
+                            services.activity(), d.reason(), d.rule());
+                }
+            } else if (d.quiet() && next.equals(before)) {
                 DECISIONS.debug("{}: {} (rule \"{}\")", setup.settings().nodeId(), sentence(before, next, d), d.rule());
             } else {
                 DECISIONS.info("{}: {} (rule \"{}\")", setup.settings().nodeId(), sentence(before, next, d), d.rule());
@@ -581,15 +727,11 @@ public final class Engine implements AutoCloseable {
                     emit(EngineEvent.action(action, d.rule(), d.reason()));
                 }
                 requests.add(new ActionRequest(action, d.rule(), d.reason(), node.generation()));
-                if (action.equals("start-services") || action.equals("start-reported-services")) {
-                    setActivity(Activity.STARTING);
-                } else if (action.equals("stop-services")) {
-                    setActivity(Activity.STOPPING);
-                }
                 addPending(action);
                 changed = true;
             }
-            if (d.command() == null && d.to() == null && d.data() == null && d.generation() == null && d.actions().isEmpty()) {
+            if (d.command() == null && d.to() == null && d.data() == null && d.generation() == null && d.actions().isEmpty()
+                    && d.services() == null) {
                 emit(EngineEvent.log(d.rule(), d.reason()));
             }
         }
@@ -614,24 +756,40 @@ public final class Engine implements AutoCloseable {
         return sb.toString();
     }
 
-    private void setActivity(Activity a) {
-        if (a == node.activity()) {
-            return;
+    /**
+     * The loop guard: false, after suspending the rule, when {@code d} asks for an action its rule has
+     * already asked for {@code loopGuardActions} times within {@code loopGuardWithinMs}. Routine
+     * decisions are not counted: they answer observations that pace them (the replication's notices).
+     */
+    private boolean guard(Decision d) {
+        if (d.quiet() || d.actions().isEmpty()) {
+            return true;
         }
-        boolean leftRunning = node.activity() == Activity.RUNNING;
-        node = node.withActivity(a);
-        session.update(nodeHandle, node);
-        if (leftRunning) {
-            // what an active-only checker said while the services ran means nothing once they stop
-            for (var it = probeHandles.entrySet().iterator(); it.hasNext(); ) {
-                var e = it.next();
-                ResourceSpec spec = setup.resources().get(e.getKey());
-                if (spec != null && spec.activeOnly()) {
-                    session.delete(e.getValue());
-                    it.remove();
-                }
+        int limit = setup.settings().loopGuardActions();
+        long within = setup.settings().loopGuardWithinMs();
+        long t = now();
+        for (String action : new HashSet<>(d.actions())) {
+            Deque<Long> times = asked.computeIfAbsent(d.rule() + "\n" + action, k -> new ArrayDeque<>());
+            while (!times.isEmpty() && times.peekFirst() <= t - within) {
+                times.removeFirst();
+            }
+            if (times.size() >= limit) {
+                String why = "rule \"" + d.rule() + "\" asked for action " + action + " more than " + limit
+                        + " times within " + tandem.facts.Fmt.secs(within) + " in state " + node.state()
+                        + " (rules.loop-guard)";
+                suspended.put(d.rule(), why);
+                asked.keySet().removeIf(k -> k.startsWith(d.rule() + "\n"));
+                LOG.error("{}: {}: suspended, it fires no more until the node restarts; its decision \"{}\" is not"
+                        + " applied", setup.settings().nodeId(), why, d.reason());
+                emit(EngineEvent.log(d.rule(), "suspended: asked for action " + action + " more than " + limit
+                        + " times within " + tandem.facts.Fmt.secs(within) + " (rules.loop-guard); the rule fires no more"));
+                return false;
             }
         }
+        for (String action : new HashSet<>(d.actions())) {
+            asked.get(d.rule() + "\n" + action).addLast(t);
+        }
+        return true;
     }
 
     private void addPending(String action) {

@@ -230,8 +230,9 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     /**
-     * Queues an observation: a {@link Heartbeat}, a {@link ProbeResult} or a list of them (one round),
-     * an {@link ActionResult}, or a {@link tandem.facts.SyncDue}.
+     * Queues an observation: a {@link Heartbeat}, a {@link ProbeResult} or a list of
+     * {@link tandem.facts.Reading}s (one round of the checkers), an {@link ActionResult}, a
+     * {@link tandem.facts.SyncDue}, or the peer's reported services ({@link tandem.facts.PeerServices}).
      */
     public void observe(Object observation) {
         thread.execute(() -> turn(() -> {
@@ -244,12 +245,14 @@ public final class EngineLoop implements AutoCloseable {
                 } else if (observation instanceof ProbeResult r) {
                     out = e.probes(java.util.List.of(r));
                 } else if (observation instanceof java.util.List<?> round
-                        && round.stream().allMatch(ProbeResult.class::isInstance)) {
-                    out = e.probes(round.stream().map(ProbeResult.class::cast).toList());
+                        && round.stream().allMatch(tandem.facts.Reading.class::isInstance)) {
+                    out = e.probes(round.stream().map(tandem.facts.Reading.class::cast).toList());
                 } else if (observation instanceof ActionResult r) {
                     out = e.actionResult(r);
                 } else if (observation instanceof tandem.facts.SyncDue d) {
                     out = e.syncDue(d);
+                } else if (observation instanceof tandem.facts.PeerServices p) {
+                    out = e.peerServices(p);
                 } else {
                     LOG.warn("{}: observation of unknown type {} ignored", nodeId,
                             observation == null ? "null" : observation.getClass().getName());

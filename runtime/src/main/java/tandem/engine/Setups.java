@@ -2,7 +2,6 @@ package tandem.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import tandem.config.Profile;
 import tandem.config.Role;
 import tandem.config.Checker;
 import tandem.config.NodeConfig;
@@ -16,7 +15,7 @@ public final class Setups {
     public static final String LINK_MAIN = "link.main";
     /** The optional second heartbeat link. */
     public static final String LINK_SECOND = "link.second";
-    /** The clock difference to the peer, down above 5 s (MS-12). */
+    /** The clock difference to the peer, down from {@code timings.max-clock-skew} on (MS-12, classify.drl). */
     public static final String CLOCK = "clock.peer";
 
     private Setups() {
@@ -38,14 +37,13 @@ public final class Setups {
         }
         resources.put(CLOCK, new ResourceSpec(CLOCK, false, false));
         long failover = c.timings().failoverTimeout().toMillis();
-        boolean sbs = c.node().profile() == Profile.SBS;
-        // SBS-1: "no answer -> primary": three heartbeats unanswered, not the whole failover timeout
-        long answerWait = sbs ? Math.min(failover, 3 * c.timings().heartbeatInterval().toMillis()) : failover;
         Settings s = new Settings(c.node().id(), c.peer().id(), c.node().priority(), failover, c.timings().rise(),
                 c.timings().fall(), c.witness().map(w -> w.resource()).orElse(null), c.replication().externalDatabase(),
                 c.node().role() == Role.PRIMARY_ONLY, c.node().role() == Role.BACKUP_ONLY, c.node().backupLicense(),
-                answerWait, c.mail().isPresent(),
-                failover + c.timings().dialTimeout().toMillis(), c.fencing().isPresent());
+                c.timings().heartbeatInterval().toMillis(), c.mail().isPresent(),
+                failover + c.timings().dialTimeout().toMillis(), c.fencing().isPresent(),
+                c.timings().maxClockSkew().toMillis(), c.rules().loopGuard().actions(),
+                c.rules().loopGuard().within().toMillis());
         return new EngineSetup(s, resources, transitions);
     }
 }

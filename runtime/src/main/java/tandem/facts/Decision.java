@@ -7,8 +7,8 @@ import org.kie.api.runtime.rule.RuleContext;
 
 /**
  * What a rule decided, inserted in the rule's {@code then} and collected by the engine: a state
- * transition, a data-state change, actions to run, or the answer to an operator command. Built
- * fluently in the rule:
+ * transition, a data-state change, actions to run, the answer to an operator command, or what the
+ * managed services are doing now. Built fluently in the rule:
  * <pre>insert(Decision.by(drools).to(NodeState.ALONE).act("vip-up", "start-services").because("..."));</pre>
  *
  * @param rule       name of the rule that made it
@@ -20,10 +20,14 @@ import org.kie.api.runtime.rule.RuleContext;
  * @param command    the operator command this answers, or null
  * @param refused    true when the answer to {@code command} is "no" ({@code reason} says why)
  * @param quiet      a routine decision (e.g. one more replication cycle while paired): logged at DEBUG
- *                   and kept out of the commands log, so that the logs show what changed
+ *                   and kept out of the commands log, so that the logs show what changed; the loop guard
+ *                   does not count its actions (they are paced by the observations they answer)
+ * @param services   what the managed services are doing from now on ({@link Services}), or null; a
+ *                   decision that only sets it is the engine's bookkeeping, not an applied decision of
+ *                   the cycle
  */
 public record Decision(String rule, NodeState to, DataState data, Long generation, List<String> actions,
-                       String reason, String command, boolean refused, boolean quiet) {
+                       String reason, String command, boolean refused, boolean quiet, Activity services) {
 
     public Decision {
         actions = List.copyOf(actions);
@@ -34,43 +38,51 @@ public record Decision(String rule, NodeState to, DataState data, Long generatio
     }
 
     public static Decision by(String rule) {
-        return new Decision(rule, null, null, null, List.of(), "", null, false, false);
+        return new Decision(rule, null, null, null, List.of(), "", null, false, false, null);
     }
 
     public Decision to(NodeState s) {
-        return new Decision(rule, s, data, generation, actions, reason, command, refused, quiet);
+        return new Decision(rule, s, data, generation, actions, reason, command, refused, quiet, services);
     }
 
     public Decision data(DataState d) {
-        return new Decision(rule, to, d, generation, actions, reason, command, refused, quiet);
+        return new Decision(rule, to, d, generation, actions, reason, command, refused, quiet, services);
     }
 
     public Decision generation(long g) {
-        return new Decision(rule, to, data, g, actions, reason, command, refused, quiet);
+        return new Decision(rule, to, data, g, actions, reason, command, refused, quiet, services);
     }
 
     public Decision act(String... more) {
         List<String> all = new ArrayList<>(actions);
         Collections.addAll(all, more);
-        return new Decision(rule, to, data, generation, all, reason, command, refused, quiet);
+        return new Decision(rule, to, data, generation, all, reason, command, refused, quiet, services);
     }
 
     /** Accepts the operator command {@code name}. */
     public Decision accepts(String name) {
-        return new Decision(rule, to, data, generation, actions, reason, name, false, quiet);
+        return new Decision(rule, to, data, generation, actions, reason, name, false, quiet, services);
     }
 
     /** Refuses the operator command {@code name}; {@link #because} says why. */
     public Decision refuses(String name) {
-        return new Decision(rule, to, data, generation, actions, reason, name, true, quiet);
+        return new Decision(rule, to, data, generation, actions, reason, name, true, quiet, services);
     }
 
     /** Marks a routine decision (see {@code quiet}); it may only run actions, not change the node. */
     public Decision quietly() {
-        return new Decision(rule, to, data, generation, actions, reason, command, refused, true);
+        return new Decision(rule, to, data, generation, actions, reason, command, refused, true, services);
+    }
+
+    /**
+     * Sets what the managed services are doing ({@link Services}). The engine ends the round of firing
+     * at such a decision and applies it at once, so that the rules after it see the new activity.
+     */
+    public Decision services(Activity a) {
+        return new Decision(rule, to, data, generation, actions, reason, command, refused, quiet, a);
     }
 
     public Decision because(String sentence) {
-        return new Decision(rule, to, data, generation, actions, sentence, command, refused, quiet);
+        return new Decision(rule, to, data, generation, actions, sentence, command, refused, quiet, services);
     }
 }

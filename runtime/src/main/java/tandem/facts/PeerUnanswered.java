@@ -1,8 +1,9 @@
 package tandem.facts;
 
 /**
- * Derived (classify.drl, insertLogical): since this node started, nothing has been heard from the peer
- * for {@link Settings#answerWaitMs()}: SBS-1's "the peer does not answer".
+ * Derived (insertLogical, rules/sbs/classify.drl): since this node's peer link listens, nothing has been
+ * heard from the peer for SBS-1's answer wait (three heartbeats, at most the failover timeout): "the peer
+ * does not answer".
  */
 public record PeerUnanswered() {
 }

@@ -79,6 +79,8 @@ public final class ApiBean {
         node.put("generation", st.generation());
         node.put("services", st.activity().name().toLowerCase(java.util.Locale.ROOT));
         node.put("since", Instant.ofEpochMilli(st.since()).toString());
+        // rules the loop guard suspended (rules.loop-guard): empty on a sane rule set
+        node.put("suspendedRules", st.suspended());
         m.put("node", node);
         Map<String, Object> peer = new LinkedHashMap<>();
         peer.put("id", config.peer().id());

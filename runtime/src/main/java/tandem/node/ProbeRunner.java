@@ -20,26 +20,24 @@ import tandem.checks.Check;
 import tandem.config.Checker;
 import tandem.config.CheckerType;
 import tandem.config.NodeConfig;
-import tandem.config.When;
 import tandem.engine.NodeStatus;
 import tandem.engine.Setups;
-import tandem.facts.Activity;
-import tandem.facts.Fmt;
+import tandem.facts.ClockSkew;
 import tandem.facts.ProbeResult;
+import tandem.facts.Reading;
 import tandem.link.LinkState;
 
 /**
  * The {@code checks} bean of the route {@code probe-loop}: runs every checker that is due and reports
- * the peer link's own resources (MS-7 heartbeat links, MS-12 clock). Observes only; the results go to
- * the engine's queue, where the rules decide what they mean.
+ * the peer link's own resources (MS-7 heartbeat links) and the clock difference it measured (MS-12).
+ * Observes only; the results go to the engine's queue, where the rules decide what they mean (how far
+ * the clocks may differ, too). A checker the rules hold unchecked now (an active-only one while the
+ * services do not run) is not run: the engine's status says which.
  */
 public final class ProbeRunner {
-    /** MS-12: the nodes' clocks must differ by less than 5 s. */
-    static final long MAX_SKEW_MS = 5_000;
 
     private final List<Check> checks;
     private final Map<String, Long> intervalMs = new HashMap<>();
-    private final Map<String, Boolean> activeOnly = new HashMap<>();
     /** Checks that only read local tables and never wait on the network or a command. */
     private final Set<String> inProcess = new java.util.HashSet<>();
     private final Map<String, Long> nextDue = new HashMap<>();
@@ -62,7 +60,6 @@ public final class ProbeRunner {
         this.roundBudgetMs = Math.max(10, base / 2);
         for (Checker ch : c.checkers()) {
             intervalMs.put(ch.resource(), ch.interval().map(d -> d.toMillis()).orElse(base));
-            activeOnly.put(ch.resource(), ch.when() == When.ACTIVE);
             if (ch.type() == CheckerType.PROC || ch.type() == CheckerType.INTERFACE || ch.type() == CheckerType.VIP) {
                 inProcess.add(ch.resource());
             }
@@ -79,16 +76,15 @@ public final class ProbeRunner {
         lastSkew = millis;
     }
 
-    /** Every result due now, in configuration order, then the link and clock resources. */
-    public List<ProbeResult> probeAll() {
+    /** Every result due now, in configuration order, then the link resources and the clock's measurement. */
+    public List<Reading> probeAll() {
         long now = clock.millis();
         NodeStatus st = status.get();
-        boolean running = st != null && st.activity() == Activity.RUNNING;
-        List<ProbeResult> out = new ArrayList<>();
+        List<Reading> out = new ArrayList<>();
         List<CompletableFuture<ProbeResult>> started = new ArrayList<>();
         for (Check c : checks) {
             String r = c.resource();
-            if (activeOnly.getOrDefault(r, false) && !running) {
+            if (st != null && !st.checked(r)) {
                 continue;
             }
             if (now < nextDue.getOrDefault(r, Long.MIN_VALUE)) {
@@ -132,9 +128,7 @@ public final class ProbeRunner {
         }
         Long skew = lastSkew;
         if (skew != null) {
-            boolean ok = Math.abs(skew) < MAX_SKEW_MS;
-            out.add(new ProbeResult(Setups.CLOCK, ok, "peer clock differs by " + Fmt.secs(Math.abs(skew))
-                    + (ok ? "" : " (MS-12: must be below 5 s; check NTP on both nodes)"), now));
+            out.add(new ClockSkew(Setups.CLOCK, skew, now));
         }
         return out;
     }

@@ -57,6 +57,8 @@ public final class Wiring implements AutoCloseable {
             Engine e = new Engine(rules.kieBase(), assembly.setup(), false, new FileNodeStore(c.node().stateDir()),
                     lanes, events);
             e.boot(!c.node().bootStart());
+            // what the peer reported before this node stopped (kept on disk) is known from the start
+            knownPeerServices().ifPresent(names -> e.peerServices(new tandem.facts.PeerServices(names)));
             return e;
         });
         this.services = ServiceSet.of(c, ports.commands(), ports.appLogs());
@@ -152,5 +154,10 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+    }
+
+    /** What the active peer last said it runs (SBS-2), read when the engine boots. */
+    private java.util.Optional<java.util.List<String>> knownPeerServices() {
+        return replication.reportedServices();
     }
 }

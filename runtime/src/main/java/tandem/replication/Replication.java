@@ -142,7 +142,9 @@ public final class Replication {
 
     /**
      * The services the active peer ran at the last cycle (SBS-2: a takeover starts the same), empty when
-     * it never said. Kept in {@code <state-dir>/sync/peer-services}, so a restarted standby still knows.
+     * it never said. Kept in {@code <state-dir>/sync/peer-services}, so a restarted standby still knows;
+     * the engine learns every new list as a {@link tandem.facts.PeerServices} observation (and the one
+     * kept here when it boots), from which the rules choose what a takeover starts.
      */
     public Optional<List<String>> reportedServices() {
         return reported;
@@ -158,6 +160,7 @@ public final class Replication {
             return;
         }
         reported = Optional.of(names);
+        observe.accept(new tandem.facts.PeerServices(names));
         try {
             StringBuilder text = new StringBuilder();
             names.forEach(n -> text.append(n).append('\n'));

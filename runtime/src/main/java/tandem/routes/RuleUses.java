@@ -95,13 +95,15 @@ public final class RuleUses {
                 int close = closing(code, m.end() - 1);
                 int end = close < 0 ? code.length() : close;
                 int i = m.end();
-                // a literal that is a whole argument, e.g. act("a", "b"); "x" + y is built at run time
+                // a literal that is a whole argument, e.g. act("a", "b"), or a branch of a conditional
+                // argument, e.g. act(told ? "a" : "b"); "x" + y is built at run time
                 for (String arg : split(code.substring(i, end))) {
-                    String a = arg.strip();
-                    int at = i + arg.indexOf(a);
-                    String literal = literal(a);
-                    if (literal != null) {
-                        add(kind, literal, at);
+                    for (String branch : branches(arg)) {
+                        String a = branch.strip();
+                        String literal = literal(a);
+                        if (literal != null) {
+                            add(kind, literal, i + arg.indexOf(a));
+                        }
                     }
                     i += arg.length() + 1;
                 }
@@ -159,6 +161,32 @@ public final class RuleUses {
         }
         out.add(args.substring(start));
         return out;
+    }
+
+    /**
+     * The values an argument can take: itself, or for a conditional {@code c ? x : y} (outside strings
+     * and brackets) each of its branches, nested conditionals included.
+     */
+    private static List<String> branches(String arg) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < arg.length(); i++) {
+            char ch = arg.charAt(i);
+            if (ch == '"') {
+                i = endOfString(arg, i);
+            } else if (ch == '(' || ch == '[' || ch == '{') {
+                depth++;
+            } else if (ch == ')' || ch == ']' || ch == '}') {
+                depth--;
+            } else if ((ch == '?' || ch == ':') && depth == 0) {
+                parts.add(arg.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(arg.substring(start));
+        // the first part of a conditional is its condition, never a value
+        return parts.size() == 1 ? parts : parts.subList(1, parts.size());
     }
 
     /** The text of {@code arg} when it is exactly one string literal, else null. */

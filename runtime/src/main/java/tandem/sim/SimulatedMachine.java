@@ -126,6 +126,7 @@ final class SimulatedMachine {
                     return Step.failed("peer " + p.name + " is " + st + ", not active");
                 }
                 n.dataVersion = p.dataVersion;
+                sim.reportServices(p, n);
                 return Step.DONE;
             }
             case "replication.finalSync": {

@@ -281,6 +281,7 @@ public final class Simulation {
         call(n, () -> n.engine.linkListening());
         heartbeatLoop(n, inc, now);
         checkLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
+        replicationLoop(n, inc, now + n.config.replication().interval().toMillis());
     }
 
     /**
@@ -390,8 +391,8 @@ public final class Simulation {
             }
             List<ProbeResult> round = new ArrayList<>();
             for (ResourceSpec r : n.setup.resources().values()) {
-                if (r.activeOnly() && n.status().activity() != Activity.RUNNING) {
-                    continue;
+                if (!n.engine.status().checked(r.resource())) {
+                    continue;   // the rules hold it unchecked now (an active-only one while the services do not run)
                 }
                 boolean ok = probe(n, r.resource());
                 round.add(new ProbeResult(r.resource(), ok, ok ? "up (simulated)" : "down (simulated)", now));
@@ -403,6 +404,33 @@ public final class Simulation {
             call(n, () -> n.engine.tick());
             checkLoop(n, inc, t + n.config.timings().checkInterval().toMillis());
         });
+    }
+
+    /**
+     * The replication timer of a standby ({@code replication.interval}): the sim does not model the
+     * periodic cycle's copying, only what the standby learns from it (SBS-2, the services its active peer
+     * runs), as it does at every pull ({@link #reportServices}).
+     */
+    private void replicationLoop(SimNode n, int inc, long t) {
+        at(t, () -> {
+            if (n.incarnation != inc) {
+                return;
+            }
+            SimNode p = n.peer;
+            if (!n.frozen && n.engine.node().state() == NodeState.SECOND && p.engine != null && !p.frozen
+                    && linked(n.name, p.name) && p.engine.node().state().active()) {
+                reportServices(p, n);
+            }
+            replicationLoop(n, inc, t + n.config.replication().interval().toMillis());
+        });
+    }
+
+    /** SBS-2: a pull tells the standby which services its active peer runs, once they run (settled). */
+    void reportServices(SimNode active, SimNode standby) {
+        if (active.engine != null && active.engine.services().running() && standby.engine != null) {
+            List<String> names = active.config.services().stream().map(tandem.config.Service::name).toList();
+            call(standby, () -> standby.engine.peerServices(new tandem.facts.PeerServices(names)));
+        }
     }
 
     private boolean probe(SimNode n, String resource) {
@@ -490,8 +518,9 @@ public final class Simulation {
     private void check(Scenario.Expect e) {
         SimNode n = nodes.get(e.node());
         NodeStatus l = n.status();
+        Activity services = l == null ? null : l.activity();
         String actual = l == null ? "down" : l.state() + ", " + l.data().label() + ", services "
-                + l.activity().name().toLowerCase(java.util.Locale.ROOT);
+                + services.name().toLowerCase(java.util.Locale.ROOT);
         List<String> missing = e.did().stream().filter(a -> !n.did.contains(a)).toList();
         if (!e.did().isEmpty()) {
             actual += missing.isEmpty() ? ", did " + String.join(", ", e.did()) : ", never did " + String.join(", ", missing);
@@ -499,7 +528,7 @@ public final class Simulation {
         boolean met = l != null
                 && (e.state() == null || e.state() == l.state())
                 && (e.data() == null || e.data() == l.data())
-                && (e.services() == null || e.services() == l.activity())
+                && (e.services() == null || e.services() == services)
                 && missing.isEmpty();
         results.add(new ExpectResult(e, met, actual));
     }

@@ -61,6 +61,23 @@ class MainTest {
     // --- check -----------------------------------------------------------------------------------
 
     @Test
+    void checkOfTheSampleSiteListsWhatTheSiteChangedAndItsActionsAndCommands() {
+        String config = sample("samples/ms-failover/site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config);
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).isEmpty();
+        String site = sample("samples/ms-failover/site/rules/site.drl");
+        assertThat(r.outLines()).as(r.toString())
+                .contains("site rules: 1 replaced, 0 disabled, 5 added")
+                .anyMatch(l -> l.equals("  replaced \"Secondary takes over when the primary is silent\": "
+                        + sample("rules/ms-failover/failover.drl") + ":14 -> " + site + ":14"))
+                .anyMatch(l -> l.startsWith("actions: ") && l.contains("mail-takeover") && l.contains("mail-resource-failed"))
+                .anyMatch(l -> l.startsWith("commands: ") && l.endsWith(", maintenance, maintenance-end"));
+    }
+
+    @Test
     void checkOfTheSampleConfigIsOk() {
         String config = sample("samples/ms-failover/node1.yaml");
 
@@ -369,6 +386,32 @@ class MainTest {
         assertThat(r.errLines()).as("no error points into Drools' virtual file system")
                 .noneMatch(l -> l.contains("src/main/resources"));
         assertThat(r.errLines().get(r.errLines().size() - 1)).startsWith(config + ": ").endsWith(" error(s)");
+    }
+
+    @Test
+    void checkNamesARuleThatLoopsOnlyInPrimWithItsFile() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [../site-rules]\n");
+        Path drl = SimFixtures.write(tmp.resolve("site-rules/announce.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Announce the address at every cycle while primary"
+                when
+                    LocalNode(state == NodeState.PRIM)
+                    Tick()
+                then
+                    insert(Decision.by(drools).act("vip-up").because("once more"));
+                end
+                """);
+        Path config = tmp.resolve("site/node1.yaml");
+
+        Cli r = tandem("check", "--config", config.toString());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errLines()).as(r.toString()).anySatisfy(l -> assertThat(l)
+                .startsWith(drl.toAbsolutePath().normalize() + ": rule \"Announce the address at every cycle while primary\"")
+                .contains("action vip-up", "in state PRIM", "the rule loops"));
     }
 
     // --- simulate --------------------------------------------------------------------------------

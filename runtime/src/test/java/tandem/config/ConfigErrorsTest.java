@@ -83,7 +83,7 @@ class ConfigErrorsTest {
                 "node1.yaml:14: witness.address: missing required field",
                 "node1.yaml:15: witness.adress: unknown field; did you mean \"address\"?",
                 "node1.yaml:16: colour: unknown field; valid fields here are node, cluster, listen, peer, witness,"
-                        + " timings, checkers, services, vip, replication, mail, console, extensions, fencing");
+                        + " timings, checkers, services, vip, replication, mail, console, extensions, fencing, rules");
     }
 
     @Test
@@ -473,6 +473,54 @@ class ConfigErrorsTest {
                   probe-wait: 25
                 """)).containsExactly("node1.yaml:13: vip.probe-wait: must be a duration such as 500ms, 30s, 5m, 2h or"
                 + " 1d (with a unit), got 25");
+    }
+
+    @Test
+    void maxClockSkewIsADurationOfTenMillisecondsToAnHour() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                timings: {max-clock-skew: 2s}
+                """, java.nio.file.Path.of("."), Map.of());
+        assertThat(c.timings().maxClockSkew()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(ConfigLoader.parse("node1.yaml", minimal("sbs"), java.nio.file.Path.of("."), Map.of())
+                .timings().maxClockSkew()).as("MS-12's 5 s").isEqualTo(ProfileDefaults.MAX_CLOCK_SKEW);
+
+        assertThat(Errors.of(minimal("ms-failover") + """
+                timings:
+                  max-clock-skew: 2h
+                """)).containsExactly("node1.yaml:11: timings.max-clock-skew: must be 10ms..1h, got \"2h\"");
+        assertThat(Errors.of(minimal("ms-failover") + """
+                timings:
+                  max-clock-skew: 5
+                """)).containsExactly("node1.yaml:11: timings.max-clock-skew: must be a duration such as 500ms, 30s,"
+                + " 5m, 2h or 1d (with a unit), got 5");
+    }
+
+    @Test
+    void theLoopGuardTakesACountAndADuration() {
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
+                rules:
+                  loop-guard: {actions: 50, within: 2m}
+                """, java.nio.file.Path.of("."), Map.of());
+        assertThat(c.rules().loopGuard()).isEqualTo(new Rules.LoopGuard(50, java.time.Duration.ofMinutes(2)));
+        assertThat(ConfigLoader.parse("node1.yaml", minimal("ms-failover"), java.nio.file.Path.of("."), Map.of())
+                .rules()).isEqualTo(Rules.defaults());
+        assertThat(Rules.defaults().loopGuard()).isEqualTo(new Rules.LoopGuard(20, java.time.Duration.ofSeconds(60)));
+
+        assertThat(Errors.of(minimal("ms-failover") + """
+                rules:
+                  loop-guard:
+                    actions: 0
+                    within: 500ms
+                    action: 3
+                """)).containsExactly(
+                "node1.yaml:12: rules.loop-guard.actions: must be 1..100000, got 0",
+                "node1.yaml:13: rules.loop-guard.within: must be 1s..1d, got \"500ms\"",
+                "node1.yaml:14: rules.loop-guard.action: unknown field; did you mean \"actions\"?");
+        assertThat(Errors.of(minimal("ms-failover") + """
+                rules:
+                  loop-guard: 20
+                """)).containsExactly("node1.yaml:11: rules.loop-guard: must be a mapping with the keys actions, within;"
+                + " got 20");
     }
 
     @Test

@@ -285,7 +285,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ":10: extra: unknown field; valid fields here are node, cluster, listen, peer,"
                         + " witness, timings, checkers, services, vip, replication, mail, console, extensions,"
-                        + " fencing");
+                        + " fencing, rules");
     }
 
     @Test

@@ -204,7 +204,7 @@ class EngineTest {
     void serviceResultsAreTrackedAndTheStoppingNodeReachesStop() {
         List<ActionPort.ActionRequest> actions = new ArrayList<>();
         engine = Fixtures.aloneWithoutPeer(rules, events, actions);
-        assertThat(engine.node().holding()).isTrue();
+        assertThat(engine.services().holding()).isTrue();
         engine.actionResult(new ActionResult("start-services", true, "ok", 30_000));
         CycleOutcome out = engine.command("stop", "test");
         assertThat(out.answers()).singleElement().satisfies(a -> {

@@ -40,8 +40,8 @@ class FencingRulesTest {
 
     /** node2 (lower priority) SECOND uptodate of node1 PRIM, with a fencing command, at 10 s. */
     private void secondary() {
-        Settings s = new Settings("node2", "node1", 50, 30_000, 2, 3, null, false, false, false, false, 30_000, false,
-                30_000, true);
+        Settings s = new Settings("node2", "node1", 50, 30_000, 2, 3, null, false, false, false, false, 1_000, false,
+                30_000, true, 5_000, 20, 60_000);
         engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
         engine.heartbeat(new Heartbeat("node1", NodeState.ALONE, DataState.UPTODATE, 1, true, 100, 0));

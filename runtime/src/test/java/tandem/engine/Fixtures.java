@@ -26,6 +26,13 @@ final class Fixtures {
     }
 
     /** The ms-failover transition table, as its descriptor has it. */
+    /** The ms-failover profile's rule folders, then {@code site}. */
+    static java.util.List<Path> msFailoverFolders(java.util.List<Path> site) {
+        java.util.List<Path> all = new java.util.ArrayList<>(msFailover().ruleFolders());
+        all.addAll(site);
+        return all;
+    }
+
     static Transitions msFailoverTable() {
         return msFailover().transitions();
     }

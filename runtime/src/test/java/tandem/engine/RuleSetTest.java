@@ -17,12 +17,12 @@ class RuleSetTest {
     void theShippedProfileCompiles() {
         RuleSet rs = Fixtures.msFailoverRules();
         assertThat(rs.files()).extracting(p -> p.getFileName().toString())
-                .containsExactly("classify.drl", "mail.drl", "commands.drl", "election.drl", "failover.drl", "fencing.drl",
-                        "freeze.drl", "sync.drl",
+                .containsExactly("classify.drl", "mail.drl", "services.drl", "boot.drl", "commands.drl", "election.drl",
+                        "failover.drl", "fencing.drl", "freeze.drl", "sync.drl",
                         "election.drl", "failover.drl");
         assertThat(rs.files()).extracting(p -> p.getParent().getFileName().toString())
-                .containsExactly("common", "common", "pair", "pair", "pair", "pair", "pair", "pair", "ms-failover",
-                        "ms-failover");
+                .containsExactly("common", "common", "common", "pair", "pair", "pair", "pair", "pair", "pair", "pair",
+                        "ms-failover", "ms-failover");
         assertThat(rs.ruleCount()).isGreaterThan(30);
     }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every scenario shipped under {@code samples/<profile>/scenarios/} runs through the simulation and
+ * Every scenario shipped under {@code samples/<profile>/scenarios/} (and {@code samples/<profile>/<variant>/scenarios/},
+ * e.g. the sample site's) runs through the simulation and
  * meets all its expectations. The files are found on disk when the tests run, so a new profile's
  * scenarios are covered without touching this class.
  */

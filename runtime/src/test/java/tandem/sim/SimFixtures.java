@@ -42,13 +42,19 @@ public final class SimFixtures {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> profiles = Files.list(samples)) {
             for (Path profile : profiles.filter(Files::isDirectory).sorted().toList()) {
-                Path dir = profile.resolve("scenarios");
-                if (!Files.isDirectory(dir)) {
-                    continue;
+                // the profile's own scenarios, then those of its sample variants and sites (e.g. site/scenarios)
+                List<Path> dirs = new ArrayList<>(List.of(profile.resolve("scenarios")));
+                try (Stream<Path> variants = Files.list(profile)) {
+                    variants.filter(Files::isDirectory).sorted().map(v -> v.resolve("scenarios")).forEach(dirs::add);
                 }
-                try (Stream<Path> files = Files.list(dir)) {
-                    files.filter(f -> f.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(f))
-                            .sorted().forEach(out::add);
+                for (Path dir : dirs) {
+                    if (!Files.isDirectory(dir)) {
+                        continue;
+                    }
+                    try (Stream<Path> files = Files.list(dir)) {
+                        files.filter(f -> f.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(f))
+                                .sorted().forEach(out::add);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -334,8 +334,15 @@ class SimulationTest {
         // the survivor takes over 30 s after the last heartbeat it heard (59 s)
         assertThat(indexOfDecided(run.text(), "   89.000 node2 state SECOND -> ALONE  (rule \"Secondary takes over when the primary is silent\""))
                 .as(run.textOutput()).isNotNegative();
-        // a node that died paired comes back not uptodate: its peer may have gone on alone
-        assertThat(run.text()).anyMatch(l -> l.startsWith("  120.000 node1 log boot: WAIT, data not uptodate"));
+        // a node that died paired comes back not uptodate: its peer may have gone on alone (the rules say so
+        // at once, from what the node saved before it died)
+        assertThat(run.text()).anyMatch(l -> l.startsWith("  120.000 node1 log boot: WAIT, data uptodate, generation 1 (last PRIM)"));
+        int notUptodate = indexOfDecided(run.text(),
+                "  120.000 node1 data uptodate -> not uptodate  (rule \"A node that died while paired boots not uptodate\"");
+        int joins = indexOfDecided(run.text(),
+                "  120.000 node1 state WAIT -> SECOND  (rule \"Waiting node joins the active peer as secondary\"");
+        assertThat(notUptodate).as(run.textOutput()).isNotNegative();
+        assertThat(joins).as(run.textOutput()).isGreaterThan(notUptodate);
         // a dead node says nothing between its crash and its restart
         assertThat(run.result().events()).filteredOn(e -> e.node().equals("node1") && e.t() > 60_000 && e.t() < 120_000)
                 .allMatch(e -> e.event().kind().equals("log") && e.event().rule() == null);
@@ -484,7 +491,8 @@ class SimulationTest {
 
     @Test
     void actionsThatGoRoundWithoutTimePassingStopTheSimulationAtTheStep() {
-        // each ping's result (a site action: no virtual time) asks for the next one
+        // each ping's result (a site action: no virtual time) asks for the next one; as a routine decision
+        // the loop guard does not count it, so the simulation's own limit stops the run
         SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n  routes: [site-routes]\n");
         SimFixtures.write(tmp.resolve("cfg/site-routes/ping.camel.yaml"), """
                 - route:
@@ -518,7 +526,7 @@ class SimulationTest {
                     ActionResult(action == "ping")
                     not Decision()
                 then
-                    insert(Decision.by(drools).act("ping").because("again"));
+                    insert(Decision.by(drools).act("ping").quietly().because("again"));
                 end
                 """);
         Path scenario = SimFixtures.write(tmp.resolve("again.yaml"), """
@@ -551,5 +559,49 @@ class SimulationTest {
             }
         }
         return -1;
+    }
+
+    @Test
+    void aRuleThatActsOnEveryCycleIsSuspendedByTheLoopGuardAndTheSimulationGoesOn() {
+        // every cycle asks for a test mail, and every mail's result (no virtual time) is a cycle: without
+        // the loop guard this went round at 0 s until the simulation gave up
+        SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n"
+                + "rules:\n  loop-guard: {actions: 5, within: 10s}\n");
+        SimFixtures.write(tmp.resolve("cfg/site-rules/every.drl"), """
+                package site.rules;
+
+                import tandem.facts.*;
+
+                rule "Test mail at every cycle"
+                when
+                    Tick()
+                then
+                    insert(Decision.by(drools).act("mail-test").because("again"));
+                end
+                """);
+        Path scenario = SimFixtures.write(tmp.resolve("every.yaml"), """
+                description: an extension rule that acts on every cycle
+                nodes:
+                  node1: cfg/node1.yaml
+                  node2: cfg/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                until: 60s
+                expect:
+                  - {at: 60s, node: node1, state: PRIM, data: uptodate, services: running}
+                  - {at: 60s, node: node2, state: SECOND, data: uptodate, services: stopped}
+                """);
+
+        SimFixtures.Run run = SimFixtures.run(scenario);
+
+        assertThat(run.result().fatal()).as(run.report()).isNull();
+        assertThat(run.result().passed()).as(run.report()).isTrue();
+        for (String node : List.of("node1", "node2")) {
+            assertThat(run.result().events()).as(node)
+                    .filteredOn(e -> e.node().equals(node) && "mail-test".equals(e.event().action()))
+                    .as("asked for five times, then the rule is suspended").hasSize(5);
+            assertThat(run.text()).anyMatch(l -> l.startsWith("    0.000 " + node + " log suspended: asked for action mail-test"
+                    + " more than 5 times within 10s (rules.loop-guard); the rule fires no more  (rule \"Test mail at every cycle\""));
+        }
     }
 }
