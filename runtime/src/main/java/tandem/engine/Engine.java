@@ -482,6 +482,13 @@ public final class Engine implements AutoCloseable {
         }
         next.node = node;
         next.nodeHandle = moved.get(nodeHandle);
+        next.services = services;
+        next.servicesHandle = moved.get(servicesHandle);
+        next.peerServicesHandle = moved.get(peerServicesHandle);
+        next.unchecked = unchecked;
+        // the loop guard's window goes on; a suspended rule is not suspended in the new set, which may
+        // have fixed it (a rule that still loops is suspended again once it asks too often)
+        asked.forEach((key, times) -> next.asked.put(key, new java.util.ArrayDeque<>(times)));
         next.tickHandle = moved.get(tickHandle);
         next.peerHandle = moved.get(peerHandle);
         next.mismatchHandle = moved.get(mismatchHandle);
