@@ -127,7 +127,7 @@ class EngineReloadTest {
 
         after.advanceTo(34_000);
         after.actionResult(new ActionResult("start-services", true, "started", 34_000));
-        assertThat(after.node().activity()).as("the pending start reports to the new engine").isEqualTo(Activity.RUNNING);
+        assertThat(after.status().activity()).as("the pending start reports to the new engine").isEqualTo(Activity.RUNNING);
         assertThat(after.pending()).isEmpty();
         after.advanceTo(60_999);
         after.tick();
