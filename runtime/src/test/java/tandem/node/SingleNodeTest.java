@@ -144,7 +144,7 @@ class SingleNodeTest {
         Cli unknown = cli("command", "reboot", "--config", config.toString());
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("command: solo: unknown command \"reboot\"; known: start, stop, swap,"
-                + " boot-start-on, boot-start-off, force-start, sync, test-mail\n");
+                + " boot-start-on, boot-start-off, force-start, sync, test-mail, reload\n");
     }
 
     @Test
