@@ -162,12 +162,19 @@ public final class RouteSet {
         }
     }
 
-    static DefaultCamelContext newContext(String name, Map<String, Object> beans, Properties properties) {
+    /** How long closing a node's routes waits for exchanges still in flight. */
+    static final long SHUTDOWN_SECONDS = 10;
+
+    private static DefaultCamelContext newContext(String name, Map<String, Object> beans, Properties properties) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("contextName must not be blank");
         }
         DefaultCamelContext context = new DefaultCamelContext();
         context.getCamelContextExtension().setName(name);
+        // a node that closes has already stopped as an operator stop would (NodeRuntime.shutdown): what is
+        // still in flight on a lane then (a last sync waiting for a peer that is going away too) gets
+        // SHUTDOWN_SECONDS, not Camel's 45 s, so a service manager's stop is not held up
+        context.getShutdownStrategy().setTimeout(SHUTDOWN_SECONDS);
         PropertiesComponent placeholders = (PropertiesComponent) context.getPropertiesComponent();
         placeholders.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
         placeholders.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
