@@ -17,7 +17,9 @@ import org.kie.api.KieServices;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
+import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
+import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
@@ -104,6 +106,8 @@ public final class Engine implements AutoCloseable {
     private final AgendaFilter notSuspended = match -> !suspended.containsKey(match.getRule().getName());
     /** The resources the rules hold unchecked now ({@link Unchecked}), as of the last cycle. */
     private Set<String> unchecked = Set.of();
+    /** The rules' ResourceStatus and Unchecked facts, kept as they come and go: what the status shows. */
+    private final Map<FactHandle, Object> shown = new HashMap<>();
     /** A decision on the services' activity ended the current round of firing. */
     private boolean halted;
 
@@ -152,7 +156,21 @@ public final class Engine implements AutoCloseable {
                     }
                 } else if (e.getObject() instanceof ProbeResult && e.getRule() != null) {
                     judged.add(e.getFactHandle());
+                } else if (e.getObject() instanceof ResourceStatus || e.getObject() instanceof Unchecked) {
+                    shown.put(e.getFactHandle(), e.getObject());
                 }
+            }
+
+            @Override
+            public void objectUpdated(ObjectUpdatedEvent e) {
+                if (e.getObject() instanceof ResourceStatus || e.getObject() instanceof Unchecked) {
+                    shown.put(e.getFactHandle(), e.getObject());
+                }
+            }
+
+            @Override
+            public void objectDeleted(ObjectDeletedEvent e) {
+                shown.remove(e.getFactHandle());
             }
         });
         session.addEventListener(new DefaultAgendaEventListener() {
@@ -530,14 +548,13 @@ public final class Engine implements AutoCloseable {
 
     private void snapshot() {
         Map<String, ResourceStatus> byName = new HashMap<>();
-        for (Object o : session.getObjects(f -> f instanceof ResourceStatus)) {
-            ResourceStatus rs = (ResourceStatus) o;
-            byName.put(rs.resource(), rs);
-        }
         Map<String, String> idle = new HashMap<>();
-        for (Object o : session.getObjects(f -> f instanceof Unchecked)) {
-            Unchecked u = (Unchecked) o;
-            idle.put(u.resource(), u.why());
+        for (Object o : shown.values()) {
+            if (o instanceof ResourceStatus rs) {
+                byName.put(rs.resource(), rs);
+            } else if (o instanceof Unchecked u) {
+                idle.put(u.resource(), u.why());
+            }
         }
         unchecked = Set.copyOf(idle.keySet());
         List<NodeStatus.ResourceView> views = new ArrayList<>();
