@@ -108,6 +108,8 @@ public final class Engine implements AutoCloseable {
     private Set<String> unchecked = Set.of();
     /** The rules' ResourceStatus and Unchecked facts, kept as they come and go: what the status shows. */
     private final Map<FactHandle, Object> shown = new HashMap<>();
+    /** What {@link #persist} saved last (null before the first save). */
+    private PersistedNode saved;
     /** A decision on the services' activity ended the current round of firing. */
     private boolean halted;
 
@@ -830,8 +832,13 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Saves the node's state, data state and generation when they differ from what was saved last. */
     private void persist() {
-        store.save(new PersistedNode(node.state(), node.data(), node.generation()));
+        PersistedNode now = new PersistedNode(node.state(), node.data(), node.generation());
+        if (!now.equals(saved)) {
+            store.save(now);
+            saved = now;
+        }
     }
 
     private void emit(EngineEvent e) {

@@ -168,26 +168,36 @@ public final class EngineLoop implements AutoCloseable {
      * only once the turn is over, so {@link #current()} hands out no snapshot made before the rules saw it.
      */
     private void turn(Runnable work) {
-        Engine e = engine;
+        beginTurn();
         try {
-            if (e != null && pauseNanos != Long.MAX_VALUE) {
-                notePause();
-                if (unreported.get() > 0) {
-                    try {
-                        logCycle(e.tick());
-                    } catch (RuntimeException ex) {
-                        LOG.error("{}: cycle failed", nodeId, ex);
-                    }
-                }
-            }
             work.run();
         } finally {
-            long taken = takenInTurn;
-            if (taken > 0) {
-                takenInTurn = 0;
-                synchronized (pauses) {
-                    unreported.compareAndSet(taken, 0);
+            endTurn();
+        }
+    }
+
+    /** The start of a turn: a pause not yet reported goes to the engine in a cycle of its own. */
+    private void beginTurn() {
+        Engine e = engine;
+        if (e != null && pauseNanos != Long.MAX_VALUE) {
+            notePause();
+            if (unreported.get() > 0) {
+                try {
+                    logCycle(e.tick());
+                } catch (RuntimeException ex) {
+                    LOG.error("{}: cycle failed", nodeId, ex);
                 }
+            }
+        }
+    }
+
+    /** The end of a turn: the pause the engine took in counts as reported from now on. */
+    private void endTurn() {
+        long taken = takenInTurn;
+        if (taken > 0) {
+            takenInTurn = 0;
+            synchronized (pauses) {
+                unreported.compareAndSet(taken, 0);
             }
         }
     }
@@ -235,10 +245,11 @@ public final class EngineLoop implements AutoCloseable {
      * {@link tandem.facts.SyncDue}, or the peer's reported services ({@link tandem.facts.PeerServices}).
      */
     public void observe(Object observation) {
-        thread.execute(() -> turn(() -> {
-            Engine e = ready();
+        thread.execute(() -> {
+            beginTurn();
             // the cycle's top level: log everything and keep running (Patroni's run_cycle)
             try {
+                Engine e = ready();
                 CycleOutcome out;
                 if (observation instanceof Heartbeat hb) {
                     out = e.heartbeat(hb);
@@ -261,8 +272,10 @@ public final class EngineLoop implements AutoCloseable {
                 logCycle(out);
             } catch (RuntimeException ex) {
                 LOG.error("{}: cycle failed", nodeId, ex);
+            } finally {
+                endTurn();
             }
-        }));
+        });
     }
 
     /** Queues a check cycle. */

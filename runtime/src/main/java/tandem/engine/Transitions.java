@@ -25,6 +25,11 @@ import tandem.facts.NodeState;
  *   <li><b>Persist before acting.</b> The node's state, data state and generation are saved before
  *       the actions a decision asked for are handed to the routes, so a crash never leaves a node
  *       acting on a state it would not boot back into.</li>
+ *   <li><b>A takeover starts a new generation.</b> Entering ALONE raises the node's generation by one
+ *       (a rule may set it higher, never keep it), so the heartbeats tell every takeover from the one
+ *       before it and an election never ranks a stale active node equal to the one that replaced it.</li>
+ *   <li><b>STOP waits for an operator.</b> A node that must not start by itself (boot-start off) boots
+ *       into STOP whatever the profile's initial state; only an operator's start leaves it.</li>
  *   <li><b>Bounded firing.</b> A rule that keeps re-firing, or rules that keep changing the node, stop
  *       the engine with an error naming them instead of spinning.</li>
  * </ul>

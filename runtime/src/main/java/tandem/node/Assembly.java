@@ -190,16 +190,7 @@ public final class Assembly {
     public CatalogueCheck.Outcome checkCatalogue(List<Path> ruleFiles) {
         CatalogueCheck.Outcome out = CatalogueCheck.check(catalogue, RuleUses.scan(ruleFiles), folders.routes());
         List<String> errors = new ArrayList<>(out.errors());
-        for (Catalogue.Action a : catalogue.actions().values()) {
-            for (Catalogue.BeanCall call : a.calls()) {
-                if (call.ref().equals("mail") && call.method().equals("send") && call.literals().size() == 1
-                        && MailBean.template(folders.routes(), call.literals().get(0)).isEmpty()) {
-                    errors.add(a.file() + ":" + a.line() + ": route " + Catalogue.ACTION_PREFIX + a.name()
-                            + " sends the mail template \"" + call.literals().get(0) + "\", but no route folder has "
-                            + MailBean.TEMPLATES + "/" + call.literals().get(0) + ".txt");
-                }
-            }
-        }
+        errors.addAll(MailBean.missingTemplates(catalogue, folders.routes()));
         return new CatalogueCheck.Outcome(errors, out.warnings());
     }
 }

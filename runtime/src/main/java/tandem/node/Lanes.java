@@ -43,20 +43,18 @@ public final class Lanes implements ActionPort, AggregationStrategy {
     public synchronized void attach(Catalogue catalogue, ProducerTemplate template) {
         this.catalogue = catalogue;
         this.template = template;
-        early.forEach(this::send);
+        List<ActionRequest> waiting = List.copyOf(early);
         early.clear();
+        waiting.forEach(this::perform);
     }
 
+    /** Sends the request to its action's lane; before the routes run, keeps it for {@link #attach}. */
     @Override
     public synchronized void perform(ActionRequest request) {
         if (template == null) {
             early.add(request);
             return;
         }
-        send(request);
-    }
-
-    private void send(ActionRequest request) {
         Optional<Catalogue.Action> action = catalogue.action(request.action());
         if (action.isEmpty()) {
             observe.accept(new ActionResult(request.action(), false, "no route carries action \"" + request.action()

@@ -17,6 +17,7 @@ import tandem.actions.Mailer;
 import tandem.config.NodeConfig;
 import tandem.engine.ActionPort.ActionRequest;
 import tandem.facts.ActionResult;
+import tandem.routes.Catalogue;
 
 /**
  * The {@code mail} bean of the action routes (SBS-8): renders a mail template and hands the mail to the
@@ -34,6 +35,8 @@ import tandem.facts.ActionResult;
 public final class MailBean {
     /** The folder, inside a route folder, that holds the templates. */
     public static final String TEMPLATES = "mail";
+    /** The name the routes know this bean by. */
+    public static final String BEAN = "mail";
     private static final String SUBJECT = "Subject:";
 
     /** Where the templates are looked up, and the context whose simple language renders them. */
@@ -78,6 +81,25 @@ public final class MailBean {
         } catch (IOException | RuntimeException e) {
             return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
         }
+    }
+
+    /**
+     * The action routes of {@code catalogue} that send a template ({@code send(${body}, '<name>')}) no
+     * route folder has, each as {@code FILE:LINE: message}.
+     */
+    public static List<String> missingTemplates(Catalogue catalogue, List<Path> routeFolders) {
+        List<String> errors = new ArrayList<>();
+        for (Catalogue.Action a : catalogue.actions().values()) {
+            for (Catalogue.BeanCall call : a.calls()) {
+                if (call.ref().equals(BEAN) && call.method().equals("send") && call.literals().size() == 1
+                        && template(routeFolders, call.literals().get(0)).isEmpty()) {
+                    errors.add(a.file() + ":" + a.line() + ": route " + Catalogue.ACTION_PREFIX + a.name()
+                            + " sends the mail template \"" + call.literals().get(0) + "\", but no route folder has "
+                            + TEMPLATES + "/" + call.literals().get(0) + ".txt");
+                }
+            }
+        }
+        return errors;
     }
 
     /** The template file {@code name} names: the last of the route folders that has it. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.ProducerTemplate;
 import tandem.actions.ServiceSet;
 import tandem.actions.VirtualIps;
 import tandem.checks.Checks;
@@ -43,6 +44,8 @@ public final class Wiring implements AutoCloseable {
     private final Reload reload;
     /** The routes the parts run on, once {@link #attach}ed. */
     private volatile LoadedRoutes attached;
+    /** Sends commands and actions to their routes; one for the node's context, kept across reloads. */
+    private ProducerTemplate template;
     private final Map<String, Object> beans;
 
     Wiring(Assembly assembly, Ports ports, RuleSet rules, Clock clock) {
@@ -89,7 +92,7 @@ public final class Wiring implements AutoCloseable {
         m.put("boot", new BootStart(c, ports.commands(), clock));
         m.put("fencing", new FencingBean(c, ports.commands(), clock));
         m.put("peer", new PeerBean(c, ports.peer(), clock));
-        m.put("mail", mail);
+        m.put(MailBean.BEAN, mail);
         // the set on disk, once it passed, replaces the routes attached and the engine's rules (README "Reload")
         this.reload = new Reload(c, assembly.setup(), rules, assembly.catalogue(), loop, () -> attached,
                 () -> Candidate.build(assembly.home(), c.file()),
@@ -108,11 +111,15 @@ public final class Wiring implements AutoCloseable {
      * commands to their routes, mail templates come from its route folders. What the engine asked for
      * before goes first. Called again with a new assembly and its routes when the node's set is replaced.
      */
-    public void attach(Assembly assembly, LoadedRoutes routes) {
+    public synchronized void attach(Assembly assembly, LoadedRoutes routes) {
+        // one producer template per context: a reload replaces routes in the same context and keeps it
+        if (template == null || template.getCamelContext() != routes.context()) {
+            template = routes.context().createProducerTemplate();
+        }
         attached = routes;
         mail.attach(assembly.routeFolders(), routes.context());
-        commands.attach(assembly.catalogue(), routes.context().createProducerTemplate());
-        lanes.attach(assembly.catalogue(), routes.context().createProducerTemplate());
+        commands.attach(assembly.catalogue(), template);
+        lanes.attach(assembly.catalogue(), template);
     }
 
     public EngineLoop loop() {

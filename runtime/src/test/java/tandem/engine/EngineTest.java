@@ -326,4 +326,37 @@ class EngineTest {
         });
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
     }
+
+    @Test
+    void theServicesStartingAndRunningLeaveTheSavedNodeAlone() {
+        List<PersistedNode> saves = new ArrayList<>();
+        NodeStore counting = new NodeStore() {
+            private final NodeStore inner = new NodeStore.InMemory();
+
+            @Override
+            public java.util.Optional<PersistedNode> load() {
+                return inner.load();
+            }
+
+            @Override
+            public void save(PersistedNode node) {
+                saves.add(node);
+                inner.save(node);
+            }
+        };
+        engine = Fixtures.engine(rules, Fixtures.node1(), counting, events, new ArrayList<>());
+        engine.boot(false);
+        engine.advanceTo(1_000);
+        engine.heartbeat(Fixtures.peer(NodeState.STOP, DataState.NOT_UPTODATE, 0, false));
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        int afterTakeover = saves.size();
+
+        engine.actionResult(new ActionResult("vip-up", true, "done", 1_100));
+        engine.actionResult(new ActionResult("start-services", true, "done", 1_200));
+
+        assertThat(engine.services().activity()).isEqualTo(tandem.facts.Activity.RUNNING);
+        assertThat(saves).hasSize(afterTakeover)
+                .last().isEqualTo(new PersistedNode(NodeState.ALONE, DataState.UPTODATE, 1));
+    }
 }
