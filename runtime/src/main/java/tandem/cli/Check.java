@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import tandem.config.ConfigException;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
@@ -43,6 +45,12 @@ final class Check {
             return 1;
         }
         Catalogue catalogue = node.catalogue();
+        // the routes load without the rules (no engine runs): check them beside the rules' compile, which
+        // takes most of check's time, on a thread of their own
+        FutureTask<Assembly.RoutesChecked> routeCheck = new FutureTask<>(() -> node.checkRoutes(null));
+        Thread routeThread = new Thread(routeCheck, "tandem-check-routes");
+        routeThread.setDaemon(true);
+        routeThread.start();
         RuleSet rules = null;
         try {
             rules = node.compileRules();
@@ -51,7 +59,7 @@ final class Check {
         } catch (RulesException e) {
             problems.addAll(e.problems());
         }
-        Assembly.RoutesChecked routes = node.checkRoutes(rules);
+        Assembly.RoutesChecked routes = routesOf(routeCheck);
         problems.addAll(routes.problems());
         List<String> warnings = new ArrayList<>();
         if (rules != null) {
@@ -79,6 +87,20 @@ final class Check {
         warnings.forEach(err::println);
         out.println(standbyWrites(c.replication()));
         return 0;
+    }
+
+    private static Assembly.RoutesChecked routesOf(FutureTask<Assembly.RoutesChecked> check) {
+        try {
+            return check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the routes were checked", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** How many shipped rules the site replaced and disabled, and how many it added. */
