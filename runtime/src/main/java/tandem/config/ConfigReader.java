@@ -57,7 +57,7 @@ final class ConfigReader extends ValueReader {
             problems.throwIfAny();
         }
         Section root = new Section(this, "", rootNode, true, "node", "cluster", "listen", "peer", "witness", "timings",
-                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing", "rules");
+                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing", "rules", "redundancy");
 
         Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start", "role",
                 "backup-license"));
@@ -85,6 +85,8 @@ final class ConfigReader extends ValueReader {
                 "scenarios"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
         Rules rules = rules(root.optionalSection("rules", "loop-guard"));
+        Optional<Redundancy> redundancy = new RedundancyReader(this, crossField, profile, node, peer,
+                root.has("mail")).read(root);
 
         if (listen != null && console != null) {
             crossField.checkConsoleDoesNotShareListenPort(listenSection, listen, consoleSection, console);
@@ -97,7 +99,7 @@ final class ConfigReader extends ValueReader {
         }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
-                replication, mail, console, extensions, fencing, rules);
+                replication, mail, console, extensions, fencing, rules, redundancy);
     }
 
     // ---------------------------------------------------------------------------------------------
