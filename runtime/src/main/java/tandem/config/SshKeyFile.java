@@ -1,10 +1,11 @@
 package tandem.config;
 
-import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +57,7 @@ final class SshKeyFile {
             ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(body));
             byte[] magic = new byte[MAGIC.length];
             b.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 return Optional.of(file + " is not a private key in OpenSSH format (no openssh-key-v1 header)");
             }
             String cipher = string(b);
@@ -72,7 +73,7 @@ final class SshKeyFile {
                 return Optional.of(file + " holds " + keys + " keys; give a file with one");
             }
             if (!TYPES.contains(type)) {
-                return Optional.of(file + " is a " + type + " key; use an ed25519 or rsa key");
+                return Optional.of(file + " holds a key of type " + type + "; use an ed25519 or rsa key");
             }
             return Optional.empty();
         } catch (IllegalArgumentException | BufferUnderflowException e) {
