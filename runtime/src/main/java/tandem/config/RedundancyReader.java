@@ -102,10 +102,13 @@ final class RedundancyReader {
         if (schedule != null && backup != null && backup.window().isPresent()) {
             crossField.checkScheduleMissesBackupWindow(scheduleSection, schedule, backup.window().get());
         }
-        if (role == null || !s.usable() || problems.count() > before) {
+        boolean active = role == RedundancyRole.ACTIVE;
+        boolean partsBuilt = active ? backup != null && schedule != null && transfer != null && standby != null
+                : standbyImport != null && switchover != null;
+        // a part is also missing when it depends on node: or peer:, whose errors are reported there
+        if (role == null || !s.usable() || problems.count() > before || !partsBuilt) {
             return Optional.empty();
         }
-        boolean active = role == RedundancyRole.ACTIVE;
         return Optional.of(new Redundancy(role, licenseKey, activeKey, version,
                 active ? Optional.of(backup) : Optional.empty(),
                 active ? Optional.of(schedule) : Optional.empty(),

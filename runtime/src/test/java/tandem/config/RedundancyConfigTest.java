@@ -479,6 +479,23 @@ class RedundancyConfigTest {
     }
 
     @Test
+    void errorsInNodeOrPeerAreReportedThereAlone() {
+        assertThat(errors(ConfigLoaderTest.minimal("redundancy").replace("address: 10.0.0.2", "address: \"a b\"")
+                + STANDBY_SECTION + "  switchover: {down-for: 2m}\n")).containsExactly(
+                "node1.yaml:9: peer.address: must be an IPv4 or IPv6 address or a host name, got \"a b\"");
+        assertThat(errors(ConfigLoaderTest.minimal("redundancy").replace("id: node1", "id: node1\n  priority: 5000")
+                + """
+                redundancy:
+                  role: active
+                  license-key: ABCDE-12345-FGHIJ-67890
+                  version: 8.4.2
+                  backup: {command: "backup {file}", folder: /var/lib/tandem/backups}
+                  schedule: {unit: days, every: 1, start-date: 01.01.2027, start-time: "02:30"}
+                  standby: {address: 192.0.2.11, password: pw, folder: /in, import-command: "i {file}"}
+                """)).containsExactly("node1.yaml:3: node.priority: must be 0..1000, got 5000");
+    }
+
+    @Test
     void theUsersToMailAreAListOrAFileAndNeedTheMailSection() throws IOException {
         Files.writeString(dir.resolve("users.txt"), "alice@example.com\nbob\n# carol@example.com\ndave at example\n");
 
