@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * <p>The schema is written out here field by field ({@link Section} declares each mapping's keys),
  * rather than derived from the records by databind: that keeps the line of every error and lets the
  * defaults depend on the profile. The values are read by {@link ValueReader}'s conversions, and the
- * rules that span fields are {@link CrossFieldRules}.
+ * rules that span fields are {@link CrossFieldRules}. The redundancy profile's section, whose keys
+ * depend on the node's role, is read by {@link RedundancyReader}.
  */
 final class ConfigReader extends ValueReader {
     private static final int MIN_SECRET_LENGTH = 16;
