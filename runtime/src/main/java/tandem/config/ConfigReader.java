@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * <p>The schema is written out here field by field ({@link Section} declares each mapping's keys),
  * rather than derived from the records by databind: that keeps the line of every error and lets the
  * defaults depend on the profile. The values are read by {@link ValueReader}'s conversions, and the
- * rules that span fields are {@link CrossFieldRules}.
+ * rules that span fields are {@link CrossFieldRules}. The redundancy profile's section, whose keys
+ * depend on the node's role, is read by {@link RedundancyReader}.
  */
 final class ConfigReader extends ValueReader {
     private static final int MIN_SECRET_LENGTH = 16;
@@ -57,7 +58,7 @@ final class ConfigReader extends ValueReader {
             problems.throwIfAny();
         }
         Section root = new Section(this, "", rootNode, true, "node", "cluster", "listen", "peer", "witness", "timings",
-                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing", "rules");
+                "checkers", "services", "vip", "replication", "mail", "console", "extensions", "fencing", "rules", "redundancy");
 
         Node node = node(root.requiredSection("node", "id", "profile", "priority", "state-dir", "boot-start", "role",
                 "backup-license"));
@@ -85,6 +86,8 @@ final class ConfigReader extends ValueReader {
                 "scenarios"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
         Rules rules = rules(root.optionalSection("rules", "loop-guard"));
+        Optional<Redundancy> redundancy = new RedundancyReader(this, crossField, profile, node, peer,
+                root.has("mail")).read(root);
 
         if (listen != null && console != null) {
             crossField.checkConsoleDoesNotShareListenPort(listenSection, listen, consoleSection, console);
@@ -97,7 +100,7 @@ final class ConfigReader extends ValueReader {
         }
         problems.throwIfAny();
         return new NodeConfig(file, node, cluster, listen, peer, witness, timings, checkers, services, vip,
-                replication, mail, console, extensions, fencing, rules);
+                replication, mail, console, extensions, fencing, rules, redundancy);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -127,6 +127,17 @@ final class CrossFieldRules {
         }
     }
 
+    /**
+     * RED-5: a transfer must never overlap the creation of a backup, so no scheduled run may fall
+     * inside the appliance's own daily backup window. Reported at {@code redundancy.schedule}, with the
+     * first run that would.
+     */
+    void checkScheduleMissesBackupWindow(Section schedule, Redundancy.Timer timer, Redundancy.Window window) {
+        tandem.redundancy.Schedule.of(timer).collides(window).ifPresent(why -> problems.add(schedule.line(),
+                schedule.path, why + "; move start-time or backup.window (RED-5: a transfer must not overlap the"
+                        + " creation of a backup)"));
+    }
+
     /** Reports {@code key} of {@code s} when {@code value} was seen before in this list. */
     void unique(Map<String, String> seen, String value, Section s, String key, String what) {
         String first = seen.putIfAbsent(value, s.path);

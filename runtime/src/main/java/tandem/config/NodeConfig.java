@@ -25,11 +25,13 @@ import java.util.Optional;
  * @param extensions  YAML {@code extensions:}; default no extra folders
  * @param fencing     YAML {@code fencing:}, optional: how the peer is fenced before a takeover
  * @param rules       YAML {@code rules:}; the engine's limits on the rules (the loop guard), defaults applied
+ * @param redundancy  YAML {@code redundancy:}: present exactly for {@code node.profile: redundancy}, which
+ *                    requires it (RED-1..RED-12)
  */
 public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen, Peer peer, Optional<Witness> witness,
         Timings timings, List<Checker> checkers, List<Service> services, Optional<Vip> vip, Replication replication,
         Optional<Mail> mail, Console console, Extensions extensions,
-        Optional<Fencing> fencing, Rules rules) {
+        Optional<Fencing> fencing, Rules rules, Optional<Redundancy> redundancy) {
     public NodeConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(node, "node");
@@ -47,7 +49,9 @@ public record NodeConfig(Path file, Node node, Cluster cluster, Endpoint listen,
         Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(fencing, "fencing");
         Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(redundancy, "redundancy");
     }
+
 
     /** This node's sync channel port: {@code replication.port}, else {@code listen.port + 2}. */
     public int syncPort() {

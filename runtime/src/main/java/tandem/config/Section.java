@@ -119,6 +119,12 @@ final class Section {
         return get(key) != null;
     }
 
+    /** Whether {@code key} is written in the file at all, even without a value ({@code key:}). */
+    boolean written(String key) {
+        get(key);
+        return node != null && node.has(key);
+    }
+
     <T> Optional<T> optional(String key, Conversion<T> conversion) {
         JsonNode v = get(key);
         return v == null ? Optional.empty() : conversion.apply(child(key), v);
@@ -148,9 +154,17 @@ final class Section {
     }
 
     Section requiredSection(String key, String... fields) {
+        return requiredSectionWhere(key, null, fields);
+    }
+
+    /**
+     * A section required only here: {@code qualifier} says when ("for role active"), after "missing
+     * required field".
+     */
+    Section requiredSectionWhere(String key, String qualifier, String... fields) {
         JsonNode v = get(key);
         if (v == null) {
-            require(key, (p, x) -> Optional.empty());
+            require(key, (p, x) -> Optional.empty(), qualifier);
             return new Section(values, child(key), null, false, fields);
         }
         return new Section(values, child(key), v, true, fields);

@@ -340,7 +340,14 @@ class MainTest {
     void checkOfAProfileWithoutADescriptorSaysSo() {
         SimFixtures.copyConfigs(tmp, "");
         Path config = SimFixtures.write(tmp.resolve("red.yaml"),
-                read(tmp.resolve("node1.yaml")).replace("profile: ms-failover", "profile: redundancy"));
+                read(tmp.resolve("node1.yaml")).replace("profile: ms-failover", "profile: redundancy") + """
+                        redundancy:
+                          role: standby
+                          license-key: DDDDD-FFFFF-TTTTT-22222
+                          active-license-key: XXXXX-YYYYY-ZZZZZ-11111
+                          version: "8.4.2"
+                          import: {command: "import {file}", folder: incoming}
+                        """);
 
         Cli r = tandem("check", "--config", config.toString());
 

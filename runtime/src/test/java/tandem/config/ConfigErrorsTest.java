@@ -83,7 +83,8 @@ class ConfigErrorsTest {
                 "node1.yaml:14: witness.address: missing required field",
                 "node1.yaml:15: witness.adress: unknown field; did you mean \"address\"?",
                 "node1.yaml:16: colour: unknown field; valid fields here are node, cluster, listen, peer, witness,"
-                        + " timings, checkers, services, vip, replication, mail, console, extensions, fencing, rules");
+                        + " timings, checkers, services, vip, replication, mail, console, extensions, fencing, rules,"
+                        + " redundancy");
     }
 
     @Test
@@ -345,7 +346,7 @@ class ConfigErrorsTest {
         String yaml = minimal("redundancy") + """
                 schedules:
                   - {name: nightly, action: backup, every: 1d}
-                """;
+                """ + RedundancyConfigTest.STANDBY_SECTION;
 
         assertThat(Errors.of(yaml)).containsExactly(
                 "node1.yaml:10: schedules: is not a setting (any more): no node ever ran these entries; remove the"

@@ -181,7 +181,8 @@ class ConfigLoaderTest {
 
     @Test
     void redundancyDefaults() {
-        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("redundancy"), dir, Map.of());
+        NodeConfig c = ConfigLoader.parse("node1.yaml", minimal("redundancy") + RedundancyConfigTest.STANDBY_SECTION,
+                dir, Map.of());
 
         assertThat(c.listen().port()).isEqualTo(7403);
         assertThat(c.peer().port()).isEqualTo(7403);
@@ -197,7 +198,7 @@ class ConfigLoaderTest {
                   failover-timeout: 2m
                 replication:
                   mode: continuous
-                """;
+                """ + RedundancyConfigTest.STANDBY_SECTION;
         NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of());
 
         assertThat(c.timings().failoverTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -285,7 +286,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ":10: extra: unknown field; valid fields here are node, cluster, listen, peer,"
                         + " witness, timings, checkers, services, vip, replication, mail, console, extensions,"
-                        + " fencing, rules");
+                        + " fencing, rules, redundancy");
     }
 
     @Test

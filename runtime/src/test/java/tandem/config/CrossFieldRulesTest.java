@@ -39,7 +39,7 @@ class CrossFieldRulesTest {
                 timings:
                   rise: 1
                   failover-timeout: 12s
-                """;
+                """ + RedundancyConfigTest.STANDBY_SECTION;
 
         assertThat(Errors.of(yaml)).containsExactly(
                 "node1.yaml:12: timings: check-interval x fall (5s x 3 = 15s) must be below failover-timeout (12s)");
