@@ -14,32 +14,6 @@ class SimulateTest {
     @TempDir
     Path tmp;
 
-    private static final String LOOP_RULES = """
-            package site.rules;
-
-            import tandem.facts.LocalNode;
-
-            declare Spin
-                n : int
-            end
-
-            rule "Start spinning"
-            when
-                LocalNode()
-                not Spin()
-            then
-                insert(new Spin(0));
-            end
-
-            rule "Loop"
-            when
-                LocalNode()
-                $s : Spin(n >= 0)
-            then
-                modify($s) { setN($s.getN() + 1) }
-            end
-            """;
-
     @Test
     void severalScenariosRunInTurnAndTheRunFailsWhenOneFails() {
         String crash = SimFixtures.msScenario("primary-crash.yaml").toString();
@@ -87,7 +61,7 @@ class SimulateTest {
     @Test
     void afterARuleLoopsEveryExpectationIsCountedAndTheOnesNotReachedAreListed() {
         SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n");
-        SimFixtures.write(tmp.resolve("cfg/site-rules/loop.drl"), LOOP_RULES);
+        SimFixtures.write(tmp.resolve("cfg/site-rules/loop.drl"), SimFixtures.LOOPING_RULES);
         Path scenario = SimFixtures.write(tmp.resolve("loop.yaml"), """
                 description: an extension rule that never stops
                 nodes:

@@ -2,10 +2,7 @@ package tandem.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tandem.facts.ActionResult;
@@ -15,27 +12,13 @@ import tandem.facts.NodeState;
 import tandem.facts.Settings;
 
 /** rules/pair/fencing.drl with the real ms-failover rules on a pseudo clock (failover timeout 30 s). */
-class FencingRulesTest {
+class FencingRulesTest extends EngineHarness {
 
     private static RuleSet rules;
-    private final List<EngineEvent> events = new ArrayList<>();
-    private final List<ActionPort.ActionRequest> actions = new ArrayList<>();
-    private Engine engine;
 
     @BeforeAll
     static void compile() {
         rules = Fixtures.msFailoverRules();
-    }
-
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    private List<String> actions() {
-        return actions.stream().map(ActionPort.ActionRequest::action).toList();
     }
 
     /** node2 (lower priority) SECOND uptodate of node1 PRIM, with a fencing command, at 10 s. */

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tandem.facts.ActionResult;
@@ -24,27 +23,13 @@ import tandem.facts.Settings;
  * rules/pair/freeze.drl with the real ms-failover rules on a pseudo clock (failover timeout 30 s): a
  * node whose engine did not run for longer than the failover timeout treats itself as the silent one.
  */
-class FreezeRulesTest {
+class FreezeRulesTest extends EngineHarness {
 
     private static RuleSet rules;
-    private final List<EngineEvent> events = new ArrayList<>();
-    private final List<ActionPort.ActionRequest> actions = new ArrayList<>();
-    private Engine engine;
 
     @BeforeAll
     static void compile() {
         rules = Fixtures.msFailoverRules();
-    }
-
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    private List<String> actions() {
-        return actions.stream().map(ActionPort.ActionRequest::action).toList();
     }
 
     /** node1 PRIM (generation 1) with node2 SECOND uptodate, services running, at 10 s. */

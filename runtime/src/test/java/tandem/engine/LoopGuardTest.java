@@ -7,10 +7,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -22,23 +20,8 @@ import tandem.facts.NodeState;
  * The loop guard ({@code rules.loop-guard}): a rule that asks for the same action more often than the
  * settings allow is suspended with an ERROR naming it; the engine and the other rules go on.
  */
-class LoopGuardTest {
+class LoopGuardTest extends EngineHarness {
 
-    private static final String HEADER = "package tandem.rules;\nimport tandem.facts.*;\n";
-    private final List<EngineEvent> events = new ArrayList<>();
-    private final List<ActionPort.ActionRequest> actions = new ArrayList<>();
-    private Engine engine;
-
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    private long asked(String action) {
-        return actions.stream().filter(a -> a.action().equals(action)).count();
-    }
 
     private RuleSet withSiteRule(Path tmp, String drl) throws Exception {
         Path site = Fixtures.drlFolder(tmp, "site.drl", HEADER + drl);

@@ -3,9 +3,7 @@ package tandem.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.facts.ActionResult;
@@ -14,23 +12,8 @@ import tandem.facts.ActionResult;
  * The managed services' activity is a fact of its own: the rules that match the node's state do not
  * fire again when only the services change (STARTING, RUNNING, STOPPING, STOPPED).
  */
-class ServicesTest {
+class ServicesTest extends EngineHarness {
 
-    private static final String HEADER = "package tandem.rules;\nimport tandem.facts.*;\n";
-    private final List<EngineEvent> events = new ArrayList<>();
-    private final List<ActionPort.ActionRequest> actions = new ArrayList<>();
-    private Engine engine;
-
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    private long asked(String action) {
-        return actions.stream().filter(a -> a.action().equals(action)).count();
-    }
 
     @Test
     void aSiteRuleOnTheNodesStateFiresOnceWhileTheServicesStartAndRun(@TempDir Path tmp) throws Exception {

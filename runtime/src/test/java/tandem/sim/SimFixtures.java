@@ -15,6 +15,32 @@ import java.util.stream.Stream;
  * files, scratch copies of the sample configurations, and a scenario run with its output captured.
  */
 public final class SimFixtures {
+    /** Site rules that never stop firing: a simulation must stop them and name the rule. */
+    public static final String LOOPING_RULES = """
+            package site.rules;
+
+            import tandem.facts.LocalNode;
+
+            declare Spin
+                n : int
+            end
+
+            rule "Start spinning"
+            when
+                LocalNode()
+                not Spin()
+            then
+                insert(new Spin(0));
+            end
+
+            rule "Loop"
+            when
+                LocalNode()
+                $s : Spin(n >= 0)
+            then
+                modify($s) { setN($s.getN() + 1) }
+            end
+            """;
 
     private SimFixtures() {
     }

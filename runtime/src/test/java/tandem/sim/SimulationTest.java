@@ -435,31 +435,7 @@ class SimulationTest {
     @Test
     void ruleThatKeepsReFiringStopsTheSimulationAndIsNamed() {
         SimFixtures.copyConfigs(tmp.resolve("cfg"), "\nextensions:\n  rules: [site-rules]\n");
-        SimFixtures.write(tmp.resolve("cfg/site-rules/loop.drl"), """
-                package site.rules;
-
-                import tandem.facts.LocalNode;
-
-                declare Spin
-                    n : int
-                end
-
-                rule "Start spinning"
-                when
-                    LocalNode()
-                    not Spin()
-                then
-                    insert(new Spin(0));
-                end
-
-                rule "Loop"
-                when
-                    LocalNode()
-                    $s : Spin(n >= 0)
-                then
-                    modify($s) { setN($s.getN() + 1) }
-                end
-                """);
+        SimFixtures.write(tmp.resolve("cfg/site-rules/loop.drl"), SimFixtures.LOOPING_RULES);
         Path scenario = SimFixtures.write(tmp.resolve("loop.yaml"), """
                 description: an extension rule that never stops
                 nodes:
