@@ -14,5 +14,9 @@ pushd "%TANDEM_HOME%" && call mvn -q -B -DskipTests package 1>&2 & popd
 :run
 set "JAVA=java"
 if defined JAVA_HOME set "JAVA=%JAVA_HOME%\bin\java"
-"%JAVA%" -Xms16m -Xmx128m -Xmn6m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=32m -Dio.netty.allocator.type=unpooled -XX:+ExitOnOutOfMemoryError %TANDEM_JAVA_OPTS% -Dtandem.home="%TANDEM_HOME%" -Dlogback.configurationFile="%TANDEM_HOME%\conf\logback.xml" -cp "%CLASSES%;%LIB%\*" tandem.cli.Main %*
+rem a running node commits its heap as used; the short-lived verbs (check, simulate) compile the rules
+rem and take that garbage in a young generation of 32 MB (see bin/tandem)
+set "HEAP=-Xms64m -Xmn32m"
+if /i "%~1"=="run" set "HEAP=-Xms16m -Xmn6m"
+"%JAVA%" %HEAP% -Xmx128m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=32m -Dio.netty.allocator.type=unpooled -XX:+ExitOnOutOfMemoryError %TANDEM_JAVA_OPTS% -Dtandem.home="%TANDEM_HOME%" -Dlogback.configurationFile="%TANDEM_HOME%\conf\logback.xml" -cp "%CLASSES%;%LIB%\*" tandem.cli.Main %*
 exit /b %ERRORLEVEL%
