@@ -42,16 +42,26 @@ class TwoNodesTest {
         ClusterAwait.await(cluster, what, limit, 50, done);
     }
 
+    /**
+     * Starts the pair and waits until one node is PRIM and the other SECOND, both uptodate, and the
+     * primary's application answers; returns the primary. Which node that is depends on which one came
+     * up first (a loaded machine may start node2 before node1 is heard), so the tests take it as given.
+     */
     private Node started(Path dir) throws Exception {
         cluster = new LocalCluster(home(), dir, null, null);
         Node n1 = cluster.node("node1");
         Node n2 = cluster.node("node2");
         cluster.start(n1);
         cluster.start(n2);
-        await("PRIM/SECOND pair", Duration.ofSeconds(60),
-                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate"));
-        await("node1's application answering", Duration.ofSeconds(20), () -> cluster.app(n1).orElse("").equals("node1"));
-        return n1;
+        await("a PRIM/SECOND pair", Duration.ofSeconds(60), () -> paired(n1, n2) || paired(n2, n1));
+        Node prim = paired(n1, n2) ? n1 : n2;
+        await(prim.id() + "'s application answering", Duration.ofSeconds(20),
+                () -> cluster.app(prim).orElse("").equals(prim.id()));
+        return prim;
+    }
+
+    private boolean paired(Node prim, Node second) {
+        return cluster.state(prim).equals("PRIM uptodate") && cluster.state(second).equals("SECOND uptodate");
     }
 
     @Test
@@ -61,13 +71,12 @@ class TwoNodesTest {
         assertThat(cluster.app(n2)).as("the secondary runs no application").isEmpty();
 
         cluster.kill(n1);
-        await("node2 ALONE with its application serving", Duration.ofSeconds(30),
-                () -> cluster.state(n2).equals("ALONE uptodate") && cluster.app(n2).orElse("").equals("node2"));
+        await(n2.id() + " ALONE with its application serving", Duration.ofSeconds(30),
+                () -> cluster.state(n2).equals("ALONE uptodate") && cluster.app(n2).orElse("").equals(n2.id()));
         assertThat(cluster.app(n1)).as("the killed node's application died with it").isEmpty();
 
         cluster.start(n1);
-        await("node1 back as SECOND uptodate and node2 PRIM", Duration.ofSeconds(60),
-                () -> cluster.state(n1).equals("SECOND uptodate") && cluster.state(n2).equals("PRIM uptodate"));
+        await(n1.id() + " back as SECOND uptodate and " + n2.id() + " PRIM", Duration.ofSeconds(60), () -> paired(n2, n1));
         JsonNode st = cluster.status(n2).orElseThrow();
         assertThat(st.path("peer").path("state").asText()).isEqualTo("SECOND");
         assertThat(st.path("events").toString()).contains("Secondary takes over when the primary is silent");
@@ -85,20 +94,18 @@ class TwoNodesTest {
 
         JsonNode stop = cluster.command(n1, "stop");
         assertThat(stop.path("code").asInt()).isEqualTo(200);
-        await("node1 STOP and node2 ALONE", Duration.ofSeconds(30),
+        await(n1.id() + " STOP and " + n2.id() + " ALONE", Duration.ofSeconds(30),
                 () -> cluster.state(n1).equals("STOP not uptodate") && cluster.state(n2).equals("ALONE uptodate"));
-        await("node2's application serving", Duration.ofSeconds(20), () -> cluster.app(n2).orElse("").equals("node2"));
+        await(n2.id() + "'s application serving", Duration.ofSeconds(20), () -> cluster.app(n2).orElse("").equals(n2.id()));
         assertThat(cluster.app(n1)).isEmpty();
 
         assertThat(cluster.command(n1, "start").path("code").asInt()).isEqualTo(200);
-        await("node1 SECOND uptodate, node2 PRIM", Duration.ofSeconds(30),
-                () -> cluster.state(n1).equals("SECOND uptodate") && cluster.state(n2).equals("PRIM uptodate"));
+        await(n1.id() + " SECOND uptodate, " + n2.id() + " PRIM", Duration.ofSeconds(30), () -> paired(n2, n1));
 
         JsonNode swap = cluster.command(n1, "swap");
         assertThat(swap.path("code").asInt()).as("swap on the secondary is passed to the primary").isEqualTo(200);
-        await("roles swapped back: node1 PRIM, node2 SECOND", Duration.ofSeconds(30),
-                () -> cluster.state(n1).equals("PRIM uptodate") && cluster.state(n2).equals("SECOND uptodate")
-                        && cluster.app(n1).orElse("").equals("node1"));
+        await("roles swapped back: " + n1.id() + " PRIM, " + n2.id() + " SECOND", Duration.ofSeconds(30),
+                () -> paired(n1, n2) && cluster.app(n1).orElse("").equals(n1.id()));
 
         JsonNode unknown = cluster.command(n1, "reboot");
         assertThat(unknown.path("code").asInt()).isEqualTo(404);
@@ -109,8 +116,8 @@ class TwoNodesTest {
     void forgedFramesAreDroppedAndTheLinkKeepsWorking(@TempDir Path dir) throws Exception {
         Node n1 = started(dir);
         Node n2 = cluster.other(n1);
-        byte[] envelope = ("{\"type\":\"HEARTBEAT\",\"from\":\"node2\",\"link\":\"main\",\"session\":\"x\",\"seq\":1,"
-                + "\"ts\":1,\"body\":{\"nodeId\":\"node2\",\"state\":\"ALONE\",\"data\":\"UPTODATE\",\"generation\":99,"
+        byte[] envelope = ("{\"type\":\"HEARTBEAT\",\"from\":\"" + n2.id() + "\",\"link\":\"main\",\"session\":\"x\",\"seq\":1,"
+                + "\"ts\":1,\"body\":{\"nodeId\":\"" + n2.id() + "\",\"state\":\"ALONE\",\"data\":\"UPTODATE\",\"generation\":99,"
                 + "\"holding\":true,\"priority\":1000,\"sentAt\":1}}").getBytes(StandardCharsets.UTF_8);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), n1.linkPort())) {
             OutputStream out = s.getOutputStream();
@@ -125,12 +132,13 @@ class TwoNodesTest {
         }
         await("the forged frame logged as dropped", Duration.ofSeconds(10), () -> {
             try {
-                return Files.readString(cluster.dir().resolve("node1.out")).contains("dropped frame from") && Files.readString(cluster.dir().resolve("node1.out")).contains("bad hmac");
+                String out = Files.readString(cluster.dir().resolve(n1.id() + ".out"));
+                return out.contains("dropped frame from") && out.contains("bad hmac");
             } catch (java.io.IOException e) {
                 return false;
             }
         });
-        // a forged ALONE from a "better" node2 would make node1 step down: it must not have counted
+        // a forged ALONE from a "better" peer would make the primary step down: it must not have counted
         assertThat(cluster.state(n1)).isEqualTo("PRIM uptodate");
         JsonNode peer = cluster.status(n1).orElseThrow().path("peer");
         assertThat(peer.path("state").asText()).isEqualTo("SECOND");
@@ -140,7 +148,10 @@ class TwoNodesTest {
 
     @Test
     void differentSettingsAreAClearErrorOnBothNodesAndChangeNoRole(@TempDir Path dir) throws Exception {
-        cluster = new LocalCluster(home(), dir, null, LocalCluster.TIMINGS.replace("failover-timeout: 2s", "failover-timeout: 3s"));
+        // failover timeouts long enough that neither node goes on alone before it heard the other, however
+        // slowly a loaded machine starts the second one
+        cluster = new LocalCluster(home(), dir, LocalCluster.TIMINGS.replace("failover-timeout: 2s", "failover-timeout: 20s"),
+                LocalCluster.TIMINGS.replace("failover-timeout: 2s", "failover-timeout: 30s"));
         Node n1 = cluster.node("node1");
         Node n2 = cluster.node("node2");
         cluster.start(n1);
