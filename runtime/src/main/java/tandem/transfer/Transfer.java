@@ -1,0 +1,296 @@
+package tandem.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.extensions.openssh.PosixRenameExtensionParser;
+import org.apache.sshd.sftp.common.SftpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.transfer.TransferException.Step;
+
+/**
+ * Uploads a file (a backup archive) to a node over SFTP so that the name it is meant to have only
+ * ever holds a complete, verified copy (RED-1, RED-4): the bytes go to a hidden {@code .NAME.part}
+ * beside it, the server computes the SHA-256 of what it received ({@code sha256sum} over an exec
+ * channel) and only when it equals the one computed here while sending is the file renamed onto
+ * its name. A failure at any step removes the partial file (best effort) and leaves the file that
+ * had the name before untouched.
+ *
+ * <p>Speed: SFTP writes are pipelined (many requests in flight, acknowledged as they come) in
+ * chunks of {@link #DEFAULT_CHUNK} bytes, the most OpenSSH's sftp-server takes in one request, and
+ * the local SHA-256 is computed on the same read pass. The machine work only: when to upload and
+ * how often to retry is the rules' and the routes' business.
+ */
+public final class Transfer {
+    private static final Logger LOG = LoggerFactory.getLogger(Transfer.class);
+    /**
+     * Bytes per SFTP write request. OpenSSH's sftp-server accepts messages up to 256 KiB
+     * (SFTP_MAX_MSG_LENGTH) and announces 255 KiB of data per write in its limits@openssh.com extension.
+     */
+    static final int DEFAULT_CHUNK = 255 * 1024;
+    /** The slowest a server's {@code sha256sum} is assumed to read, to bound the check's time. */
+    private static final long VERIFY_BYTES_PER_SECOND = 20_000_000L;
+
+    private final int chunk;
+
+    public Transfer() {
+        this(DEFAULT_CHUNK);
+    }
+
+    Transfer(int chunk) {
+        if (chunk < 4096) {
+            throw new IllegalArgumentException("chunk " + chunk + " < 4096");
+        }
+        this.chunk = chunk;
+    }
+
+    /**
+     * Uploads {@code localArchive} to {@code remoteFolder/remoteName} on {@code target} (see the class
+     * comment), creating {@code remoteFolder} when missing. A relative folder is relative to the login's
+     * home, as with OpenSSH's sftp.
+     *
+     * @throws TransferException naming the failed step: LOCAL (the file here), CONNECT, HOST_KEY, AUTH,
+     *                           UPLOAD, VERIFY (with both hashes when they differ) or RENAME
+     */
+    public static TransferReport upload(SshTarget target, Path localArchive, String remoteFolder, String remoteName) {
+        return new Transfer().send(target, localArchive, remoteFolder, remoteName);
+    }
+
+    /** {@link #upload}, with this instance's chunk size. */
+    public TransferReport send(SshTarget target, Path localArchive, String remoteFolder, String remoteName) {
+        checkName(remoteName);
+        if (remoteFolder == null || remoteFolder.isEmpty()) {
+            throw new IllegalArgumentException("remote folder is empty");
+        }
+        if (!Files.isRegularFile(localArchive) || !Files.isReadable(localArchive)) {
+            throw new TransferException(Step.LOCAL, "cannot upload " + localArchive + ": not a readable file");
+        }
+        String folder = remoteFolder.length() > 1 && remoteFolder.endsWith("/")
+                ? remoteFolder.substring(0, remoteFolder.length() - 1) : remoteFolder;
+        String dest = folder + "/" + remoteName;
+        String part = folder + "/." + remoteName + ".part";
+        String address = target.address();
+        long t0 = System.nanoTime();
+        try (Connection c = Connection.open(target)) {
+            SftpClient sftp;
+            try {
+                sftp = SftpClientFactory.instance().createSftpClient(c.session());
+            } catch (IOException e) {
+                throw new TransferException(Step.UPLOAD, "cannot open SFTP on " + address + ": " + Connection.reason(e), e);
+            }
+            try (sftp) {
+                try {
+                    Sent sent = write(sftp, localArchive, folder, part, address);
+                    verify(c, part, sent);
+                    rename(sftp, part, dest, address);
+                    long millis = (System.nanoTime() - t0) / 1_000_000;
+                    LOG.info("uploaded {} to {}:{} ({} bytes in {} ms, sha256 {} checked on the server)", localArchive,
+                            address, dest, sent.bytes(), millis, sent.sha256());
+                    return new TransferReport(dest, sent.bytes(), sent.sha256(), millis, true);
+                } catch (TransferException e) {
+                    throw withCleanup(e, target, sftp, part);
+                }
+            } catch (IOException e) {
+                // closing the SFTP channel after the rename succeeded: the file is in place
+                throw new TransferException(Step.RENAME, "SFTP on " + address + " did not close: " + Connection.reason(e), e);
+            }
+        }
+    }
+
+    private record Sent(long bytes, String sha256) {
+    }
+
+    private Sent write(SftpClient sftp, Path local, String folder, String part, String address) {
+        MessageDigest sha = sha256();
+        long bytes;
+        try {
+            mkdirs(sftp, folder);
+        } catch (IOException e) {
+            throw new TransferException(Step.UPLOAD, "cannot create the folder " + folder + " on " + address + ": "
+                    + Connection.reason(e), e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(local), sha);
+                OutputStream out = sftp.write(part, chunk, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
+            if (out instanceof SftpOutputStreamAsync async) {
+                // reads straight into the request buffer: no copy between the file and the wire
+                bytes = async.transferFrom(in);
+            } else {
+                bytes = in.transferTo(out);
+            }
+        } catch (IOException e) {
+            throw new TransferException(Step.UPLOAD, "upload of " + local + " to " + address + ":" + part + " failed: "
+                    + Connection.reason(e), e);
+        }
+        return new Sent(bytes, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static void verify(Connection c, String part, Sent sent) {
+        String address = c.target().address();
+        Duration timeout = c.target().timeout().plusSeconds(sent.bytes() / VERIFY_BYTES_PER_SECOND);
+        RemoteCommand.Result r;
+        try {
+            r = RemoteCommand.exec(c.session(), address, "sha256sum -- " + shellQuote(part), timeout);
+        } catch (TransferException e) {
+            throw new TransferException(Step.VERIFY, "cannot check the SHA-256 of " + part + " on " + address + ": "
+                    + e.getMessage(), e);
+        }
+        if (r.exitCode() != 0) {
+            throw new TransferException(Step.VERIFY, "sha256sum " + part + " on " + address + " failed (exit "
+                    + r.exitCode() + "): " + r.stderr().strip());
+        }
+        String remote = parseSha256sum(r.stdout());
+        if (remote == null) {
+            throw new TransferException(Step.VERIFY, "sha256sum " + part + " on " + address
+                    + " printed no SHA-256: " + r.stdout().strip());
+        }
+        if (!remote.equals(sent.sha256())) {
+            throw new TransferException(Step.VERIFY, "the upload to " + address + ":" + part + " is corrupt: SHA-256 "
+                    + remote + " on the server, " + sent.sha256() + " sent (" + sent.bytes() + " bytes)");
+        }
+    }
+
+    private static void rename(SftpClient sftp, String part, String dest, String address) {
+        try {
+            if (sftp.getServerExtensions().containsKey(PosixRenameExtensionParser.NAME)) {
+                // rename(2): replaces an existing file in one step, which SFTP v3's rename (OpenSSH) refuses
+                sftp.getExtension(OpenSSHPosixRenameExtension.class).posixRename(part, dest);
+            } else {
+                // A server without the extension: remove the old file first. Not atomic: a crash between
+                // the two steps leaves no file under the name, only the verified .part, which the next
+                // upload replaces.
+                try {
+                    sftp.remove(dest);
+                } catch (SftpException e) {
+                    if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                        throw e;
+                    }
+                }
+                sftp.rename(part, dest);
+            }
+        } catch (IOException e) {
+            throw new TransferException(Step.RENAME, "cannot rename " + part + " to " + dest + " on " + address + ": "
+                    + Connection.reason(e), e);
+        }
+    }
+
+    /** Removes the partial file, over the same SFTP session when it still works, else over a new one. */
+    private static TransferException withCleanup(TransferException e, SshTarget target, SftpClient sftp, String part) {
+        String problem = removePart(sftp, part);
+        if (problem != null && !sftp.isOpen()) {
+            try (Connection again = Connection.open(target);
+                    SftpClient fresh = SftpClientFactory.instance().createSftpClient(again.session())) {
+                problem = removePart(fresh, part);
+            } catch (IOException | TransferException ex) {
+                problem = Connection.reason(ex);
+            }
+        }
+        if (problem == null) {
+            return e;
+        }
+        LOG.warn("cannot remove the partial upload {} on {}: {}", part, target.address(), problem);
+        TransferException out = new TransferException(e.step(), e.getMessage() + " (the partial file " + part
+                + " could not be removed: " + problem + ")", e.getCause());
+        return out;
+    }
+
+    /** {@code null} when removed or absent, else why not. */
+    private static String removePart(SftpClient sftp, String part) {
+        if (!sftp.isOpen()) {
+            return "the SFTP session is closed";
+        }
+        try {
+            sftp.remove(part);
+            return null;
+        } catch (SftpException e) {
+            return e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE ? null : Connection.reason(e);
+        } catch (IOException e) {
+            return Connection.reason(e);
+        }
+    }
+
+    private static void mkdirs(SftpClient sftp, String folder) throws IOException {
+        if (isDir(sftp, folder)) {
+            return;
+        }
+        StringBuilder prefix = new StringBuilder(folder.startsWith("/") ? "/" : "");
+        for (String part : folder.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (prefix.length() > 0 && prefix.charAt(prefix.length() - 1) != '/') {
+                prefix.append('/');
+            }
+            prefix.append(part);
+            String p = prefix.toString();
+            if (!isDir(sftp, p)) {
+                sftp.mkdir(p);
+            }
+        }
+    }
+
+    private static boolean isDir(SftpClient sftp, String path) throws IOException {
+        try {
+            SftpClient.Attributes a = sftp.stat(path);
+            if (!a.isDirectory()) {
+                throw new IOException(path + " exists and is not a folder");
+            }
+            return true;
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The hash in {@code sha256sum}'s output line ({@code HASH  NAME}, with a {@code \} before an escaped name). */
+    static String parseSha256sum(String stdout) {
+        String s = stdout.strip();
+        if (s.startsWith("\\")) {
+            s = s.substring(1);
+        }
+        if (s.length() < 64) {
+            return null;
+        }
+        String hash = s.substring(0, 64).toLowerCase(Locale.ROOT);
+        if (!hash.matches("[0-9a-f]{64}") || (s.length() > 64 && s.charAt(64) != ' ')) {
+            return null;
+        }
+        return hash;
+    }
+
+    /** A POSIX shell word that stands for exactly {@code s}. */
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+                || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("remote name '" + name + "' must be a plain file name");
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
