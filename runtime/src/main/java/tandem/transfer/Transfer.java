@@ -144,18 +144,18 @@ public final class Transfer {
         Duration timeout = c.target().timeout().plusSeconds(sent.bytes() / VERIFY_BYTES_PER_SECOND);
         RemoteCommand.Result r;
         try {
-            r = RemoteCommand.exec(c.session(), address, "sha256sum -- " + shellQuote(part), timeout);
+            r = RemoteCommand.exec(c.session(), address, checksumCommand(part), timeout);
         } catch (TransferException e) {
             throw new TransferException(Step.VERIFY, "cannot check the SHA-256 of " + part + " on " + address + ": "
                     + e.getMessage(), e);
         }
         if (r.exitCode() != 0) {
-            throw new TransferException(Step.VERIFY, "sha256sum " + part + " on " + address + " failed (exit "
+            throw new TransferException(Step.VERIFY, "the SHA-256 check of " + part + " on " + address + " failed (exit "
                     + r.exitCode() + "): " + r.stderr().strip());
         }
         String remote = parseSha256sum(r.stdout());
         if (remote == null) {
-            throw new TransferException(Step.VERIFY, "sha256sum " + part + " on " + address
+            throw new TransferException(Step.VERIFY, "the SHA-256 check of " + part + " on " + address
                     + " printed no SHA-256: " + r.stdout().strip());
         }
         if (!remote.equals(sent.sha256())) {
@@ -258,7 +258,18 @@ public final class Transfer {
         }
     }
 
-    /** The hash in {@code sha256sum}'s output line ({@code HASH  NAME}, with a {@code \} before an escaped name). */
+    /**
+     * The server's SHA-256 of {@code path}: OpenSSL's when it is installed, coreutils' {@code sha256sum}
+     * otherwise. Both print {@code HASH NAME}-style lines. OpenSSL's uses the CPU's SHA extensions:
+     * 1 GiB took 0.8 s of CPU here where Debian 12's sha256sum, which does not, took 4.5 s, as long as
+     * the whole upload. A relative path gets {@code ./} so that it cannot pass for an option.
+     */
+    static String checksumCommand(String path) {
+        String p = shellQuote(path.startsWith("/") ? path : "./" + path);
+        return "openssl dgst -sha256 -r " + p + " 2>/dev/null || sha256sum " + p;
+    }
+
+    /** The hash in {@code sha256sum}'s or {@code openssl dgst -r}'s output line ({@code HASH  NAME}, with a {@code \} before an escaped name). */
     static String parseSha256sum(String stdout) {
         String s = stdout.strip();
         if (s.startsWith("\\")) {

@@ -269,7 +269,7 @@ class TransferTest {
     void aCorruptUploadIsNotRenamedAndNamesBothHashes() throws Exception {
         String bogus = "0".repeat(64);
         CommandFactory lyingSha256sum = (channel, command) -> {
-            String cmd = command.startsWith("sha256sum ") ? "echo '" + bogus + "  file'" : command;
+            String cmd = command.contains("sha256") ? "echo '" + bogus + "  file'" : command;
             return new ProcessShellFactory(cmd, "/bin/sh", "-c", cmd).createShell(channel);
         };
         ssh = StandbySsh.start(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256), lyingSha256sum, null);
@@ -288,9 +288,9 @@ class TransferTest {
     }
 
     @Test
-    void aMissingSha256sumOnTheServerIsAVerifyError() throws Exception {
+    void aChecksumCommandThatFailsOnTheServerIsAVerifyError() throws Exception {
         CommandFactory noSha256sum = (channel, command) -> {
-            String cmd = command.startsWith("sha256sum ") ? "echo 'sha256sum: not found' >&2; exit 127" : command;
+            String cmd = command.contains("sha256") ? "echo 'sha256sum: not found' >&2; exit 127" : command;
             return new ProcessShellFactory(cmd, "/bin/sh", "-c", cmd).createShell(channel);
         };
         ssh = StandbySsh.start(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256), noSha256sum, null);
@@ -302,6 +302,24 @@ class TransferTest {
                 .hasMessageContaining("failed (exit 127): sha256sum: not found");
         assertThat(dir.resolve("standby/full.tar")).doesNotExist();
         assertThat(dir.resolve("standby/.full.tar.part")).doesNotExist();
+    }
+
+    @Test
+    void coreutilsSha256sumChecksWhenTheServerHasNoOpenssl() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("sha256sum"), Path.of("/usr/bin/sha256sum"));
+        CommandFactory withoutOpenssl = (channel, command) -> {
+            String cmd = "PATH=" + bin + "; " + command;
+            return new ProcessShellFactory(cmd, "/bin/sh", "-c", cmd).createShell(channel);
+        };
+        ssh = StandbySsh.start(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256), withoutOpenssl, null);
+        Path local = randomFile(dir.resolve("full.tar"), 70_000);
+
+        TransferReport r = Transfer.upload(ssh.passwordTarget(ssh.trustedKnownHosts(dir)), local,
+                dir.resolve("standby").toString(), "full.tar");
+
+        assertThat(r.sha256Hex()).isEqualTo(sha256(local));
+        assertThat(Files.mismatch(local, dir.resolve("standby/full.tar"))).isEqualTo(-1L);
     }
 
     @Test
@@ -319,7 +337,9 @@ class TransferTest {
         assertThat(Transfer.parseSha256sum(h + "  /x/.f.part\n")).isEqualTo(h);
         assertThat(Transfer.parseSha256sum("\\" + h + "  /x/a\\nb\n")).isEqualTo(h);
         assertThat(Transfer.parseSha256sum("sha256sum: /x: No such file")).isNull();
+        assertThat(Transfer.parseSha256sum(h + " */x/.f.part\n")).as("openssl dgst -r").isEqualTo(h);
         assertThat(Transfer.shellQuote("/a b/it's")).isEqualTo("'/a b/it'\\''s'");
+        assertThat(Transfer.checksumCommand("-x/a")).isEqualTo("openssl dgst -sha256 -r './-x/a' 2>/dev/null || sha256sum './-x/a'");
     }
 
     static Path randomFile(Path file, int size) throws IOException {
