@@ -16,6 +16,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.shell.ProcessShellFactory;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
@@ -52,6 +53,8 @@ final class StandbySsh implements AutoCloseable {
         server.setPasswordAuthenticator((user, password, session) -> "root".equals(user) && PASSWORD.equals(password));
         server.setPublickeyAuthenticator((user, key, session) -> "root".equals(user)
                 && s.authorizedKeys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
+        // OpenSSH's sftp-server speaks version 3, where a rename onto an existing file fails
+        SftpModuleProperties.SFTP_VERSION.set(server, 3);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
         if (sftpListener != null) {
             sftp.addSftpEventListener(sftpListener);

@@ -13,13 +13,16 @@ import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.shell.ProcessShellFactory;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +60,29 @@ class TransferTest {
         assertThat(r.bytes()).isEqualTo(Files.size(local));
         assertThat(r.sha256Hex()).isEqualTo(sha256(local));
         assertThat(r.verified()).isTrue();
+        assertThat(Files.mismatch(local, remote.resolve("full.tar"))).isEqualTo(-1L);
+        assertThat(remote.resolve(".full.tar.part")).doesNotExist();
+    }
+
+    @Test
+    void withoutPosixRenameTheOldFileIsRemovedFirst() throws Exception {
+        List<Path> removed = new CopyOnWriteArrayList<>();
+        SftpEventListener removals = new SftpEventListener() {
+            @Override
+            public void removing(ServerSession session, Path path, boolean isDirectory) {
+                removed.add(path);
+            }
+        };
+        ssh = StandbySsh.start(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256), StandbySsh.shell(), removals);
+        // the server announces only fsync@openssh.com, not posix-rename@openssh.com
+        SftpModuleProperties.OPENSSH_EXTENSIONS.set(ssh.server, "fsync@openssh.com=1");
+        Path remote = Files.createDirectories(dir.resolve("standby"));
+        Files.writeString(remote.resolve("full.tar"), "the previous backup");
+        Path local = randomFile(dir.resolve("full.tar"), 50_000);
+
+        Transfer.upload(ssh.passwordTarget(ssh.trustedKnownHosts(dir)), local, remote.toString(), "full.tar");
+
+        assertThat(removed).extracting(p -> p.getFileName().toString()).containsExactly("full.tar");
         assertThat(Files.mismatch(local, remote.resolve("full.tar"))).isEqualTo(-1L);
         assertThat(remote.resolve(".full.tar.part")).doesNotExist();
     }
