@@ -95,25 +95,27 @@ public final class Transfer {
             } catch (IOException e) {
                 throw new TransferException(Step.UPLOAD, "cannot open SFTP on " + address + ": " + Connection.reason(e), e);
             }
-            try (sftp) {
+            try {
+                long t1 = System.nanoTime();
+                Sent sent = localHash.await(localArchive, write(sftp, localArchive, folder, part, address));
+                long t2 = System.nanoTime();
+                verify(c, part, sent);
+                long t3 = System.nanoTime();
+                rename(sftp, part, dest, address);
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                LOG.info("uploaded {} to {}:{} ({} bytes in {} ms: login {} ms, upload {} ms, check {} ms; sha256 {}"
+                        + " checked on the server)", localArchive, address, dest, sent.bytes(), millis,
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, sent.sha256());
+                return new TransferReport(dest, sent.bytes(), sent.sha256(), millis, true);
+            } catch (TransferException e) {
+                throw withCleanup(e, target, sftp, part);
+            } finally {
                 try {
-                    long t1 = System.nanoTime();
-                    Sent sent = localHash.await(localArchive, write(sftp, localArchive, folder, part, address));
-                    long t2 = System.nanoTime();
-                    verify(c, part, sent);
-                    long t3 = System.nanoTime();
-                    rename(sftp, part, dest, address);
-                    long millis = (System.nanoTime() - t0) / 1_000_000;
-                    LOG.info("uploaded {} to {}:{} ({} bytes in {} ms: login {} ms, upload {} ms, check {} ms; sha256 {}"
-                            + " checked on the server)", localArchive, address, dest, sent.bytes(), millis,
-                            (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, sent.sha256());
-                    return new TransferReport(dest, sent.bytes(), sent.sha256(), millis, true);
-                } catch (TransferException e) {
-                    throw withCleanup(e, target, sftp, part);
+                    sftp.close();
+                } catch (IOException e) {
+                    // the session closes next anyway; after a rename the file is in place whatever this says
+                    LOG.debug("closing SFTP on {}: {}", address, e.toString());
                 }
-            } catch (IOException e) {
-                // closing the SFTP channel after the rename succeeded: the file is in place
-                throw new TransferException(Step.RENAME, "SFTP on " + address + " did not close: " + Connection.reason(e), e);
             }
         } finally {
             localHash.cancel();
