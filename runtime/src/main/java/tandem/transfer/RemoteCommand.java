@@ -49,12 +49,61 @@ public final class RemoteCommand {
     }
 
     static Result exec(ClientSession session, String address, String commandLine, Duration timeout) {
+        try (Started started = start(session, address, commandLine, timeout)) {
+            return started.finish(new byte[0], timeout);
+        }
+    }
+
+    /**
+     * Starts {@code commandLine} now and lets the caller feed its standard input later. The server's
+     * part of starting a command (a process, the login shell and what it reads at start) then runs
+     * beside whatever the caller does meanwhile; a command that begins with {@code read} waits for the
+     * caller's go.
+     */
+    static Started start(ClientSession session, String address, String commandLine, Duration openTimeout) {
         Capped out = new Capped();
         Capped err = new Capped();
-        try (ChannelExec ch = session.createExecChannel(commandLine)) {
+        ChannelExec ch = null;
+        try {
+            ch = session.createExecChannel(commandLine);
             ch.setOut(out);
             ch.setErr(err);
-            ch.open().verify(timeout);
+            ch.open().verify(openTimeout);
+            return new Started(ch, address, commandLine, out, err);
+        } catch (IOException e) {
+            if (ch != null) {
+                ch.close(true);
+            }
+            throw new TransferException(Step.COMMAND, "cannot run a command on " + address + ": "
+                    + Connection.reason(e) + ": " + commandLine, e);
+        }
+    }
+
+    /** A started command; {@link #close()} before {@link #finish} abandons it (its channel is closed). */
+    static final class Started implements AutoCloseable {
+        private final ChannelExec ch;
+        private final String address;
+        private final String commandLine;
+        private final Capped out;
+        private final Capped err;
+
+        private Started(ChannelExec ch, String address, String commandLine, Capped out, Capped err) {
+            this.ch = ch;
+            this.address = address;
+            this.commandLine = commandLine;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Sends {@code stdin} and its end, then waits up to {@code timeout} for the command to end. */
+        Result finish(byte[] stdin, Duration timeout) {
+            try {
+                OutputStream in = ch.getInvertedIn();
+                in.write(stdin);
+                in.close(); // EOF: a command reading its input sees the end
+            } catch (IOException e) {
+                // a command that ended without reading its input (or never reads it): its result says more
+            }
             Set<ClientChannelEvent> ev = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             if (!ev.contains(ClientChannelEvent.CLOSED)) {
                 ch.close(true);
@@ -69,9 +118,11 @@ public final class RemoteCommand {
                         + (err.size() > 0 ? "; stderr: " + err.text().strip() : ""));
             }
             return new Result(status, out.text(), err.text());
-        } catch (IOException e) {
-            throw new TransferException(Step.COMMAND, "cannot run a command on " + address + ": "
-                    + Connection.reason(e) + ": " + commandLine, e);
+        }
+
+        @Override
+        public void close() {
+            ch.close(true);
         }
     }
 

@@ -87,6 +87,7 @@ public final class Transfer {
         String part = folder + "/." + remoteName + ".part";
         String address = target.address();
         long t0 = System.nanoTime();
+        long t2 = t0;
         LocalHash localHash = LocalHash.start(localArchive);
         try (Connection c = Connection.open(target)) {
             SftpClient sftp;
@@ -97,9 +98,21 @@ public final class Transfer {
             }
             try {
                 long t1 = System.nanoTime();
-                Sent sent = localHash.await(localArchive, write(sftp, localArchive, folder, part, address));
-                long t2 = System.nanoTime();
-                verify(c, part, sent);
+                Sent sent;
+                RemoteCommand.Result sums;
+                // the check starts beside the upload and waits for a line on its input: the server's
+                // shell start (sshd runs every command through the login shell, which may read a
+                // profile) then costs nothing after the upload
+                try (RemoteCommand.Started check = RemoteCommand.start(c.session(), address, checksumCommand(part),
+                        target.timeout())) {
+                    sent = localHash.await(localArchive, write(sftp, localArchive, folder, part, address));
+                    t2 = System.nanoTime();
+                    sums = check.finish(GO, checkTimeout(target, sent.bytes()));
+                } catch (TransferException e) {
+                    throw e.step() == Step.COMMAND ? new TransferException(Step.VERIFY, "cannot check the SHA-256 of "
+                            + part + " on " + address + ": " + e.getMessage(), e) : e;
+                }
+                verify(sums, part, address, sent);
                 long t3 = System.nanoTime();
                 rename(sftp, part, dest, address);
                 long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -204,16 +217,12 @@ public final class Transfer {
         }
     }
 
-    private static void verify(Connection c, String part, Sent sent) {
-        String address = c.target().address();
-        Duration timeout = c.target().timeout().plusSeconds(sent.bytes() / VERIFY_BYTES_PER_SECOND);
-        RemoteCommand.Result r;
-        try {
-            r = RemoteCommand.exec(c.session(), address, checksumCommand(part), timeout);
-        } catch (TransferException e) {
-            throw new TransferException(Step.VERIFY, "cannot check the SHA-256 of " + part + " on " + address + ": "
-                    + e.getMessage(), e);
-        }
+    /** The check's time: the target's timeout and a second per 20 MB, the slowest disk assumed. */
+    private static Duration checkTimeout(SshTarget target, long bytes) {
+        return target.timeout().plusSeconds(bytes / VERIFY_BYTES_PER_SECOND);
+    }
+
+    private static void verify(RemoteCommand.Result r, String part, String address, Sent sent) {
         if (r.exitCode() != 0) {
             throw new TransferException(Step.VERIFY, "the SHA-256 check of " + part + " on " + address + " failed (exit "
                     + r.exitCode() + "): " + r.stderr().strip());
@@ -325,14 +334,18 @@ public final class Transfer {
 
     /**
      * The server's SHA-256 of {@code path}: OpenSSL's when it is installed, coreutils' {@code sha256sum}
-     * otherwise. Both print {@code HASH NAME}-style lines. OpenSSL's uses the CPU's SHA extensions:
+     * otherwise, once a line {@code check} arrives on its input. Both print {@code HASH NAME}-style lines. OpenSSL's uses the CPU's SHA extensions:
      * 1 GiB took 0.8 s of CPU here where Debian 12's sha256sum, which does not, took 4.5 s, as long as
      * the whole upload. A relative path gets {@code ./} so that it cannot pass for an option.
      */
     static String checksumCommand(String path) {
         String p = shellQuote(path.startsWith("/") ? path : "./" + path);
-        return "openssl dgst -sha256 -r " + p + " 2>/dev/null || sha256sum " + p;
+        return "read -r go && [ \"$go\" = check ] && { openssl dgst -sha256 -r " + p + " 2>/dev/null || sha256sum " + p
+                + "; }";
     }
+
+    /** The line that lets {@link #checksumCommand} go ahead once the upload is complete. */
+    private static final byte[] GO = "check\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** The hash in {@code sha256sum}'s or {@code openssl dgst -r}'s output line ({@code HASH  NAME}, with a {@code \} before an escaped name). */
     static String parseSha256sum(String stdout) {
