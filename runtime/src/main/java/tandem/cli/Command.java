@@ -3,27 +3,116 @@ package tandem.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
+import tandem.facts.CommandArgs;
 
 /**
- * {@code tandem command NAME --config FILE}: an operator command to the running node, which sends it to
- * its route {@code command-NAME}; the node's rules answer it. The node says which commands it has.
+ * {@code tandem command NAME [--ARG VALUE | --ARG=VALUE | --FLAG]... --config FILE}: an operator command
+ * to the running node, with its arguments, which the node sends to its route {@code command-NAME}; the
+ * node's rules answer it. The node says which commands it has.
  */
 final class Command {
+    /** The CLI's own option; no command argument can be called so. */
+    static final String CONFIG = "config";
+
     private Command() {
     }
 
-    static int run(String name, Path configFile, PrintStream out, PrintStream err) throws Exception {
-        NodeConfig c = ConfigLoader.load(configFile);
-        ApiClient.Reply r = new ApiClient(c).post("command", new ObjectMapper().writeValueAsString(Map.of("name", name)));
+    /**
+     * What the command line says: the command's name, the node's configuration, and the command's
+     * arguments in the order given.
+     */
+    record Args(String name, Path config, Map<String, String> args) {
+    }
+
+    /**
+     * Reads {@code NAME [--ARG VALUE | --ARG=VALUE | --FLAG]... --config FILE}. NAME comes before the
+     * arguments; {@code --config} may stand anywhere. After {@code --ARG} the next word is its value
+     * unless it starts with {@code --}, in which case {@code --ARG} is a flag with the value "true"; a value
+     * that itself starts with {@code --} is written {@code --ARG=VALUE}.
+     */
+    static Args args(List<String> argv) {
+        String name = null;
+        String config = null;
+        Map<String, String> args = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>(argv);
+        while (!rest.isEmpty()) {
+            String a = rest.remove(0);
+            if (!a.startsWith("-")) {
+                if (name != null) {
+                    throw new Main.UsageException("unexpected \"" + a + "\": one command at a time; an argument's value"
+                            + " follows its name (--file " + a + ")");
+                }
+                name = a;
+                continue;
+            }
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new Main.UsageException("unknown option \"" + a + "\"; a command's arguments are written --NAME VALUE,"
+                        + " --NAME=VALUE or --FLAG");
+            }
+            int eq = a.indexOf('=');
+            String arg = eq < 0 ? a.substring(2) : a.substring(2, eq);
+            String value = eq < 0 ? null : a.substring(eq + 1);
+            if (value == null && !rest.isEmpty() && !rest.get(0).startsWith("--")
+                    && (arg.equals(CONFIG) || name != null)) {
+                value = rest.remove(0);
+            }
+            if (arg.equals(CONFIG)) {
+                if (config != null) {
+                    throw new Main.UsageException("--config given twice");
+                }
+                if (value == null || value.isEmpty()) {
+                    throw new Main.UsageException("--config needs a value");
+                }
+                config = value;
+                continue;
+            }
+            if (name == null) {
+                throw new Main.UsageException("--" + arg + " before NAME: a command's arguments follow its name"
+                        + " (tandem command NAME --" + arg + " ...)");
+            }
+            if (args.containsKey(arg)) {
+                throw new Main.UsageException("--" + arg + " given twice");
+            }
+            args.put(arg, value == null ? CommandArgs.FLAG : value);
+        }
+        if (name == null) {
+            throw new Main.UsageException("NAME is required: a command of the node (tandem check --config FILE lists them)");
+        }
+        List<String> problems = CommandArgs.problems(args);
+        if (!problems.isEmpty()) {
+            throw new Main.UsageException(String.join("; ", problems));
+        }
+        if (config == null) {
+            throw new Main.UsageException("--config FILE is required");
+        }
+        return new Args(name, Path.of(config), args);
+    }
+
+    static int run(Args a, PrintStream out, PrintStream err) throws Exception {
+        String name = a.name();
+        NodeConfig c = ConfigLoader.load(a.config());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        if (!a.args().isEmpty()) {
+            body.put("args", a.args());
+        }
+        ApiClient.Reply r = new ApiClient(c).post("command", new ObjectMapper().writeValueAsString(body));
         if (r.code() == 200) {
             out.println(name + " accepted by " + c.node().id() + ": " + r.body().path("reason").asText());
             return 0;
         }
         if (r.code() == 404) {
             err.println("command: " + c.node().id() + ": " + r.body().path("reason").asText());
+            return 2;
+        }
+        if (r.code() == 400) {
+            err.println("command: " + c.node().id() + ": " + r.body().path("error").asText(r.body().toString()));
             return 2;
         }
         if (r.code() == 409) {

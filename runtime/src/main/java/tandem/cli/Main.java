@@ -19,7 +19,9 @@ public final class Main {
 
               run      --config FILE                  run one node in the foreground
               status   --config FILE [--json]         the running node, its peer, resources, last events
-              command  NAME --config FILE             an operator command to the running node (check lists them)
+              command  NAME [--ARG VALUE|--FLAG]... --config FILE
+                                                      an operator command to the running node (check lists
+                                                      them), with its arguments (--ARG=VALUE also)
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               simulate [--json] FILE...               run two-node scenarios on a virtual clock
                                                       (also --scenario FILE)
@@ -43,9 +45,12 @@ public final class Main {
         String verb = args[0];
         Map<String, String> opts = Map.of();
         Simulate.Args scenarios = null;
+        Command.Args command = null;
         try {
             if (verb.equals("simulate")) {
                 scenarios = Simulate.args(List.of(args).subList(1, args.length));
+            } else if (verb.equals("command")) {
+                command = Command.args(List.of(args).subList(1, args.length));
             } else {
                 opts = options(verb, List.of(args).subList(1, args.length));
             }
@@ -59,7 +64,7 @@ public final class Main {
                 case "check" -> Check.run(home(), Path.of(opts.get("--config")), out, err);
                 case "run" -> Run.run(home(), Path.of(opts.get("--config")), err);
                 case "status" -> Status.run(Path.of(opts.get("--config")), opts.containsKey("--json"), out, err);
-                case "command" -> Command.run(opts.get("NAME"), Path.of(opts.get("--config")), out, err);
+                case "command" -> Command.run(command, out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
                         opts.containsKey("--keep"), out, err);
                 case "simulate" -> Simulate.run(home(), scenarios, out, err);
@@ -84,7 +89,6 @@ public final class Main {
                 "check", List.of("--config="),
                 "run", List.of("--config="),
                 "status", List.of("--config=", "--json"),
-                "command", List.of("NAME", "--config="),
                 "demo", List.of("PROFILE", "--keep"));
         List<String> allowed = spec.get(verb);
         if (allowed == null) {
@@ -115,9 +119,6 @@ public final class Main {
                 throw new UsageException("unknown option \"" + a + "\"");
             }
         }
-        if (allowed.contains("NAME") && !opts.containsKey("NAME")) {
-            throw new UsageException("NAME is required: a command of the node (tandem check --config FILE lists them)");
-        }
         for (String o : allowed) {
             if (o.endsWith("=") && !opts.containsKey(o.substring(0, o.length() - 1))) {
                 throw new UsageException(o.substring(0, o.length() - 1) + " FILE is required");
@@ -126,7 +127,7 @@ public final class Main {
         return opts;
     }
 
-    /** The name of a verb's positional argument (NAME of command, PROFILE of demo), or null. */
+    /** The name of a verb's positional argument (PROFILE of demo), or null. */
     private static String positional(List<String> allowed) {
         return allowed.stream().filter(o -> !o.startsWith("-")).findFirst().orElse(null);
     }

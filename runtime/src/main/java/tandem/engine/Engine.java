@@ -35,6 +35,7 @@ import tandem.facts.ActionResult;
 import tandem.facts.Activity;
 import tandem.facts.Boot;
 import tandem.facts.ClockSkew;
+import tandem.facts.CommandArgs;
 import tandem.facts.DataState;
 import tandem.facts.Decision;
 import tandem.facts.Heartbeat;
@@ -130,6 +131,9 @@ public final class Engine implements AutoCloseable {
     private java.util.function.LongSupplier pauses = () -> 0;
     private FactHandle listeningHandle;
     private boolean broken;
+    /** While a command's cycle runs: its name and its arguments as the answer's log line says them. */
+    private String commandNamed;
+    private String commandArgs = "";
 
     /**
      * @param pseudoClock true for tests and the simulation (time moves only by {@link #advanceTo}), false for a real node
@@ -449,12 +453,32 @@ public final class Engine implements AutoCloseable {
      * (they are the only way in); a command no rule answers is refused here.
      */
     public CycleOutcome command(String name, String origin) {
+        return command(name, origin, Map.of());
+    }
+
+    /**
+     * An operator command with its arguments ({@link OperatorCommand#args}); the log line and the events
+     * name them, the value of a password or secret as {@code ***} ({@link CommandArgs#describe}).
+     *
+     * @throws IllegalArgumentException when the arguments are not of the shape {@link CommandArgs} checks
+     */
+    public CycleOutcome command(String name, String origin, Map<String, String> args) {
         checkReady();
-        emit(EngineEvent.log(null, "command " + name + " from " + origin));
-        CycleOutcome out = cycle(List.of(session.insert(new OperatorCommand(name, origin, now()))));
+        OperatorCommand c = new OperatorCommand(name, origin, now(), args);
+        String with = c.args().isEmpty() ? "" : " (" + CommandArgs.describe(c.args()) + ")";
+        emit(EngineEvent.log(null, "command " + name + with + " from " + origin));
+        commandNamed = name;
+        commandArgs = with;
+        CycleOutcome out;
+        try {
+            out = cycle(List.of(session.insert(c)));
+        } finally {
+            commandNamed = null;
+            commandArgs = "";
+        }
         if (out.answers().stream().noneMatch(a -> a.command().equals(name))) {
             String why = "no rule answered command \"" + name + "\" in state " + node.state();
-            emit(EngineEvent.log(null, "command " + name + " refused: " + why));
+            emit(EngineEvent.log(null, "command " + name + with + " refused: " + why));
             List<CommandAnswer> answers = new ArrayList<>(out.answers());
             answers.add(new CommandAnswer(name, false, why, null));
             return new CycleOutcome(out.applied(), answers);
@@ -679,10 +703,12 @@ public final class Engine implements AutoCloseable {
                 continue;
             }
             if (d.command() != null) {
+                String with = d.command().equals(commandNamed) ? commandArgs : "";
                 answers.add(new CommandAnswer(d.command(), !d.refused(), d.reason(), d.rule()));
-                DECISIONS.info("{}: command {} {}: {} (rule \"{}\")", setup.settings().nodeId(), d.command(),
-                        d.refused() ? "refused" : "accepted", d.reason(), d.rule());
-                emit(EngineEvent.log(d.rule(), "command " + d.command() + (d.refused() ? " refused: " : " accepted: ") + d.reason()));
+                DECISIONS.info("{}: command {}{} {}: {} (rule \"{}\")", setup.settings().nodeId(), d.command(),
+                        with, d.refused() ? "refused" : "accepted", d.reason(), d.rule());
+                emit(EngineEvent.log(d.rule(), "command " + d.command() + with
+                        + (d.refused() ? " refused: " : " accepted: ") + d.reason()));
                 if (d.refused()) {
                     continue;
                 }

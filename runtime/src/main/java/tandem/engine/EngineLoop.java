@@ -1,5 +1,6 @@
 package tandem.engine;
 
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -307,9 +308,25 @@ public final class EngineLoop implements AutoCloseable {
 
     /** @param origin who asked ({@code api}, {@code jmx}, {@code peer node2}, ...); null for an unnamed operator */
     public CommandAnswer submit(String name, String origin) {
+        return submit(name, origin, Map.of());
+    }
+
+    /**
+     * A command with the arguments its caller gave, as a command route passes them:
+     * {@code submit('standby-import', ${header.origin}, ${header.args})}.
+     *
+     * @param args name -> value ({@link tandem.facts.CommandArgs}); null for none
+     */
+    public CommandAnswer submit(String name, String origin, Map<String, String> args) {
         String from = origin == null ? "operator" : origin;
+        Map<String, String> checked;
+        try {
+            checked = tandem.facts.CommandArgs.checked(args);
+        } catch (IllegalArgumentException e) {
+            return new CommandAnswer(name, false, e.getMessage(), null);
+        }
         CycleOutcome out = await(onThread(() -> {
-            CycleOutcome o = ready().command(name, from);
+            CycleOutcome o = ready().command(name, from, checked);
             logCycle(o);
             return o;
         }));

@@ -3,9 +3,12 @@ package tandem.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import tandem.facts.CommandArgs;
 import tandem.facts.DataState;
 import tandem.facts.Heartbeat;
 import tandem.facts.NodeState;
@@ -25,7 +28,14 @@ final class Bodies {
      * @param id unique within the sender's session; the same command goes out on every link, and the
      *           receiver delivers it once
      */
-    record Command(String name, String origin, long id) {
+    record Command(String name, String origin, long id, Map<String, String> args) {
+        Command {
+            args = CommandArgs.checked(args);
+        }
+
+        Command(String name, String origin, long id) {
+            this(name, origin, id, Map.of());
+        }
     }
 
     static ObjectNode hello(Hello h) {
@@ -87,11 +97,35 @@ final class Bodies {
         n.put("name", c.name());
         n.put("origin", c.origin());
         n.put("id", c.id());
+        if (!c.args().isEmpty()) {
+            // absent when there are none, as a sender from before arguments wrote it
+            ObjectNode a = n.putObject("args");
+            c.args().forEach(a::put);
+        }
         return n;
     }
 
+    /** A COMMAND; one without {@code args} (a sender from before arguments, or none given) has none. */
     static Command command(ObjectNode n) throws Dropped {
-        return new Command(FrameCodec.text(n, "name"), FrameCodec.text(n, "origin"), FrameCodec.number(n, "id"));
+        Map<String, String> args = new LinkedHashMap<>();
+        JsonNode a = n.get("args");
+        if (a != null) {
+            if (!a.isObject()) {
+                throw new Dropped(DropReason.MALFORMED, "COMMAND \"args\" is not an object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new Dropped(DropReason.MALFORMED, "COMMAND argument \"" + e.getKey() + "\" is not a string");
+                }
+                args.put(e.getKey(), e.getValue().asText());
+            }
+            List<String> problems = CommandArgs.problems(args);
+            if (!problems.isEmpty()) {
+                throw new Dropped(DropReason.MALFORMED, "COMMAND " + String.join("; ", problems));
+            }
+        }
+        return new Command(FrameCodec.text(n, "name"), FrameCodec.text(n, "origin"), FrameCodec.number(n, "id"), args);
     }
 
     /** A replication notice: its id (unique per sender session) and its content, kept as JSON. */

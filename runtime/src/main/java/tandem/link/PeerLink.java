@@ -86,8 +86,11 @@ public final class PeerLink implements AutoCloseable {
          */
         void heartbeat(Heartbeat hb, long skewMillis);
 
-        /** An operator command the peer forwards, e.g. a swap issued on the secondary. */
-        void command(String name, String origin);
+        /**
+         * An operator command the peer forwards, e.g. a swap issued on the secondary, with its arguments
+         * (empty when it has none, or the peer's Tandem predates arguments).
+         */
+        void command(String name, String origin, java.util.Map<String, String> args);
 
         /** A replication notice from the peer (see {@link PeerLink#sendNotice}); delivered once. */
         default void notice(com.fasterxml.jackson.databind.node.ObjectNode content) {
@@ -234,9 +237,19 @@ public final class PeerLink implements AutoCloseable {
      * next heartbeats.
      */
     public void sendCommand(String name, String origin) {
+        sendCommand(name, origin, java.util.Map.of());
+    }
+
+    /**
+     * {@link #sendCommand(String, String)} with the command's arguments ({@link tandem.facts.CommandArgs});
+     * the peer's listener hears them in the order given.
+     *
+     * @throws IllegalArgumentException when the arguments are not of the shape CommandArgs allows
+     */
+    public void sendCommand(String name, String origin, java.util.Map<String, String> args) {
         broadcast(new Outgoing(FrameType.COMMAND, Bodies.command(new Bodies.Command(
                 Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"),
-                commandIds.incrementAndGet())), Link.tick()));
+                commandIds.incrementAndGet(), args)), Link.tick()));
     }
 
     /**

@@ -245,7 +245,7 @@ final class Receiver {
             link.counters.accepted.increment();
             // every link carries every command: the first copy to arrive is delivered
             if (commandsSeen.put(e.session() + "/" + c.id(), Boolean.TRUE) == null) {
-                calls.add(() -> listener.command(c.name(), c.origin()));
+                calls.add(() -> listener.command(c.name(), c.origin(), c.args()));
             } else {
                 LOG.debug("peer link {}: command {} #{} already arrived on the other link", link, c.name(), c.id());
             }

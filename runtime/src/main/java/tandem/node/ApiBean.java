@@ -123,24 +123,55 @@ public final class ApiBean {
     }
 
     /**
-     * {@code POST /api/command} with {@code {"name": "stop"}}: the command's route's answer, 200 accepted,
-     * 409 refused; 404 when the node has no such command (the reason names the ones it has).
+     * {@code POST /api/command} with {@code {"name": "stop"}}, or with arguments
+     * {@code {"name": "standby-import", "args": {"file": "/var/backup/full.tar", "confirm": "true"}}}: the
+     * command's route's answer, 200 accepted, 409 refused; 404 when the node has no such command (the
+     * reason names the ones it has); 400 for a body not of this shape, naming the field.
      */
     public Response command(String authorization, String body) {
         if (!ApiAuth.accepts(authorization, token)) {
             return unauthorized();
         }
         String name;
+        Map<String, String> args = new LinkedHashMap<>();
         try {
             JsonNode n = JSON.readTree(body == null ? "" : body);
             if (n == null || !n.isObject() || !n.path("name").isTextual()) {
                 return error(400, "body: expected {\"name\": \"<command>\"}, one of " + String.join(", ", commands.known()));
             }
             name = n.get("name").asText();
+            JsonNode a = n.get("args");
+            if (a != null && !a.isNull()) {
+                if (!a.isObject()) {
+                    return error(400, "args: expected an object of argument name to string value,"
+                            + " e.g. {\"file\": \"/var/backup/full.tar\", \"confirm\": \"true\"}");
+                }
+                for (var it = a.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (!e.getValue().isTextual()) {
+                        return error(400, "args." + e.getKey() + ": the value must be a string (a flag is \"true\"),"
+                                + " got " + e.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    }
+                    args.put(e.getKey(), e.getValue().asText());
+                }
+            }
+            List<String> problems = tandem.facts.CommandArgs.problems(args);
+            if (!problems.isEmpty()) {
+                return error(400, "args: " + String.join("; ", problems));
+            }
+            List<String> extra = new ArrayList<>();
+            n.fieldNames().forEachRemaining(f -> {
+                if (!f.equals("name") && !f.equals("args")) {
+                    extra.add(f);
+                }
+            });
+            if (!extra.isEmpty()) {
+                return error(400, extra.get(0) + ": unknown field; a command's body has \"name\" and \"args\"");
+            }
         } catch (JsonProcessingException e) {
             return error(400, "body: not JSON: " + e.getOriginalMessage());
         }
-        CommandAnswer a = commands.answer(name, "api");
+        CommandAnswer a = commands.answer(name, "api", args);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", a.command());
         m.put("accepted", a.accepted());

@@ -1,8 +1,11 @@
 package tandem.node;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import tandem.engine.CycleOutcome.CommandAnswer;
+import tandem.facts.CommandArgs;
 import tandem.routes.Catalogue;
 
 /**
@@ -14,6 +17,11 @@ import tandem.routes.Catalogue;
 public final class CommandRoutes {
     /** The header a command route reads its origin from ({@code api}, {@code jmx}, {@code peer node2}, ...). */
     public static final String ORIGIN = "origin";
+    /**
+     * The header a command route reads the command's arguments from: a {@code Map<String, String>},
+     * name -> value in the order given, empty when there are none ({@link tandem.facts.CommandArgs}).
+     */
+    public static final String ARGS = "args";
     /**
      * The route a node's shutdown goes through ({@code direct:node-shutdown}): it names the command that
      * stops the node as an operator would before the process ends.
@@ -41,8 +49,22 @@ public final class CommandRoutes {
         return c == null || c.hasCommand(name);
     }
 
-    /** Sends {@code name} to its route and returns the rules' answer. */
+    /** Sends {@code name} without arguments to its route and returns the rules' answer. */
     public CommandAnswer answer(String name, String origin) {
+        return answer(name, origin, Map.of());
+    }
+
+    /**
+     * Sends {@code name} with its arguments (headers {@value #ORIGIN} and {@value #ARGS}) to its route and
+     * returns the rules' answer; arguments not of the shape {@link CommandArgs} checks are refused here.
+     */
+    public CommandAnswer answer(String name, String origin, Map<String, String> args) {
+        Map<String, String> checked;
+        try {
+            checked = CommandArgs.checked(args);
+        } catch (IllegalArgumentException e) {
+            return new CommandAnswer(name, false, e.getMessage(), null);
+        }
         ProducerTemplate t = template;
         if (t == null) {
             return new CommandAnswer(name, false, "the node is starting", null);
@@ -51,7 +73,10 @@ public final class CommandRoutes {
             return new CommandAnswer(name, false, "unknown command \"" + name + "\"; known: "
                     + String.join(", ", known()), null);
         }
-        return answerOf(name, t.requestBodyAndHeader(Catalogue.commandEndpoint(name), null, ORIGIN, origin));
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(ORIGIN, origin);
+        headers.put(ARGS, checked);
+        return answerOf(name, t.requestBodyAndHeaders(Catalogue.commandEndpoint(name), null, headers));
     }
 
     /**
@@ -63,7 +88,8 @@ public final class CommandRoutes {
         if (t == null || t.getCamelContext().getRoute(SHUTDOWN_ROUTE) == null) {
             return null;
         }
-        return answerOf(SHUTDOWN_ROUTE, t.requestBodyAndHeader("direct:" + SHUTDOWN_ROUTE, null, ORIGIN, origin));
+        return answerOf(SHUTDOWN_ROUTE, t.requestBodyAndHeaders("direct:" + SHUTDOWN_ROUTE, null,
+                Map.of(ORIGIN, origin, ARGS, Map.of())));
     }
 
     /** The route's reply: the rules' answer, or the sentence of the error handler when the route failed. */

@@ -1,6 +1,12 @@
 package tandem.node;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -9,6 +15,7 @@ import tandem.config.NodeConfig;
 import tandem.engine.CycleOutcome.CommandAnswer;
 import tandem.engine.EngineLoop;
 import tandem.engine.NodeStatus;
+import tandem.facts.CommandArgs;
 
 /**
  * The Tandem MBean, {@code tandem:type=Node,name=<id>}, beside camel-management's MBeans (GEN-3): the
@@ -17,6 +24,7 @@ import tandem.engine.NodeStatus;
  * the HTTP API, the CLI and the peer all end in the same place, where the rules accept or refuse it.
  */
 public final class NodeMBean implements TandemNodeMBean {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final EngineLoop loop;
     private final CommandRoutes commands;
 
@@ -85,7 +93,57 @@ public final class NodeMBean implements TandemNodeMBean {
 
     @Override
     public String command(String name) {
-        CommandAnswer a = commands.answer(name, "jmx");
+        return command(name, "");
+    }
+
+    @Override
+    public String command(String name, String args) {
+        CommandAnswer a = commands.answer(name, "jmx", args(args));
         return (a.accepted() ? "accepted: " : "refused: ") + a.reason();
+    }
+
+    /**
+     * The arguments of {@link #command(String, String)}: {@code file=F,confirm}, or a JSON object of
+     * string values; checked by {@link CommandArgs}.
+     */
+    static Map<String, String> args(String spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return out;
+        }
+        String s = spec.strip();
+        if (s.startsWith("{")) {
+            JsonNode n;
+            try {
+                n = JSON.readTree(s);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("args: not a JSON object: " + e.getOriginalMessage());
+            }
+            if (n == null || !n.isObject()) {
+                throw new IllegalArgumentException("args: not a JSON object");
+            }
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new IllegalArgumentException("argument \"" + e.getKey() + "\": the value must be a string");
+                }
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        } else {
+            for (String part : s.split(",", -1)) {
+                String p = part.strip();
+                int eq = p.indexOf('=');
+                String name = eq < 0 ? p : p.substring(0, eq).strip();
+                if (out.containsKey(name)) {
+                    throw new IllegalArgumentException("argument \"" + name + "\" given twice");
+                }
+                out.put(name, eq < 0 ? CommandArgs.FLAG : p.substring(eq + 1));
+            }
+        }
+        List<String> problems = CommandArgs.problems(out);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return out;
     }
 }

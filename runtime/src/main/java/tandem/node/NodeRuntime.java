@@ -118,10 +118,10 @@ public final class NodeRuntime implements AutoCloseable {
             }
 
             @Override
-            public void command(String name, String origin) {
+            public void command(String name, String origin, java.util.Map<String, String> args) {
                 // a command from the peer goes to its route like any other, but never on the link's thread
                 CompletableFuture.runAsync(() -> LOG.info("{}: {} from {}: {}", id, name, origin,
-                        wiring.commands().answer(name, origin).reason()));
+                        wiring.commands().answer(name, origin, args).reason()));
             }
 
             @Override

@@ -18,4 +18,15 @@ public interface TandemNodeMBean {
      * "refused: reason". A name the node has no route for is refused, naming the ones it has.
      */
     String command(String name);
+
+    /**
+     * An operator command with arguments, answered as {@link #command(String)}. {@code args} is one string,
+     * so that Hawtio's operation form and a plain Jolokia {@code exec} can give it: {@code file=F,confirm}
+     * (comma-separated, a name alone is a flag with the value "true"), or a JSON object
+     * {@code {"file": "F", "confirm": "true"}} for values that hold a comma; blank for none.
+     *
+     * @throws IllegalArgumentException when {@code args} does not parse, or names an argument not of the
+     *                                  shape {@link tandem.facts.CommandArgs} allows (the message names it)
+     */
+    String command(String name, String args);
 }

@@ -16,7 +16,7 @@
  *   <li>every route names the shared error handler, {@code routeConfigurationId: tandem-errors}
  *       (routes/common/errors.camel.yaml), or another routeConfiguration a file defines;</li>
  *   <li>every {@code bean: {ref: X, method: M}} names a bound bean and one of its public methods,
- *       with its parameters when it has overloads ({@code submit('stop', ${header.origin})});</li>
+ *       with its parameters when it has overloads ({@code submit('stop', ${header.origin}, ${header.args})});</li>
  *   <li>no {@code choice} or {@code filter}: a decision belongs in the rules, where it is logged
  *       with its reason and tested in scenarios;</li>
  *   <li>every action and command a rule names has its route {@code action-<name>} or

@@ -36,10 +36,21 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
     /**
      * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name
      * {@code witness}); {@code name} is the command; {@code resource} the failing resource; {@code path}
-     * and {@code bytes} describe a write; {@code forMs} is how long a freeze lasts.
+     * and {@code bytes} describe a write; {@code forMs} is how long a freeze lasts; {@code args} are the
+     * command's arguments (name -> value in file order, empty for none and for other kinds).
      */
     public record Step(long at, String kind, List<String> nodes, String name, String resource, String path,
-                       long bytes, int line, long forMs) {
+                       long bytes, int line, long forMs, Map<String, String> args) {
+
+        public Step {
+            args = args == null || args.isEmpty() ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+        }
+
+        public Step(long at, String kind, List<String> nodes, String name, String resource, String path, long bytes,
+                    int line, long forMs) {
+            this(at, kind, nodes, name, resource, path, bytes, line, forMs, Map.of());
+        }
 
         public Step(long at, String kind, List<String> nodes, String name, String resource, String path, long bytes,
                     int line) {

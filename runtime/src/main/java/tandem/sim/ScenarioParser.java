@@ -28,6 +28,7 @@ import tandem.config.Durations;
 import tandem.config.Suggest;
 import tandem.config.TextFile;
 import tandem.facts.Activity;
+import tandem.facts.CommandArgs;
 import tandem.facts.DataState;
 import tandem.facts.NodeState;
 
@@ -306,7 +307,7 @@ public final class ScenarioParser {
                 return at == null ? null : new Scenario.Step(at, kind, ns, null, null, null, 0, line);
             }
             case "command" -> {
-                Map<String, String> a = args(v, p, List.of("node", "name"), List.of("node", "name"));
+                Map<String, String> a = args(v, p, List.of("node", "name", "args"), List.of("node", "name"));
                 if (a == null || a.get("node") == null) {
                     return null;
                 }
@@ -315,7 +316,9 @@ public final class ScenarioParser {
                 if (a.get("name") != null && !NAME.matcher(a.get("name")).matches()) {
                     problems.add(at(v) + p + ".name: a command name like swap, got \"" + a.get("name") + "\"");
                 }
-                return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), a.get("name"), null, null, 0, line);
+                Map<String, String> commandArgs = commandArgs((MappingNode) v, p + ".args");
+                return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), a.get("name"), null, null, 0,
+                        line, 0, commandArgs);
             }
             case "fail", "recover" -> {
                 Map<String, String> a = args(v, p, List.of("node", "resource"), List.of("node", "resource"));
@@ -467,7 +470,42 @@ public final class ScenarioParser {
             }
         }
         for (Map.Entry<String, NodeTuple> e : f.entrySet()) {
+            if (e.getKey().equals("args")) {
+                continue; // a command's arguments are a mapping of their own (commandArgs)
+            }
             out.put(e.getKey(), scalar(e.getValue().getValueNode(), path + "." + e.getKey()));
+        }
+        return out;
+    }
+
+    /**
+     * A command step's {@code args: {file: /var/backup/full.tar, confirm: true}}: argument name -> value in
+     * file order, of the shape {@link CommandArgs} allows; empty when the step has none.
+     */
+    private Map<String, String> commandArgs(MappingNode step, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Node v = step.getValue().stream()
+                .filter(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("args"))
+                .map(NodeTuple::getValueNode).findFirst().orElse(null);
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof MappingNode m)) {
+            problems.add(at(v) + path + ": must be a mapping of argument name to value, e.g. {file: backup.tar, confirm: true}");
+            return out;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String name = scalar(t.getKeyNode(), path + ".(key)");
+            String value = scalar(t.getValueNode(), path + "." + name);
+            if (name == null || value == null) {
+                continue;
+            }
+            if (out.put(name, value) != null) {
+                problems.add(at(t.getKeyNode()) + path + "." + name + ": given twice");
+            }
+        }
+        for (String problem : CommandArgs.problems(out)) {
+            problems.add(at(v) + path + ": " + problem);
         }
         return out;
     }

@@ -241,7 +241,7 @@ public final class Simulation {
                 }
                 boot(node);
             });
-            case "command" -> command(nodes.get(s.nodes().get(0)), s.name(), "scenario");
+            case "command" -> command(nodes.get(s.nodes().get(0)), s.name(), "scenario", s.args());
             case "fail" -> {
                 SimNode n = nodes.get(s.nodes().get(0));
                 n.failed.add(s.resource());
@@ -332,6 +332,11 @@ public final class Simulation {
 
     /** A command reaches the node's route {@code command-<name>}, or is refused when it has none. */
     void command(SimNode n, String name, String origin) {
+        command(n, name, origin, Map.of());
+    }
+
+    /** {@link #command(SimNode, String, String)} with the command's arguments, as the rules see them. */
+    void command(SimNode n, String name, String origin, Map<String, String> args) {
         if (n.engine == null) {
             emit(n.name, EngineEvent.log(null, "command " + name + " not delivered: the node is down"));
             return;
@@ -341,7 +346,7 @@ public final class Simulation {
                     + Catalogue.COMMAND_PREFIX + name + " in " + folders(n)));
             return;
         }
-        call(n, () -> n.engine.command(name, origin));
+        call(n, () -> n.engine.command(name, origin, args));
     }
 
     private void write(SimNode n, String path, long bytes) {

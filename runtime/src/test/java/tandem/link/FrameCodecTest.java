@@ -86,6 +86,55 @@ class FrameCodecTest {
         }
     }
 
+    private static Envelope command(Bodies.Command c) {
+        return new Envelope(FrameType.COMMAND, "node2", "main", "abc", 8, 1_700_000_000_000L, Bodies.command(c));
+    }
+
+    @Test
+    void aCommandsArgumentsGoAndComeBackInTheirOrder() throws Exception {
+        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+        args.put("file", "/var/backup/full.tar");
+        args.put("confirm", "true");
+        args.put("a-note", "x,y=z");
+
+        Bodies.Command back = Bodies.command(codec.decode(afterPrefix(codec.encode(
+                command(new Bodies.Command("standby-import", "node2", 3, args))))).body());
+
+        assertThat(back).isEqualTo(new Bodies.Command("standby-import", "node2", 3, args));
+        assertThat(back.args()).containsExactly(java.util.Map.entry("file", "/var/backup/full.tar"),
+                java.util.Map.entry("confirm", "true"), java.util.Map.entry("a-note", "x,y=z"));
+    }
+
+    @Test
+    void aCommandWithoutArgumentsIsWrittenAsBeforeAndAnOlderFrameReadsWithNone() throws Exception {
+        ObjectNode body = Bodies.command(new Bodies.Command("swap", "node2", 4));
+        assertThat(body.toString()).isEqualTo("{\"name\":\"swap\",\"origin\":\"node2\",\"id\":4}");
+
+        ObjectNode older = (ObjectNode) FrameCodec.JSON.readTree("{\"name\":\"swap\",\"origin\":\"node2\",\"id\":4}");
+        Bodies.Command back = Bodies.command(codec.decode(afterPrefix(codec.encode(
+                new Envelope(FrameType.COMMAND, "node2", "main", "abc", 9, 1_700_000_000_000L, older)))).body());
+
+        assertThat(back).isEqualTo(new Bodies.Command("swap", "node2", 4, java.util.Map.of()));
+        assertThat(back.args()).isEmpty();
+    }
+
+    @Test
+    void aCommandsArgumentsOfAnotherShapeAreMalformed() throws Exception {
+        ObjectNode notAnObject = Bodies.command(new Bodies.Command("swap", "node2", 4));
+        notAnObject.putArray("args").add("confirm");
+        ObjectNode notAString = Bodies.command(new Bodies.Command("swap", "node2", 4));
+        notAString.putObject("args").put("confirm", true);
+        ObjectNode badName = Bodies.command(new Bodies.Command("swap", "node2", 4));
+        badName.putObject("args").put("Confirm", "true");
+
+        assertThatThrownBy(() -> Bodies.command(notAnObject)).isInstanceOf(Dropped.class)
+                .hasMessage("COMMAND \"args\" is not an object");
+        assertThatThrownBy(() -> Bodies.command(notAString)).isInstanceOf(Dropped.class)
+                .hasMessage("COMMAND argument \"confirm\" is not a string");
+        assertThatThrownBy(() -> Bodies.command(badName)).isInstanceOf(Dropped.class)
+                .hasMessageStartingWith("COMMAND argument \"Confirm\": a name is lower-case letters");
+    }
+
     @Test
     void bodiesRefuseUnknownStates() {
         ObjectNode body = Bodies.heartbeat(new Heartbeat("node1", NodeState.PRIM, DataState.UPTODATE, 1, false, 0, 1));

@@ -105,6 +105,13 @@ class PeerLinkTest {
         assertThat(rec1.commands).allMatch("swap from console admin@node2"::equals);
         assertThat(rec2.commands).isEmpty();
 
+        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+        args.put("file", "/var/backup/full.tar");
+        args.put("confirm", "true");
+        Await.until("the command with its arguments to arrive at node1",
+                () -> rec1.commands.contains("standby-import from node2 {file=/var/backup/full.tar, confirm=true}"),
+                () -> node2.sendCommand("standby-import", "node2", args));
+
         int routes = camel.getRoutes().size();
         assertThat(routes).isEqualTo(3);
         node1.close();

@@ -20,8 +20,8 @@ class Recorder implements PeerLink.Listener {
     }
 
     @Override
-    public void command(String name, String origin) {
-        commands.add(name + " from " + origin);
+    public void command(String name, String origin, java.util.Map<String, String> args) {
+        commands.add(name + " from " + origin + (args.isEmpty() ? "" : " " + args));
     }
 
     @Override

@@ -99,7 +99,11 @@ class AssemblyTest {
                 timings: {heartbeat-interval: 1s, check-interval: 1s, failover-timeout: 60s}
                 console: {address: 127.0.0.1, port: %d}
                 replication: {port: %d, peer-port: %d}
+                # a site command that takes arguments: standby-import --file F --confirm
+                extensions: {rules: [site-rules], routes: [site-routes]}
                 """.formatted(freePort(), freePort(), freePort(), freePort(), freePort()));
+        copy("/tandem/commands/rules/standby-import.drl", dir.resolve("site-rules"));
+        copy("/tandem/commands/routes/standby-import.camel.yaml", dir.resolve("site-routes"));
         NodeConfig c = ConfigLoader.load(file);
         Assembly node = Assembly.of(ClusterAwait.home(), c);
         // the machine of this test: every OS command is recorded and fails, so its result is worth a log line
@@ -137,7 +141,74 @@ class AssemblyTest {
 
             assertThat(unknown.code()).isEqualTo(404);
             assertThat(unknown.json()).contains("unknown command \\\"reboot\\\"; known: start, stop, swap, boot-start-on,"
-                    + " boot-start-off, force-start, sync, test-mail, reload");
+                    + " boot-start-off, force-start, sync, test-mail, reload, standby-import");
+
+            // the arguments go through the route to the rule, which reads them
+            ApiBean.Response imported = api.command(auth,
+                    "{\"name\": \"standby-import\", \"args\": {\"file\": \"/var/backup/full.tar\", \"confirm\": \"true\"}}");
+            ApiBean.Response unconfirmed = api.command(auth,
+                    "{\"name\": \"standby-import\", \"args\": {\"file\": \"/var/backup/full.tar\"}}");
+
+            assertThat(imported.code()).as(imported.json()).isEqualTo(200);
+            assertThat(imported.json()).contains("\"reason\":\"importing /var/backup/full.tar\"",
+                    "\"rule\":\"Standby import goes ahead once confirmed\"");
+            assertThat(unconfirmed.code()).as(unconfirmed.json()).isEqualTo(409);
+            assertThat(unconfirmed.json()).contains("confirm it with --confirm (api)");
+            assertThat(wiring.events().recent()).extracting(EventLog.Entry::text)
+                    .contains("command standby-import (file=/var/backup/full.tar, confirm) from api");
+
+            // arguments not of the shape a command takes: 400, naming the field; nothing reaches the route
+            long routed = managed.getManagedRoute("command-standby-import").getExchangesCompleted();
+            assertThat(api.command(auth, "{\"name\": \"standby-import\", \"args\": {\"File\": \"x\"}}"))
+                    .satisfies(r -> assertThat(r.code()).isEqualTo(400))
+                    .satisfies(r -> assertThat(r.json()).contains("args: argument \\\"File\\\": a name is lower-case letters"));
+            assertThat(api.command(auth, "{\"name\": \"standby-import\", \"args\": {\"confirm\": true}}"))
+                    .satisfies(r -> assertThat(r.code()).isEqualTo(400))
+                    .satisfies(r -> assertThat(r.json()).contains("args.confirm: the value must be a string"));
+            assertThat(api.command(auth, "{\"name\": \"standby-import\", \"args\": [\"confirm\"]}"))
+                    .satisfies(r -> assertThat(r.code()).isEqualTo(400))
+                    .satisfies(r -> assertThat(r.json()).contains("args: expected an object"));
+            assertThat(api.command(auth, "{\"name\": \"standby-import\", \"arguments\": {}}"))
+                    .satisfies(r -> assertThat(r.code()).isEqualTo(400))
+                    .satisfies(r -> assertThat(r.json()).contains("arguments: unknown field"));
+            StringBuilder many = new StringBuilder("{\"name\": \"standby-import\", \"args\": {");
+            for (int i = 0; i < 17; i++) {
+                many.append(i == 0 ? "" : ", ").append("\"a").append(i).append("\": \"v\"");
+            }
+            assertThat(api.command(auth, many.append("}}").toString()))
+                    .satisfies(r -> assertThat(r.code()).isEqualTo(400))
+                    .satisfies(r -> assertThat(r.json()).contains("too many arguments: 17, at most 16"));
+            assertThat(managed.getManagedRoute("command-standby-import").getExchangesCompleted()).isEqualTo(routed);
+
+            // JMX: the overload takes the arguments as one string, "file=F,confirm" or a JSON object
+            NodeMBean.register(c, wiring.loop(), wiring.commands());
+            try {
+                javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                javax.management.ObjectName mbean = NodeMBean.name(c);
+                String[] two = {String.class.getName(), String.class.getName()};
+                assertThat(server.invoke(mbean, "command", new Object[] {"standby-import", "file=/var/backup/a.tar,confirm"}, two))
+                        .isEqualTo("accepted: importing /var/backup/a.tar");
+                assertThat(server.invoke(mbean, "command",
+                        new Object[] {"standby-import", "{\"file\": \"/var/backup/a,b.tar\", \"confirm\": \"true\"}"}, two))
+                        .isEqualTo("accepted: importing /var/backup/a,b.tar");
+                assertThat((String) server.invoke(mbean, "command", new Object[] {"standby-import", ""}, two))
+                        .startsWith("refused: standby-import overwrites this node's data");
+                assertThat(server.invoke(mbean, "command", new Object[] {"standby-import"}, new String[] {String.class.getName()}))
+                        .asString().startsWith("refused: standby-import overwrites this node's data");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.invoke(mbean, "command",
+                                new Object[] {"standby-import", "file=a,File=b"}, two))
+                        .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                        .rootCause().hasMessageStartingWith("argument \"File\": a name is lower-case letters");
+            } finally {
+                NodeMBean.unregister(c);
+            }
+        }
+    }
+
+    private static void copy(String resource, Path folder) throws Exception {
+        Files.createDirectories(folder);
+        try (var in = AssemblyTest.class.getResourceAsStream(resource)) {
+            Files.copy(in, folder.resolve(Path.of(resource).getFileName().toString()));
         }
     }
 }

@@ -130,9 +130,12 @@ class SingleNodeTest {
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("swap refused by solo: swap needs a running pair");
 
-        Cli stop = cli("command", "stop", "--config", config.toString());
+        // the arguments travel with the command to the engine, which names them (the stop rule reads none)
+        Cli stop = cli("command", "stop", "--note", "planned maintenance", "--confirm", "--config", config.toString());
         assertThat(stop.code()).as(stop.err()).isZero();
         assertThat(stop.out()).startsWith("stop accepted by solo: operator stop (api)");
+        assertThat(cli("status", "--config", config.toString(), "--json").out())
+                .contains("\"text\":\"command stop (note=planned maintenance, confirm) from api\"");
         await("STOP with the service stopped", Duration.ofSeconds(10),
                 () -> node.loop().status().state().name().equals("STOP")
                         && node.loop().status().activity().name().equals("STOPPED"));

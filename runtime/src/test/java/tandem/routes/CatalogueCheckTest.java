@@ -38,6 +38,22 @@ class CatalogueCheckTest {
     }
 
     @Test
+    void aRuleThatReadsACommandsArgumentsAnswersItsRoute() throws Exception {
+        Path drl = Path.of(CatalogueCheckTest.class.getResource("/tandem/commands/rules/standby-import.drl").toURI());
+        Catalogue withImport = new Catalogue(Map.of(), Map.of("standby-import",
+                new Catalogue.Command("standby-import", ROUTES, 20)), LANES);
+
+        CatalogueCheck.Outcome out = CatalogueCheck.check(withImport, RuleUses.scan(List.of(drl)), FOLDERS);
+        CatalogueCheck.Outcome without = CatalogueCheck.check(new Catalogue(Map.of(), Map.of(), LANES),
+                RuleUses.scan(List.of(drl)), FOLDERS);
+
+        assertThat(out.errors()).isEmpty();
+        assertThat(out.warnings()).isEmpty();
+        assertThat(without.errors()).hasSize(4).allSatisfy(e -> assertThat(e)
+                .contains("answers command \"standby-import\", which no route offers"));
+    }
+
+    @Test
     void anActionOrCommandNoRouteCarriesIsAnErrorAtTheRulesLine() {
         CatalogueCheck.Outcome out = CatalogueCheck.check(catalogue(LANES), List.of(
                 new Use(Kind.ACTION, "vip-up", RULES, 7, "Takes over"), new Use(Kind.ACTION, "vip-upp", RULES, 8, "Takes over"),

@@ -96,6 +96,31 @@ class CommonRoutesRunTest {
         assertThat(doubles.commands.origins).last().isEqualTo("jmx");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "direct:command-start, start",
+        "direct:command-stop, stop",
+        "direct:command-swap, swap",
+        "direct:command-boot-start-on, boot-start-on",
+        "direct:command-boot-start-off, boot-start-off",
+        "direct:command-force-start, force-start",
+        "direct:command-sync, sync",
+        "direct:command-test-mail, test-mail",
+    })
+    void commandRoutePassesTheArgumentsHeaderOnInItsOrder(String endpoint, String name) {
+        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+        args.put("file", "/var/backup/full.tar");
+        args.put("confirm", "true");
+
+        Object answer = template.requestBodyAndHeaders(endpoint, null,
+                java.util.Map.of("origin", "api", "args", args));
+
+        assertThat(answer).isEqualTo("accepted " + name);
+        assertThat(doubles.commands.args).last().satisfies(a ->
+                assertThat(a).containsExactly(java.util.Map.entry("file", "/var/backup/full.tar"),
+                        java.util.Map.entry("confirm", "true")));
+    }
+
     @Test
     void theReloadRouteIsAnsweredByTheReloadBeanNotByTheRules() {
         int submitted = doubles.commands.submitted.size();

@@ -172,7 +172,7 @@ class RouteSetProblemsTest {
                         + route("precise", "direct:p", "- bean:\n    ref: commands\n    method: \"submit(${body})\""));
 
         assertThat(validate()).containsExactly(file + ":7: route \"vague\" calls method \"submit\" on bean \"commands\","
-                + " which has 2 public methods by that name; say which, e.g. \"submit(${body})\"");
+                + " which has 3 public methods by that name; say which, e.g. \"submit(${body})\"");
     }
 
     @Test

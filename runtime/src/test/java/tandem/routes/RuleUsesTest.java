@@ -67,6 +67,31 @@ class RuleUsesTest {
     }
 
     @Test
+    void aCommandMatchedWithItsArgumentsIsStillTheCommandAndTheArgumentNamesAreNot() {
+        List<Use> uses = RuleUses.scan(F, """
+                rule "Import"
+                when
+                    OperatorCommand(name == "standby-import", has("confirm"), $file : arg("file"))
+                then
+                    insert(Decision.by(drools).accepts("standby-import").because("importing " + $file));
+                end
+                rule "Switchover"
+                when
+                    OperatorCommand(has("confirm"), arg("name") == "x", name == "switchover",
+                            args().size() < 3)
+                then
+                    insert(Decision.by(drools).refuses("switchover"));
+                end
+                """);
+
+        assertThat(uses).extracting(Use::kind, Use::name, Use::line).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Kind.COMMAND, "standby-import", 3),
+                org.assertj.core.groups.Tuple.tuple(Kind.COMMAND, "standby-import", 5),
+                org.assertj.core.groups.Tuple.tuple(Kind.COMMAND, "switchover", 9),
+                org.assertj.core.groups.Tuple.tuple(Kind.COMMAND, "switchover", 12));
+    }
+
+    @Test
     void commentsTextInStringsAndNamesBuiltAtRunTimeAreNotUses() {
         List<Use> uses = RuleUses.scan(F, """
                 // act("in-a-line-comment")

@@ -143,7 +143,15 @@ final class TestBeans {
         /** The command routes name themselves, so a test picks the name that fails here. */
         volatile String broken = FAIL;
 
-        /** Like the real engine loop's submit(name, origin); the routes must not pick submit(name). */
+        final List<java.util.Map<String, String>> args = new CopyOnWriteArrayList<>();
+
+        /** Like the real engine loop's submit(name, origin, args): what the shipped command routes call. */
+        public Object submit(String name, String origin, java.util.Map<String, String> args) {
+            this.args.add(args == null ? java.util.Map.of() : args);
+            return submit(name, origin);
+        }
+
+        /** Like the real engine loop's submit(name, origin), which a site's older route may call; never submit(name). */
         public Object submit(String name, String origin) {
             submitted.add(name);
             origins.add(String.valueOf(origin));

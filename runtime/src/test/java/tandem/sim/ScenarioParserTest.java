@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -359,7 +360,7 @@ class ScenarioParserTest {
                   - {at: 1s, command: {node: node1, name: start, force: yes}}
                 """)).containsExactlyInAnyOrder(
                 f + ":5: steps[0].command.name: missing",
-                f + ":6: steps[1].command.force: unknown field; expected one of node, name");
+                f + ":6: steps[1].command.force: unknown field; expected one of node, name, args");
     }
 
     @Test
@@ -484,6 +485,72 @@ class ScenarioParserTest {
         // the command reaches the engine (where no rule answers it yet), not refused for want of a route
         assertThat(run.text()).filteredOn(l -> l.startsWith("    9.000 node1 log command maintenance"))
                 .isNotEmpty().noneMatch(l -> l.contains("no route"));
+    }
+
+    private static String resource(String name) {
+        try (var in = ScenarioParserTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCommandStepGivesItsArgumentsToTheRules() {
+        SimFixtures.copyConfigs(tmp.resolve("site"), "\nextensions:\n  rules: [site-rules]\n  routes: [site-routes]\n");
+        SimFixtures.write(tmp.resolve("site/site-rules/standby-import.drl"),
+                resource("/tandem/commands/rules/standby-import.drl"));
+        SimFixtures.write(tmp.resolve("site/site-routes/standby-import.camel.yaml"),
+                resource("/tandem/commands/routes/standby-import.camel.yaml"));
+        SimFixtures.write(file, """
+                nodes:
+                  node1: site/node1.yaml
+                  node2: site/node2.yaml
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 8s, command: {node: node1, name: standby-import, args: {file: /var/backup/full.tar}}}
+                  - at: 9s
+                    command:
+                      node: node1
+                      name: standby-import
+                      args:
+                        file: /var/backup/full.tar
+                        confirm: true
+                        password: hunter2
+                until: 10s
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        assertThat(s.steps().get(2).args()).containsExactly(Map.entry("file", "/var/backup/full.tar"),
+                Map.entry("confirm", "true"), Map.entry("password", "hunter2"));
+        assertThat(s.steps().get(0).args()).isEmpty();
+        SimFixtures.Run run = SimFixtures.run(s);
+
+        assertThat(run.text()).filteredOn(l -> l.contains("command standby-import")).anyMatch(l ->
+                        l.startsWith("    8.000 node1 log command standby-import (file=/var/backup/full.tar) refused:")
+                                && l.contains("confirm it with --confirm (scenario)"))
+                .anyMatch(l -> l.startsWith("    9.000 node1 log command standby-import"
+                        + " (file=/var/backup/full.tar, confirm, password=***) accepted: importing /var/backup/full.tar"))
+                .noneMatch(l -> l.contains("hunter2"));
+    }
+
+    @Test
+    void aCommandStepsArgumentsOfAnotherShapeAreRefusedWithFileAndLine() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 0s, command: {node: node1, name: stop, args: [confirm]}}
+                  - {at: 1s, command: {node: node1, name: stop, args: {File: x}}}
+                  - {at: 2s, command: {node: node1, name: stop, args: {file: [a, b]}}}
+                """);
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioParser.load(file));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).containsExactly(
+                f + ":5: steps[0].command.args: must be a mapping of argument name to value, e.g. {file: backup.tar, confirm: true}",
+                f + ":6: steps[1].command.args: argument \"File\": a name is lower-case letters, digits and '-', starting"
+                        + " with a letter or digit, at most 32 characters",
+                f + ":7: steps[2].command.args.file: must be a single value");
     }
 
     @Test
