@@ -64,7 +64,7 @@ class LastImportTest {
         Files.writeString(file, "{\n\"at\": ");
         assertThatThrownBy(() -> LastImport.read(file)).hasMessageStartingWith(file + ":2: not JSON: ");
 
-        assertThat(LastImport.fact(state)).singleElement().isInstanceOfSatisfying(ImportRecordUnreadable.class,
+        assertThat(LastImport.fact(state).orElseThrow()).isInstanceOfSatisfying(ImportRecordUnreadable.class,
                 u -> assertThat(u.detail()).startsWith(file + ":2: not JSON: "));
     }
 }

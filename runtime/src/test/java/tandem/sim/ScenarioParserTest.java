@@ -531,7 +531,7 @@ class ScenarioParserTest {
         ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Simulation.prepare(s, SimFixtures.home()));
 
         assertThat(e).isNotNull();
-        assertThat(e.problems()).singleElement().asString().startsWith(f + ":8: refused: node2 has no command"
+        assertThat(e.problems()).singleElement().asString().startsWith(f + ":7: refused: node2 has no command"
                 + " \"switchover\": no route command-switchover in " + SimFixtures.home().resolve("routes/common"));
     }
 
