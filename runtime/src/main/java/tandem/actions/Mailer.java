@@ -63,10 +63,22 @@ public final class Mailer implements AutoCloseable {
         this(mail, context, DEFAULT_RETRIES_MS);
     }
 
-    /** Queues {@code notice}; returns at once with a sentence saying where it goes. */
+    /** Queues {@code notice} for {@code mail.to}; returns at once with a sentence saying where it goes. */
     public String send(Notice notice) {
-        worker.execute(() -> attempt(notice, 1));
-        return "mail \"" + notice.subject() + "\" queued for " + String.join(", ", mail.to()) + " via " + mail.host()
+        return send(notice, mail.to());
+    }
+
+    /**
+     * Queues {@code notice} for {@code recipients} (from {@code mail.from}, through the same server, with
+     * the same retries) instead of {@code mail.to}; returns at once with a sentence saying where it goes.
+     */
+    public String send(Notice notice, List<String> recipients) {
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("a mail needs at least one recipient");
+        }
+        List<String> to = List.copyOf(recipients);
+        worker.execute(() -> attempt(notice, to, 1));
+        return "mail \"" + notice.subject() + "\" queued for " + String.join(", ", to) + " via " + mail.host()
                 + ":" + mail.port();
     }
 
@@ -75,11 +87,11 @@ public final class Mailer implements AutoCloseable {
         return delivered.get();
     }
 
-    private void attempt(Notice n, int attempt) {
+    private void attempt(Notice n, List<String> to, int attempt) {
         try {
-            deliver(n);
+            deliver(n, to);
             delivered.incrementAndGet();
-            LOG.info("mail \"{}\" sent to {} via {}:{}{}", n.subject(), String.join(", ", mail.to()), mail.host(),
+            LOG.info("mail \"{}\" sent to {} via {}:{}{}", n.subject(), String.join(", ", to), mail.host(),
                     mail.port(), attempt > 1 ? " (attempt " + attempt + ")" : "");
         } catch (RuntimeException e) {
             String why = rootMessage(e);
@@ -91,14 +103,14 @@ public final class Mailer implements AutoCloseable {
             long wait = retriesMs[attempt - 1];
             LOG.warn("mail \"{}\" not sent (attempt {} of {}): {}; next attempt in {}", n.subject(), attempt,
                     retriesMs.length + 1, why, tandem.config.Durations.format(java.time.Duration.ofMillis(wait)));
-            worker.schedule(() -> attempt(n, attempt + 1), wait, TimeUnit.MILLISECONDS);
+            worker.schedule(() -> attempt(n, to, attempt + 1), wait, TimeUnit.MILLISECONDS);
         }
     }
 
-    private void deliver(Notice n) {
+    private void deliver(Notice n, List<String> to) {
         Exchange done = template.send(endpoint, ex -> {
             ex.getMessage().setHeader("From", mail.from());
-            ex.getMessage().setHeader("To", String.join(",", mail.to()));
+            ex.getMessage().setHeader("To", String.join(",", to));
             ex.getMessage().setHeader("Subject", n.subject());
             ex.getMessage().setHeader("Content-Type", "text/plain; charset=UTF-8");
             ex.getMessage().setBody(n.body());

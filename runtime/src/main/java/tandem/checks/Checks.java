@@ -25,7 +25,8 @@ public final class Checks {
     }
 
     /**
-     * One check per {@code checkers:} entry, in config order, then the witness ({@code ping.witness}
+     * One check per {@code checkers:} entry, in config order, then a standby's probes of its active
+     * ({@link tandem.redundancy.ActiveProbes}), then the witness ({@code ping.witness}
      * or {@code tcp.witness}) when the config has one. Programs (custom commands, systemctl, ping) run
      * through {@code runner}.
      */
@@ -33,7 +34,7 @@ public final class Checks {
         boolean icmpDirect = Os.windows() || privileged();
         Duration checkInterval = c.timings().checkInterval();
         List<Check> checks = new ArrayList<>();
-        for (Checker k : c.checkers()) {
+        for (Checker k : tandem.redundancy.ActiveProbes.all(c)) {
             checks.add(of(k, k.interval().orElse(checkInterval), runner, icmpDirect));
         }
         c.witness().ifPresent(w -> checks.add(witness(w, min(checkInterval, NETWORK_TIMEOUT), runner, icmpDirect)));

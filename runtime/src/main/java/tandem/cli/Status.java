@@ -115,6 +115,14 @@ final class Status {
                 out.println("  ! last cycle failed: " + rep.path("lastError").asText());
             }
         }
+        JsonNode checklist = s.path("redundancy").path("checklist");
+        if (checklist.size() > 0) {
+            out.println();
+            out.println("  switchover checklist (RED-11), to move by hand before a switchover:");
+            for (int i = 0; i < checklist.size(); i++) {
+                out.println("  " + (i + 1) + ") " + checklist.get(i).asText());
+            }
+        }
         out.println();
         out.println("  last events:");
         JsonNode ev = s.path("events");

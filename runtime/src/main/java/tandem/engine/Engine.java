@@ -124,6 +124,7 @@ public final class Engine implements AutoCloseable {
     private Services services;
     private FactHandle servicesHandle;
     private FactHandle peerServicesHandle;
+    private FactHandle importHandle;
     private FactHandle tickHandle;
     private FactHandle peerHandle;
     private FactHandle mismatchHandle;
@@ -268,6 +269,7 @@ public final class Engine implements AutoCloseable {
         node = new LocalNode(initial, data, generation, now());
         services = new Services(activity);
         session.insert(setup.settings());
+        setup.facts().forEach(session::insert);
         for (ResourceSpec spec : setup.resources().values()) {
             session.insert(new Resource(spec.resource(), spec.critical(), spec.activeOnly()));
         }
@@ -430,6 +432,28 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of());
     }
 
+    /**
+     * What this standby's newest import says (a {@link tandem.facts.BackupImported}, or a
+     * {@link tandem.facts.ImportRecordUnreadable} when its record could not be read): read at start and
+     * again whenever an import finished; replaces what was said before. The rules judge the data's age.
+     */
+    public CycleOutcome lastImport(Object record) {
+        checkReady();
+        if (!(record instanceof tandem.facts.BackupImported) && !(record instanceof tandem.facts.ImportRecordUnreadable)) {
+            throw new IllegalArgumentException("not an import record: " + record);
+        }
+        if (importHandle == null) {
+            importHandle = session.insert(record);
+        } else if (session.getObject(importHandle).equals(record)) {
+            return new CycleOutcome(List.of(), List.of());
+        } else {
+            // a new fact type may replace the old one: delete and insert rather than update
+            session.delete(importHandle);
+            importHandle = session.insert(record);
+        }
+        return cycle(List.of());
+    }
+
     /** Replication has work for this node (one-shot; the rules decide whether a cycle runs). */
     public CycleOutcome syncDue(tandem.facts.SyncDue due) {
         checkReady();
@@ -529,6 +553,7 @@ public final class Engine implements AutoCloseable {
         next.services = services;
         next.servicesHandle = moved.get(servicesHandle);
         next.peerServicesHandle = moved.get(peerServicesHandle);
+        next.importHandle = moved.get(importHandle);
         next.unchecked = unchecked;
         // the loop guard's window goes on; a suspended rule is not suspended in the new set, which may
         // have fixed it (a rule that still loops is suspended again once it asks too often)

@@ -1,13 +1,18 @@
 package tandem.engine;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tandem.config.Role;
 import tandem.config.Checker;
 import tandem.config.NodeConfig;
+import tandem.config.Redundancy;
 import tandem.config.When;
 import tandem.engine.EngineSetup.ResourceSpec;
+import tandem.facts.RedundancySettings;
 import tandem.facts.Settings;
+import tandem.redundancy.ActiveProbes;
 
 /** Builds what the engine needs from a node's configuration. */
 public final class Setups {
@@ -27,6 +32,10 @@ public final class Setups {
         for (Checker ch : c.checkers()) {
             resources.put(ch.resource(), new ResourceSpec(ch.resource(), ch.critical(), ch.when() == When.ACTIVE));
         }
+        // a standby's probes of its active (RED-9): they feed the rules' "completely down", never a failover
+        for (Checker ch : ActiveProbes.of(c)) {
+            resources.put(ch.resource(), new ResourceSpec(ch.resource(), false, false, true));
+        }
         // the witness only tells a dead peer from a cut link: never a reason to fail over by itself
         c.witness().ifPresent(w -> resources.put(w.resource(), new ResourceSpec(w.resource(), false, false)));
         // MS-7's heartbeat link resources and MS-12's clock check, reported by the peer link: shown
@@ -44,6 +53,18 @@ public final class Setups {
                 failover + c.timings().dialTimeout().toMillis(), c.fencing().isPresent(),
                 c.timings().maxClockSkew().toMillis(), c.rules().loopGuard().actions(),
                 c.rules().loopGuard().within().toMillis());
-        return new EngineSetup(s, resources, transitions);
+        return new EngineSetup(s, resources, transitions, redundancy(c).map(List::<Object>of).orElse(List.of()));
+    }
+
+    /** What the redundancy profile's rules read from YAML {@code redundancy:}, for a node that has it. */
+    static Optional<RedundancySettings> redundancy(NodeConfig c) {
+        return c.redundancy().map(r -> {
+            Optional<Redundancy.Switchover> s = r.switchover();
+            return new RedundancySettings(!r.active(), s.map(x -> x.downFor().toMillis()).orElse(0L),
+                    s.map(Redundancy.Switchover::activeAddress).orElse(""),
+                    ActiveProbes.pingResource(c).orElse(null), ActiveProbes.sshResource(c).orElse(null),
+                    s.map(Redundancy.Switchover::checklist).orElse(List.of()),
+                    s.map(x -> x.users().size()).orElse(0));
+        });
     }
 }

@@ -75,6 +75,13 @@ public final class ApiBean {
                 case WAIT -> "starting";
             });
         }
+        config.redundancy().ifPresent(r -> node.put("role", switch (st.state()) {
+            // the redundancy manual's words: a standby serving in the active's place has switched
+            case STOP -> "stopped";
+            case WAIT -> "starting";
+            case SECOND -> "standby";
+            case PRIM, ALONE -> r.active() ? "active" : "switched";
+        }));
         node.put("data", st.data().label());
         node.put("generation", st.generation());
         node.put("services", st.activity().name().toLowerCase(java.util.Locale.ROOT));
@@ -109,6 +116,13 @@ public final class ApiBean {
         }
         m.put("resources", res);
         m.put("replication", replication.get());
+        config.redundancy().ifPresent(r -> {
+            Map<String, Object> red = new LinkedHashMap<>();
+            red.put("role", r.role().yamlName());
+            // RED-11: what an operator moves by hand before a switchover, shown before it is asked for
+            r.switchover().ifPresent(sw -> red.put("checklist", sw.checklist()));
+            m.put("redundancy", red);
+        });
         m.put("config", configView.get());
         List<Map<String, Object>> ev = new ArrayList<>();
         for (EventLog.Entry e : events.recent()) {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
@@ -76,8 +77,51 @@ public final class MailBean {
                     + ".txt in " + r.folders(), clock.millis());
         }
         try {
-            Mailer.Notice notice = render(r.context(), file.get(), request);
+            Mailer.Notice notice = render(r.context(), file.get(), request, Map.of());
             return new ActionResult(request.action(), true, m.send(notice), clock.millis());
+        } catch (IOException | RuntimeException e) {
+            return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
+        }
+    }
+
+    /**
+     * Renders {@code mail/<template>.txt} once for every address of {@code redundancy.switchover.users}
+     * (or its {@code users-file}) and queues one mail to each (RED-10: every user is told that the phones
+     * must be restarted), from {@code mail.from} through the node's {@code mail:} server. One mail each
+     * rather than one to all: no user sees the others' addresses, and an address the server refuses
+     * fails its own mail only. The template has one more header here, {@code user}: the address.
+     * Succeeds with nothing sent when the list is empty.
+     */
+    public ActionResult sendToUsers(ActionRequest request, String template) {
+        List<String> users = config.redundancy().flatMap(r -> r.switchover()).map(s -> s.users()).orElse(List.of());
+        if (users.isEmpty()) {
+            return new ActionResult(request.action(), true, "no user addresses in redundancy.switchover.users or"
+                    + " users-file of " + config.file() + ": nobody to mail", clock.millis());
+        }
+        Mailer m = mailer.get();
+        if (m == null) {
+            return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
+        }
+        Routes r = routes;
+        if (r == null) {
+            return new ActionResult(request.action(), false, "the node's routes are not loaded yet", clock.millis());
+        }
+        Optional<Path> file = template(r.folders(), template);
+        if (file.isEmpty()) {
+            return new ActionResult(request.action(), false, "no mail template " + TEMPLATES + "/" + template
+                    + ".txt in " + r.folders(), clock.millis());
+        }
+        try {
+            // every mail is rendered before any is queued: a template that fails sends none
+            List<Mailer.Notice> notices = new ArrayList<>();
+            for (String user : users) {
+                notices.add(render(r.context(), file.get(), request, Map.of("user", user)));
+            }
+            for (int i = 0; i < users.size(); i++) {
+                m.send(notices.get(i), List.of(users.get(i)));
+            }
+            return new ActionResult(request.action(), true, "mail \"" + notices.get(0).subject() + "\" queued for "
+                    + users.size() + " user(s): " + String.join(", ", users), clock.millis());
         } catch (IOException | RuntimeException e) {
             return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
         }
@@ -91,7 +135,8 @@ public final class MailBean {
         List<String> errors = new ArrayList<>();
         for (Catalogue.Action a : catalogue.actions().values()) {
             for (Catalogue.BeanCall call : a.calls()) {
-                if (call.ref().equals(BEAN) && call.method().equals("send") && call.literals().size() == 1
+                if (call.ref().equals(BEAN) && (call.method().equals("send") || call.method().equals("sendToUsers"))
+                        && call.literals().size() == 1
                         && template(routeFolders, call.literals().get(0)).isEmpty()) {
                     errors.add(a.file() + ":" + a.line() + ": route " + Catalogue.ACTION_PREFIX + a.name()
                             + " sends the mail template \"" + call.literals().get(0) + "\", but no route folder has "
@@ -115,7 +160,8 @@ public final class MailBean {
         return Optional.empty();
     }
 
-    private Mailer.Notice render(CamelContext camel, Path file, ActionRequest request) throws IOException {
+    private Mailer.Notice render(CamelContext camel, Path file, ActionRequest request, Map<String, String> headers)
+            throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int end = text.indexOf('\n');
         String first = (end < 0 ? text : text.substring(0, end)).strip();
@@ -132,6 +178,7 @@ public final class MailBean {
         exchange.getIn().setHeader("peerAddress", config.peer().address() + ":" + config.peer().port());
         exchange.getIn().setHeader("config", config.file().toString());
         exchange.getIn().setHeader("time", Instant.ofEpochMilli(clock.millis()).toString());
+        headers.forEach(exchange.getIn()::setHeader);
         return new Mailer.Notice(evaluate(camel, exchange, first.substring(SUBJECT.length()).strip()),
                 evaluate(camel, exchange, rest));
     }

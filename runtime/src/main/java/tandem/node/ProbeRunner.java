@@ -58,7 +58,7 @@ public final class ProbeRunner {
         this.clock = clock;
         long base = c.timings().checkInterval().toMillis();
         this.roundBudgetMs = Math.max(10, base / 2);
-        for (Checker ch : c.checkers()) {
+        for (Checker ch : tandem.redundancy.ActiveProbes.all(c)) {
             intervalMs.put(ch.resource(), ch.interval().map(d -> d.toMillis()).orElse(base));
             if (ch.type() == CheckerType.PROC || ch.type() == CheckerType.INTERFACE || ch.type() == CheckerType.VIP) {
                 inProcess.add(ch.resource());

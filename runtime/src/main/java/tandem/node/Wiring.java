@@ -62,6 +62,10 @@ public final class Wiring implements AutoCloseable {
             e.boot(!c.node().bootStart());
             // what the peer reported before this node stopped (kept on disk) is known from the start
             knownPeerServices().ifPresent(names -> e.peerServices(new tandem.facts.PeerServices(names)));
+            // a standby's newest import (RED-1), as the import recorded it: the rules judge the data's age
+            if (c.redundancy().isPresent()) {
+                tandem.redundancy.LastImport.fact(c.node().stateDir()).ifPresent(e::lastImport);
+            }
             return e;
         });
         this.services = ServiceSet.of(c, ports.commands(), ports.appLogs());

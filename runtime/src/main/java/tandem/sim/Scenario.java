@@ -58,11 +58,22 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
         }
     }
 
-    /** What must hold at a time; null fields are not checked. */
+    /**
+     * What must hold at a time; null fields are not checked.
+     *
+     * @param command  a command whose last answer up to then is checked, or null
+     * @param accepted with {@code command}: whether that answer accepted it
+     * @param reason   with {@code command}: a text the answer's reason contains, or null
+     */
     public record Expect(long at, String node, NodeState state, DataState data, Activity services, List<String> did,
-                         int line) {
+                         String command, boolean accepted, String reason, int line) {
         public Expect {
             did = List.copyOf(did);
+        }
+
+        public Expect(long at, String node, NodeState state, DataState data, Activity services, List<String> did,
+                      int line) {
+            this(at, node, state, data, services, did, null, false, null, line);
         }
 
         public Expect(long at, String node, NodeState state, DataState data, Activity services, int line) {
@@ -82,6 +93,12 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
             }
             if (!did.isEmpty()) {
                 sb.append(" did ").append(String.join(", ", did));
+            }
+            if (command != null) {
+                sb.append(accepted ? " accepted " : " refused ").append(command);
+                if (reason != null) {
+                    sb.append(" because \"...").append(reason).append("...\"");
+                }
             }
             return sb.toString();
         }

@@ -374,7 +374,8 @@ public final class ScenarioParser {
             problems.add(at(item) + path + ": an expectation is a mapping like {at: 160s, node: node2, state: ALONE}");
             return null;
         }
-        Map<String, NodeTuple> f = fields(m, List.of("at", "node", "state", "data", "services", "did"), path + ".");
+        Map<String, NodeTuple> f = fields(m, List.of("at", "node", "state", "data", "services", "did", "accepted",
+                "refused", "reason"), path + ".");
         for (String required : List.of("at", "node")) {
             if (!f.containsKey(required)) {
                 problems.add(at(item) + path + "." + required + ": missing");
@@ -427,15 +428,42 @@ public final class ScenarioParser {
                 }
             }
         }
+        String command = null;
+        boolean accepted = false;
+        if (f.containsKey("accepted") && f.containsKey("refused")) {
+            problems.add(at(f.get("refused").getKeyNode()) + path + ": accepted and refused: give one of them");
+        }
+        for (String key : List.of("accepted", "refused")) {
+            if (f.containsKey(key)) {
+                String name = scalar(f.get(key).getValueNode(), path + "." + key);
+                if (name != null && !NAME.matcher(name).matches()) {
+                    problems.add(at(f.get(key).getValueNode()) + path + "." + key + ": a command name like switchover, got \""
+                            + name + "\"");
+                } else {
+                    command = name;
+                    accepted = key.equals("accepted");
+                }
+            }
+        }
+        String reason = null;
+        if (f.containsKey("reason")) {
+            reason = scalar(f.get("reason").getValueNode(), path + ".reason");
+            if (!f.containsKey("accepted") && !f.containsKey("refused")) {
+                problems.add(at(f.get("reason").getKeyNode()) + path + ".reason: the reason of an answer: give accepted"
+                        + " or refused with it");
+            } else if (reason != null && reason.isEmpty()) {
+                problems.add(at(f.get("reason").getValueNode()) + path + ".reason: a text the reason contains, not empty");
+            }
+        }
         boolean checksSomething = f.containsKey("state") || f.containsKey("data") || f.containsKey("services")
-                || f.containsKey("did");
+                || f.containsKey("did") || f.containsKey("accepted") || f.containsKey("refused");
         if (!checksSomething && f.containsKey("at") && f.containsKey("node")) {
-            problems.add(at(item) + path + ": nothing to check; give state, data, services or did");
+            problems.add(at(item) + path + ": nothing to check; give state, data, services, did, accepted or refused");
         }
         if (at == null || node == null) {
             return null;
         }
-        return new Scenario.Expect(at, node, state, data, services, did, line(item));
+        return new Scenario.Expect(at, node, state, data, services, did, command, accepted, reason, line(item));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ final class SimNode {
     final List<Supplier<CycleOutcome>> held = new ArrayList<>();
     /** The virtual IP is on this node's interface (a node with {@code vip:} that took it and did not release it). */
     boolean holdsVip;
+    /** The last answer to each command, for the {@code accepted} and {@code refused} expectations. */
+    final java.util.Map<String, tandem.engine.CycleOutcome.CommandAnswer> answers = new java.util.HashMap<>();
     /** Every action this node asked for, for the {@code did} expectations. */
     final Set<String> did = new TreeSet<>();
 

@@ -39,7 +39,8 @@ final class SimulatedMachine {
             Map.entry("boot.off", 0L),
             Map.entry("fencing.fence", 2_000L),
             Map.entry("peer.forward", 0L),
-            Map.entry("mail.send", 0L));
+            Map.entry("mail.send", 0L),
+            Map.entry("mail.sendToUsers", 0L));
 
     private final Simulation sim;
 
@@ -165,7 +166,7 @@ final class SimulatedMachine {
                 return Step.DONE;
             }
             default:
-                // services.stop, boot.on/off and mail.send change nothing the simulation looks at; a bean it
+                // services.stop, boot.on/off, mail.send and mail.sendToUsers change nothing the simulation looks at; a bean it
                 // does not model (a site's own) does nothing here
                 return Step.DONE;
         }

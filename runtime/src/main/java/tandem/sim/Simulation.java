@@ -183,6 +183,11 @@ public final class Simulation {
                             + "\": no route " + Catalogue.ACTION_PREFIX + a + " in " + folders(n));
                 }
             }
+            if (e.command() != null && !n.catalogue.hasCommand(e.command())) {
+                problems.add(scenario.file() + ":" + e.line() + ": " + (e.accepted() ? "accepted" : "refused") + ": "
+                        + n.name + " has no command \"" + e.command() + "\": no route " + Catalogue.COMMAND_PREFIX
+                        + e.command() + " in " + folders(n));
+            }
         }
     }
 
@@ -346,7 +351,11 @@ public final class Simulation {
                     + Catalogue.COMMAND_PREFIX + name + " in " + folders(n)));
             return;
         }
-        call(n, () -> n.engine.command(name, origin, args));
+        call(n, () -> {
+            CycleOutcome out = n.engine.command(name, origin, args);
+            out.answers().forEach(a -> n.answers.put(a.command(), a));
+            return out;
+        });
     }
 
     private void write(SimNode n, String path, long bytes) {
@@ -446,6 +455,12 @@ public final class Simulation {
             // a simulated pair has one link: it is up while frames from the peer arrive
             return n.peer.engine != null && linked(n.name, n.peer.name);
         }
+        ResourceSpec spec = n.setup.resources().get(resource);
+        if (spec != null && spec.peerHost()) {
+            // a probe of the peer's host (ping, its SSH port) answers while that host runs and the link
+            // is up, whatever its Tandem does: a frozen Tandem's host still answers, a crashed one does not
+            return n.peer.engine != null && linked(n.name, n.peer.name);
+        }
         boolean witness = n.config.witness().map(w -> w.resource().equals(resource)).orElse(false);
         return !witness || linked(n.name, ScenarioParser.WITNESS);
     }
@@ -530,11 +545,18 @@ public final class Simulation {
         if (!e.did().isEmpty()) {
             actual += missing.isEmpty() ? ", did " + String.join(", ", e.did()) : ", never did " + String.join(", ", missing);
         }
+        boolean answerMet = true;
+        if (e.command() != null) {
+            CycleOutcome.CommandAnswer a = n.answers.get(e.command());
+            answerMet = a != null && a.accepted() == e.accepted() && (e.reason() == null || a.reason().contains(e.reason()));
+            actual += a == null ? ", never answered " + e.command()
+                    : ", " + (a.accepted() ? "accepted " : "refused ") + e.command() + ": " + a.reason();
+        }
         boolean met = l != null
                 && (e.state() == null || e.state() == l.state())
                 && (e.data() == null || e.data() == l.data())
                 && (e.services() == null || e.services() == services)
-                && missing.isEmpty();
+                && missing.isEmpty() && answerMet;
         results.add(new ExpectResult(e, met, actual));
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 
-/** What {@code tandem status} prints of an sbs node's status (SBS-9). */
+/** What {@code tandem status} prints of an sbs node's status (SBS-9) and of a redundancy standby's. */
 class StatusTest {
     @TempDir
     Path dir;
@@ -44,5 +44,30 @@ class StatusTest {
                 .contains("! node1.yaml changed and is not valid (the node runs the configuration it started with):"
                         + " node1.yaml:12: timings.failover-timeout: must be a duration; node1.yaml:3: x")
                 .contains("! node1.yaml changed; waiting for a restart of the node: timings.failover-timeout, node.role");
+    }
+
+    @Test
+    void showsTheRedundancyWordAndTheSwitchoverChecklist() throws Exception {
+        NodeConfig c = ConfigLoader.load(Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize()
+                .resolve("samples/redundancy/standby.yaml"));
+        JsonNode s = new ObjectMapper().readTree("""
+                {"node": {"id": "standby", "profile": "redundancy", "state": "SECOND", "role": "standby",
+                          "data": "not uptodate", "services": "stopped", "since": "2026-11-22T07:00:00Z"},
+                 "peer": {"id": "active", "address": "127.0.0.1:7403", "state": null},
+                 "config": {}, "resources": [], "replication": {}, "events": [],
+                 "redundancy": {"role": "standby", "checklist": ["Move the ISDN lines", "Move the analog devices"]}}
+                """);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Status.print(c, s, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("cluster phone-pair (redundancy)")
+                .containsPattern("standby +SECOND +not uptodate +services stopped, since .*\\(this node, standby\\)")
+                .contains("""
+                          switchover checklist (RED-11), to move by hand before a switchover:
+                          1) Move the ISDN lines
+                          2) Move the analog devices
+                        """);
     }
 }

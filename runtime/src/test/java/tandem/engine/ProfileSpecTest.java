@@ -48,12 +48,33 @@ class ProfileSpecTest {
     }
 
     @Test
-    void aProfileWithoutADescriptorIsRefusedByName() {
-        ProfileException e = catchThrowableOfType(ProfileException.class,
-                () -> ProfileSpec.load(Fixtures.home(), "redundancy"));
+    void theRedundancyProfileHasNoPairAndNoPrimary() {
+        Path home = Fixtures.home();
 
-        assertThat(e.problems()).containsExactly(Fixtures.home().resolve("profiles/redundancy.yaml")
-                + ": profile redundancy has no descriptor; the profiles with one: ms-failover, sbs");
+        ProfileSpec red = ProfileSpec.load(home, "redundancy");
+
+        assertThat(red.ruleFolders()).as("no election, no replication: rules/pair is not its")
+                .containsExactly(home.resolve("rules/common"), home.resolve("rules/redundancy"));
+        assertThat(red.routeFolders()).containsExactly(home.resolve("routes/common"), home.resolve("routes/redundancy"));
+        assertThat(red.scenarios()).isEqualTo(home.resolve("samples/redundancy/scenarios"));
+        assertThat(red.scenarioFiles()).isNotEmpty();
+        assertThat(red.transitions().initial()).isEqualTo(NodeState.WAIT);
+        assertThat(red.transitions().table()).as("PRIM is never used").noneMatch(
+                t -> t.from() == NodeState.PRIM || t.to() == NodeState.PRIM);
+        assertThat(red.transitions().find(NodeState.SECOND, NodeState.ALONE).orElseThrow().why())
+                .contains("switchover", "RED-9");
+        assertThat(red.transitions().find(NodeState.ALONE, NodeState.SECOND))
+                .as("a switched standby never becomes the standby again by itself").isEmpty();
+    }
+
+    @Test
+    void aProfileWithoutADescriptorIsRefusedByName() throws IOException {
+        descriptor("rules: [common]\n");
+
+        ProfileException e = catchThrowableOfType(ProfileException.class, () -> ProfileSpec.load(tmp, "sbs"));
+
+        assertThat(e.problems()).containsExactly(tmp.resolve("profiles/sbs.yaml")
+                + ": profile sbs has no descriptor; the profiles with one: x");
     }
 
     @Test

@@ -17,11 +17,11 @@ class RuleSetTest {
     void theShippedProfileCompiles() {
         RuleSet rs = Fixtures.msFailoverRules();
         assertThat(rs.files()).extracting(p -> p.getFileName().toString())
-                .containsExactly("classify.drl", "mail.drl", "services.drl", "boot.drl", "commands.drl", "election.drl",
+                .containsExactly("boot-start.drl", "classify.drl", "mail.drl", "services.drl", "boot.drl", "commands.drl", "election.drl",
                         "failover.drl", "fencing.drl", "freeze.drl", "sync.drl",
                         "election.drl", "failover.drl");
         assertThat(rs.files()).extracting(p -> p.getParent().getFileName().toString())
-                .containsExactly("common", "common", "common", "pair", "pair", "pair", "pair", "pair", "pair", "pair",
+                .containsExactly("common", "common", "common", "common", "pair", "pair", "pair", "pair", "pair", "pair", "pair",
                         "ms-failover", "ms-failover");
         assertThat(rs.ruleCount()).isGreaterThan(30);
     }

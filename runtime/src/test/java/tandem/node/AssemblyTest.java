@@ -69,6 +69,47 @@ class AssemblyTest {
         assertThat(checked.routes()).isGreaterThan(node.catalogue().actions().size() + node.catalogue().commands().size());
     }
 
+    private static Assembly redundancy(String node) {
+        return Assembly.of(ClusterAwait.home(),
+                ConfigLoader.load(ClusterAwait.home().resolve("samples/redundancy").resolve(node + ".yaml")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"active", "standby"})
+    void aRedundancyNodeAnswersEveryCommandAndNamesNoActionWithoutARoute(String name) {
+        Assembly node = redundancy(name);
+        RuleSet rules = node.compileRules();
+        List<RuleUses.Use> uses = RuleUses.scan(rules.files());
+
+        Set<String> actionsNamed = new TreeSet<>();
+        Set<String> commandsAnswered = new TreeSet<>();
+        uses.forEach(u -> (u.kind() == RuleUses.Kind.ACTION ? actionsNamed : commandsAnswered).add(u.name()));
+        assertThat(commandsAnswered).isEqualTo(new TreeSet<>(node.catalogue().commands().values().stream()
+                .filter(c -> !c.answeredByOwnBean()).map(tandem.routes.Catalogue.Command::name).toList()));
+        assertThat(commandsAnswered).contains("switchover", "start", "stop", "swap", "force-start", "sync");
+        assertThat(actionsNamed).contains("mail-phones-restart", "vip-up", "start-services", "stop-services");
+
+        CatalogueCheck.Outcome out = node.checkCatalogue(rules.files());
+        assertThat(out.errors()).isEmpty();
+        // routes/common carries the pair profiles' actions too; no rule of this profile names them
+        assertThat(out.warnings()).hasSize(5).allSatisfy(w -> assertThat(w).containsAnyOf("action-fence-peer",
+                "action-forward-swap", "action-resync", "action-sync", "action-final-sync"));
+        Assembly.RoutesChecked checked = node.checkRoutes(rules);
+        assertThat(checked.problems()).isEmpty();
+    }
+
+    @Test
+    void aStandbyProbesItsActivesAddressAndSshPortAsResourcesOfItsOwn() {
+        Assembly standby = redundancy("standby");
+        Assembly active = redundancy("active");
+
+        assertThat(standby.setup().resources()).containsKeys("ping.active", "tcp.active-ssh");
+        assertThat(tandem.checks.Checks.of(standby.config(), (argv, timeout) -> null))
+                .extracting(tandem.checks.Check::resource).containsSubsequence("ping.active", "tcp.active-ssh");
+        assertThat(active.setup().resources()).doesNotContainKeys("ping.active", "tcp.active-ssh");
+        assertThat(tandem.checks.Checks.of(active.config(), (argv, timeout) -> null)).isEmpty();
+    }
+
     @Test
     void lanesAreDeclaredByTheRoutesGroups() {
         Catalogue c = sample("sbs").catalogue();

@@ -123,4 +123,90 @@ class MailBeanTest {
         assertThat(bean(List.of(site), null).send(TAKEOVER, "bare")).isEqualTo(new ActionResult("mail-takeover", false,
                 "no mail: section in " + config.file(), CLOCK.millis()));
     }
+
+    /** The standby of samples/redundancy with {@code users} as its switchover.users, mailing through GreenMail. */
+    private NodeConfig standby(String users) throws Exception {
+        Files.writeString(dir.resolve("standby.yaml"), """
+                node: {id: standby, profile: redundancy, state-dir: state}
+                cluster: {name: phone-pair, secret: "${file:cluster.secret}"}
+                listen: {address: 127.0.0.1, port: 7413}
+                peer: {id: active, address: 127.0.0.1, port: 7403}
+                mail: {host: 127.0.0.1, port: %d, from: phone-pair@example.com, to: ops@example.com}
+                redundancy:
+                  role: standby
+                  license-key: DDDDD-FFFFF-TTTTT-22222
+                  active-license-key: XXXXX-YYYYY-ZZZZZ-11111
+                  version: "8.4.2"
+                  import: {command: "import {file}", folder: incoming}
+                  switchover: {users: %s}
+                """.formatted(smtp.getSmtp().getPort(), users));
+        return ConfigLoader.load(dir.resolve("standby.yaml"));
+    }
+
+    @Test
+    void thePhoneRestartMailGoesToEveryUserOneMailEachWithTheShippedTemplate() throws Exception {
+        NodeConfig standby = standby("[alice@example.com, bob@example.com, carol@example.com]");
+        mailer.close();
+        mailer = new Mailer(standby.mail().orElseThrow(), camel);
+        MailBean bean = new MailBean(standby, () -> mailer, CLOCK);
+        bean.attach(List.of(ClusterAwait.home().resolve("routes/common"), ClusterAwait.home().resolve("routes/redundancy")),
+                camel);
+        ActionRequest request = new ActionRequest("mail-phones-restart", "Operator switches over to the standby",
+                "switchover (api): the active has been completely down for 1m", 1);
+
+        ActionResult r = bean.sendToUsers(request, "phones-restart");
+
+        assertThat(r.ok()).as(r.detail()).isTrue();
+        assertThat(r.detail()).endsWith("queued for 3 user(s): alice@example.com, bob@example.com, carol@example.com");
+        assertThat(smtp.waitForIncomingEmail(20_000, 3)).isTrue();
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertThat(got).hasSize(3);
+        List<String> to = new java.util.ArrayList<>();
+        for (MimeMessage m : got) {
+            // one mail each: no user sees another's address, and mail.to (ops) is not among them
+            assertThat(m.getAllRecipients()).hasSize(1);
+            String user = m.getAllRecipients()[0].toString();
+            to.add(user);
+            assertThat(m.getFrom()[0].toString()).isEqualTo("phone-pair@example.com");
+            assertThat(m.getSubject()).isEqualTo("[Tandem] Please restart your phone: the phone system moved to the"
+                    + " standby (phone-pair)");
+            assertThat(GreenMailUtil.getBody(m).replace("\r\n", "\n"))
+                    .contains("The phone system now runs on its standby appliance, standby, which took over the address",
+                            "at 2026-03-01T10:15:30Z", "Please restart your phone now",
+                            "Why: switchover (api): the active has been completely down for 1m",
+                            "This mail went to " + user + ".");
+        }
+        assertThat(to).containsExactlyInAnyOrder("alice@example.com", "bob@example.com", "carol@example.com");
+    }
+
+    @Test
+    void withoutUsersNothingIsSentAndTheResultSaysSo() throws Exception {
+        NodeConfig standby = standby("[]");
+        MailBean bean = new MailBean(standby, () -> mailer, CLOCK);
+        bean.attach(List.of(ClusterAwait.home().resolve("routes/common"), ClusterAwait.home().resolve("routes/redundancy")),
+                camel);
+
+        ActionResult r = bean.sendToUsers(new ActionRequest("mail-phones-restart", "r", "why", 1), "phones-restart");
+
+        assertThat(r.ok()).isTrue();
+        assertThat(r.detail()).startsWith("no user addresses in redundancy.switchover.users");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void aUserTemplateThatCannotBeRenderedSendsToNobody() throws Exception {
+        NodeConfig standby = standby("[alice@example.com, bob@example.com]");
+        Path site = dir.resolve("site-routes");
+        Files.createDirectories(site.resolve("mail"));
+        Files.writeString(site.resolve("mail/phones-restart.txt"), "Restart your phone\n");
+        MailBean bean = new MailBean(standby, () -> mailer, CLOCK);
+        bean.attach(List.of(ClusterAwait.home().resolve("routes/redundancy"), site), camel);
+
+        ActionResult r = bean.sendToUsers(new ActionRequest("mail-phones-restart", "r", "why", 1), "phones-restart");
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.detail()).isEqualTo(site.resolve("mail/phones-restart.txt")
+                + ": line 1: a mail template starts with \"Subject: ...\"");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
 }

@@ -114,7 +114,7 @@ class RuleUsesTest {
     void theShippedRulesNameTheShippedActionsAndCommands() {
         Path home = Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
         List<Use> uses = RuleUses.scan(List.of(home.resolve("rules/pair/commands.drl"),
-                home.resolve("rules/common/mail.drl")));
+                home.resolve("rules/common/mail.drl"), home.resolve("rules/common/boot-start.drl")));
 
         assertThat(uses).filteredOn(u -> u.kind() == Kind.ACTION).extracting(Use::name)
                 .contains("final-sync", "stop-services", "vip-down", "forward-swap", "boot-start-on", "resync", "mail-test");

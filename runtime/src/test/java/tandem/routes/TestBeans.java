@@ -272,6 +272,10 @@ final class TestBeans {
         public ActionResult send(ActionRequest r, String template) {
             return done("send", r, template);
         }
+
+        public ActionResult sendToUsers(ActionRequest r, String template) {
+            return done("sendToUsers", r, template);
+        }
     }
 
     /** Like {@code tandem.node.ProbeRunner}: every call returns two fresh results, numbered by the call. */

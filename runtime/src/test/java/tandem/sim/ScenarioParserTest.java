@@ -262,10 +262,42 @@ class ScenarioParserTest {
                 f + ":14: expect[6].did: an action name like mail-takeover, got \"Start Services\"",
                 f + ":8: expect[0].state: must be one of STOP, WAIT, ALONE, PRIM, SECOND, got \"primary\"",
                 f + ":10: expect[2].services: must be running or stopped, got \"up\"",
-                f + ":11: expect[3]: nothing to check; give state, data, services or did",
+                f + ":11: expect[3]: nothing to check; give state, data, services, did, accepted or refused",
                 f + ":12: expect[4].at: missing",
                 f + ":13: expectation at 61.000 s comes after until (60.000 s) and would never be checked");
         assertThat(p).anyMatch(s -> s.startsWith(f + ":9: expect[1].data: ") && s.contains("fresh"));
+    }
+
+    @Test
+    void anExpectationOnACommandsAnswerIsReadAndItsProblemsNamed() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                  - {at: 5s, command: {node: node1, name: swap}}
+                expect:
+                  - {at: 6s, node: node1, refused: swap, reason: "needs a running pair"}
+                  - {at: 6s, node: node2, accepted: stop}
+                """);
+        Scenario s = ScenarioParser.load(file);
+        assertThat(s.expects()).containsExactly(
+                new Scenario.Expect(6_000, "node1", null, null, null, List.of(), "swap", false, "needs a running pair", 8),
+                new Scenario.Expect(6_000, "node2", null, null, null, List.of(), "stop", true, null, 9));
+        assertThat(s.expects().get(0).describe()).isEqualTo("node1 refused swap because \"...needs a running pair...\"");
+
+        List<String> p = problems(NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                expect:
+                  - {at: 6s, node: node1, refused: Swap}
+                  - {at: 6s, node: node1, accepted: swap, refused: swap}
+                  - {at: 6s, node: node1, state: PRIM, reason: "why"}
+                  - {at: 6s, node: node1, refused: swap, reason: ""}
+                """);
+        assertThat(p).containsExactlyInAnyOrder(
+                f + ":7: expect[0].refused: a command name like switchover, got \"Swap\"",
+                f + ":8: expect[1]: accepted and refused: give one of them",
+                f + ":9: expect[2].reason: the reason of an answer: give accepted or refused with it",
+                f + ":10: expect[3].reason: a text the reason contains, not empty");
     }
 
     @Test
@@ -551,6 +583,23 @@ class ScenarioParserTest {
                 f + ":6: steps[1].command.args: argument \"File\": a name is lower-case letters, digits and '-', starting"
                         + " with a letter or digit, at most 32 characters",
                 f + ":7: steps[2].command.args.file: must be a single value");
+    }
+
+    @Test
+    void anAnswerExpectedToACommandNoRouteOffersIsRefusedWithFileAndLine() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 0s, start: [node1, node2]}
+                expect:
+                  - {at: 9s, node: node2, refused: switchover}
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Simulation.prepare(s, SimFixtures.home()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().asString().startsWith(f + ":7: refused: node2 has no command"
+                + " \"switchover\": no route command-switchover in " + SimFixtures.home().resolve("routes/common"));
     }
 
     @Test

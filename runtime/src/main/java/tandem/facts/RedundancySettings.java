@@ -1,0 +1,40 @@
+package tandem.facts;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The values of YAML {@code redundancy:} the redundancy profile's rules read, as one fact beside
+ * {@link Settings} (present only on a node of that profile). What they mean (when the active counts as
+ * down, what a switchover does) is written in {@code rules/redundancy}, not here.
+ *
+ * @param standby       {@code role: standby}: the node never runs the appliance's modules until an
+ *                      operator's switchover (RED-8, RED-9); false for the active
+ * @param downForMs     {@code switchover.down-for}: how long the active must have been silent on every
+ *                      channel (heartbeat, ping, SSH) before a switchover is allowed (RED-9); 0 on the active
+ * @param activeAddress {@code switchover.active-address}: the active's IPv4 address, which a switchover
+ *                      takes over; empty on the active
+ * @param pingResource  the resource that pings the active's address, or null on the active
+ * @param sshResource   the resource that opens a TCP connection to the active's SSH port, or null on the active
+ * @param checklist     {@code switchover.checklist}: the hardware an admin moves by hand before a switchover (RED-11)
+ * @param users         how many addresses the phone-restart mail goes to after a switchover (RED-10)
+ */
+public record RedundancySettings(boolean standby, long downForMs, String activeAddress, String pingResource,
+                                 String sshResource, List<String> checklist, int users) {
+    public RedundancySettings {
+        Objects.requireNonNull(activeAddress, "activeAddress");
+        checklist = List.copyOf(checklist);
+    }
+
+    /** The checklist as one sentence for a reason: "1) ...; 2) ...", or "none configured". */
+    public String checklistText() {
+        if (checklist.isEmpty()) {
+            return "none configured";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < checklist.size(); i++) {
+            sb.append(i == 0 ? "" : "; ").append(i + 1).append(") ").append(checklist.get(i));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,58 @@
+package tandem.redundancy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tandem.config.Checker;
+import tandem.config.CheckerType;
+import tandem.config.NodeConfig;
+import tandem.config.Redundancy;
+import tandem.config.When;
+
+/**
+ * The checkers a standby adds to its own (RED-9): a ping of {@code switchover.active-address} and a TCP
+ * connection to {@code switchover.active-ssh-port} there. They run like any checker (every check
+ * interval, results to the engine) and only observe: whether the active counts as completely down, and
+ * so whether a switchover is allowed, is the rules' to say (rules/redundancy/classify.drl). They are
+ * never critical: the active's silence is no failure of this node.
+ */
+public final class ActiveProbes {
+    /** The ping checker's name; its resource is {@code ping.active}. */
+    public static final String PING = "active";
+    /** The SSH port checker's name; its resource is {@code tcp.active-ssh}. */
+    public static final String SSH = "active-ssh";
+
+    private ActiveProbes() {
+    }
+
+    /** The probes of the active, for a standby; empty for every other node. */
+    public static List<Checker> of(NodeConfig c) {
+        Optional<Redundancy.Switchover> s = c.redundancy().flatMap(Redundancy::switchover);
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        String address = s.get().activeAddress();
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        return List.of(
+                new Checker(PING, CheckerType.PING, address, 1, false, When.ALWAYS, Optional.empty()),
+                new Checker(SSH, CheckerType.TCP, host + ":" + s.get().activeSshPort(), 1, false, When.ALWAYS,
+                        Optional.empty()));
+    }
+
+    /** Every checker the node runs: its {@code checkers:} in order, then the probes of the active. */
+    public static List<Checker> all(NodeConfig c) {
+        List<Checker> all = new ArrayList<>(c.checkers());
+        all.addAll(of(c));
+        return all;
+    }
+
+    /** The resource of the ping of the active ({@code ping.active}), when this node is a standby. */
+    public static Optional<String> pingResource(NodeConfig c) {
+        return of(c).stream().filter(k -> k.name().equals(PING)).map(Checker::resource).findFirst();
+    }
+
+    /** The resource of the SSH probe of the active ({@code tcp.active-ssh}), when this node is a standby. */
+    public static Optional<String> sshResource(NodeConfig c) {
+        return of(c).stream().filter(k -> k.name().equals(SSH)).map(Checker::resource).findFirst();
+    }
+}
