@@ -104,6 +104,16 @@ final class TestBeans {
         return home().resolve("routes").resolve("common");
     }
 
+    /** routes/pair: replication, fencing and the forwarded swap of the symmetric pairs. */
+    static Path pairRoutes() {
+        return home().resolve("routes").resolve("pair");
+    }
+
+    /** The route folders every node of a symmetric pair (ms-failover, sbs) loads first. */
+    static List<Path> pairFolders() {
+        return List.of(commonRoutes(), pairRoutes());
+    }
+
     public static final class Engine {
         final AtomicInteger ticks = new AtomicInteger();
         /** Observations in the order they arrived; a queue, so a test can wait for one. */
