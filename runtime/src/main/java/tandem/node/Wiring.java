@@ -97,6 +97,7 @@ public final class Wiring implements AutoCloseable {
         m.put("fencing", new FencingBean(c, ports.commands(), clock));
         m.put("peer", new PeerBean(c, ports.peer(), clock));
         m.put(MailBean.BEAN, mail);
+        m.put(StandbyKeyBean.BEAN, StandbyKeyBean.of(c, clock));
         // the set on disk, once it passed, replaces the routes attached and the engine's rules (README "Reload")
         this.reload = new Reload(c, assembly.setup(), rules, assembly.catalogue(), loop, () -> attached,
                 () -> Candidate.build(assembly.home(), c.file()),

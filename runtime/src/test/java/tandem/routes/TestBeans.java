@@ -41,6 +41,7 @@ final class TestBeans {
     final Fencing fencing = new Fencing(acted);
     final Peer peer = new Peer(acted);
     final Mail mail = new Mail(acted);
+    final StandbyKey standbyKey = new StandbyKey(acted);
     final tandem.node.Lanes lanes = new tandem.node.Lanes(o -> { }, () -> 42);
     final Checks checks = new Checks();
     final Heartbeat heartbeat = new Heartbeat();
@@ -60,7 +61,7 @@ final class TestBeans {
                 Map.entry("fencing", fencing), Map.entry("peer", peer), Map.entry("mail", mail),
                 Map.entry("lanes", lanes), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
                 Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
-                Map.entry("reload", reload),
+                Map.entry("reload", reload), Map.entry(tandem.node.StandbyKeyBean.BEAN, standbyKey),
                 Map.entry("tandem-sync-server", new tandem.replication.SyncPipelines.Server(
                         new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
                         java.time.Clock.systemUTC())),
@@ -285,6 +286,21 @@ final class TestBeans {
 
         public ActionResult sendToUsers(ActionRequest r, String template) {
             return done("sendToUsers", r, template);
+        }
+    }
+
+    /** Like {@code tandem.node.StandbyKeyBean}: observes nothing, records nothing. */
+    public static final class StandbyKey extends ActionBean {
+        StandbyKey(List<String> acted) {
+            super(acted, "standby-key");
+        }
+
+        public java.util.Map<String, String> observe(java.util.Map<String, String> args) {
+            return args;
+        }
+
+        public ActionResult record(ActionRequest r) {
+            return done("record", r);
         }
     }
 
