@@ -33,10 +33,13 @@ import java.util.Optional;
  * @param standbyImport    YAML {@code import}, standby only, required there: how a received backup is
  *                         imported (RED-1, RED-7)
  * @param switchover       standby only, defaults applied: when and how an admin may switch over (RED-9..RED-11)
+ * @param rollback         standby only, optional: what Tandem runs of the guided rollback (RED-12); absent,
+ *                         the rollback's backup and import are the operator's steps, by hand
  */
 public record Redundancy(RedundancyRole role, LicenseKey licenseKey, Optional<LicenseKey> activeLicenseKey,
         String version, Optional<Backup> backup, Optional<Timer> schedule, Optional<Transfer> transfer,
-        Optional<StandbyAccess> standby, Optional<Import> standbyImport, Optional<Switchover> switchover) {
+        Optional<StandbyAccess> standby, Optional<Import> standbyImport, Optional<Switchover> switchover,
+        Optional<Rollback> rollback) {
 
     /**
      * The placeholder every command of this section must contain: replaced by the backup archive's
@@ -55,6 +58,15 @@ public record Redundancy(RedundancyRole role, LicenseKey licenseKey, Optional<Li
         Objects.requireNonNull(standby, "standby");
         Objects.requireNonNull(standbyImport, "standbyImport");
         Objects.requireNonNull(switchover, "switchover");
+        Objects.requireNonNull(rollback, "rollback");
+    }
+
+    /** Without a rollback section. */
+    public Redundancy(RedundancyRole role, LicenseKey licenseKey, Optional<LicenseKey> activeLicenseKey,
+            String version, Optional<Backup> backup, Optional<Timer> schedule, Optional<Transfer> transfer,
+            Optional<StandbyAccess> standby, Optional<Import> standbyImport, Optional<Switchover> switchover) {
+        this(role, licenseKey, activeLicenseKey, version, backup, schedule, transfer, standby, standbyImport, switchover,
+                Optional.empty());
     }
 
     /** True for the active node. */
@@ -213,6 +225,49 @@ public record Redundancy(RedundancyRole role, LicenseKey licenseKey, Optional<Li
             checklist = List.copyOf(checklist);
             users = List.copyOf(users);
             Objects.requireNonNull(usersFile, "usersFile");
+        }
+    }
+
+    /**
+     * YAML {@code redundancy.rollback:} (standby only, optional): what Tandem runs of the guided rollback
+     * (RED-12) after a switchover. The original active is reached over SSH at
+     * {@code switchover.active-address}, port {@code switchover.active-ssh-port}; its host key is checked
+     * against {@code known-hosts}.
+     *
+     * @param backupCommand  YAML {@code backup-command}, required: the command line that writes a full backup
+     *                       of this node (the now-active appliance) into {@value Redundancy#FILE_PLACEHOLDER};
+     *                       exit code 0 on success. The archive is kept in
+     *                       {@code <node.state-dir>/rollback/}
+     * @param user           default {@code root}: the SSH login on the original
+     * @param password       the SSH password; a literal, {@code ${env:NAME}} or {@code ${file:PATH}}; exactly
+     *                       one of password and key
+     * @param key            a private key file (ed25519 or rsa, OpenSSH format), relative to the config file's
+     *                       folder; exactly one of password and key
+     * @param knownHosts     YAML {@code known-hosts}, default {@code <node.state-dir>/known_hosts}: the original's
+     *                       host key in OpenSSH's known_hosts format; an unknown or changed key stops the step
+     * @param folder         required: where the backup is uploaded on the original, an absolute path there
+     * @param importCommand  YAML {@code import-command}, required: the command line run on the original to
+     *                       import the uploaded backup, with {@value Redundancy#FILE_PLACEHOLDER} for its path there
+     * @param restoreCommand YAML {@code restore-command}, optional: the command line run on the original after
+     *                       the import to restore its own IPv4 configuration and licenses; absent, that step is
+     *                       the operator's, by hand
+     * @param timeout        1m..12h, default 30m: how long the backup, the import and the restore command may run
+     */
+    public record Rollback(String backupCommand, String user, Optional<Secret> password, Optional<Path> key,
+            Path knownHosts, String folder, String importCommand, Optional<String> restoreCommand, Duration timeout) {
+        public Rollback {
+            Objects.requireNonNull(backupCommand, "backupCommand");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(knownHosts, "knownHosts");
+            Objects.requireNonNull(folder, "folder");
+            Objects.requireNonNull(importCommand, "importCommand");
+            Objects.requireNonNull(restoreCommand, "restoreCommand");
+            Objects.requireNonNull(timeout, "timeout");
+            if (password.isPresent() == key.isPresent()) {
+                throw new IllegalArgumentException("exactly one of password and key");
+            }
         }
     }
 }

@@ -62,4 +62,12 @@ public final class RedundancyDefaults {
     public static final Duration DOWN_FOR_MIN = Duration.ofSeconds(5);
 
     public static final Duration DOWN_FOR_MAX = Duration.ofHours(1);
+
+    /** {@code rollback.timeout}: a full backup or import of an appliance takes minutes, not hours. */
+    public static final Duration ROLLBACK_TIMEOUT = Duration.ofMinutes(30);
+
+    /** {@code rollback.timeout} bounds. */
+    public static final Duration ROLLBACK_TIMEOUT_MIN = Duration.ofMinutes(1);
+
+    public static final Duration ROLLBACK_TIMEOUT_MAX = Duration.ofHours(12);
 }

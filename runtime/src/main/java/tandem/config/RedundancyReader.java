@@ -27,7 +27,7 @@ import tandem.config.ValueReader.Conversion;
  */
 final class RedundancyReader {
     static final String[] KEYS = {"role", "license-key", "active-license-key", "version", "backup", "schedule",
-        "transfer", "standby", "import", "switchover"};
+        "transfer", "standby", "import", "switchover", "rollback"};
     private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):([0-5]\\d)");
     private static final Pattern DATE_FORM = Pattern.compile("\\d{2}\\.\\d{2}\\.\\d{4}");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd.MM.uuuu")
@@ -98,13 +98,18 @@ final class RedundancyReader {
                 "command", "folder"));
         Redundancy.Switchover switchover = switchover(s, section(s, "switchover", RedundancyRole.STANDBY, role, false,
                 "down-for", "active-address", "active-ssh-port", "checklist", "users", "users-file"));
+        Section rollbackSection = section(s, "rollback", RedundancyRole.STANDBY, role, false,
+                "backup-command", "user", "password", "key", "known-hosts", "folder", "import-command",
+                "restore-command", "timeout");
+        Redundancy.Rollback rollback = rollback(rollbackSection);
 
         if (schedule != null && backup != null && backup.window().isPresent()) {
             crossField.checkScheduleMissesBackupWindow(scheduleSection, schedule, backup.window().get());
         }
         boolean active = role == RedundancyRole.ACTIVE;
         boolean partsBuilt = active ? backup != null && schedule != null && transfer != null && standby != null
-                : standbyImport != null && switchover != null;
+                : standbyImport != null && switchover != null
+                        && (rollbackSection == null || !rollbackSection.present() || rollback != null);
         // a part is also missing when it depends on node: or peer:, whose errors are reported there
         if (role == null || !s.usable() || problems.count() > before || !partsBuilt) {
             return Optional.empty();
@@ -115,7 +120,8 @@ final class RedundancyReader {
                 active ? Optional.of(transfer) : Optional.empty(),
                 active ? Optional.of(standby) : Optional.empty(),
                 active ? Optional.empty() : Optional.of(standbyImport),
-                active ? Optional.empty() : Optional.of(switchover)));
+                active ? Optional.empty() : Optional.of(switchover),
+                Optional.ofNullable(active ? null : rollback)));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -242,7 +248,7 @@ final class RedundancyReader {
                     + " (RED-6)");
         }
         Optional<Path> knownHosts = s.optional("known-hosts", v::path);
-        String folder = s.require("folder", this::remoteAbsolutePath);
+        String folder = s.require("folder", (p, x) -> remoteAbsolutePath(p, x, "the standby"));
         String importCommand = s.require("import-command", this::fileCommand);
         if (knownHosts.isEmpty() && node == null) {
             return null; // the default lies in node.state-dir, and node: has errors
@@ -294,6 +300,36 @@ final class RedundancyReader {
         }
         return built(s, before, () -> new Redundancy.Switchover(downFor,
                 address.orElseGet(() -> peer.address()), sshPort, checklist, recipients, usersFile));
+    }
+
+    private Redundancy.Rollback rollback(Section s) {
+        if (s == null || !s.present()) {
+            return null;
+        }
+        int before = problems.count();
+        String backupCommand = s.require("backup-command", this::fileCommand);
+        String user = s.optional("user", v::nonBlank).orElse(RedundancyDefaults.USER);
+        Optional<Secret> password = s.optional("password", v::secret);
+        Optional<Path> key = s.optional("key", (p, x) -> v.path(p, x).flatMap(file -> SshKeyFile.problem(file)
+                .map(why -> v.<Path>fail(p, why)).orElse(Optional.of(file))));
+        if (s.written("password") && s.written("key")) {
+            problems.add(s.keyLine("key"), s.child("key"), "give password or key, not both");
+        } else if (!s.written("password") && !s.written("key")) {
+            problems.add(s.line(), s.child("password"), "missing: the SSH login on the original active needs a"
+                    + " password or a key (the rollback imports the backup there, RED-12)");
+        }
+        Optional<Path> knownHosts = s.optional("known-hosts", v::path);
+        String folder = s.require("folder", (p, x) -> remoteAbsolutePath(p, x, "the original active"));
+        String importCommand = s.require("import-command", this::fileCommand);
+        Optional<String> restoreCommand = s.optional("restore-command", v::nonBlank);
+        Duration timeout = s.optional("timeout", (p, x) -> v.durationIn(p, x, RedundancyDefaults.ROLLBACK_TIMEOUT_MIN,
+                RedundancyDefaults.ROLLBACK_TIMEOUT_MAX)).orElse(RedundancyDefaults.ROLLBACK_TIMEOUT);
+        if (knownHosts.isEmpty() && node == null) {
+            return null; // the default lies in node.state-dir, and node: has errors
+        }
+        return built(s, before, () -> new Redundancy.Rollback(backupCommand, user, password, key,
+                knownHosts.orElseGet(() -> node.stateDir().resolve(RedundancyDefaults.KNOWN_HOSTS)), folder,
+                importCommand, restoreCommand, timeout));
     }
 
     /** The addresses of a users file: one a line, {@code #} to the end of a line is a comment. */
@@ -356,9 +392,9 @@ final class RedundancyReader {
     }
 
     /** A path on the other node: absolute as written, since this file's folder means nothing there. */
-    private Optional<String> remoteAbsolutePath(String path, JsonNode x) {
+    private Optional<String> remoteAbsolutePath(String path, JsonNode x, String where) {
         return v.nonBlank(path, x).flatMap(t -> t.startsWith("/") ? Optional.of(t)
-                : v.fail(path, "must be an absolute path on the standby (starting with /), got " + quote(t)));
+                : v.fail(path, "must be an absolute path on " + where + " (starting with /), got " + quote(t)));
     }
 
     /** RED-4's "hh:mm", 24 h. */

@@ -132,6 +132,12 @@ public final class Engine implements AutoCloseable {
     private java.util.function.LongSupplier pauses = () -> 0;
     private FactHandle listeningHandle;
     private boolean broken;
+    /** Facts handed to the engine before it booted ({@link #recall}): inserted at boot, before its first cycle. */
+    private final List<Object> recalled = new ArrayList<>();
+    /** Who keeps the facts of each type the rules insert ({@link #keeping}). */
+    private final Map<Class<?>, Consumer<Object>> keepers = new LinkedHashMap<>();
+    /** The newest fact of each kept type the rules inserted in the current cycle, to hand on after it. */
+    private final Map<Class<?>, Object> toKeep = new LinkedHashMap<>();
     /** While a command's cycle runs: its name and its arguments as the answer's log line says them. */
     private String commandNamed;
     private String commandArgs = "";
@@ -161,6 +167,8 @@ public final class Engine implements AutoCloseable {
                         halted = true;
                         session.halt();
                     }
+                } else if (e.getRule() != null && keepers.containsKey(e.getObject().getClass())) {
+                    toKeep.put(e.getObject().getClass(), e.getObject());
                 } else if (e.getObject() instanceof ProbeResult && e.getRule() != null) {
                     judged.add(e.getFactHandle());
                 } else if (e.getObject() instanceof ResourceStatus || e.getObject() instanceof Unchecked) {
@@ -274,6 +282,8 @@ public final class Engine implements AutoCloseable {
             session.insert(new Resource(spec.resource(), spec.critical(), spec.activeOnly()));
         }
         session.insert(new Boot(now(), lastState, lastData));
+        recalled.forEach(session::insert);
+        recalled.clear();
         nodeHandle = session.insert(node);
         servicesHandle = session.insert(services);
         tickHandle = session.insert(new Tick(now()));
@@ -454,6 +464,32 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of());
     }
 
+    /**
+     * A fact this node kept on disk and read back at start (a rollback's progress): before {@link #boot}
+     * it is inserted with the boot, so the boot's rules see it already; after, it is inserted and the
+     * rules look at once. Not handed to its keeper again.
+     */
+    public CycleOutcome recall(Object fact) {
+        checkThread();
+        java.util.Objects.requireNonNull(fact, "fact");
+        if (node == null) {
+            recalled.add(fact);
+            return new CycleOutcome(List.of(), List.of());
+        }
+        session.insert(fact);
+        return cycle(List.of());
+    }
+
+    /**
+     * Whenever a rule inserts a fact of {@code type}, {@code keeper} gets it once the cycle's decisions are
+     * applied and before the actions they asked for start (the newest of the cycle, if several), so that
+     * what the rules record, such as a rollback's progress, is on disk before the work it starts runs.
+     */
+    public <T> void keeping(Class<T> type, Consumer<? super T> keeper) {
+        checkThread();
+        keepers.put(type, o -> keeper.accept(type.cast(o)));
+    }
+
     /** Replication has work for this node (one-shot; the rules decide whether a cycle runs). */
     public CycleOutcome syncDue(tandem.facts.SyncDue due) {
         checkReady();
@@ -535,6 +571,7 @@ public final class Engine implements AutoCloseable {
         }
         boolean pseudo = session.getSessionClock() instanceof SessionPseudoClock;
         Engine next = new Engine(kieBase, setup, pseudo, store, actions, events);
+        next.keepers.putAll(keepers);
         if (pseudo) {
             next.advanceTo(now());
         }
@@ -696,6 +733,11 @@ public final class Engine implements AutoCloseable {
             }
         }
         snapshot();
+        if (!toKeep.isEmpty()) {
+            List<Object> kept = List.copyOf(toKeep.values());
+            toKeep.clear();
+            kept.forEach(k -> keepers.get(k.getClass()).accept(k));
+        }
         requests.forEach(actions::perform);
         return new CycleOutcome(List.copyOf(applied), List.copyOf(answers));
     }

@@ -53,7 +53,10 @@ public final class Setups {
                 failover + c.timings().dialTimeout().toMillis(), c.fencing().isPresent(),
                 c.timings().maxClockSkew().toMillis(), c.rules().loopGuard().actions(),
                 c.rules().loopGuard().within().toMillis());
-        return new EngineSetup(s, resources, transitions, redundancy(c).map(List::<Object>of).orElse(List.of()));
+        List<Object> facts = new java.util.ArrayList<>();
+        redundancy(c).ifPresent(facts::add);
+        rollback(c).ifPresent(facts::add);
+        return new EngineSetup(s, resources, transitions, facts);
     }
 
     /** What the redundancy profile's rules read from YAML {@code redundancy:}, for a node that has it. */
@@ -66,5 +69,12 @@ public final class Setups {
                     s.map(Redundancy.Switchover::checklist).orElse(List.of()),
                     s.map(x -> x.users().size()).orElse(0));
         });
+    }
+
+    /** What the rollback's rules read from YAML {@code redundancy.rollback:}, for a standby (RED-12). */
+    static Optional<tandem.facts.RollbackSettings> rollback(NodeConfig c) {
+        return c.redundancy().filter(r -> !r.active()).map(r -> new tandem.facts.RollbackSettings(
+                r.rollback().isPresent(), r.rollback().flatMap(Redundancy.Rollback::restoreCommand).isPresent(),
+                r.switchover().map(Redundancy.Switchover::activeAddress).orElse("")));
     }
 }

@@ -59,6 +59,11 @@ public final class Wiring implements AutoCloseable {
             }
             Engine e = new Engine(rules.kieBase(), assembly.setup(), false, new FileNodeStore(c.node().stateDir()),
                     lanes, events);
+            if (c.redundancy().isPresent()) {
+                // a rollback's progress (RED-12) is known to the boot's rules, and kept whenever they change it
+                tandem.redundancy.RollbackRecord.fact(c.node().stateDir()).ifPresent(e::recall);
+                e.keeping(tandem.facts.RollbackProgress.class, p -> keepRollback(c, p));
+            }
             e.boot(!c.node().bootStart());
             // what the peer reported before this node stopped (kept on disk) is known from the start
             knownPeerServices().ifPresent(names -> e.peerServices(new tandem.facts.PeerServices(names)));
@@ -98,6 +103,7 @@ public final class Wiring implements AutoCloseable {
         m.put("peer", new PeerBean(c, ports.peer(), clock));
         m.put(MailBean.BEAN, mail);
         m.put(StandbyKeyBean.BEAN, StandbyKeyBean.of(c, clock));
+        m.put("rollback", new tandem.redundancy.RollbackBean(c, ports.commands(), clock));
         // the set on disk, once it passed, replaces the routes attached and the engine's rules (README "Reload")
         this.reload = new Reload(c, assembly.setup(), rules, assembly.catalogue(), loop, () -> attached,
                 () -> Candidate.build(assembly.home(), c.file()),
@@ -166,6 +172,19 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+    }
+
+    /**
+     * Saves a rollback's progress as the rules left it; a failure is logged and the rollback goes on (the
+     * file then shows the step before, which the next change replaces).
+     */
+    private static void keepRollback(NodeConfig c, tandem.facts.RollbackProgress p) {
+        try {
+            tandem.redundancy.RollbackRecord.write(c.node().stateDir(), p);
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Wiring.class).error("{}: cannot keep the rollback's progress: {}",
+                    c.node().id(), e.getMessage());
+        }
     }
 
     /** What the active peer last said it runs (SBS-2), read when the engine boots. */
