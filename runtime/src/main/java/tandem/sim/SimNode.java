@@ -25,6 +25,8 @@ final class SimNode {
     final Catalogue catalogue;
     final List<Path> routeFolders;
     final NodeStore store = new NodeStore.InMemory();
+    /** The rollback's progress as the node kept it (its {@code rollback.json}), outliving a crash; null for none. */
+    tandem.facts.RollbackProgress rollback;
     final Set<String> failed = new TreeSet<>();
     SimNode peer;
     Engine engine;

@@ -40,7 +40,10 @@ final class SimulatedMachine {
             Map.entry("fencing.fence", 2_000L),
             Map.entry("peer.forward", 0L),
             Map.entry("mail.send", 0L),
-            Map.entry("mail.sendToUsers", 0L));
+            Map.entry("mail.sendToUsers", 0L),
+            Map.entry("rollback.backup", 30_000L),
+            Map.entry("rollback.importOriginal", 60_000L),
+            Map.entry("rollback.restore", 10_000L));
 
     private final Simulation sim;
 
@@ -166,8 +169,9 @@ final class SimulatedMachine {
                 return Step.DONE;
             }
             default:
-                // services.stop, boot.on/off, mail.send and mail.sendToUsers change nothing the simulation looks at; a bean it
-                // does not model (a site's own) does nothing here
+                // services.stop, boot.on/off, mail.send, mail.sendToUsers and the rollback's backup, import and
+                // restore change nothing the simulation looks at; a bean it does not model (a site's own) does
+                // nothing here
                 return Step.DONE;
         }
     }

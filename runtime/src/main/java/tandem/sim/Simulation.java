@@ -281,6 +281,11 @@ public final class Simulation {
                 e -> emit(n.name, e));
         n.engine.advanceTo(now);
         n.lastSent = null;
+        // what a node keeps in its state folder outlives its crash: a rollback's progress (RED-12)
+        if (n.rollback != null) {
+            n.engine.recall(n.rollback.asResumed());
+        }
+        n.engine.keeping(tandem.facts.RollbackProgress.class, p -> n.rollback = p);
         call(n, () -> n.engine.boot(!n.config.node().bootStart()));
         // a simulated node's link listens from its boot on
         call(n, () -> n.engine.linkListening());
