@@ -93,14 +93,14 @@ class RollbackConfigTest {
                     timeout: 10s
                 """))).containsExactlyInAnyOrder(
                 "node1.yaml:17: redundancy.rollback.backup-command: must contain {file}, the placeholder for the backup"
-                        + " archive's path, got \\"/opt/appliance/bin/backup\\"",
+                        + " archive's path, got \"/opt/appliance/bin/backup\"",
                 "node1.yaml:16: redundancy.rollback.password: missing: the SSH login on the original active needs a"
                         + " password or a key (the rollback imports the backup there, RED-12)",
                 "node1.yaml:18: redundancy.rollback.folder: must be an absolute path on the original active (starting"
-                        + " with /), got \\"restore\\"",
+                        + " with /), got \"restore\"",
                 "node1.yaml:19: redundancy.rollback.import-command: must contain {file}, the placeholder for the backup"
-                        + " archive's path, got \\"import\\"",
-                "node1.yaml:20: redundancy.rollback.timeout: must be between 1m and 12h, got 10s");
+                        + " archive's path, got \"import\"",
+                "node1.yaml:20: redundancy.rollback.timeout: must be 1m..12h, got \"10s\"");
     }
 
     @Test
