@@ -362,7 +362,7 @@ class RedundancyConfigTest {
                 "node1.yaml:36: redundancy.standby.import-command: must contain {file}, the placeholder for the backup"
                         + " archive's path, got \"tandem import\"",
                 "node1.yaml:37: redundancy.retries: unknown field; valid fields here are role, license-key,"
-                        + " active-license-key, version, backup, schedule, transfer, standby, import, switchover");
+                        + " active-license-key, version, backup, schedule, transfer, standby, import, switchover, rollback");
     }
 
     @Test

@@ -39,6 +39,7 @@ final class TestBeans {
     final Vip vip = new Vip(acted);
     final Boot boot = new Boot(acted);
     final Fencing fencing = new Fencing(acted);
+    final Rollback rollback = new Rollback(acted);
     final Peer peer = new Peer(acted);
     final Mail mail = new Mail(acted);
     final StandbyKey standbyKey = new StandbyKey(acted);
@@ -62,6 +63,7 @@ final class TestBeans {
                 Map.entry("lanes", lanes), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
                 Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
                 Map.entry("reload", reload), Map.entry(tandem.node.StandbyKeyBean.BEAN, standbyKey),
+                Map.entry("rollback", rollback),
                 Map.entry("tandem-sync-server", new tandem.replication.SyncPipelines.Server(
                         new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
                         java.time.Clock.systemUTC())),
@@ -260,6 +262,25 @@ final class TestBeans {
 
         public ActionResult fence(ActionRequest r) {
             return done("fence", r);
+        }
+    }
+
+    /** Like {@code tandem.redundancy.RollbackBean}. */
+    public static final class Rollback extends ActionBean {
+        Rollback(List<String> acted) {
+            super(acted, "rollback");
+        }
+
+        public ActionResult backup(ActionRequest r) {
+            return done("backup", r);
+        }
+
+        public ActionResult importOriginal(ActionRequest r) {
+            return done("importOriginal", r);
+        }
+
+        public ActionResult restore(ActionRequest r) {
+            return done("restore", r);
         }
     }
 
