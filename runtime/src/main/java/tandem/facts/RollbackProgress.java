@@ -187,14 +187,14 @@ public record RollbackProgress(long started, List<Step> steps, boolean resumed) 
         return current() == null;
     }
 
-    /** Whether step {@code name} has left {@link Status#PENDING}. */
+    /** Whether step {@code name} has left {@link Status#PENDING}; false for a step the plan does not have. */
     public boolean begun(String name) {
-        return find(name).status() != Status.PENDING;
+        return steps.stream().anyMatch(s -> s.name().equals(name) && s.status() != Status.PENDING);
     }
 
-    /** Whether step {@code name} is confirmed. */
+    /** Whether step {@code name} is confirmed; false for a step the plan does not have. */
     public boolean confirmed(String name) {
-        return find(name).status() == Status.CONFIRMED;
+        return steps.stream().anyMatch(s -> s.name().equals(name) && s.status() == Status.CONFIRMED);
     }
 
     /** The same progress as it reads back at a start ({@link #resumed}). */

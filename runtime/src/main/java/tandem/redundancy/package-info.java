@@ -3,7 +3,10 @@
  * {@link tandem.redundancy.Schedule} computes when the active creates and transfers a backup, from
  * the node file's {@link tandem.config.Redundancy.Timer}. {@link tandem.redundancy.ActiveProbes} are the
  * checkers a standby adds to watch its active (RED-9); {@link tandem.redundancy.LastImport} is the
- * standby's record of its newest import, from which the rules judge the age of its data. What these
- * observe is decided on in {@code rules/redundancy}.
+ * standby's record of its newest import, from which the rules judge the age of its data.
+ * {@link tandem.redundancy.RollbackRecord} keeps a guided rollback's progress (RED-12) in the state folder, and
+ * {@link tandem.redundancy.RollbackBean} does the machine work of the rollback's steps that Tandem runs (a backup
+ * of this node, the import and restore on the original active over SSH). What these observe and do is decided
+ * on in {@code rules/redundancy}.
  */
 package tandem.redundancy;
