@@ -57,7 +57,7 @@ public final class MailBean {
     }
 
     /** The node's routes run from now on: templates come from {@code routeFolders}, rendered in {@code context}. */
-    void attach(List<Path> routeFolders, CamelContext context) {
+    public void attach(List<Path> routeFolders, CamelContext context) {
         this.routes = new Routes(List.copyOf(routeFolders), context);
     }
 

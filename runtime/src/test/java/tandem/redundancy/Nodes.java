@@ -7,15 +7,15 @@ import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 
 /** Redundancy node files in a test's folder, with the backup and import commands a test names. */
-final class Nodes {
-    static final String ACTIVE_KEY = "XXXXX-YYYYY-ZZZZZ-11111";
-    static final String VERSION = "8.4.2";
+public final class Nodes {
+    public static final String ACTIVE_KEY = "XXXXX-YYYYY-ZZZZZ-11111";
+    public static final String VERSION = "8.4.2";
 
     private Nodes() {
     }
 
     /** A standby in {@code dir} (state in {@code dir/state}) whose import command is {@code command}. */
-    static NodeConfig standby(Path dir, String command) throws IOException {
+    public static NodeConfig standby(Path dir, String command) throws IOException {
         return write(dir, "standby.yaml", """
                 node: {id: standby, profile: redundancy, state-dir: state}
                 cluster: {name: pair, secret: 0123456789abcdef}
@@ -35,7 +35,7 @@ final class Nodes {
      * command is {@code command}, sending to the standby's SSH at 127.0.0.1:{@code port} ({@code login} is
      * the YAML of the password or key) into {@code remoteFolder}, with {@code importCommand} run there.
      */
-    static NodeConfig active(Path dir, String command, int port, String login, String remoteFolder,
+    public static NodeConfig active(Path dir, String command, int port, String login, String remoteFolder,
             String importCommand, String transfer) throws IOException {
         return write(dir, "active.yaml", """
                 node: {id: active, profile: redundancy, state-dir: state}
