@@ -44,6 +44,7 @@ public final class Wiring implements AutoCloseable {
     private final ApiBean api;
     private final MailBean mail;
     private final Reload reload;
+    private final NodeConfig config;
     /** The redundancy profile's backup transfer and import watch; null on other profiles. */
     private final BackupTransfer transfers;
     private final ImportWatch imports;
@@ -55,6 +56,7 @@ public final class Wiring implements AutoCloseable {
 
     Wiring(Assembly assembly, Ports ports, RuleSet rules, Clock clock) {
         NodeConfig c = assembly.config();
+        this.config = c;
         String id = c.node().id();
         this.events = new EventLog(id, clock);
         this.lanes = new Lanes(o -> loop().observe(o), clock::millis);
@@ -179,8 +181,11 @@ public final class Wiring implements AutoCloseable {
     private Map<String, Object> redundancyView() {
         Map<String, Object> m = new LinkedHashMap<>();
         if (transfers != null) {
+            // the active sends backups, the standby imports them: each shows its own side
             m.putAll(transfers.statusView());
-            m.putAll(imports.statusView());
+            if (imports != null && config.redundancy().map(r -> !r.active()).orElse(false)) {
+                m.putAll(imports.statusView());
+            }
         }
         return m;
     }
