@@ -208,15 +208,12 @@ public final class BackupTransfer {
             Redundancy.StandbyAccess s = standby();
             SshTarget target = target(s);
             Path archive = run.backup().archive();
-            try (AutoCloseable held = backups().lock("sending " + archive.getFileName(), lockWait)) {
+            try (Backups.Lock held = backups().lock("sending " + archive.getFileName(), lockWait)) {
+                // the archive first: a manifest on the standby always has its archive beside it
                 TransferReport r = Transfer.upload(target, archive, s.folder(), archive.getFileName().toString());
                 Path manifest = Manifest.of(archive);
                 Transfer.upload(target, manifest, s.folder(), manifest.getFileName().toString());
                 return run.with(r);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new BackupException("cannot release the lock of " + backups().folder() + ": " + e, e);
             }
         });
     }

@@ -86,8 +86,15 @@ public final class Backups {
      *
      * @throws BackupException when a creation held it longer than {@code wait}
      */
-    public AutoCloseable lock(String purpose, Duration wait) {
-        return lock.acquire(purpose, wait);
+    public Lock lock(String purpose, Duration wait) {
+        BackupLock.Held held = lock.acquire(purpose, wait);
+        return held::close;
+    }
+
+    /** The backup folder's lock, taken; closing it releases it. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**

@@ -62,6 +62,10 @@ public final class StandbyImport {
         } catch (IllegalArgumentException e) {
             return new Outcome(false, "refused: " + e.getMessage());
         }
+        if (!m.name().equals(archive.getFileName().toString())) {
+            return new Outcome(false, "refused: the manifest " + Manifest.of(archive) + " describes " + m.name()
+                    + ", not " + archive.getFileName());
+        }
         String expected = r.activeLicenseKey().get().toString();
         if (!m.license().equals(expected)) {
             return new Outcome(false, "refused: " + archive.getFileName() + " is a backup of the appliance with the"

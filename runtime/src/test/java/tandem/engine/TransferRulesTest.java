@@ -185,10 +185,16 @@ class TransferRulesTest {
             assertThat(r.action()).isEqualTo("standby-import");
             assertThat(r.arg("file")).isEqualTo("/var/backup/full.backup");
         });
+        int before = events.size();
         CommandAnswer second = answer(e.command("standby-import", "test",
                 java.util.Map.of("file", "/var/backup/full.backup", "confirm", "true")));
         assertThat(second.accepted()).isFalse();
         assertThat(second.reason()).isEqualTo("an import runs already; wait for its result");
+
+        e.actionResult(new ActionResult("standby-import", false, "refused: full.backup is a backup of version 8.5.0",
+                e.now()));
+        assertThat(events.subList(before, events.size())).anySatisfy(ev -> assertThat(ev.reason())
+                .isEqualTo("standby import failed: refused: full.backup is a backup of version 8.5.0"));
     }
 
     @Test

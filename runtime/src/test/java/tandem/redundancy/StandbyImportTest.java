@@ -118,6 +118,20 @@ class StandbyImportTest {
     }
 
     @Test
+    void aBackupRenamedAwayFromItsManifestIsRefused() throws IOException {
+        Path archive = backup(Nodes.ACTIVE_KEY, Nodes.VERSION);
+        Path renamed = archive.resolveSibling("other.backup");
+        Files.move(archive, renamed);
+        Files.move(Manifest.of(archive), Manifest.of(renamed));
+
+        StandbyImport.Outcome o = importing(renamed);
+
+        assertThat(o.ok()).isFalse();
+        assertThat(o.message()).isEqualTo("refused: the manifest " + Manifest.of(renamed) + " describes"
+                + " backup-20261224-013000.backup, not other.backup");
+    }
+
+    @Test
     void aFailedImportCommandLeavesTheRecordAsItWas() throws IOException {
         Path archive = backup(Nodes.ACTIVE_KEY, Nodes.VERSION);
         NodeConfig c = Nodes.standby(dir, "echo disk full >&2; exit 3 # {file}");
