@@ -85,7 +85,9 @@ final class Check {
                 + String.join(", ", catalogue.lanes()) + ")");
         out.println("commands: " + String.join(", ", catalogue.commands().keySet()));
         warnings.forEach(err::println);
-        out.println(standbyWrites(c.replication()));
+        if (c.redundancy().isEmpty()) { // a redundancy node has no replication: its standby imports backups
+            out.println(standbyWrites(c.replication()));
+        }
         return 0;
     }
 

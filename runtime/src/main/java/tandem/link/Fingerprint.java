@@ -49,7 +49,10 @@ public final class Fingerprint {
         v.put("cluster name", utf8(c.cluster().name()));
         v.put("profile", utf8(c.node().profile().yamlName()));
         v.put("tandem version", utf8(Protocol.TANDEM_VERSION));
-        v.put("vip", utf8(c.vip().map(vip -> vip.address() + "/" + vip.prefixLength()).orElse("none")));
+        // the redundancy profile's standby names the active's own address as its vip (the switchover takes it
+        // over), which the active does not configure as one: the two nodes' vip sections differ by design
+        v.put("vip", utf8(c.redundancy().isPresent() ? "redundancy: the standby's only"
+                : c.vip().map(vip -> vip.address() + "/" + vip.prefixLength()).orElse("none")));
         v.put("console protocol", utf8(c.console().protocol().yamlName()));
         v.put("console user", utf8(c.console().user()));
         v.put("console password hash", utf8(c.console().passwordHash().map(s -> s.reveal()).orElse("none")));

@@ -109,6 +109,7 @@ public final class Wiring implements AutoCloseable {
         m.put("fencing", new FencingBean(c, ports.commands(), clock));
         m.put("peer", new PeerBean(c, ports.peer(), clock));
         m.put(MailBean.BEAN, mail);
+        m.put(StandbyKeyBean.BEAN, StandbyKeyBean.of(c, clock));
         if (transfers != null) {
             m.put("transfers", transfers);
             m.put("imports", imports);

@@ -77,8 +77,8 @@ final class HostKeyCheck implements ServerKeyVerifier {
                 .collect(Collectors.joining(", "));
         return "host key of " + address + " has CHANGED, which may be an attack (someone in between) or a reinstalled"
                 + " server: known is " + old + ", the server now presents " + type + " " + fp
-                + ". Refused; if the change is expected, remove the old line and trust the new key with `"
-                + TRUST_COMMAND + "`";
+                + ". Refused; if the change is expected, compare the new key with the server's own fingerprint and trust it"
+                + " with `" + TRUST_COMMAND + "`, which replaces the old one once confirmed";
     }
 
     private static String shortType(String type) {

@@ -96,9 +96,9 @@ public final class HostKeys {
      * {@code [host]:port} otherwise, as OpenSSH writes it). The existing lines stay as they are; the
      * file is replaced in one rename, so a crash leaves the old file or the new one. A missing file
      * is created with mode 0600 (and its folder when missing); an existing file keeps its mode. A key
-     * already recorded for the host is not added twice. A changed key's old line is not removed: a
-     * host with both lines stays refused until the operator deletes the old one, which keeps
-     * recording a key from ever silently undoing a refusal.
+     * already recorded for the host is not added twice. A changed key's old line is not removed here
+     * (the host is then trusted with either key); {@link HostKeyTrust#trust} replaces it, as
+     * {@code tandem command trust-standby-key} does once an operator confirmed the new key.
      */
     public static void record(Path knownHostsFile, String host, int port, PublicKey key) {
         KnownHosts known = KnownHosts.load(knownHostsFile);

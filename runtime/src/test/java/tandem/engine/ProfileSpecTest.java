@@ -28,10 +28,12 @@ class ProfileSpecTest {
         assertThat(ms.file()).isEqualTo(home.resolve("profiles/ms-failover.yaml"));
         assertThat(ms.ruleFolders()).containsExactly(home.resolve("rules/common"), home.resolve("rules/pair"),
                 home.resolve("rules/ms-failover"));
-        assertThat(ms.routeFolders()).containsExactly(home.resolve("routes/common"), home.resolve("routes/ms-failover"));
+        assertThat(ms.routeFolders()).containsExactly(home.resolve("routes/common"), home.resolve("routes/pair"),
+                home.resolve("routes/ms-failover"));
         assertThat(sbs.ruleFolders()).containsExactly(home.resolve("rules/common"), home.resolve("rules/pair"),
                 home.resolve("rules/sbs"));
-        assertThat(sbs.routeFolders()).containsExactly(home.resolve("routes/common"), home.resolve("routes/sbs"));
+        assertThat(sbs.routeFolders()).containsExactly(home.resolve("routes/common"), home.resolve("routes/pair"),
+                home.resolve("routes/sbs"));
         for (ProfileSpec p : List.of(ms, sbs)) {
             Path samples = home.resolve("samples").resolve(p.name()).resolve("scenarios");
             assertThat(p.scenarios()).isEqualTo(samples);
@@ -55,7 +57,8 @@ class ProfileSpecTest {
 
         assertThat(red.ruleFolders()).as("no election, no replication: rules/pair is not its")
                 .containsExactly(home.resolve("rules/common"), home.resolve("rules/redundancy"));
-        assertThat(red.routeFolders()).containsExactly(home.resolve("routes/common"), home.resolve("routes/redundancy"));
+        assertThat(red.routeFolders()).as("no replication, fencing or forwarded swap: routes/pair is not its")
+                .containsExactly(home.resolve("routes/common"), home.resolve("routes/redundancy"));
         assertThat(red.scenarios()).isEqualTo(home.resolve("samples/redundancy/scenarios"));
         assertThat(red.scenarioFiles()).isNotEmpty();
         assertThat(red.transitions().initial()).isEqualTo(NodeState.WAIT);

@@ -58,4 +58,16 @@ class FingerprintTest {
         assertThat(Fingerprint.differences(of(node1()), of(other))).containsExactlyElementsOf(
                 Fingerprint.SETTINGS.stream().sorted().toList());
     }
+
+    @Test
+    void theRedundancyProfilesTwoNodesAgreeThoughOnlyTheStandbyNamesTheActivesAddressAsItsVip() {
+        Path samples = Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize()
+                .resolve("samples/redundancy");
+        tandem.config.NodeConfig active = tandem.config.ConfigLoader.load(samples.resolve("active.yaml"));
+        tandem.config.NodeConfig standby = tandem.config.ConfigLoader.load(samples.resolve("standby.yaml"));
+        assertThat(active.vip()).isEmpty();
+        assertThat(standby.vip()).isPresent();
+
+        assertThat(Fingerprint.differences(Fingerprint.of(active), Fingerprint.of(standby))).isEmpty();
+    }
 }

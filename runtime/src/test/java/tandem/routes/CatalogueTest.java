@@ -70,11 +70,19 @@ class CatalogueTest {
 
     @Test
     void theShippedCommandRoutesAreCommands() {
-        Catalogue c = Catalogue.read(List.of(Path.of("..", "routes", "common")));
+        Catalogue c = Catalogue.read(List.of(Path.of("..", "routes", "common"), Path.of("..", "routes", "pair")));
         assertTrue(c.hasCommand("start") && c.hasCommand("stop") && c.hasCommand("swap"), c.commands().toString());
         assertEquals(List.of("actions", "sync"), List.copyOf(c.laneRoutes().keySet()));
         assertEquals("sync", c.action("resync").orElseThrow().lane());
         assertEquals(List.of(new Catalogue.BeanCall("peer", "forward", "${body}, 'swap'")),
                 c.action("forward-swap").orElseThrow().calls());
+    }
+
+    @Test
+    void theCommonRoutesAloneHaveNoReplicationAndNoPairActions() {
+        Catalogue c = Catalogue.read(List.of(Path.of("..", "routes", "common")));
+        assertEquals(List.of("actions"), List.copyOf(c.laneRoutes().keySet()));
+        assertTrue(c.action("resync").isEmpty() && c.action("fence-peer").isEmpty(), c.actions().toString());
+        assertTrue(c.hasCommand("swap"), "the commands stay common: the redundancy rules refuse swap with the reason");
     }
 }

@@ -26,7 +26,7 @@ class CommonRoutesLoadTest {
 
     @BeforeAll
     void load() {
-        routes = RouteSet.load("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties());
+        routes = RouteSet.load("tandem-node1", TestBeans.pairFolders(), doubles.beans(), properties());
     }
 
     @AfterAll
@@ -37,10 +37,10 @@ class CommonRoutesLoadTest {
     }
 
     @Test
-    void loadsEveryCommonRouteInFileOrder() {
+    void loadsEveryCommonAndPairRouteInFileOrder() {
         assertThat(routes.routeIds()).containsExactly(
                 "action-start-services", "action-stop-services", "action-vip-up", "action-vip-down",
-                "action-boot-start-on", "action-boot-start-off", "action-fence-peer", "action-forward-swap",
+                "action-boot-start-on", "action-boot-start-off",
                 "api-status", "api-command",
                 "probe-loop", "peer-heartbeat",
                 "command-start", "command-stop", "command-swap",
@@ -48,9 +48,10 @@ class CommonRoutesLoadTest {
                 "command-reload",
                 "node-shutdown",
                 "engine-tick", "engine-observe",
-                "lane-actions", "lane-sync",
+                "lane-actions",
                 "action-mail-test",
-                "sync-serve", "sync-timer", "action-resync", "action-sync", "action-final-sync");
+                "action-fence-peer", "action-forward-swap",
+                "sync-serve", "sync-timer", "action-resync", "action-sync", "action-final-sync", "lane-sync");
     }
 
     @Test
@@ -129,17 +130,17 @@ class CommonRoutesLoadTest {
 
     @Test
     void theCommonFolderIsValid() {
-        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties()))
+        assertThat(RouteSet.validate("tandem-node1", TestBeans.pairFolders(), doubles.beans(), properties()))
                 .isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ms-failover", "sbs", "redundancy"})
-    void everyProfileFolderExistsAndIsValidWithTheCommonRoutes(String profile) {
-        Path profileRoutes = TestBeans.home().resolve("routes").resolve(profile);
+    void everyProfilesRouteFoldersExistAndAreValidTogether(String profile) {
+        List<Path> folders = tandem.engine.ProfileSpec.load(TestBeans.home(), profile).routeFolders();
 
-        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes(), profileRoutes), doubles.beans(),
-                properties())).isEmpty();
+        assertThat(folders).startsWith(TestBeans.commonRoutes()).endsWith(TestBeans.home().resolve("routes").resolve(profile));
+        assertThat(RouteSet.validate("tandem-node1", folders, doubles.beans(), properties())).isEmpty();
     }
 
     @Test
@@ -149,8 +150,7 @@ class CommonRoutesLoadTest {
                 common.resolve("actions.camel.yaml"), common.resolve("api.camel.yaml"),
                 common.resolve("checks.camel.yaml"), common.resolve("commands.camel.yaml"),
                 common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"),
-                common.resolve("lanes.camel.yaml"), common.resolve("mail.camel.yaml"),
-                common.resolve("replication.camel.yaml"));
+                common.resolve("lanes.camel.yaml"), common.resolve("mail.camel.yaml"));
     }
 
     private Properties properties() {

@@ -48,7 +48,7 @@ class CommonRoutesRunTest {
 
     @BeforeAll
     void start() throws Exception {
-        routes = RouteSet.load("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties());
+        routes = RouteSet.load("tandem-node1", TestBeans.pairFolders(), doubles.beans(), properties());
         AdviceWith.adviceWith(routes.context(), "engine-tick", route -> route.replaceFromWith("direct:engine-tick"));
         AdviceWith.adviceWith(routes.context(), "probe-loop", route -> route.replaceFromWith("direct:tandem-probe"));
         AdviceWith.adviceWith(routes.context(), "peer-heartbeat",
@@ -373,7 +373,7 @@ class CommonRoutesRunTest {
 
     @Test
     void validatingWhileTheNodeRunsDoesNotTouchIt() {
-        assertThat(RouteSet.validate("tandem-node1", List.of(TestBeans.commonRoutes()), doubles.beans(), properties()))
+        assertThat(RouteSet.validate("tandem-node1", TestBeans.pairFolders(), doubles.beans(), properties()))
                 .isEmpty();
         assertThat(routes.context().getRouteController().getRouteStatus("command-stop").isStarted()).isTrue();
     }
@@ -382,7 +382,7 @@ class CommonRoutesRunTest {
     void aSecondContextWithTheSameNameLoadsButRefusesToStart() throws Exception {
         // a reload loads the new set while the old one runs, then must close the old one before start()
         try (LoadedRoutes second = RouteSet.load(
-                "tandem-node1", List.of(TestBeans.commonRoutes()), new TestBeans().beans(), properties())) {
+                "tandem-node1", TestBeans.pairFolders(), new TestBeans().beans(), properties())) {
             assertThatThrownBy(second::start)
                     .isInstanceOf(RoutesException.class)
                     .hasMessageContaining("tandem-node1")

@@ -153,8 +153,8 @@ class RouteSetProblemsTest {
 
         assertThat(validate()).containsExactly(file + ":7: route \"needs-bean\" calls bean \"nosuch\","
                 + " but no bean by that name is bound (bound: api, boot, checks, commands, engine, fencing, heartbeat, imports,"
-                + " lanes, mail, netty-http, peer, reload, replication, services, sync, tandem-api-server, tandem-sync-server,"
-                + " transfers, vip)");
+                + " lanes, mail, netty-http, peer, reload, replication, services, standby-key, sync, tandem-api-server,"
+                + " tandem-sync-server, transfers, vip)");
     }
 
     @Test

@@ -41,6 +41,7 @@ final class TestBeans {
     final Fencing fencing = new Fencing(acted);
     final Peer peer = new Peer(acted);
     final Mail mail = new Mail(acted);
+    final StandbyKey standbyKey = new StandbyKey(acted);
     final tandem.node.Lanes lanes = new tandem.node.Lanes(o -> { }, () -> 42);
     final Checks checks = new Checks();
     final Heartbeat heartbeat = new Heartbeat();
@@ -62,7 +63,8 @@ final class TestBeans {
                 Map.entry("fencing", fencing), Map.entry("peer", peer), Map.entry("mail", mail),
                 Map.entry("lanes", lanes), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
                 Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
-                Map.entry("reload", reload), Map.entry("transfers", transfers), Map.entry("imports", imports),
+                Map.entry("reload", reload), Map.entry(tandem.node.StandbyKeyBean.BEAN, standbyKey),
+                Map.entry("transfers", transfers), Map.entry("imports", imports),
                 Map.entry("tandem-sync-server", new tandem.replication.SyncPipelines.Server(
                         new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
                         java.time.Clock.systemUTC())),
@@ -106,6 +108,16 @@ final class TestBeans {
 
     static Path commonRoutes() {
         return home().resolve("routes").resolve("common");
+    }
+
+    /** routes/pair: replication, fencing and the forwarded swap of the symmetric pairs. */
+    static Path pairRoutes() {
+        return home().resolve("routes").resolve("pair");
+    }
+
+    /** The route folders every node of a symmetric pair (ms-failover, sbs) loads first. */
+    static List<Path> pairFolders() {
+        return List.of(commonRoutes(), pairRoutes());
     }
 
     public static final class Engine {
@@ -334,6 +346,21 @@ final class TestBeans {
 
         public ActionResult standbyImport(ActionRequest r) {
             return done("standbyImport", r);
+        }
+    }
+
+    /** Like {@code tandem.node.StandbyKeyBean}: observes nothing, records nothing. */
+    public static final class StandbyKey extends ActionBean {
+        StandbyKey(List<String> acted) {
+            super(acted, "standby-key");
+        }
+
+        public java.util.Map<String, String> observe(java.util.Map<String, String> args) {
+            return args;
+        }
+
+        public ActionResult record(ActionRequest r) {
+            return done("record", r);
         }
     }
 
