@@ -67,7 +67,9 @@ public final class Setups {
                     s.map(Redundancy.Switchover::activeAddress).orElse(""),
                     ActiveProbes.pingResource(c).orElse(null), ActiveProbes.sshResource(c).orElse(null),
                     s.map(Redundancy.Switchover::checklist).orElse(List.of()),
-                    s.map(x -> x.users().size()).orElse(0));
+                    s.map(x -> x.users().size()).orElse(0),
+                    r.transfer().map(Redundancy.Transfer::attempts).orElse(0),
+                    r.transfer().map(Redundancy.Transfer::mails).orElse(false));
         });
     }
 

@@ -18,9 +18,14 @@ import java.util.Objects;
  * @param sshResource   the resource that opens a TCP connection to the active's SSH port, or null on the active
  * @param checklist     {@code switchover.checklist}: the hardware an admin moves by hand before a switchover (RED-11)
  * @param users         how many addresses the phone-restart mail goes to after a switchover (RED-10)
+ * @param attempts      {@code transfer.attempts}: how often a backup transfer is tried before it counts as
+ *                      failed (RED-4); 0 on the standby
+ * @param transferMails {@code transfer.mails}: whether a failed transfer is reported by mail to
+ *                      {@code transfer.error-to} (RED-4); false on the standby
  */
 public record RedundancySettings(boolean standby, long downForMs, String activeAddress, String pingResource,
-                                 String sshResource, List<String> checklist, int users) {
+                                 String sshResource, List<String> checklist, int users, int attempts,
+                                 boolean transferMails) {
     public RedundancySettings {
         Objects.requireNonNull(activeAddress, "activeAddress");
         checklist = List.copyOf(checklist);
