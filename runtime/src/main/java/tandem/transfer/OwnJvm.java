@@ -35,11 +35,14 @@ final class OwnJvm {
     private static final Logger LOG = LoggerFactory.getLogger(OwnJvm.class);
     /**
      * The upload's JVM: serial GC and a small heap (the upload keeps a few MB of buffers), tiered
-     * compilation up to C2 with two compiler threads, a bounded code cache and direct memory.
+     * compilation up to C2 with two compiler threads (the JVM's default thresholds: raising C2's, so
+     * that it compiles fewer methods, cost more CPU than it saved), a bounded code cache and direct
+     * memory; the JVM's own messages go to standard error, standard output carries the answer alone.
      */
     static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx128m", "-Xss512k",
             "-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2", "-XX:ReservedCodeCacheSize=32m",
-            "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError");
+            "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
+            "-Xlog:all=warning:stderr");
     private static final String OK = "ok";
     private static final String FAILED = "failed";
     /** The slowest link assumed when bounding the wait for the upload's JVM: 1 MB/s. */
