@@ -27,9 +27,12 @@ import tandem.transfer.TransferException.Step;
  * are fast only with the optimizing compiler C2 and its intrinsics: a 1 GiB upload took about three
  * times as long with C1 alone, while C2 in the node itself added some 20 to 40 MB to an idle node's
  * resident memory. So the node starts {@code java ... tandem.transfer.UploadMain --own-jvm} with the
- * flags below for the length of one upload, hands it the request on its standard input (the password
+ * flags below for the length of one upload (logging its warnings only, see {@link StderrWarnings}), hands it the request on its standard input (the password
  * never appears on a command line) and reads the outcome from its standard output; the JVM's start
- * (about 0.3 s, and the compilation of the hot code) is part of the upload's time.
+ * (about 0.3 s, and the compilation of the hot code) is part of the upload's time. Its failures come
+ * back with their step and message, as in this JVM; one that outlives its time limit is stopped and
+ * may leave the partial {@code .NAME.part} behind, which never looks like a backup and which the next
+ * upload replaces.
  */
 final class OwnJvm {
     private static final Logger LOG = LoggerFactory.getLogger(OwnJvm.class);
@@ -37,12 +40,13 @@ final class OwnJvm {
      * The upload's JVM: serial GC and a small heap (the upload keeps a few MB of buffers), tiered
      * compilation up to C2 with two compiler threads (the JVM's default thresholds: raising C2's, so
      * that it compiles fewer methods, cost more CPU than it saved), a bounded code cache and direct
-     * memory; the JVM's own messages go to standard error, standard output carries the answer alone.
+     * memory; the JVM's own messages go to standard error, standard output carries the answer alone;
+     * its logging is {@link StderrWarnings}.
      */
     static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx128m", "-Xss512k",
             "-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2", "-XX:ReservedCodeCacheSize=32m",
             "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
-            "-Xlog:all=warning:stderr");
+            "-Xlog:all=warning:stderr", "-Dslf4j.provider=" + StderrWarnings.class.getName());
     private static final String OK = "ok";
     private static final String FAILED = "failed";
     /** The slowest link assumed when bounding the wait for the upload's JVM: 1 MB/s. */
@@ -82,10 +86,6 @@ final class OwnJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FLAGS);
-        String logback = System.getProperty("logback.configurationFile");
-        if (logback != null) {
-            cmd.add("-Dlogback.configurationFile=" + logback);
-        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), UploadMain.class.getName(), "--own-jvm"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // glibc's malloc arenas: two are plenty for a JVM (bin/tandem sets the same for the node)
@@ -181,12 +181,12 @@ final class OwnJvm {
         return t;
     }
 
-    /** Logs the JVM's standard error (at DEBUG) and keeps its last lines for an error message. */
+    /** Logs the JVM's standard error (its warnings) and keeps its last lines for an error message. */
     private static Thread drain(InputStream err, Deque<String> kept) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null;) {
-                    LOG.debug("upload JVM: {}", line);
+                    LOG.warn("upload JVM: {}", line);
                     synchronized (kept) {
                         kept.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
                         if (kept.size() > STDERR_KEPT) {
