@@ -46,7 +46,8 @@ final class OwnJvm {
     static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx128m", "-Xss512k",
             "-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2", "-XX:ReservedCodeCacheSize=32m",
             "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
-            "-Xlog:all=warning:stderr", "-Dslf4j.provider=" + StderrWarnings.class.getName());
+            "-Xlog:all=warning:stderr", "-Dslf4j.provider=" + StderrWarnings.class.getName(),
+            "-Dslf4j.internal.verbosity=WARN");
     private static final String OK = "ok";
     private static final String FAILED = "failed";
     /** The slowest link assumed when bounding the wait for the upload's JVM: 1 MB/s. */
