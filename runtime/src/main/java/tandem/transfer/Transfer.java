@@ -5,13 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -27,14 +26,17 @@ import tandem.transfer.TransferException.Step;
 /**
  * Uploads a file (a backup archive) to a node over SFTP so that the name it is meant to have only
  * ever holds a complete, verified copy (RED-1, RED-4): the bytes go to a hidden {@code .NAME.part}
- * beside it, the server computes the SHA-256 of what it received ({@code sha256sum} over an exec
- * channel) and only when it equals the one computed here while sending is the file renamed onto
- * its name. A failure at any step removes the partial file (best effort) and leaves the file that
+ * beside it, the server computes the SHA-256 of what it stored (OpenSSL's or {@code sha256sum}, over
+ * an exec channel) and only when it equals the one computed here from the bytes sent is the file
+ * renamed onto its name. A failure at any step removes the partial file (best effort) and leaves the file that
  * had the name before untouched.
  *
  * <p>Speed: SFTP writes are pipelined (many requests in flight, acknowledged as they come) in
- * chunks of {@link #DEFAULT_CHUNK} bytes, the most OpenSSH's sftp-server takes in one request, and
- * the local SHA-256 is computed beside the login and the upload, on a thread of its own. The machine work only: when to upload and
+ * chunks of {@link #DEFAULT_CHUNK} bytes, the most OpenSSH's sftp-server takes in one request; the
+ * local SHA-256 is computed from each chunk as it is read for sending, so the file is read once; the
+ * server's check is started beside the upload. AES-GCM, SHA-256 and the copying need the JVM's
+ * optimizing compiler (C2) and its intrinsics: with C1 alone the same upload takes about three times
+ * as long (see {@code bench/README.md}, bench/backup). The machine work only: when to upload and
  * how often to retry is the rules' and the routes' business.
  */
 public final class Transfer {
@@ -48,16 +50,28 @@ public final class Transfer {
     private static final long VERIFY_BYTES_PER_SECOND = 20_000_000L;
 
     private final int chunk;
+    private final boolean ownJvm;
 
+    /** Uploads in a JVM of their own when this one compiles with C1 only ({@link OwnJvm}). */
     public Transfer() {
         this(DEFAULT_CHUNK);
     }
 
     Transfer(int chunk) {
+        this(chunk, OwnJvm.needed());
+    }
+
+    /** {@code ownJvm}: each upload in a JVM of its own ({@link OwnJvm}), else in this one. */
+    Transfer(int chunk, boolean ownJvm) {
         if (chunk < 4096) {
             throw new IllegalArgumentException("chunk " + chunk + " < 4096");
         }
         this.chunk = chunk;
+        this.ownJvm = ownJvm;
+    }
+
+    /** An upload's outcome and how long its login, upload and server check took. */
+    record Timed(TransferReport report, long loginMillis, long uploadMillis, long checkMillis) {
     }
 
     /**
@@ -74,6 +88,10 @@ public final class Transfer {
 
     /** {@link #upload}, with this instance's chunk size. */
     public TransferReport send(SshTarget target, Path localArchive, String remoteFolder, String remoteName) {
+        return sendTimed(target, localArchive, remoteFolder, remoteName).report();
+    }
+
+    Timed sendTimed(SshTarget target, Path localArchive, String remoteFolder, String remoteName) {
         checkName(remoteName);
         if (remoteFolder == null || remoteFolder.isEmpty()) {
             throw new IllegalArgumentException("remote folder is empty");
@@ -86,9 +104,18 @@ public final class Transfer {
         String dest = folder + "/" + remoteName;
         String part = folder + "/." + remoteName + ".part";
         String address = target.address();
+        if (ownJvm) {
+            long size = size(localArchive);
+            Timed t = OwnJvm.upload(chunk, target, localArchive, remoteFolder, remoteName, size,
+                    checkTimeout(target, size));
+            TransferReport r = t.report();
+            LOG.info("uploaded {} to {}:{} ({} bytes in {} ms in a JVM of its own: login {} ms, upload {} ms, check {} ms;"
+                    + " sha256 {} checked on the server)", localArchive, address, r.remotePath(), r.bytes(), r.millis(),
+                    t.loginMillis(), t.uploadMillis(), t.checkMillis(), r.sha256Hex());
+            return t;
+        }
         long t0 = System.nanoTime();
         long t2 = t0;
-        LocalHash localHash = LocalHash.start(localArchive);
         try (Connection c = Connection.open(target)) {
             SftpClient sftp;
             try {
@@ -105,7 +132,7 @@ public final class Transfer {
                 // profile) then costs nothing after the upload
                 try (RemoteCommand.Started check = RemoteCommand.start(c.session(), address, checksumCommand(part),
                         target.timeout())) {
-                    sent = localHash.await(localArchive, write(sftp, localArchive, folder, part, address));
+                    sent = write(sftp, localArchive, folder, part, address);
                     t2 = System.nanoTime();
                     sums = check.finish(GO, checkTimeout(target, sent.bytes()));
                 } catch (TransferException e) {
@@ -119,7 +146,8 @@ public final class Transfer {
                 LOG.info("uploaded {} to {}:{} ({} bytes in {} ms: login {} ms, upload {} ms, check {} ms; sha256 {}"
                         + " checked on the server)", localArchive, address, dest, sent.bytes(), millis,
                         (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, sent.sha256());
-                return new TransferReport(dest, sent.bytes(), sent.sha256(), millis, true);
+                return new Timed(new TransferReport(dest, sent.bytes(), sent.sha256(), millis, true),
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
             } catch (TransferException e) {
                 throw withCleanup(e, target, sftp, part);
             } finally {
@@ -130,90 +158,51 @@ public final class Transfer {
                     LOG.debug("closing SFTP on {}: {}", address, e.toString());
                 }
             }
-        } finally {
-            localHash.cancel();
         }
     }
 
     private record Sent(long bytes, String sha256) {
     }
 
-    private long write(SftpClient sftp, Path local, String folder, String part, String address) {
-        long bytes;
+    /** Uploads {@code local} to {@code part}; the SHA-256 is of the bytes read for sending, as they were read. */
+    private Sent write(SftpClient sftp, Path local, String folder, String part, String address) {
         try {
             mkdirs(sftp, folder);
         } catch (IOException e) {
             throw new TransferException(Step.UPLOAD, "cannot create the folder " + folder + " on " + address + ": "
                     + Connection.reason(e), e);
         }
-        try (InputStream in = Files.newInputStream(local);
-                OutputStream out = sftp.write(part, chunk, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
-            if (out instanceof SftpOutputStreamAsync async) {
-                // reads straight into the request buffer: no copy between the file and the wire
-                bytes = async.transferFrom(in);
-            } else {
-                bytes = in.transferTo(out);
+        MessageDigest sha = sha256();
+        long bytes;
+        long size;
+        try (InputStream file = Files.newInputStream(local)) {
+            size = Files.size(local);
+            // hashes what each read put into the request buffer: one pass over the file, no copy
+            InputStream in = new DigestInputStream(file, sha);
+            try (OutputStream out = sftp.write(part, chunk, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
+                if (out instanceof SftpOutputStreamAsync async) {
+                    // reads straight into the request buffer: no copy between the file and the wire
+                    bytes = async.transferFrom(in);
+                } else {
+                    bytes = in.transferTo(out);
+                }
             }
         } catch (IOException e) {
             throw new TransferException(Step.UPLOAD, "upload of " + local + " to " + address + ":" + part + " failed: "
                     + Connection.reason(e), e);
         }
-        return bytes;
+        if (bytes != size) {
+            throw new TransferException(Step.UPLOAD, local + " changed while it was uploaded: " + size
+                    + " bytes when the upload started, " + bytes + " bytes sent");
+        }
+        return new Sent(bytes, HexFormat.of().formatHex(sha.digest()));
     }
 
-    /**
-     * The local file's SHA-256, computed on a thread of its own from the moment the transfer starts:
-     * on a second core it costs no time (1 GiB took 1.5 s of CPU here, as long as the login and a
-     * fifth of the upload), where hashing on the sending thread added that to the upload. It reads
-     * the file a second time, from the page cache; a file that changes meanwhile shows as a
-     * difference to what was sent and fails the transfer.
-     */
-    private static final class LocalHash {
-        private final FutureTask<Sent> task;
-
-        private LocalHash(Path file) {
-            task = new FutureTask<>(() -> {
-                MessageDigest sha = sha256();
-                long n = 0;
-                byte[] buf = new byte[1 << 20];
-                try (InputStream in = Files.newInputStream(file)) {
-                    for (int r; (r = in.read(buf)) > 0;) {
-                        sha.update(buf, 0, r);
-                        n += r;
-                    }
-                }
-                return new Sent(n, HexFormat.of().formatHex(sha.digest()));
-            });
-            Thread t = new Thread(task, "tandem-transfer-sha256");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        static LocalHash start(Path file) {
-            return new LocalHash(file);
-        }
-
-        /** The hash, checked against the bytes that were sent. */
-        Sent await(Path file, long sentBytes) {
-            Sent s;
-            try {
-                s = task.get();
-            } catch (ExecutionException e) {
-                throw new TransferException(Step.LOCAL, "cannot read " + file + ": " + Connection.reason(e.getCause()),
-                        e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransferException(Step.LOCAL, "interrupted while hashing " + file, e);
-            }
-            if (s.bytes() != sentBytes) {
-                throw new TransferException(Step.UPLOAD, file + " changed while it was uploaded: " + sentBytes
-                        + " bytes sent, " + s.bytes() + " bytes read for its SHA-256");
-            }
-            return s;
-        }
-
-        void cancel() {
-            task.cancel(true);
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new TransferException(Step.LOCAL, "cannot read " + file + ": " + Connection.reason(e), e);
         }
     }
 
