@@ -97,7 +97,7 @@ final class RedundancyReader {
         Redundancy.Import standbyImport = standbyImport(section(s, "import", RedundancyRole.STANDBY, role, true,
                 "command", "folder"));
         Redundancy.Switchover switchover = switchover(s, section(s, "switchover", RedundancyRole.STANDBY, role, false,
-                "down-for", "active-address", "active-ssh-port", "checklist", "users", "users-file"));
+                "down-for", "active-address", "active-ssh-port", "checklist", "users", "users-file", "probes"));
 
         if (schedule != null && backup != null && backup.window().isPresent()) {
             crossField.checkScheduleMissesBackupWindow(scheduleSection, schedule, backup.window().get());
@@ -283,6 +283,7 @@ final class RedundancyReader {
         if (s.written("users") && s.written("users-file")) {
             problems.add(s.keyLine("users-file"), s.child("users-file"), "give users or users-file, not both");
         }
+        List<Redundancy.Probe> probes = s.optional("probes", this::probes).orElse(RedundancyDefaults.PROBES);
         List<String> recipients = users.or(() -> fileUsers).orElse(List.of());
         if (!recipients.isEmpty() && !mailConfigured) {
             String key = s.has("users") ? "users" : "users-file";
@@ -293,7 +294,34 @@ final class RedundancyReader {
             return null; // reported here or in peer:
         }
         return built(s, before, () -> new Redundancy.Switchover(downFor,
-                address.orElseGet(() -> peer.address()), sshPort, checklist, recipients, usersFile));
+                address.orElseGet(() -> peer.address()), sshPort, checklist, recipients, usersFile, probes));
+    }
+
+    /** {@code switchover.probes}: {@code [ping]}, {@code [ssh]} or {@code [ping, ssh]} (in either order). */
+    private Optional<List<Redundancy.Probe>> probes(String path, JsonNode x) {
+        String expected = "must be [ping], [ssh] or [ping, ssh] (which answers of the active count besides its"
+                + " heartbeat, RED-9)";
+        if (!x.isArray()) {
+            return v.fail(path, expected + ", got " + (x.isValueNode() ? quote(x.asText()) : "a mapping"));
+        }
+        List<Redundancy.Probe> probes = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            String name = x.get(i).isTextual() ? x.get(i).asText() : String.valueOf(x.get(i));
+            Optional<Redundancy.Probe> p = java.util.Arrays.stream(Redundancy.Probe.values())
+                    .filter(k -> k.yamlName().equals(name)).findFirst();
+            if (p.isEmpty()) {
+                return v.fail(path + "[" + i + "]", expected + ", got " + quote(name));
+            }
+            if (probes.contains(p.get())) {
+                return v.fail(path + "[" + i + "]", expected + ", got " + quote(name) + " twice");
+            }
+            probes.add(p.get());
+        }
+        if (probes.isEmpty()) {
+            return v.fail(path, expected + ", got an empty list: the active's heartbeat alone never shows that it"
+                    + " is completely down");
+        }
+        return Optional.of(probes);
     }
 
     /** The addresses of a users file: one a line, {@code #} to the end of a line is a comment. */
