@@ -23,6 +23,8 @@ public final class Main {
                                                       an operator command to the running node (check lists
                                                       them), with its arguments (--ARG=VALUE also)
               check    --config FILE                  validate a node's config, rules and routes; start nothing
+              import   --config FILE --file BACKUP    on a redundancy standby: verify a backup of its active
+                                                      and import it (the active runs this over SSH)
               simulate [--json] FILE...               run two-node scenarios on a virtual clock
                                                       (also --scenario FILE)
               demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
@@ -64,6 +66,7 @@ public final class Main {
             return switch (verb) {
                 case "check" -> Check.run(home(), Path.of(opts.get("--config")), out, err);
                 case "run" -> Run.run(home(), Path.of(opts.get("--config")), err);
+                case "import" -> Import.run(Path.of(opts.get("--config")), Path.of(opts.get("--file")), out, err);
                 case "status" -> Status.run(Path.of(opts.get("--config")), opts.containsKey("--json"), out, err);
                 case "command" -> Command.run(command, out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
@@ -90,6 +93,7 @@ public final class Main {
                 "check", List.of("--config="),
                 "run", List.of("--config="),
                 "status", List.of("--config=", "--json"),
+                "import", List.of("--config=", "--file="),
                 "demo", List.of("PROFILE", "--keep"));
         List<String> allowed = spec.get(verb);
         if (allowed == null) {

@@ -115,6 +115,7 @@ final class Status {
                 out.println("  ! last cycle failed: " + rep.path("lastError").asText());
             }
         }
+        printBackups(s.path("redundancy"), out);
         JsonNode checklist = s.path("redundancy").path("checklist");
         if (checklist.size() > 0) {
             out.println();
@@ -128,6 +129,41 @@ final class Status {
         JsonNode ev = s.path("events");
         for (int i = Math.max(0, ev.size() - 10); i < ev.size(); i++) {
             out.println("  " + time(ev.get(i).path("at")) + "  " + ev.get(i).path("text").asText());
+        }
+    }
+
+    /** The redundancy profile's backups: the active's transfers and next run, the standby's last import. */
+    static void printBackups(JsonNode red, PrintStream out) {
+        if (red.has("schedule")) {
+            out.println();
+            out.println("  backup transfers " + red.path("schedule").asText() + "; next run " + time(red.path("nextRun")));
+            JsonNode t = red.path("lastTransfer");
+            if (t.isObject()) {
+                String what = String.format(Locale.ROOT, "%s, %s bytes, %s ms, %d attempt(s)%s",
+                        t.path("name").asText("no backup created"), t.path("size").asLong() < 0 ? "-" : t.path("size").asText(),
+                        t.path("millis").asText(), t.path("attempts").asInt(), t.path("verified").asBoolean()
+                                ? ", SHA-256 verified on the standby" : "");
+                if (t.path("ok").asBoolean()) {
+                    out.println("  last transfer " + time(t.path("at")) + ": " + what);
+                } else {
+                    out.println("  ! last transfer " + time(t.path("at")) + " failed: " + what + ": " + t.path("error").asText());
+                }
+            } else {
+                out.println("  last transfer: none yet");
+            }
+        }
+        if (red.has("lastImport")) {
+            out.println();
+            JsonNode i = red.path("lastImport");
+            if (i.isObject()) {
+                out.println("  last import " + time(i.path("at")) + ": " + i.path("name").asText() + " (" + i.path("size").asText()
+                        + " bytes); data age " + tandem.config.Durations.format(java.time.Duration.ofSeconds(
+                                red.path("dataAgeSeconds").asLong())));
+            } else if (red.path("lastImportError").isTextual()) {
+                out.println("  ! last import unknown: " + red.path("lastImportError").asText());
+            } else {
+                out.println("  last import: none yet (RED-7: tandem command standby-import --file F --confirm)");
+            }
         }
     }
 

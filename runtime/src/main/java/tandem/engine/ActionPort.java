@@ -16,7 +16,22 @@ public interface ActionPort {
      * @param rule       the rule whose decision asked for it
      * @param reason     that decision's sentence
      * @param generation the node's generation when it was asked for (a resync copies the peer's)
+     * @param args       the decision's arguments for its actions ({@code Decision.with}), name -> value
      */
-    record ActionRequest(String action, String rule, String reason, long generation) {
+    record ActionRequest(String action, String rule, String reason, long generation,
+            java.util.Map<String, String> args) {
+        public ActionRequest {
+            args = java.util.Map.copyOf(args);
+        }
+
+        /** A request without arguments. */
+        public ActionRequest(String action, String rule, String reason, long generation) {
+            this(action, rule, reason, generation, java.util.Map.of());
+        }
+
+        /** The value of argument {@code name}, or null. */
+        public String arg(String name) {
+            return args.get(name);
+        }
     }
 }

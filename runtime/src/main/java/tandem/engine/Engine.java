@@ -460,6 +460,12 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of(session.insert(due)));
     }
 
+    /** A scheduled backup transfer is due (one-shot; the rules decide whether it runs, RED-1, RED-4). */
+    public CycleOutcome transferDue(tandem.facts.TransferDue due) {
+        checkReady();
+        return cycle(List.of(session.insert(due)));
+    }
+
     /** The outcome of an action this engine asked for. */
     public CycleOutcome actionResult(ActionResult r) {
         checkReady();
@@ -803,7 +809,7 @@ public final class Engine implements AutoCloseable {
                 if (!d.quiet()) {
                     emit(EngineEvent.action(action, d.rule(), d.reason()));
                 }
-                requests.add(new ActionRequest(action, d.rule(), d.reason(), node.generation()));
+                requests.add(new ActionRequest(action, d.rule(), d.reason(), node.generation(), d.args()));
                 addPending(action);
                 changed = true;
             }

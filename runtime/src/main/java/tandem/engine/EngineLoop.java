@@ -243,7 +243,9 @@ public final class EngineLoop implements AutoCloseable {
     /**
      * Queues an observation: a {@link Heartbeat}, a {@link ProbeResult} or a list of
      * {@link tandem.facts.Reading}s (one round of the checkers), an {@link ActionResult}, a
-     * {@link tandem.facts.SyncDue}, or the peer's reported services ({@link tandem.facts.PeerServices}).
+     * {@link tandem.facts.SyncDue}, the peer's reported services ({@link tandem.facts.PeerServices}), a
+     * {@link tandem.facts.TransferDue}, or a standby's newest import record ({@link tandem.facts.BackupImported}
+     * or {@link tandem.facts.ImportRecordUnreadable}).
      */
     public void observe(Object observation) {
         thread.execute(() -> {
@@ -265,6 +267,11 @@ public final class EngineLoop implements AutoCloseable {
                     out = e.syncDue(d);
                 } else if (observation instanceof tandem.facts.PeerServices p) {
                     out = e.peerServices(p);
+                } else if (observation instanceof tandem.facts.TransferDue d) {
+                    out = e.transferDue(d);
+                } else if (observation instanceof tandem.facts.BackupImported
+                        || observation instanceof tandem.facts.ImportRecordUnreadable) {
+                    out = e.lastImport(observation);
                 } else {
                     LOG.warn("{}: observation of unknown type {} ignored", nodeId,
                             observation == null ? "null" : observation.getClass().getName());

@@ -65,7 +65,9 @@ public final class Setups {
                     ActiveProbes.pingResource(c).orElse(null), ActiveProbes.sshResource(c).orElse(null),
                     ActiveProbes.resources(c),
                     s.map(Redundancy.Switchover::checklist).orElse(List.of()),
-                    s.map(x -> x.users().size()).orElse(0));
+                    s.map(x -> x.users().size()).orElse(0),
+                    r.transfer().map(Redundancy.Transfer::attempts).orElse(0),
+                    r.transfer().map(Redundancy.Transfer::mails).orElse(false));
         });
     }
 }

@@ -23,9 +23,14 @@ import java.util.Objects;
  *                      silent for the active to count as completely down (RED-9); empty on the active
  * @param checklist     {@code switchover.checklist}: the hardware an admin moves by hand before a switchover (RED-11)
  * @param users         how many addresses the phone-restart mail goes to after a switchover (RED-10)
+ * @param attempts      {@code transfer.attempts}: how often a backup transfer is tried before it counts as
+ *                      failed (RED-4); 0 on the standby
+ * @param transferMails {@code transfer.mails}: whether a failed transfer is reported by mail to
+ *                      {@code transfer.error-to} (RED-4); false on the standby
  */
 public record RedundancySettings(boolean standby, long downForMs, String activeAddress, String pingResource,
-                                 String sshResource, List<String> probeResources, List<String> checklist, int users) {
+                                 String sshResource, List<String> probeResources, List<String> checklist, int users,
+                                 int attempts, boolean transferMails) {
     public RedundancySettings {
         Objects.requireNonNull(activeAddress, "activeAddress");
         probeResources = List.copyOf(probeResources);

@@ -33,15 +33,20 @@ public final class ApiBean {
     private final java.util.function.Supplier<Map<String, Object>> replication;
     private final java.util.function.Supplier<Map<String, Object>> configView;
     private final CommandRoutes commands;
+    private final java.util.function.Supplier<Map<String, Object>> redundancy;
     private final String token;
 
     /**
      * @param commands   where a command goes: its route
      * @param configView what {@link ConfigWatch} says about changes of the configuration file
+     * @param redundancy the redundancy profile's backups: the active's last transfer and next run, the
+     *                   standby's last import and data age (empty on other profiles)
      */
     public ApiBean(NodeConfig config, EngineLoop loop, EventLog events, CommandRoutes commands,
             java.util.function.Supplier<Map<String, Object>> replication,
-            java.util.function.Supplier<Map<String, Object>> configView) {
+            java.util.function.Supplier<Map<String, Object>> configView,
+            java.util.function.Supplier<Map<String, Object>> redundancy) {
+        this.redundancy = redundancy;
         this.configView = configView;
         this.commands = commands;
         this.config = config;
@@ -121,6 +126,8 @@ public final class ApiBean {
             red.put("role", r.role().yamlName());
             // RED-11: what an operator moves by hand before a switchover, shown before it is asked for
             r.switchover().ifPresent(sw -> red.put("checklist", sw.checklist()));
+            // RED-1: the active's last transfer and next run, the standby's last import and data age
+            red.putAll(redundancy.get());
             m.put("redundancy", red);
         });
         m.put("config", configView.get());

@@ -92,6 +92,13 @@ public final class Assembly {
                 : c.listen().address());
         p.setProperty("tandem.sync.port", Integer.toString(c.syncPort()));
         p.setProperty("tandem.sync.interval-ms", Long.toString(c.replication().interval().toMillis()));
+        // the redundancy profile's transfer attempts (RED-4): the route's redelivery; defaults on a standby,
+        // which sends nothing
+        var transfer = c.redundancy().flatMap(r -> r.transfer());
+        p.setProperty("tandem.redundancy.transfer.redeliveries", Integer.toString(
+                transfer.map(t -> t.attempts()).orElse(tandem.config.RedundancyDefaults.ATTEMPTS) - 1));
+        p.setProperty("tandem.redundancy.transfer.retry-wait-ms", Long.toString(
+                transfer.map(t -> t.retryWait()).orElse(tandem.config.RedundancyDefaults.RETRY_WAIT).toMillis()));
         return p;
     }
 

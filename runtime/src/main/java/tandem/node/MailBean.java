@@ -57,7 +57,7 @@ public final class MailBean {
     }
 
     /** The node's routes run from now on: templates come from {@code routeFolders}, rendered in {@code context}. */
-    void attach(List<Path> routeFolders, CamelContext context) {
+    public void attach(List<Path> routeFolders, CamelContext context) {
         this.routes = new Routes(List.copyOf(routeFolders), context);
     }
 
@@ -128,6 +128,40 @@ public final class MailBean {
     }
 
     /**
+     * Renders {@code mail/<template>.txt} and queues it for the one address of
+     * {@code redundancy.transfer.error-to} (RED-4: the manual's one address for error reports) instead of
+     * {@code mail.to}. Whether a report is mailed at all ({@code transfer.mails}) is the rules' to say.
+     */
+    public ActionResult sendToErrorAddress(ActionRequest request, String template) {
+        Optional<String> to = config.redundancy().flatMap(r -> r.transfer()).flatMap(t -> t.errorTo());
+        if (to.isEmpty()) {
+            return new ActionResult(request.action(), false, "no redundancy.transfer.error-to in " + config.file()
+                    + ": nobody to send the error report to", clock.millis());
+        }
+        Mailer m = mailer.get();
+        if (m == null) {
+            return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
+        }
+        Routes r = routes;
+        if (r == null) {
+            return new ActionResult(request.action(), false, "the node's routes are not loaded yet", clock.millis());
+        }
+        Optional<Path> file = template(r.folders(), template);
+        if (file.isEmpty()) {
+            return new ActionResult(request.action(), false, "no mail template " + TEMPLATES + "/" + template
+                    + ".txt in " + r.folders(), clock.millis());
+        }
+        try {
+            Mailer.Notice notice = render(r.context(), file.get(), request, Map.of("errorTo", to.get()));
+            m.send(notice, List.of(to.get()));
+            return new ActionResult(request.action(), true, "mail \"" + notice.subject() + "\" queued for " + to.get(),
+                    clock.millis());
+        } catch (IOException | RuntimeException e) {
+            return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
+        }
+    }
+
+    /**
      * The action routes of {@code catalogue} that send a template ({@code send(${body}, '<name>')}) no
      * route folder has, each as {@code FILE:LINE: message}.
      */
@@ -135,7 +169,8 @@ public final class MailBean {
         List<String> errors = new ArrayList<>();
         for (Catalogue.Action a : catalogue.actions().values()) {
             for (Catalogue.BeanCall call : a.calls()) {
-                if (call.ref().equals(BEAN) && (call.method().equals("send") || call.method().equals("sendToUsers"))
+                if (call.ref().equals(BEAN) && (call.method().equals("send") || call.method().equals("sendToUsers")
+                        || call.method().equals("sendToErrorAddress"))
                         && call.literals().size() == 1
                         && template(routeFolders, call.literals().get(0)).isEmpty()) {
                     errors.add(a.file() + ":" + a.line() + ": route " + Catalogue.ACTION_PREFIX + a.name()

@@ -17,6 +17,8 @@ import tandem.engine.NodeStatus;
 import tandem.engine.RuleSet;
 import tandem.facts.Activity;
 import tandem.reload.Candidate;
+import tandem.redundancy.BackupTransfer;
+import tandem.redundancy.ImportWatch;
 import tandem.reload.Reload;
 import tandem.replication.Replication;
 import tandem.routes.LoadedRoutes;
@@ -42,6 +44,10 @@ public final class Wiring implements AutoCloseable {
     private final ApiBean api;
     private final MailBean mail;
     private final Reload reload;
+    private final NodeConfig config;
+    /** The redundancy profile's backup transfer and import watch; null on other profiles. */
+    private final BackupTransfer transfers;
+    private final ImportWatch imports;
     /** The routes the parts run on, once {@link #attach}ed. */
     private volatile LoadedRoutes attached;
     /** Sends commands and actions to their routes; one for the node's context, kept across reloads. */
@@ -50,6 +56,7 @@ public final class Wiring implements AutoCloseable {
 
     Wiring(Assembly assembly, Ports ports, RuleSet rules, Clock clock) {
         NodeConfig c = assembly.config();
+        this.config = c;
         String id = c.node().id();
         this.events = new EventLog(id, clock);
         this.lanes = new Lanes(o -> loop().observe(o), clock::millis);
@@ -78,7 +85,12 @@ public final class Wiring implements AutoCloseable {
         probes.onLate(loop::observe);
         // a beat before the link is up sends nothing; the first beat after it starts carries the same
         this.heartbeats = new HeartbeatSender(c, loop::current, ports.peer()::heartbeat, clock);
-        this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView());
+        // the redundancy profile's backups (RED-1): the active sends them, the standby imports them
+        this.transfers = c.redundancy().map(r -> new BackupTransfer(c, ports.commands(), loop::observe, clock))
+                .orElse(null);
+        this.imports = c.redundancy().map(r -> new ImportWatch(c, ports.commands(), loop::observe, clock)).orElse(null);
+        this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView(),
+                this::redundancyView);
         this.mail = new MailBean(c, ports.mailer(), clock);
 
         Map<String, Object> m = new LinkedHashMap<>();
@@ -98,6 +110,10 @@ public final class Wiring implements AutoCloseable {
         m.put("peer", new PeerBean(c, ports.peer(), clock));
         m.put(MailBean.BEAN, mail);
         m.put(StandbyKeyBean.BEAN, StandbyKeyBean.of(c, clock));
+        if (transfers != null) {
+            m.put("transfers", transfers);
+            m.put("imports", imports);
+        }
         // the set on disk, once it passed, replaces the routes attached and the engine's rules (README "Reload")
         this.reload = new Reload(c, assembly.setup(), rules, assembly.catalogue(), loop, () -> attached,
                 () -> Candidate.build(assembly.home(), c.file()),
@@ -160,6 +176,19 @@ public final class Wiring implements AutoCloseable {
     private List<String> settledServices() {
         NodeStatus st = loop.status();
         return st != null && st.activity() == Activity.RUNNING ? services.running() : null;
+    }
+
+    /** The redundancy profile's backups in the status: the active's transfers, the standby's imports. */
+    private Map<String, Object> redundancyView() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (transfers != null) {
+            // the active sends backups, the standby imports them: each shows its own side
+            m.putAll(transfers.statusView());
+            if (imports != null && config.redundancy().map(r -> !r.active()).orElse(false)) {
+                m.putAll(imports.statusView());
+            }
+        }
+        return m;
     }
 
     /** Stops the engine loop (the routes are closed by their owner). */

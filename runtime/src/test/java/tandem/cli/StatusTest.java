@@ -70,4 +70,36 @@ class StatusTest {
                           2) Move the analog devices
                         """);
     }
+
+    @Test
+    void showsTheActivesLastTransferAndNextRunAndTheStandbysLastImport() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        Status.printBackups(new ObjectMapper().readTree("""
+                {"role": "active", "schedule": "every 1 days from 24.12.2026 02:30 Europe/Berlin",
+                 "nextRun": "2026-12-25T01:30:00Z",
+                 "lastTransfer": {"at": "2026-12-24T01:31:02Z", "ok": true, "name": "backup-20261224-013000.backup",
+                                  "size": 1048576, "millis": 5230, "attempts": 2, "verified": true}}
+                """), out);
+        Status.printBackups(new ObjectMapper().readTree("""
+                {"role": "active", "schedule": "every 1 days", "nextRun": "2026-12-25T01:30:00Z",
+                 "lastTransfer": {"at": "2026-12-24T01:31:02Z", "ok": false, "size": -1, "millis": 0, "attempts": 3,
+                                  "verified": false, "error": "cannot connect to ssh 127.0.0.1:22"}}
+                """), out);
+        Status.printBackups(new ObjectMapper().readTree("""
+                {"role": "standby", "lastImport": {"at": "2026-12-24T01:32:00Z", "name": "backup-20261224-013000.backup",
+                 "size": 1048576}, "dataAgeSeconds": 7260}
+                """), out);
+        Status.printBackups(new ObjectMapper().readTree("{\"role\": \"standby\", \"lastImport\": null}"), out);
+
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("backup transfers every 1 days from 24.12.2026 02:30 Europe/Berlin; next run ")
+                .containsPattern("last transfer .*: backup-20261224-013000.backup, 1048576 bytes, 5230 ms, 2 attempt\\(s\\),"
+                        + " SHA-256 verified on the standby")
+                .containsPattern("! last transfer .* failed: no backup created, - bytes, 0 ms, 3 attempt\\(s\\): cannot"
+                        + " connect to ssh 127.0.0.1:22")
+                .containsPattern("last import .*: backup-20261224-013000.backup \\(1048576 bytes\\); data age 2h1m")
+                .contains("last import: none yet (RED-7: tandem command standby-import --file F --confirm)");
+    }
 }

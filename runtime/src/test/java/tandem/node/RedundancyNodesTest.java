@@ -92,6 +92,20 @@ class RedundancyNodesTest {
             assertThat(s2.path("node").path("data").asText()).as("nothing imported yet").isEqualTo("not uptodate");
             assertThat(s2.path("redundancy").path("checklist").get(0).asText()).isEqualTo("Move the ISDN lines");
             assertThat(cluster.status(n1).orElseThrow().path("node").path("role").asText()).isEqualTo("active");
+            JsonNode red1 = cluster.status(n1).orElseThrow().path("redundancy");
+            assertThat(red1.path("schedule").asText()).startsWith("every 1 days from 24.12.2026 02:30");
+            assertThat(red1.path("nextRun").asText()).as("the active knows its next run").isNotEmpty();
+            assertThat(red1.path("lastTransfer").isNull()).isTrue();
+
+            // an import (as `tandem import` records it) reaches the running standby without a restart
+            java.nio.file.Path state = tandem.config.ConfigLoader.load(n2.config()).node().stateDir();
+            tandem.redundancy.LastImport.write(state, new tandem.redundancy.LastImport.Entry(java.time.Instant.now(),
+                    "backup-20261224-013000.backup", Duration.ofDays(1), 11, ""));
+            await("node2 uptodate after the import", Duration.ofSeconds(30),
+                    () -> cluster.state(n2).equals("SECOND uptodate"));
+            JsonNode red2 = cluster.status(n2).orElseThrow().path("redundancy");
+            assertThat(red2.path("lastImport").path("name").asText()).isEqualTo("backup-20261224-013000.backup");
+            assertThat(red2.path("dataAgeSeconds").asLong()).isBetween(0L, 60L);
             await("the standby's probes of the active", Duration.ofSeconds(30), () -> cluster.status(n2)
                     .map(s -> s.path("resources").toString()).orElse("")
                     .matches(".*\"resource\":\"ping\\.active\",\"status\":\"up\".*")

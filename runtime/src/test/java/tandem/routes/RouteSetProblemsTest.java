@@ -152,8 +152,9 @@ class RouteSetProblemsTest {
         Path file = write(site, "bean.camel.yaml", route("needs-bean", "direct:bean", "- bean:\n    ref: nosuch"));
 
         assertThat(validate()).containsExactly(file + ":7: route \"needs-bean\" calls bean \"nosuch\","
-                + " but no bean by that name is bound (bound: api, boot, checks, commands, engine, fencing, heartbeat, lanes,"
-                + " mail, netty-http, peer, reload, replication, services, sync, tandem-api-server, tandem-sync-server, vip)");
+                + " but no bean by that name is bound (bound: api, boot, checks, commands, engine, fencing, heartbeat, imports,"
+                + " lanes, mail, netty-http, peer, reload, replication, services, standby-key, sync, tandem-api-server,"
+                + " tandem-sync-server, transfers, vip)");
     }
 
     @Test

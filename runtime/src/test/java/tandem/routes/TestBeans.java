@@ -49,6 +49,8 @@ final class TestBeans {
     final Sync sync = new Sync();
     final Replication replication = new Replication(acted);
     final Reload reload = new Reload();
+    final Transfers transfers = new Transfers(acted);
+    final Imports imports = new Imports(acted);
 
     /**
      * By the names {@code tandem.node.Wiring} binds them (the sync channel's and the API's pipelines,
@@ -62,6 +64,7 @@ final class TestBeans {
                 Map.entry("lanes", lanes), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
                 Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
                 Map.entry("reload", reload), Map.entry(tandem.node.StandbyKeyBean.BEAN, standbyKey),
+                Map.entry("transfers", transfers), Map.entry("imports", imports),
                 Map.entry("tandem-sync-server", new tandem.replication.SyncPipelines.Server(
                         new tandem.replication.SyncCodec("route-test-secret"), "node1", java.util.Optional.empty(),
                         java.time.Clock.systemUTC())),
@@ -84,6 +87,8 @@ final class TestBeans {
         properties.setProperty("tandem.sync.address", "127.0.0.1");
         properties.setProperty("tandem.sync.port", Integer.toString(freePort()));
         properties.setProperty("tandem.sync.interval-ms", "3600000");
+        properties.setProperty("tandem.redundancy.transfer.redeliveries", "0");
+        properties.setProperty("tandem.redundancy.transfer.retry-wait-ms", "1000");
         return properties;
     }
 
@@ -286,6 +291,61 @@ final class TestBeans {
 
         public ActionResult sendToUsers(ActionRequest r, String template) {
             return done("sendToUsers", r, template);
+        }
+
+        public ActionResult sendToErrorAddress(ActionRequest r, String template) {
+            return done("sendToErrorAddress", r, template);
+        }
+    }
+
+    /**
+     * Like {@code tandem.redundancy.BackupTransfer}: the steps pass the request on, the last answers it,
+     * so the route action-transfer-backup ends with done's result.
+     */
+    public static final class Transfers extends ActionBean {
+        Transfers(List<String> acted) {
+            super(acted, "transfers");
+        }
+
+        public void due() {
+        }
+
+        public ActionRequest begin(ActionRequest r) {
+            return r;
+        }
+
+        public ActionRequest create(ActionRequest r) {
+            return r;
+        }
+
+        public ActionRequest upload(ActionRequest r) {
+            return r;
+        }
+
+        public ActionRequest importOnStandby(ActionRequest r) {
+            return r;
+        }
+
+        public ActionResult done(ActionRequest r) {
+            return done("done", r);
+        }
+
+        public ActionResult failed(Object body, Exception e) {
+            return new ActionResult("transfer-backup", false, String.valueOf(e.getMessage()), 0);
+        }
+    }
+
+    /** Like {@code tandem.redundancy.ImportWatch}. */
+    public static final class Imports extends ActionBean {
+        Imports(List<String> acted) {
+            super(acted, "imports");
+        }
+
+        public void changed() {
+        }
+
+        public ActionResult standbyImport(ActionRequest r) {
+            return done("standbyImport", r);
         }
     }
 
