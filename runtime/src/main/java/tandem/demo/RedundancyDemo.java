@@ -182,7 +182,52 @@ public final class RedundancyDemo {
 
     /** The backup transfers: the first (one refused attempt, then its retry) and the second a minute later. */
     private void transfers(Node active, Node standby) throws Exception {
-        // the backup transfer is not part of this build yet: the story goes on with the switchover
+        say("waiting for the first backup transfer: the run of this minute was due before the active started,"
+                + " so it runs at once (a run missed while the node was down runs once at start)");
+        JsonNode first = await("first backup transfer", Duration.ofSeconds(90), Duration.ofMillis(250),
+                () -> lastTransfer(active));
+        transferred("first", first);
+        JsonNode s1 = await("import of " + first.path("name").asText() + " on the standby (SECOND uptodate)",
+                Duration.ofSeconds(30), Duration.ofMillis(250), () -> imported(standby, first.path("name").asText()));
+        say("the standby imported " + first.path("name").asText() + ": " + state(s1) + ", data age "
+                + s1.path("redundancy").path("dataAgeSeconds").asLong() + "s; the next run is at "
+                + cluster.status(active).map(s -> s.path("redundancy").path("nextRun").asText()).orElse("?"));
+
+        JsonNode second = await("second backup transfer (a minute after the first run)", Duration.ofSeconds(120),
+                Duration.ofMillis(250), () -> lastTransfer(active)
+                        .filter(t -> !t.path("at").asText().equals(first.path("at").asText())));
+        transferred("second", second);
+        JsonNode s2 = await("import of " + second.path("name").asText() + " on the standby (SECOND uptodate)",
+                Duration.ofSeconds(30), Duration.ofMillis(250), () -> imported(standby, second.path("name").asText()));
+        say("the standby imported " + second.path("name").asText() + ": " + state(s2));
+    }
+
+    /** Says how a transfer went; one that failed ends the demo. */
+    private void transferred(String which, JsonNode t) throws TimeoutException {
+        if (!t.path("ok").asBoolean()) {
+            throw new TimeoutException("successful " + which + " backup transfer; it failed after "
+                    + t.path("attempts").asInt() + " attempt(s): " + t.path("error").asText());
+        }
+        int attempts = t.path("attempts").asInt();
+        say(which + " backup transfer done: " + t.path("name").asText() + ", " + t.path("size").asLong() + " bytes, "
+                + attempts + " attempt(s)" + (attempts > 1 ? " (the standby's SSH refused the first; retried after"
+                + " transfer.retry-wait 2s)" : "") + ", " + t.path("millis").asLong() + " ms"
+                + (t.path("verified").asBoolean() ? ", SHA-256 verified on the standby" : "") + ", imported there");
+    }
+
+    /** The active's last transfer as its status shows it, once there is one. */
+    private Optional<JsonNode> lastTransfer(Node active) {
+        return cluster.status(active).map(s -> s.path("redundancy").path("lastTransfer")).filter(JsonNode::isObject);
+    }
+
+    /** The standby's status once its last import is {@code name} and its data uptodate. */
+    private Optional<JsonNode> imported(Node standby, String name) {
+        return cluster.status(standby).filter(s -> s.path("redundancy").path("lastImport").path("name").asText()
+                .equals(name) && state(s).equals("SECOND uptodate"));
+    }
+
+    private static String state(JsonNode status) {
+        return status.path("node").path("state").asText() + " " + status.path("node").path("data").asText();
     }
 
     /** The standby's answer to {@code switchover} with {@code args}, when it answers. */
