@@ -28,6 +28,7 @@ public final class Main {
               simulate [--json] FILE...               run two-node scenarios on a virtual clock
                                                       (also --scenario FILE)
               demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
+                                                      (ms-failover) or switchover (redundancy)
               help                                    this text
             """;
 

@@ -216,15 +216,49 @@ public record Redundancy(RedundancyRole role, LicenseKey licenseKey, Optional<Li
      *                      (RED-10): {@code users}, or the lines of {@code users-file}; default empty
      * @param usersFile     YAML {@code users-file}, optional: the file {@code users} was read from (one
      *                      address per line, {@code #} comments), relative to the config file's folder
+     * @param probes        default {@code [ping, ssh]}, or {@code [ping]} or {@code [ssh]}: which answers of
+     *                      the active count, besides its heartbeat, when the standby judges whether it is
+     *                      completely down (RED-9), always in the order ping, ssh. A site whose active's
+     *                      address keeps answering pings while the appliance is down (an address a
+     *                      hypervisor or a NAT answers, or loopback in the demo) leaves ping out
      */
     public record Switchover(Duration downFor, String activeAddress, int activeSshPort, List<String> checklist,
-            List<String> users, Optional<Path> usersFile) {
+            List<String> users, Optional<Path> usersFile, List<Probe> probes) {
         public Switchover {
             Objects.requireNonNull(downFor, "downFor");
             Objects.requireNonNull(activeAddress, "activeAddress");
             checklist = List.copyOf(checklist);
             users = List.copyOf(users);
             Objects.requireNonNull(usersFile, "usersFile");
+            probes = List.copyOf(new java.util.TreeSet<>(probes));
+            if (probes.isEmpty()) {
+                throw new IllegalArgumentException("probes must name ping, ssh or both");
+            }
+        }
+
+        /** With the default probes, {@link RedundancyDefaults#PROBES}. */
+        public Switchover(Duration downFor, String activeAddress, int activeSshPort, List<String> checklist,
+                List<String> users, Optional<Path> usersFile) {
+            this(downFor, activeAddress, activeSshPort, checklist, users, usersFile, RedundancyDefaults.PROBES);
+        }
+    }
+
+    /** YAML {@code redundancy.switchover.probes}: a way, besides its heartbeat, the standby hears the active. */
+    public enum Probe {
+        /** A ping of {@code switchover.active-address}. */
+        PING("ping"),
+        /** A TCP connection to {@code switchover.active-ssh-port} there. */
+        SSH("ssh");
+
+        private final String yamlName;
+
+        Probe(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        /** As YAML writes it: {@code ping} or {@code ssh}. */
+        public String yamlName() {
+            return yamlName;
         }
     }
 

@@ -70,4 +70,11 @@ public final class RedundancyDefaults {
     public static final Duration ROLLBACK_TIMEOUT_MIN = Duration.ofMinutes(1);
 
     public static final Duration ROLLBACK_TIMEOUT_MAX = Duration.ofHours(12);
+
+    /**
+     * {@code switchover.probes}: both, as the manual says ("completely down": no answer on ping and on its
+     * SSH port), so no single channel that happens to be silent can allow a switchover.
+     */
+    public static final java.util.List<Redundancy.Probe> PROBES = java.util.List.of(Redundancy.Probe.PING,
+            Redundancy.Probe.SSH);
 }

@@ -97,7 +97,7 @@ final class RedundancyReader {
         Redundancy.Import standbyImport = standbyImport(section(s, "import", RedundancyRole.STANDBY, role, true,
                 "command", "folder"));
         Redundancy.Switchover switchover = switchover(s, section(s, "switchover", RedundancyRole.STANDBY, role, false,
-                "down-for", "active-address", "active-ssh-port", "checklist", "users", "users-file"));
+                "down-for", "active-address", "active-ssh-port", "checklist", "users", "users-file", "probes"));
         Section rollbackSection = section(s, "rollback", RedundancyRole.STANDBY, role, false,
                 "backup-command", "user", "password", "key", "known-hosts", "folder", "import-command",
                 "restore-command", "timeout");
@@ -289,6 +289,7 @@ final class RedundancyReader {
         if (s.written("users") && s.written("users-file")) {
             problems.add(s.keyLine("users-file"), s.child("users-file"), "give users or users-file, not both");
         }
+        List<Redundancy.Probe> probes = s.optional("probes", this::probes).orElse(RedundancyDefaults.PROBES);
         List<String> recipients = users.or(() -> fileUsers).orElse(List.of());
         if (!recipients.isEmpty() && !mailConfigured) {
             String key = s.has("users") ? "users" : "users-file";
@@ -299,7 +300,34 @@ final class RedundancyReader {
             return null; // reported here or in peer:
         }
         return built(s, before, () -> new Redundancy.Switchover(downFor,
-                address.orElseGet(() -> peer.address()), sshPort, checklist, recipients, usersFile));
+                address.orElseGet(() -> peer.address()), sshPort, checklist, recipients, usersFile, probes));
+    }
+
+    /** {@code switchover.probes}: {@code [ping]}, {@code [ssh]} or {@code [ping, ssh]} (in either order). */
+    private Optional<List<Redundancy.Probe>> probes(String path, JsonNode x) {
+        String expected = "must be [ping], [ssh] or [ping, ssh] (which answers of the active count besides its"
+                + " heartbeat, RED-9)";
+        if (!x.isArray()) {
+            return v.fail(path, expected + ", got " + (x.isValueNode() ? quote(x.asText()) : "a mapping"));
+        }
+        List<Redundancy.Probe> probes = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            String name = x.get(i).isTextual() ? x.get(i).asText() : String.valueOf(x.get(i));
+            Optional<Redundancy.Probe> p = java.util.Arrays.stream(Redundancy.Probe.values())
+                    .filter(k -> k.yamlName().equals(name)).findFirst();
+            if (p.isEmpty()) {
+                return v.fail(path + "[" + i + "]", expected + ", got " + quote(name));
+            }
+            if (probes.contains(p.get())) {
+                return v.fail(path + "[" + i + "]", expected + ", got " + quote(name) + " twice");
+            }
+            probes.add(p.get());
+        }
+        if (probes.isEmpty()) {
+            return v.fail(path, expected + ", got an empty list: the active's heartbeat alone never shows that it"
+                    + " is completely down");
+        }
+        return Optional.of(probes);
     }
 
     private Redundancy.Rollback rollback(Section s) {

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import tandem.demo.LocalCluster.Node;
 
 /**
- * {@code tandem demo}: a {@link LocalCluster} and a scripted story with short timings: both up, the
+ * {@code tandem demo} (ms-failover; {@code tandem demo redundancy} is {@link RedundancyDemo}): a {@link LocalCluster} and a scripted story with short timings: both up, the
  * primary killed (its Tandem process and its application, as if its server lost power), the
  * secondary takes over and serves, the old primary returns as SECOND, and a swap restores the
  * original assignment. A client asks both application ports all the time and measures the outage.
@@ -44,8 +44,12 @@ public final class Demo {
     }
 
     public static int run(Path home, String profile, boolean keep, PrintStream out, PrintStream err) throws Exception {
+        if (profile.equals("redundancy")) {
+            return RedundancyDemo.run(home, Files.createTempDirectory("tandem-demo-redundancy-"), keep, out);
+        }
         if (!profile.equals("ms-failover")) {
-            err.println("demo: profile \"" + profile + "\" has no demo yet; try: tandem demo ms-failover");
+            err.println("demo: profile \"" + profile + "\" has no demo yet; try: tandem demo ms-failover, or"
+                    + " tandem demo redundancy");
             return 2;
         }
         LocalCluster cluster = new LocalCluster(home, Files.createTempDirectory("tandem-demo-"), null, null);

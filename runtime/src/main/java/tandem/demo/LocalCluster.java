@@ -263,9 +263,22 @@ public final class LocalCluster implements AutoCloseable {
 
     /** POST /api/command; the JSON answer with the HTTP code in field {@code code}. */
     public JsonNode command(Node n, String name) throws IOException, InterruptedException {
+        return command(n, name, java.util.Map.of());
+    }
+
+    /**
+     * POST /api/command with arguments ({@code {"confirm": "true"}} for {@code --confirm}); the JSON answer
+     * with the HTTP code in field {@code code}.
+     */
+    public JsonNode command(Node n, String name, java.util.Map<String, String> args) throws IOException,
+            InterruptedException {
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode().put("name", name);
+        if (!args.isEmpty()) {
+            args.forEach(body.putObject("args")::put);
+        }
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort + "/api/command"))
                 .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return ((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body())).put("code", r.statusCode());
     }

@@ -66,6 +66,7 @@ public final class Setups {
             return new RedundancySettings(!r.active(), s.map(x -> x.downFor().toMillis()).orElse(0L),
                     s.map(Redundancy.Switchover::activeAddress).orElse(""),
                     ActiveProbes.pingResource(c).orElse(null), ActiveProbes.sshResource(c).orElse(null),
+                    ActiveProbes.resources(c),
                     s.map(Redundancy.Switchover::checklist).orElse(List.of()),
                     s.map(x -> x.users().size()).orElse(0),
                     r.transfer().map(Redundancy.Transfer::attempts).orElse(0),

@@ -80,8 +80,13 @@ public final class Lanes implements ActionPort, AggregationStrategy {
     }
 
     private ActionResult result(ActionRequest request, Exchange action) {
+        Object body = action.getMessage().getBody();
+        // a route that ended with a result of its own says how it went, even when one of its steps failed
+        // on the way: Camel keeps the caught exception of a step that succeeded when tried again
+        // (redelivery), and an error handler that answers with a result (a transfer's last attempt) has
+        // said what failed. The shared handler (tandem-errors) replaces the body with its message.
         Exception failed = action.getException() != null ? action.getException()
-                : action.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                : body instanceof ActionResult ? null : action.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (failed instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException) {
             return new ActionResult(request.action(), false, "no route carries action \"" + request.action()
                     + "\" (" + Catalogue.actionEndpoint(request.action()) + " has no running route)", clock.getAsLong());
@@ -90,7 +95,6 @@ public final class Lanes implements ActionPort, AggregationStrategy {
             return new ActionResult(request.action(), false, "route " + Catalogue.ACTION_PREFIX + request.action()
                     + " failed: " + failed.getMessage(), clock.getAsLong());
         }
-        Object body = action.getMessage().getBody();
         if (body instanceof ActionResult r) {
             return r.action().equals(request.action()) ? r
                     : new ActionResult(request.action(), r.ok(), r.detail(), r.at(), r.finding());

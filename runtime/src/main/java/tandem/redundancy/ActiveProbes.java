@@ -11,7 +11,8 @@ import tandem.config.When;
 
 /**
  * The checkers a standby adds to its own (RED-9): a ping of {@code switchover.active-address} and a TCP
- * connection to {@code switchover.active-ssh-port} there. They run like any checker (every check
+ * connection to {@code switchover.active-ssh-port} there, each only when {@code switchover.probes} lists it
+ * ({@code ping}, {@code ssh}; both by default). They run like any checker (every check
  * interval, results to the engine) and only observe: whether the active counts as completely down, and
  * so whether a switchover is allowed, is the rules' to say (rules/redundancy/classify.drl). They are
  * never critical: the active's silence is no failure of this node.
@@ -33,10 +34,15 @@ public final class ActiveProbes {
         }
         String address = s.get().activeAddress();
         String host = address.contains(":") ? "[" + address + "]" : address;
-        return List.of(
-                new Checker(PING, CheckerType.PING, address, 1, false, When.ALWAYS, Optional.empty()),
-                new Checker(SSH, CheckerType.TCP, host + ":" + s.get().activeSshPort(), 1, false, When.ALWAYS,
-                        Optional.empty()));
+        List<Checker> probes = new ArrayList<>();
+        for (Redundancy.Probe p : s.get().probes()) {
+            probes.add(switch (p) {
+                case PING -> new Checker(PING, CheckerType.PING, address, 1, false, When.ALWAYS, Optional.empty());
+                case SSH -> new Checker(SSH, CheckerType.TCP, host + ":" + s.get().activeSshPort(), 1, false,
+                        When.ALWAYS, Optional.empty());
+            });
+        }
+        return List.copyOf(probes);
     }
 
     /** Every checker the node runs: its {@code checkers:} in order, then the probes of the active. */
@@ -46,12 +52,17 @@ public final class ActiveProbes {
         return all;
     }
 
-    /** The resource of the ping of the active ({@code ping.active}), when this node is a standby. */
+    /** The resources of the probes of the active, in the order ping, ssh; empty for every other node. */
+    public static List<String> resources(NodeConfig c) {
+        return of(c).stream().map(Checker::resource).toList();
+    }
+
+    /** The resource of the ping of the active ({@code ping.active}), when this node is a standby that pings it. */
     public static Optional<String> pingResource(NodeConfig c) {
         return of(c).stream().filter(k -> k.name().equals(PING)).map(Checker::resource).findFirst();
     }
 
-    /** The resource of the SSH probe of the active ({@code tcp.active-ssh}), when this node is a standby. */
+    /** The resource of the SSH probe of the active ({@code tcp.active-ssh}), when this node is a standby that probes it. */
     public static Optional<String> sshResource(NodeConfig c) {
         return of(c).stream().filter(k -> k.name().equals(SSH)).map(Checker::resource).findFirst();
     }

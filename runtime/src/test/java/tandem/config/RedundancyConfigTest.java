@@ -522,6 +522,43 @@ class RedundancyConfigTest {
     }
 
     @Test
+    void theProbesThatCountArePingSshOrBothAndNothingElse() {
+        assertThat(parse(redundancyNode(STANDBY_SECTION + """
+                  switchover:
+                    probes: [ssh]
+                """)).redundancy().orElseThrow().switchover().orElseThrow().probes())
+                .containsExactly(Redundancy.Probe.SSH);
+        assertThat(parse(redundancyNode(STANDBY_SECTION + """
+                  switchover:
+                    probes: [ssh, ping]
+                """)).redundancy().orElseThrow().switchover().orElseThrow().probes())
+                .as("always in the order ping, ssh").containsExactly(Redundancy.Probe.PING, Redundancy.Probe.SSH);
+        assertThat(parse(redundancyNode(STANDBY_SECTION)).redundancy().orElseThrow().switchover().orElseThrow().probes())
+                .as("the default").isEqualTo(RedundancyDefaults.PROBES);
+
+        String expected = "must be [ping], [ssh] or [ping, ssh] (which answers of the active count besides its"
+                + " heartbeat, RED-9), got ";
+        assertThat(errors(redundancyNode(STANDBY_SECTION + """
+                  switchover:
+                    probes: [ssh, heartbeat]
+                """))).containsExactly("node1.yaml:21: redundancy.switchover.probes[1]: " + expected + "\"heartbeat\"");
+        assertThat(errors(redundancyNode(STANDBY_SECTION + """
+                  switchover:
+                    probes: ssh
+                """))).containsExactly("node1.yaml:21: redundancy.switchover.probes: " + expected + "\"ssh\"");
+        assertThat(errors(redundancyNode(STANDBY_SECTION + """
+                  switchover:
+                    probes: [ping, ping]
+                """))).containsExactly("node1.yaml:21: redundancy.switchover.probes[1]: " + expected
+                + "\"ping\" twice");
+        assertThat(errors(redundancyNode(STANDBY_SECTION + """
+                  switchover:
+                    probes: []
+                """))).containsExactly("node1.yaml:21: redundancy.switchover.probes: " + expected + "an empty list:"
+                + " the active's heartbeat alone never shows that it is completely down");
+    }
+
+    @Test
     void aScheduleThatRunsInsideTheBackupWindowIsRefused() {
         String active = ConfigLoaderTest.minimal("redundancy") + """
                 redundancy:

@@ -254,6 +254,100 @@ class RedundancyRulesTest {
         assertThat(a.reason()).contains("down: ssh silent for 50s only;").doesNotContain("ping silent", "ping answers");
     }
 
+    // --- switchover.probes: [ssh] (an address that answers pings whatever the active does) ------------
+
+    @Test
+    void withOnlyTheSshProbeThereIsNoPingAndTheReasonsSaySo(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        EngineSetup sshOnly = sshOnlyStandby(dir);
+        RedundancySettings s = (RedundancySettings) sshOnly.facts().get(0);
+        assertThat(s.pingResource()).isNull();
+        assertThat(s.probeResources()).containsExactly(SSH);
+        assertThat(sshOnly.resources()).containsKey(SSH).doesNotContainKey(PING);
+
+        Engine e = boot(sshOnly, new NodeStore.InMemory());
+        CommandAnswer unprobed = answer(e.command("switchover", "test"), "switchover");
+        assertThat(unprobed.reason()).contains("heartbeat not listened for yet: the peer link listens for less than 1m; ssh"
+                + " not probed yet; heartbeat and SSH"
+                + " must all stay silent for 1m").doesNotContain("ping");
+
+        e.heartbeat(activeBeat(0));
+        e.advanceTo(5_000);
+        e.probes(List.of(new ProbeResult(SSH, true, "127.0.0.1:2221: connected", 5_000)));
+        e.tick();
+        CommandAnswer answers = answer(e.command("switchover", "test"), "switchover");
+        assertThat(answers.accepted()).isFalse();
+        assertThat(answers.reason()).startsWith("the active is not completely down: heartbeat last heard 5s ago; ssh"
+                + " answers (127.0.0.1:2221: connected); heartbeat and SSH must all stay silent for 1m");
+    }
+
+    @Test
+    void withOnlyTheSshProbeTheSwitchoverIsGrantedOnceHeartbeatAndSshHaveBeenSilentForDownFor(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Engine e = boot(sshOnlyStandby(dir), new NodeStore.InMemory());
+        answerAll(e);
+        e.heartbeat(activeBeat(0));
+        for (long t = 5_000; t <= DOWN_FOR; t += 5_000) {
+            sshSilent(e, t);
+        }
+        CommandAnswer early = answer(e.command("switchover", "test"), "switchover");
+        assertThat(early.accepted()).isFalse();
+        assertThat(early.reason()).contains("the active is not completely down: ssh silent for 55s only;")
+                .doesNotContain("ping", "heartbeat last heard");
+
+        sshSilent(e, DOWN_FOR + 5_000);
+        actions.clear();
+        CommandAnswer granted = answer(e.command("switchover", "operator", java.util.Map.of("confirm", "true")),
+                "switchover");
+
+        assertThat(granted.accepted()).as(granted.reason()).isTrue();
+        assertThat(granted.reason()).startsWith("switchover (operator): the active has been completely down for 1m"
+                + " (no heartbeat, no SSH answer): taking over its address 127.0.0.1");
+        assertThat(e.node().state()).isEqualTo(NodeState.ALONE);
+        assertThat(actions).extracting(ActionRequest::action)
+                .containsExactly("vip-up", "start-services", "mail-phones-restart");
+    }
+
+    @Test
+    void withOnlyTheSshProbeAnSshAnswerStartsTheSilenceAnew(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Engine e = boot(sshOnlyStandby(dir), new NodeStore.InMemory());
+        e.heartbeat(activeBeat(0));
+        for (long t = 5_000; t <= 50_000; t += 5_000) {
+            sshSilent(e, t);
+        }
+        e.advanceTo(55_000);
+        e.probes(List.of(new ProbeResult(SSH, true, "127.0.0.1:2221: connected", 55_000)));
+        for (long t = 60_000; t <= 110_000; t += 5_000) {
+            sshSilent(e, t);
+        }
+
+        CommandAnswer a = answer(e.command("switchover", "test"), "switchover");
+
+        assertThat(a.accepted()).isFalse();
+        assertThat(a.reason()).contains("down: ssh silent for 50s only;");
+    }
+
+    /** The sample standby with {@code switchover.probes: [ssh]}, its files beside it in {@code dir}. */
+    private static EngineSetup sshOnlyStandby(Path dir) throws java.io.IOException {
+        Path samples = Fixtures.home().resolve("samples/redundancy");
+        for (String f : List.of("cluster.secret", "users.txt", "standby.password")) {
+            java.nio.file.Files.copy(samples.resolve(f), dir.resolve(f));
+        }
+        String yaml = java.nio.file.Files.readString(samples.resolve("standby.yaml"));
+        assertThat(yaml).contains("    active-ssh-port: 2221\n");
+        java.nio.file.Files.writeString(dir.resolve("standby.yaml"),
+                yaml.replace("    active-ssh-port: 2221\n", "    active-ssh-port: 2221\n    probes: [ssh]\n"));
+        ProfileSpec profile = ProfileSpec.load(Fixtures.home(), "redundancy");
+        return Setups.of(ConfigLoader.load(dir.resolve("standby.yaml")), profile.transitions());
+    }
+
+    private static void sshSilent(Engine e, long t) {
+        e.advanceTo(t);
+        e.probes(List.of(new ProbeResult(SSH, false, "127.0.0.1:2221: connection refused", t)));
+        e.tick();
+    }
+
     @Test
     void aStoppedStandbyRefusesTheSwitchoverAndStartsAsStandbyAgain() {
         Engine e = boot(standby, new NodeStore.InMemory());

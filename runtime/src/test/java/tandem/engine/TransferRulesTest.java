@@ -127,7 +127,7 @@ class TransferRulesTest {
         RedundancySettings s = (RedundancySettings) active.facts().get(0);
         EngineSetup quiet = new EngineSetup(active.settings(), active.resources(), active.transitions(),
                 List.of(new RedundancySettings(s.standby(), s.downForMs(), s.activeAddress(), s.pingResource(),
-                        s.sshResource(), s.checklist(), s.users(), s.attempts(), false)));
+                        s.sshResource(), s.probeResources(), s.checklist(), s.users(), s.attempts(), false)));
         Engine e = servingActive(quiet);
         e.transferDue(due(e));
         actions.clear();

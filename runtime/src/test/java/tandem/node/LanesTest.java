@@ -71,4 +71,39 @@ class LanesTest {
         assertThat(queued("sync")).containsExactly("resync");
         assertThat(observed).isEmpty();
     }
+
+    @Test
+    void aRouteThatSucceedsWhenTriedAgainGivesItsOwnResultAndOneThatFailsForGoodAFailedOne() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:action-flaky")
+                        .onException(IllegalStateException.class).maximumRedeliveries(2).redeliveryDelay(0)
+                        .handled(true).setBody(constant("route action-flaky failed")).end()
+                        .process(e -> {
+                            if (calls.incrementAndGet() == 1) {
+                                throw new IllegalStateException("refused once");
+                            }
+                            e.getMessage().setBody(new ActionResult("flaky", true, "sent on attempt 2", 7));
+                        });
+                from("direct:action-broken")
+                        .onException(Exception.class).handled(true)
+                        .setBody(simple("route ${routeId} failed: ${exception.message}")).end()
+                        .process(e -> {
+                            throw new IllegalStateException("down");
+                        });
+                from("direct:lane-flaky").enrich("direct:action-flaky", lanes, true);
+                from("direct:lane-broken").enrich("direct:action-broken", lanes, true);
+            }
+        });
+        var template = camel.createProducerTemplate();
+
+        assertThat(template.requestBody("direct:lane-flaky", new ActionRequest("flaky", "r", "why", 1)))
+                .as("the caught exception of the first attempt is no failure of the route")
+                .isEqualTo(new ActionResult("flaky", true, "sent on attempt 2", 7));
+        assertThat(calls).hasValue(2);
+        assertThat(template.requestBody("direct:lane-broken", new ActionRequest("broken", "r", "why", 1)))
+                .isEqualTo(new ActionResult("broken", false, "route action-broken failed: down", 1234));
+    }
 }
