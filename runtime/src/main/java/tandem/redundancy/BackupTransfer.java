@@ -138,16 +138,32 @@ public final class BackupTransfer {
         if (schedule.isEmpty()) {
             return; // a standby: it sends nothing
         }
-        Instant now = clock.instant();
-        Optional<Instant> run = schedule.get().missed(lastRun(), now);
+        dueAt(schedule.get(), lastRun(), started, clock.instant(), clock.millis()).ifPresent(observe);
+    }
+
+    /**
+     * What the transfer timer observes at {@code now}: a {@link TransferDue} while {@code schedule} has a
+     * run at or before now later than {@code lastRun} ({@link Schedule#missed}), flagged as missed when
+     * it fell due before the node {@code started}; empty when no run is due.
+     *
+     * @param lastRun the last run that started, null if there never was one
+     * @param at      the engine clock's time now, ms
+     */
+    public static Optional<TransferDue> dueAt(Schedule schedule, Instant lastRun, Instant started, Instant now, long at) {
+        Optional<Instant> run = schedule.missed(lastRun, now);
         if (run.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         boolean missed = run.get().isBefore(started);
-        String why = (missed ? "the run of " + schedule.get().shown(run.get()) + " was missed while this node was"
-                + " down; it runs once now" : "the run of " + schedule.get().shown(run.get()) + " is due")
-                + " (" + schedule.get() + ")";
-        observe.accept(new TransferDue(run.get().toEpochMilli(), missed, why, clock.millis()));
+        String why = (missed ? "the run of " + schedule.shown(run.get()) + " was missed while this node was"
+                + " down; it runs once now" : "the run of " + schedule.shown(run.get()) + " is due")
+                + " (" + schedule + ")";
+        return Optional.of(new TransferDue(run.get().toEpochMilli(), missed, why, at));
+    }
+
+    /** The run a transfer starting at {@code now} counts as run: the latest scheduled one, else now. */
+    public static Instant runStarting(Optional<Schedule> schedule, Instant now) {
+        return schedule.flatMap(s -> s.latest(now)).orElse(now);
     }
 
     /** The next scheduled run after now, if this node has a schedule. */
@@ -189,8 +205,7 @@ public final class BackupTransfer {
 
     /** The transfer starts: the latest scheduled run counts as run from now on. */
     public Run begin(ActionRequest request) {
-        Instant now = clock.instant();
-        ranAt(schedule.flatMap(s -> s.latest(now)).orElse(now));
+        ranAt(runStarting(schedule, clock.instant()));
         return new Run(request, clock.millis(), null, null, null, new AtomicInteger());
     }
 

@@ -37,14 +37,20 @@ public record Scenario(Path file, String description, Map<String, Path> nodes, i
      * One step. {@code nodes} holds the step's node names (two for partition and heal, which may name
      * {@code witness}); {@code name} is the command; {@code resource} the failing resource; {@code path}
      * and {@code bytes} describe a write; {@code forMs} is how long a freeze lasts; {@code args} are the
-     * command's arguments (name -> value in file order, empty for none and for other kinds).
+     * command's arguments (name -> value in file order, empty for none and for other kinds). A fail step
+     * names a resource, or an action ({@code action}) whose next {@code times} runs on the node fail.
      */
     public record Step(long at, String kind, List<String> nodes, String name, String resource, String path,
-                       long bytes, int line, long forMs, Map<String, String> args) {
+                       long bytes, int line, long forMs, Map<String, String> args, String action, int times) {
 
         public Step {
             args = args == null || args.isEmpty() ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+        }
+
+        public Step(long at, String kind, List<String> nodes, String name, String resource, String path, long bytes,
+                    int line, long forMs, Map<String, String> args) {
+            this(at, kind, nodes, name, resource, path, bytes, line, forMs, args, null, 0);
         }
 
         public Step(long at, String kind, List<String> nodes, String name, String resource, String path, long bytes,

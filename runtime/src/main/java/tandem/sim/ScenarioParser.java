@@ -320,7 +320,45 @@ public final class ScenarioParser {
                 return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), a.get("name"), null, null, 0,
                         line, 0, commandArgs);
             }
-            case "fail", "recover" -> {
+            case "fail" -> {
+                Map<String, String> a = args(v, p, List.of("node", "resource", "action", "times"), List.of("node"));
+                if (a == null || a.get("node") == null) {
+                    return null;
+                }
+                checkNode(a.get("node"), v, p + ".node", nodeNames);
+                if (a.containsKey("resource") == a.containsKey("action")) {
+                    problems.add(at(v) + p + ": give a resource that fails, or an action whose next runs fail"
+                            + " (action, optional times), not " + (a.containsKey("resource") ? "both" : "neither"));
+                    return null;
+                }
+                if (a.containsKey("resource")) {
+                    if (a.containsKey("times")) {
+                        problems.add(at(v) + p + ".times: counts the runs of a failing action; a resource fails"
+                                + " until a recover step");
+                    }
+                    return at == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), null, a.get("resource"),
+                            null, 0, line);
+                }
+                String action = a.get("action");
+                // which actions exist is the node's routes' to say: Simulation.prepare checks the name
+                if (action != null && !NAME.matcher(action).matches()) {
+                    problems.add(at(v) + p + ".action: an action name like transfer-backup, got \"" + action + "\"");
+                    return null;
+                }
+                int times = 1;
+                String t = a.get("times");
+                if (t != null) {
+                    times = t.matches("[1-9][0-9]{0,5}") ? Integer.parseInt(t) : 0;
+                    if (times == 0) {
+                        problems.add(at(v) + p + ".times: how many of the action's next runs fail, 1 to 999999,"
+                                + " got \"" + t + "\"");
+                        return null;
+                    }
+                }
+                return at == null || action == null ? null : new Scenario.Step(at, kind, List.of(a.get("node")), null,
+                        null, null, 0, line, 0, Map.of(), action, times);
+            }
+            case "recover" -> {
                 Map<String, String> a = args(v, p, List.of("node", "resource"), List.of("node", "resource"));
                 if (a == null || a.get("node") == null) {
                     return null;

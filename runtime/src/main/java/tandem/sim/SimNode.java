@@ -28,6 +28,20 @@ final class SimNode {
     /** The rollback's progress as the node kept it (its {@code rollback.json}), outliving a crash; null for none. */
     tandem.facts.RollbackProgress rollback;
     final Set<String> failed = new TreeSet<>();
+    /** Actions a fail step made fail: how many of each one's next runs still fail. */
+    final java.util.Map<String, Integer> failing = new java.util.TreeMap<>();
+    /**
+     * The backup transfer's schedule of a redundancy active ({@code redundancy.schedule}), or null: the
+     * simulation's transfer timer asks it.
+     */
+    final tandem.redundancy.Schedule schedule;
+    /**
+     * The last scheduled transfer run that started (its {@code transfer-run.json}), outliving a crash as
+     * the file does; null before the first.
+     */
+    java.time.Instant transferRun;
+    /** When the node's engine last booted (virtual ms): a run due before it was missed while it was down. */
+    long bootedAt;
     SimNode peer;
     Engine engine;
     int incarnation;
@@ -50,6 +64,8 @@ final class SimNode {
         this.rules = parts.rules();
         this.catalogue = parts.catalogue();
         this.routeFolders = parts.routeFolders();
+        this.schedule = config.redundancy().flatMap(tandem.config.Redundancy::schedule)
+                .map(tandem.redundancy.Schedule::of).orElse(null);
     }
 
     /** What the engine said after its last cycle; null while the node is down. */

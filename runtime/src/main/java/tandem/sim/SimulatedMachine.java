@@ -43,7 +43,12 @@ final class SimulatedMachine {
             Map.entry("mail.sendToUsers", 0L),
             Map.entry("rollback.backup", 30_000L),
             Map.entry("rollback.importOriginal", 60_000L),
-            Map.entry("rollback.restore", 10_000L));
+            Map.entry("rollback.restore", 10_000L),
+            Map.entry("transfers.begin", 0L),
+            Map.entry("transfers.create", 30_000L),
+            Map.entry("transfers.upload", 60_000L),
+            Map.entry("transfers.importOnStandby", 60_000L),
+            Map.entry("transfers.done", 0L));
 
     private final Simulation sim;
 
@@ -71,8 +76,37 @@ final class SimulatedMachine {
                 : modelled.stream().mapToLong(c -> TAKES.get(c.toString())).sum();
     }
 
-    /** Runs the bean steps of {@code action}'s route on node {@code n} and says how the action ended. */
+    /**
+     * The action starts on node {@code n}: the bean steps that act at once play now, the others after
+     * the action's duration ({@link #perform}). {@code transfers.begin} marks the schedule's latest run
+     * as started (the real bean writes {@code transfer-run.json} then), so a run that falls due while
+     * the transfer is under way is due after it.
+     */
+    void starting(SimNode n, Catalogue.Action action) {
+        for (BeanCall c : action.calls()) {
+            if (c.toString().equals("transfers.begin")) {
+                n.transferRun = tandem.redundancy.BackupTransfer.runStarting(java.util.Optional.ofNullable(n.schedule),
+                        Simulation.instant(sim.now()));
+            }
+        }
+    }
+
+    /**
+     * Runs the bean steps of {@code action}'s route on node {@code n} and says how the action ended. An
+     * action a scenario's fail step made fail fails as a whole, without its steps: for an action the
+     * route tries several times (a backup transfer's attempts), it stands for every attempt failing.
+     */
     ActionResult perform(SimNode n, Catalogue.Action action) {
+        Integer failing = n.failing.get(action.name());
+        if (failing != null) {
+            if (failing == 1) {
+                n.failing.remove(action.name());
+            } else {
+                n.failing.put(action.name(), failing - 1);
+            }
+            return new ActionResult(action.name(), false, action.name() + " failed (simulated: the scenario's fail"
+                    + " step; every attempt failed)", sim.now());
+        }
         for (BeanCall c : action.calls()) {
             Step s = step(n, c);
             if (!s.ok()) {
@@ -155,6 +189,14 @@ final class SimulatedMachine {
                 }
                 return Step.DONE;
             }
+            case "transfers.upload", "transfers.importOnStandby": {
+                // the standby's SSH answers while its host runs (its Tandem may be frozen or stopped)
+                if (p.engine == null || !sim.linked(n.name, p.name)) {
+                    return Step.failed("the backup transfer to the standby failed: the standby " + p.name
+                            + " does not answer on its SSH port (simulated)");
+                }
+                return Step.DONE;
+            }
             case "peer.forward": {
                 List<String> literals = c.literals();
                 if (literals.isEmpty()) {
@@ -169,8 +211,9 @@ final class SimulatedMachine {
                 return Step.DONE;
             }
             default:
-                // services.stop, boot.on/off, mail.send, mail.sendToUsers and the rollback's backup, import and
-                // restore change nothing the simulation looks at; a bean it does not model (a site's own) does
+                // services.stop, boot.on/off, mail.send, mail.sendToUsers, the rollback's backup, import and
+                // restore and the transfer's begin (played at the start), create and done change nothing the
+                // simulation looks at; a bean it does not model (a site's own) does
                 // nothing here
                 return Step.DONE;
         }

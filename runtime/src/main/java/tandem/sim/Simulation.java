@@ -25,6 +25,7 @@ import tandem.facts.DataState;
 import tandem.facts.Heartbeat;
 import tandem.facts.NodeState;
 import tandem.facts.ProbeResult;
+import tandem.facts.TransferDue;
 import tandem.routes.Catalogue;
 
 /**
@@ -132,6 +133,13 @@ public final class Simulation {
                     + " runs " + b.config.node().profile().yamlName());
         }
         for (Scenario.Step s : scenario.steps()) {
+            if (s.kind().equals("fail") && s.action() != null) {
+                SimNode n = sim.nodes.get(s.nodes().get(0));
+                if (n.catalogue.action(s.action()).isEmpty()) {
+                    problems.add(scenario.file() + ":" + s.line() + ": fail.action: " + n.name + " has no action \""
+                            + s.action() + "\": no route " + Catalogue.ACTION_PREFIX + s.action() + " in " + folders(n));
+                }
+            }
             if (s.resource() != null) {
                 SimNode n = sim.nodes.get(s.nodes().get(0));
                 if (!n.setup.resources().containsKey(s.resource())) {
@@ -249,6 +257,13 @@ public final class Simulation {
             case "command" -> command(nodes.get(s.nodes().get(0)), s.name(), "scenario", s.args());
             case "fail" -> {
                 SimNode n = nodes.get(s.nodes().get(0));
+                if (s.action() != null) {
+                    n.failing.merge(s.action(), s.times(), Integer::sum);
+                    emit(n.name, EngineEvent.log(null, "action " + s.action() + " fails "
+                            + (n.failing.get(s.action()) == 1 ? "its next run" : "its next " + n.failing.get(s.action())
+                            + " runs")));
+                    return;
+                }
                 n.failed.add(s.resource());
                 emit(n.name, EngineEvent.log(null, "resource " + s.resource() + " fails"));
             }
@@ -292,6 +307,10 @@ public final class Simulation {
         heartbeatLoop(n, inc, now);
         checkLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
         replicationLoop(n, inc, now + n.config.replication().interval().toMillis());
+        n.bootedAt = now;
+        if (n.schedule != null) {
+            transferLoop(n, inc, now + n.config.timings().checkInterval().toMillis());
+        }
     }
 
     /**
@@ -444,6 +463,32 @@ public final class Simulation {
         });
     }
 
+    /**
+     * The transfer timer of a redundancy active (route {@code transfer-timer}): every check interval it
+     * asks the schedule, as {@link tandem.redundancy.BackupTransfer#dueAt} does for {@code due()}, whether a run at or
+     * before now has not started, and observes a {@link TransferDue} while one has not. The virtual time
+     * t is the instant {@link #instant(long) t ms after 01.01.1970 00:00 UTC}.
+     */
+    private void transferLoop(SimNode n, int inc, long t) {
+        at(t, () -> {
+            if (n.incarnation != inc) {
+                return;
+            }
+            if (!n.frozen) {
+                tandem.redundancy.BackupTransfer.dueAt(n.schedule, n.transferRun, instant(n.bootedAt), instant(now), now)
+                        .ifPresent(due -> call(n, () -> n.engine.transferDue(due)));
+            }
+            if (n.incarnation == inc) {
+                transferLoop(n, inc, t + n.config.timings().checkInterval().toMillis());
+            }
+        });
+    }
+
+    /** The wall-clock instant of virtual time {@code t}: the virtual clock starts at 01.01.1970 00:00 UTC. */
+    static java.time.Instant instant(long t) {
+        return java.time.Instant.ofEpochMilli(t);
+    }
+
     /** SBS-2: a pull tells the standby which services its active peer runs, once they run (settled). */
     void reportServices(SimNode active, SimNode standby) {
         if (active.engine != null && active.engine.services().running() && standby.engine != null) {
@@ -502,6 +547,7 @@ public final class Simulation {
             emit(n.name, EngineEvent.log(null, "engine stopped: " + why));
             return;
         }
+        machine.starting(n, route);
         at(now + SimulatedMachine.duration(scenario, route), () -> {
             if (n.incarnation == inc) {
                 call(n, () -> n.engine.actionResult(machine.perform(n, route)));

@@ -1,6 +1,7 @@
 package tandem.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
@@ -446,7 +447,54 @@ class ScenarioParserTest {
                 """)).containsExactly(f + ":7: until: given twice");
     }
 
+    @Test
+    void failStepOfAnActionCountsItsRuns() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 1s, fail: {node: node1, action: start-services, times: 2}}
+                  - {at: 2s, fail: {node: node2, action: vip-up}}
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        assertThat(s.steps()).extracting(Scenario.Step::action, Scenario.Step::times, Scenario.Step::resource)
+                .containsExactly(tuple("start-services", 2, null), tuple("vip-up", 1, null));
+    }
+
+    @Test
+    void failStepNamesAResourceOrAnAction() {
+        assertThat(problems(NODES + """
+                steps:
+                  - {at: 1s, fail: {node: node1, action: start-services, resource: proc.event}}
+                  - {at: 2s, fail: {node: node1}}
+                  - {at: 3s, fail: {node: node1, action: start-services, times: 0}}
+                  - {at: 4s, fail: {node: node1, resource: proc.event, times: 2}}
+                  - {at: 5s, fail: {node: node1, action: Start_Services}}
+                """)).containsExactly(
+                f + ":5: steps[0].fail: give a resource that fails, or an action whose next runs fail (action, optional"
+                        + " times), not both",
+                f + ":6: steps[1].fail: give a resource that fails, or an action whose next runs fail (action, optional"
+                        + " times), not neither",
+                f + ":7: steps[2].fail.times: how many of the action's next runs fail, 1 to 999999, got \"0\"",
+                f + ":8: steps[3].fail.times: counts the runs of a failing action; a resource fails until a recover step",
+                f + ":9: steps[4].fail.action: an action name like transfer-backup, got \"Start_Services\"");
+    }
+
     // --- problems Simulation.prepare finds in the node configurations ----------------------------
+
+    @Test
+    void failStepNamingAnActionNoRouteCarries() {
+        SimFixtures.write(file, NODES + """
+                steps:
+                  - {at: 9s, fail: {node: node2, action: transfer-nope}}
+                """);
+        Scenario s = ScenarioParser.load(file);
+
+        ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Simulation.prepare(s, SimFixtures.home()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith(f + ":5: fail.action: node2 has no action \"transfer-nope\": no route action-transfer-nope in ");
+    }
 
     @Test
     void failStepNamingAResourceTheNodeLacks() {
