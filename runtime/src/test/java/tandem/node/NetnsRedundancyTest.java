@@ -214,7 +214,8 @@ class NetnsRedundancyTest {
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 StringBuilder sb = new StringBuilder("no " + what + " within " + limit.toSeconds() + " s; active "
-                        + state(lab.node1) + ", standby " + state(lab.node2));
+                        + state(lab.node1) + ", standby " + state(lab.node2) + "; the standby's resources: "
+                        + status(lab.node2).map(s -> s.path("resources").toString()).orElse("(no status)"));
                 for (String id : List.of("active", "standby")) {
                     try {
                         sb.append("\n--- ").append(id).append(".out (tail)\n");
@@ -249,9 +250,12 @@ class NetnsRedundancyTest {
         await("the client served by the active on its address", Duration.ofSeconds(30),
                 () -> reach(activeAddress).equals("active"));
         assertThat(holds(lab.node2, activeAddress)).as("the standby does not hold the active's address").isFalse();
-        await("the standby's probes of the active up", Duration.ofSeconds(30), () -> status(lab.node2)
-                .map(s -> s.path("resources").toString()).orElse("")
-                .matches(".*\"resource\":\"ping\\.active\",\"status\":\"up\".*\"resource\":\"tcp\\.active-ssh\",\"status\":\"up\".*"));
+        await("the standby's probes of the active up", Duration.ofSeconds(30), () -> {
+            String resources = status(lab.node2).map(s -> s.path("resources").toString()).orElse("");
+            // the status lists resources in no promised order
+            return resources.contains("{\"resource\":\"ping.active\",\"status\":\"up\"")
+                    && resources.contains("{\"resource\":\"tcp.active-ssh\",\"status\":\"up\"");
+        });
 
         JsonNode running = command(lab.node2, "{\"name\": \"switchover\", \"args\": {\"confirm\": \"true\"}}");
         assertThat(running.path("code").asInt()).as(running.toString()).isEqualTo(409);
