@@ -142,7 +142,8 @@ public final class PeerLink implements AutoCloseable {
     private final String session;
     private final FrameCodec codec;
     private final SortedMap<String, String> fingerprint;
-    private final Receiver receiver;
+    /** Package-private for tests that close the link while frames arrive. */
+    final Receiver receiver;
     private final List<Link> links;
     private final long heartbeatMillis;
     private final String prefix;
