@@ -1,13 +1,10 @@
 package tandem.redundancy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -74,25 +71,9 @@ public record Manifest(String name, long size, String sha256, Instant created, S
      *                                  field is missing or wrong
      */
     public static Manifest read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": missing: every backup comes with its manifest beside it"
-                    + " (the archive's name plus " + SUFFIX + ")", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ":" + e.getLocation().getLineNr() + ": not JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + ": not a JSON object");
-        }
+        JsonNode root = JsonRecord.read(file).orElseThrow(() -> new IllegalArgumentException(
+                file + ": missing: every backup comes with its manifest beside it"
+                        + " (the archive's name plus " + SUFFIX + ")"));
         String name = text(file, root, "name");
         JsonNode size = root.get("size");
         if (size == null || !size.isIntegralNumber() || size.asLong() < 0) {
