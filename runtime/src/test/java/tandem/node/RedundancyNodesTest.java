@@ -19,8 +19,10 @@ import tandem.demo.LocalCluster.Node;
  * application, the standby does not and refuses a start (RED-8); the status shows the manual's words and
  * the switchover checklist (RED-11); a switchover is refused while the active answers, and the refusal
  * follows what the standby's own probes of the active (ping, a TCP port standing in for its SSH) and its
- * heartbeat really see (RED-9). Only loopback is used, whose address always answers a ping, so the
- * granted switchover is shown by the scenarios and RedundancyRulesTest.
+ * heartbeat really see (RED-9). Only loopback is used, whose address always answers a ping, and these
+ * nodes keep the default probes (ping and SSH), so the granted switchover is shown elsewhere: by the
+ * scenarios, RedundancyRulesTest, NetnsRedundancyTest (namespaces, as root) and RedundancyDemoTest
+ * (loopback with {@code switchover.probes: [ssh]}).
  */
 class RedundancyNodesTest {
     private LocalCluster cluster;
