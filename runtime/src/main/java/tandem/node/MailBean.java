@@ -63,25 +63,8 @@ public final class MailBean {
 
     /** Renders {@code mail/<template>.txt} for the request and queues it for delivery. */
     public ActionResult send(ActionRequest request, String template) {
-        Mailer m = mailer.get();
-        if (m == null) {
-            return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
-        }
-        Routes r = routes;
-        if (r == null) {
-            return new ActionResult(request.action(), false, "the node's routes are not loaded yet", clock.millis());
-        }
-        Optional<Path> file = template(r.folders(), template);
-        if (file.isEmpty()) {
-            return new ActionResult(request.action(), false, "no mail template " + TEMPLATES + "/" + template
-                    + ".txt in " + r.folders(), clock.millis());
-        }
-        try {
-            Mailer.Notice notice = render(r.context(), file.get(), request, Map.of());
-            return new ActionResult(request.action(), true, m.send(notice), clock.millis());
-        } catch (IOException | RuntimeException e) {
-            return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
-        }
+        return withTemplate(request, template, (m, camel, file) -> done(request,
+                m.send(render(camel, file, request, Map.of()))));
     }
 
     /**
@@ -98,33 +81,18 @@ public final class MailBean {
             return new ActionResult(request.action(), true, "no user addresses in redundancy.switchover.users or"
                     + " users-file of " + config.file() + ": nobody to mail", clock.millis());
         }
-        Mailer m = mailer.get();
-        if (m == null) {
-            return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
-        }
-        Routes r = routes;
-        if (r == null) {
-            return new ActionResult(request.action(), false, "the node's routes are not loaded yet", clock.millis());
-        }
-        Optional<Path> file = template(r.folders(), template);
-        if (file.isEmpty()) {
-            return new ActionResult(request.action(), false, "no mail template " + TEMPLATES + "/" + template
-                    + ".txt in " + r.folders(), clock.millis());
-        }
-        try {
+        return withTemplate(request, template, (m, camel, file) -> {
             // every mail is rendered before any is queued: a template that fails sends none
             List<Mailer.Notice> notices = new ArrayList<>();
             for (String user : users) {
-                notices.add(render(r.context(), file.get(), request, Map.of("user", user)));
+                notices.add(render(camel, file, request, Map.of("user", user)));
             }
             for (int i = 0; i < users.size(); i++) {
                 m.send(notices.get(i), List.of(users.get(i)));
             }
-            return new ActionResult(request.action(), true, "mail \"" + notices.get(0).subject() + "\" queued for "
-                    + users.size() + " user(s): " + String.join(", ", users), clock.millis());
-        } catch (IOException | RuntimeException e) {
-            return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
-        }
+            return done(request, "mail \"" + notices.get(0).subject() + "\" queued for " + users.size()
+                    + " user(s): " + String.join(", ", users));
+        });
     }
 
     /**
@@ -138,6 +106,24 @@ public final class MailBean {
             return new ActionResult(request.action(), false, "no redundancy.transfer.error-to in " + config.file()
                     + ": nobody to send the error report to", clock.millis());
         }
+        return withTemplate(request, template, (m, camel, file) -> {
+            Mailer.Notice notice = render(camel, file, request, Map.of("errorTo", to.get()));
+            m.send(notice, List.of(to.get()));
+            return done(request, "mail \"" + notice.subject() + "\" queued for " + to.get());
+        });
+    }
+
+    /** What a sender does once the mailer, the routes and its template are there. */
+    private interface Delivery {
+        ActionResult deliver(Mailer mailer, CamelContext camel, Path template) throws IOException;
+    }
+
+    /**
+     * Runs {@code delivery} when the node has a mail server, its routes are loaded and a route folder has
+     * {@code mail/<template>.txt}; otherwise, or when rendering or queueing fails, a failed result that
+     * says which.
+     */
+    private ActionResult withTemplate(ActionRequest request, String template, Delivery delivery) {
         Mailer m = mailer.get();
         if (m == null) {
             return new ActionResult(request.action(), false, "no mail: section in " + config.file(), clock.millis());
@@ -152,13 +138,14 @@ public final class MailBean {
                     + ".txt in " + r.folders(), clock.millis());
         }
         try {
-            Mailer.Notice notice = render(r.context(), file.get(), request, Map.of("errorTo", to.get()));
-            m.send(notice, List.of(to.get()));
-            return new ActionResult(request.action(), true, "mail \"" + notice.subject() + "\" queued for " + to.get(),
-                    clock.millis());
+            return delivery.deliver(m, r.context(), file.get());
         } catch (IOException | RuntimeException e) {
             return new ActionResult(request.action(), false, file.get() + ": " + e.getMessage(), clock.millis());
         }
+    }
+
+    private ActionResult done(ActionRequest request, String detail) {
+        return new ActionResult(request.action(), true, detail, clock.millis());
     }
 
     /**
