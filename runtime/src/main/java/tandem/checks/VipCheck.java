@@ -5,6 +5,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import tandem.config.Checker;
+import tandem.config.CheckerType;
+import tandem.config.NodeConfig;
+import tandem.config.When;
 import tandem.facts.ProbeResult;
 
 /**
@@ -12,6 +16,18 @@ import tandem.facts.ProbeResult;
  * node's interfaces (MS-6). Reads the OS's address list; answers at once.
  */
 public final class VipCheck implements Check {
+    /**
+     * The check every node with a {@code vip} runs in every state, besides the site's checkers: resource
+     * {@code vip.held}, never critical. The rules release an address a node holds while it is not active
+     * (left by a run that ended without releasing it, e.g. killed; rules/pair/vip.drl).
+     */
+    public static final String HELD = "vip.held";
+
+    /** The built-in check of the node's own virtual IP, when it has one. */
+    public static java.util.Optional<Checker> held(NodeConfig c) {
+        return c.vip().map(v -> new Checker("held", CheckerType.VIP, v.address(), 1, false, When.ALWAYS,
+                java.util.Optional.empty()));
+    }
 
     private final String resource;
     private final String address;

@@ -36,6 +36,9 @@ public final class Setups {
         for (Checker ch : ActiveProbes.of(c)) {
             resources.put(ch.resource(), new ResourceSpec(ch.resource(), false, false, true));
         }
+        // the node's own virtual IP, checked in every state: the rules release one a node holds while not active
+        tandem.checks.VipCheck.held(c).ifPresent(ch -> resources.put(ch.resource(),
+                new ResourceSpec(ch.resource(), false, false)));
         // the witness only tells a dead peer from a cut link: never a reason to fail over by itself
         c.witness().ifPresent(w -> resources.put(w.resource(), new ResourceSpec(w.resource(), false, false)));
         // MS-7's heartbeat link resources and MS-12's clock check, reported by the peer link: shown

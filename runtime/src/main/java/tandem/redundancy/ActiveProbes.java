@@ -45,10 +45,14 @@ public final class ActiveProbes {
         return List.copyOf(probes);
     }
 
-    /** Every checker the node runs: its {@code checkers:} in order, then the probes of the active. */
+    /**
+     * Every checker the node runs: its {@code checkers:} in order, then the probes of the active, then the
+     * built-in check of its own virtual IP ({@link tandem.checks.VipCheck#HELD}).
+     */
     public static List<Checker> all(NodeConfig c) {
         List<Checker> all = new ArrayList<>(c.checkers());
         all.addAll(of(c));
+        tandem.checks.VipCheck.held(c).ifPresent(all::add);
         return all;
     }
 
