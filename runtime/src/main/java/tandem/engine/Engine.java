@@ -64,8 +64,9 @@ import tandem.facts.Unchecked;
  * call it (the run loop hands observations to that thread through one queue), as in jgroups-raft,
  * where "only one thread ever changes state".
  *
- * <p>Time is the session clock: realtime in {@code tandem run}, pseudo in tests and the simulation,
- * where the caller moves it with {@link #advanceTo(long)}. Rule firing is bounded: a rule that keeps
+ * <p>Time is the session clock, a pseudo clock: in {@code tandem run} it follows the node's time
+ * source (the steady clock, which a step of the system clock does not move at once), in tests and the
+ * simulation the caller moves it with {@link #advanceTo(long)}. Rule firing is bounded: a rule that keeps
  * re-firing, or rules that keep changing the node round after round, stop the engine with a
  * {@link RulesException} naming them instead of spinning. Across observations, the loop guard
  * ({@code rules.loop-guard}) suspends a rule that asks for the same action more often than the
@@ -141,6 +142,8 @@ public final class Engine implements AutoCloseable {
     /** While a command's cycle runs: its name and its arguments as the answer's log line says them. */
     private String commandNamed;
     private String commandArgs = "";
+    /** The time source the session clock follows, or null when only {@link #advanceTo} moves it. */
+    private final java.util.function.LongSupplier time;
 
     /**
      * @param pseudoClock true for tests and the simulation (time moves only by {@link #advanceTo}), false for a real node
@@ -148,13 +151,26 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(KieBase kieBase, EngineSetup setup, boolean pseudoClock, NodeStore store, ActionPort actions,
                   Consumer<EngineEvent> events) {
+        this(kieBase, setup, pseudoClock ? null : System::currentTimeMillis, store, actions, events);
+    }
+
+    /**
+     * @param time the node's time source in milliseconds ({@code tandem run}: its steady clock), which the
+     *             session clock follows at every reading; null for a pseudo clock only {@link #advanceTo} moves
+     */
+    public Engine(KieBase kieBase, EngineSetup setup, java.util.function.LongSupplier time, NodeStore store,
+                  ActionPort actions, Consumer<EngineEvent> events) {
+        this.time = time;
         this.setup = setup;
         this.store = store;
         this.actions = actions;
         this.events = events;
         KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
-        conf.setOption(ClockTypeOption.get(pseudoClock ? "pseudo" : "realtime"));
+        conf.setOption(ClockTypeOption.get("pseudo"));
         this.session = kieBase.newKieSession(conf, null);
+        if (time != null) {
+            ((SessionPseudoClock) session.getSessionClock()).advanceTime(time.getAsLong(), TimeUnit.MILLISECONDS);
+        }
         session.addEventListener(new DefaultRuleRuntimeEventListener() {
             @Override
             public void objectInserted(ObjectInsertedEvent e) {
@@ -196,9 +212,16 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-    /** Session time in milliseconds. */
+    /** Session time in milliseconds; with a time source, first moved up to it (never back). */
     public long now() {
-        return session.getSessionClock().getCurrentTime();
+        SessionPseudoClock clock = (SessionPseudoClock) session.getSessionClock();
+        if (time != null) {
+            long delta = time.getAsLong() - clock.getCurrentTime();
+            if (delta > 0) {
+                clock.advanceTime(delta, TimeUnit.MILLISECONDS);
+            }
+        }
+        return clock.getCurrentTime();
     }
 
     /** Moves the pseudo clock forward to {@code t} (simulation and tests only). */
@@ -575,12 +598,9 @@ public final class Engine implements AutoCloseable {
         if (node == null) {
             throw new IllegalStateException("engine not booted");
         }
-        boolean pseudo = session.getSessionClock() instanceof SessionPseudoClock;
-        Engine next = new Engine(kieBase, setup, pseudo, store, actions, events);
+        Engine next = new Engine(kieBase, setup, time, store, actions, events);
         next.keepers.putAll(keepers);
-        if (pseudo) {
-            next.advanceTo(now());
-        }
+        next.advanceTo(now());
         Map<FactHandle, FactHandle> moved = new java.util.IdentityHashMap<>();
         List<FactHandle> handles = new ArrayList<>(session.getFactHandles());
         handles.sort(Comparator.comparingLong(h -> ((org.drools.core.common.InternalFactHandle) h).getId()));

@@ -1,7 +1,6 @@
 package tandem.node;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -160,7 +159,7 @@ public final class Assembly {
      * not compile (for {@code check}, which never starts the engine).
      */
     public Wiring wire(Ports ports, RuleSet rules) {
-        return new Wiring(this, ports, rules, Clock.systemUTC());
+        return new Wiring(this, ports, rules, new SteadyClock());
     }
 
     /**

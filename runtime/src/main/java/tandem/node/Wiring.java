@@ -64,7 +64,7 @@ public final class Wiring implements AutoCloseable {
             if (rules == null) {
                 throw new IllegalStateException("the rules of " + id + " did not compile; no engine runs");
             }
-            Engine e = new Engine(rules.kieBase(), assembly.setup(), false, new FileNodeStore(c.node().stateDir()),
+            Engine e = new Engine(rules.kieBase(), assembly.setup(), clock::millis, new FileNodeStore(c.node().stateDir()),
                     lanes, events);
             if (c.redundancy().isPresent()) {
                 // a rollback's progress (RED-12) is known to the boot's rules, and kept whenever they change it

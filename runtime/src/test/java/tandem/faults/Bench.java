@@ -166,7 +166,7 @@ final class Bench {
                     continue;
                 }
                 Path dir = Files.createDirectories(work.resolve(profile + "-" + lab));
-                try (Faults.Run run = new Faults.Run(profile, !lab.equals("no-witness"), lab.equals("clock"), seed, dir,
+                try (Faults.Run run = new Faults.Run(profile, lab, seed, dir,
                         octet++, err)) {
                     err.println("bench/faults: " + profile + ", " + lab + " lab: starting the pair");
                     run.up();

@@ -66,32 +66,6 @@ final class Client {
         return polls.stream().filter(p -> p.start() >= t && p.answer().equals(answer)).findFirst();
     }
 
-    /** The last answered poll that ended at or before {@code t}. */
-    Optional<Poll> lastAnsweredBefore(long t) {
-        Poll last = null;
-        for (Poll p : polls) {
-            if (p.answered() && p.end() <= t && (last == null || p.end() > last.end())) {
-                last = p;
-            }
-        }
-        return Optional.ofNullable(last);
-    }
-
-    /** The first answered poll started at or after {@code t}. */
-    Optional<Poll> firstAnsweredAfter(long t) {
-        return polls.stream().filter(p -> p.start() >= t && p.answered()).findFirst();
-    }
-
-    /** The outage around {@code t}: from the last answer before it to the first answer started after it. */
-    long outage(long t) {
-        Optional<Poll> before = lastAnsweredBefore(t);
-        Optional<Poll> after = firstAnsweredAfter(t);
-        if (before.isEmpty() || after.isEmpty()) {
-            return -1;
-        }
-        return after.get().end() - before.get().end();
-    }
-
     /** The longest time between two answers in [from, to] (from {@code from} to the first, and from the last to {@code to}). */
     long maxGap(long from, long to) {
         long prev = from;

@@ -57,6 +57,7 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
         f.add(new Fault("boot-together", BOTH, "witness", Fault::bootTogether));
         f.add(new Fault("stop-together", BOTH, "witness", Fault::stopTogether));
         f.add(new Fault("restart-mid-sync", BOTH, "witness", Fault::restartMidSync));
+        f.add(new Fault("disk-full-standby", BOTH, "disk", Fault::diskFull));
         f.add(new Fault("clock-step+10s", BOTH, "clock", (r, n) -> clock(r, n, 10)));
         f.add(new Fault("clock-step-10s", BOTH, "clock", (r, n) -> clock(r, n, -10)));
         f.add(new Fault("clock-step+10m", BOTH, "clock", (r, n) -> clock(r, n, 600)));
@@ -104,7 +105,10 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
                         + " within 10 s of its takeover");
                 return -1;
             }
-            return r.client.outage(t);
+            // the longest silence the client saw from the fault to a second after the survivor answered
+            long answered = r.client.first("node" + survivor, t).orElseThrow().end();
+            await(Duration.ofSeconds(2), () -> System.currentTimeMillis() > answered + 1_000);
+            return r.client.maxGap(t, answered + 1_000);
         }
         // no virtual IP (sbs): the service's outage is from the fault to the survivor's application running
         if (!await(Duration.ofSeconds(15), () -> r.pair.app(survivor).isPresent())) {
@@ -225,18 +229,19 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
             return still(r, p, moves, t, "cut of the second link", notes);
         }
         notes.add("LAN of node" + p + " cut: the active node " + (r.watch.moves() > moves ? "moved" : "stayed"));
-        return new Outcome(r.pair.vip != null ? r.client.outage(t) : -1, -1, 0);
+        return new Outcome(r.pair.vip != null ? r.client.maxGap(t, System.currentTimeMillis()) : -1, -1, 0);
     }
 
     private static Outcome netem(Faults.Run r, List<String> notes) throws Exception {
         int p = primary(r);
         int moves = r.watch.moves();
         long t = System.currentTimeMillis();
-        r.lab.netem(p, List.of("loss", "30%", "delay", "200ms", "200ms"));
+        Process relay = r.lab.impair(p, 30, 200, 200, r.random.nextLong(), netemFor.toSeconds() + 30,
+                r.dir.resolve("impair.out"));
         try {
             pause(netemFor);
         } finally {
-            r.lab.netem(p, List.of());
+            r.lab.unimpair(p, relay);
         }
         notes.add("30% loss and 200 ms jitter on node" + p + "'s LAN for " + netemFor.toSeconds() + " s");
         return still(r, p, moves, t, "netem-loss-jitter", notes);
@@ -341,6 +346,47 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
         // the big file goes again (strict folder: the standby deletes it too)
         Files.deleteIfExists(r.pair.data(p).resolve(name));
         return still(r, p, moves, t, "restart-mid-sync", notes);
+    }
+
+    /**
+     * The standby's data volume fills up (a ballast file beside its folder) while a large file and the
+     * writer's changes are to be copied: the copy fails, no partial file may be visible, the primary
+     * stays; once the space is back (the ballast removed) the standby catches up.
+     */
+    private static Outcome diskFull(Faults.Run r, List<String> notes) throws Exception {
+        int p = primary(r);
+        int s = 3 - p;
+        int moves = r.watch.moves();
+        long t = System.currentTimeMillis();
+        Path ballast = r.pair.volume(s).resolve("ballast");
+        long free = Files.getFileStore(r.pair.volume(s)).getUsableSpace();
+        byte[] chunk = new byte[1 << 20];
+        long filled = 0;
+        try (var out = Files.newOutputStream(ballast)) {
+            while (filled < free - (256 << 10)) {
+                int n = (int) Math.min(chunk.length, free - (256 << 10) - filled);
+                out.write(chunk, 0, n);
+                filled += n;
+            }
+        }
+        String name = "big" + Long.toString(r.random.nextLong() & 0xffffff, 36) + ".dat";
+        byte[] body = Ledger.content(name, 1, (2 + r.random.nextInt(4)) << 20);
+        Path tmp = r.pair.scratch(p).resolve(name);
+        Files.write(tmp, body);
+        Files.move(tmp, r.pair.data(p).resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        try {
+            pause(TIMEOUT.multipliedBy(5));
+            notes.add("node" + s + "'s volume full (" + (filled >> 20) + " MiB ballast, " + (body.length >> 20)
+                    + " MiB to copy): node" + s + " " + r.pair.state(s));
+        } finally {
+            Files.deleteIfExists(ballast);
+        }
+        if (!await(Duration.ofSeconds(60), () -> Files.exists(r.pair.data(s).resolve(name)))) {
+            r.watch.violation(Instant.now() + ": disk-full-standby: " + name + " did not reach node" + s
+                    + " within 60 s of the space coming back (" + r.pair.state(s) + ")");
+        }
+        Files.deleteIfExists(r.pair.data(p).resolve(name));
+        return still(r, p, moves, t, "disk-full-standby", notes);
     }
 
     private static boolean receiving(Path folder) {

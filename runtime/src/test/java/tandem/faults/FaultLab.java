@@ -158,16 +158,49 @@ final class FaultLab implements AutoCloseable {
         must("ip", "-n", sw, "link", "set", "lw", up ? "up" : "down");
     }
 
-    /** {@code tc qdisc replace ... netem ARGS} on node's LAN device (egress), or removes it (no args). */
-    void netem(int node, List<String> args) throws IOException {
-        if (args.isEmpty()) {
-            run(List.of("ip", "netns", "exec", ns(node), "tc", "qdisc", "del", "dev", "eth0", "root"));
-            return;
+    /**
+     * Loss and jitter on node's LAN, both ways, as {@code netem loss L% delay D J} would (this kernel has
+     * no netem, nor tc classifiers or actions): the node's switch port leaves the bridge and
+     * {@code bench/impair.py} relays its frames to a new port of the bridge, dropping and delaying them.
+     * The node's offloads are off meanwhile, so every frame fits the relay's interfaces.
+     * {@link #unimpair} puts the port back. Returns the relay, which ends by itself after {@code seconds}.
+     */
+    Process impair(int node, int lossPercent, int delayMs, int jitterMs, long seed, long seconds, Path log)
+            throws IOException {
+        String port = "l" + node;
+        String in = "x" + node;
+        String out = "y" + node;
+        must("ip", "-n", sw, "link", "set", port, "nomaster");
+        must("ip", "-n", sw, "link", "add", in, "type", "veth", "peer", "name", out);
+        must("ip", "-n", sw, "link", "set", out, "master", "br0");
+        for (String dev : List.of(in, out, port)) {
+            must("ip", "-n", sw, "link", "set", dev, "up");
         }
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns(node), "tc", "qdisc", "replace", "dev",
-                "eth0", "root", "netem"));
-        argv.addAll(args);
-        must(argv.toArray(String[]::new));
+        must("ip", "-n", sw, "link", "set", port, "promisc", "on");
+        must("ip", "-n", sw, "link", "set", in, "promisc", "on");
+        // segmentation offload would hand the relay frames larger than the MTU
+        run(List.of("ip", "-n", ns(node), "link", "set", "eth0", "gso_max_size", "1500"));
+        run(List.of("ip", "-n", ns(node), "link", "set", "eth0", "gro_max_size", "1500"));
+        return start(sw, List.of("python3", Faults.home().resolve("bench/impair.py").toString(), port, in,
+                String.valueOf(lossPercent), String.valueOf(delayMs), String.valueOf(jitterMs), String.valueOf(seed),
+                String.valueOf(seconds)), List.of(), log);
+    }
+
+    /** Ends the relay of {@link #impair} and plugs node's port back into the bridge. */
+    void unimpair(int node, Process relay) throws IOException {
+        relay.destroy();
+        try {
+            if (!relay.waitFor(5, TimeUnit.SECONDS)) {
+                relay.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            relay.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        run(List.of("ip", "-n", sw, "link", "del", "x" + node));
+        must("ip", "-n", sw, "link", "set", "l" + node, "master", "br0");
+        run(List.of("ip", "-n", ns(node), "link", "set", "eth0", "gso_max_size", "65536"));
+        run(List.of("ip", "-n", ns(node), "link", "set", "eth0", "gro_max_size", "65536"));
     }
 
     /** Starts {@code argv} inside namespace {@code ns}, output appended to {@code log}; ended by {@link #close()}. */

@@ -71,7 +71,8 @@ public final class Faults {
         final Watch watch;
         private final boolean witness;
 
-        Run(String profile, boolean witness, boolean clock, long seed, Path dir, int octet, PrintStream log) {
+        Run(String profile, String labKind, long seed, Path dir, int octet, PrintStream log) {
+            boolean witness = !labKind.equals("no-witness");
             this.profile = profile;
             this.witness = witness;
             this.seed = seed;
@@ -79,7 +80,7 @@ public final class Faults {
             this.dir = dir;
             this.log = log;
             this.lab = new FaultLab(octet);
-            this.pair = new Pair(lab, profile, dir, witness, clock);
+            this.pair = new Pair(lab, profile, dir, witness, labKind.equals("clock"), labKind.equals("disk"));
             this.ledger = new Ledger(pair, seed, this::violation);
             this.watch = new Watch(pair, client, ledger);
         }

@@ -39,13 +39,18 @@ final class Pair implements AutoCloseable {
     final Path dir;
     final boolean witness;
     final boolean clock;
+    /** Each node's data volume is a tmpfs of {@link #DISK_BYTES}, so a fault can fill it. */
+    final boolean disk;
+    static final long DISK_BYTES = 64L << 20;
+    private final boolean[] mounted = new boolean[3];
     final String vip;
     private final Process[] nodes = new Process[3];
     private final Path[] configs = new Path[3];
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private String token;
 
-    Pair(FaultLab lab, String profile, Path dir, boolean witness, boolean clock) {
+    Pair(FaultLab lab, String profile, Path dir, boolean witness, boolean clock, boolean disk) {
+        this.disk = disk;
         this.lab = lab;
         this.profile = profile;
         this.dir = dir;
@@ -58,14 +63,19 @@ final class Pair implements AutoCloseable {
         return Files.isReadable(Path.of(LIBFAKETIME));
     }
 
+    /** Node's data volume: the replicated folder and the writer's scratch folder; a small tmpfs with {@code disk}. */
+    Path volume(int node) {
+        return dir.resolve("node" + node).resolve("vol");
+    }
+
     /** The replicated folder of node 1 or 2. */
     Path data(int node) {
-        return dir.resolve("node" + node).resolve("data");
+        return volume(node).resolve("data");
     }
 
     /** Where the writer prepares a file before renaming it into the data folder (same file system). */
     Path scratch(int node) {
-        return dir.resolve("node" + node).resolve("scratch");
+        return volume(node).resolve("scratch");
     }
 
     Path clockFile(int node) {
@@ -84,6 +94,12 @@ final class Pair implements AutoCloseable {
     void write() throws IOException {
         Files.writeString(dir.resolve("cluster.secret"), "fault-suite-secret-" + FaultLab.PID + "\n");
         for (int n = 1; n <= 2; n++) {
+            Files.createDirectories(volume(n));
+            if (disk) {
+                FaultLab.must("mount", "-t", "tmpfs", "-o", "size=" + (DISK_BYTES >> 20) + "m,mode=0755", "tandem-faults",
+                        volume(n).toString());
+                mounted[n] = true;
+            }
             Files.createDirectories(data(n));
             Files.createDirectories(scratch(n));
             Files.writeString(clockFile(n), "+0\n");
@@ -129,7 +145,7 @@ final class Pair implements AutoCloseable {
                   mode: %s
                   interval: %s
                   folders:
-                    - {path: node%d/data, target: node%d/data, strict: true}
+                    - {path: node%d/vol/data, target: node%d/vol/data, strict: true}
                 console:
                   address: 0.0.0.0
                   port: %d
@@ -154,7 +170,9 @@ final class Pair implements AutoCloseable {
         List<String> env = new ArrayList<>();
         if (clock) {
             env.addAll(List.of("LD_PRELOAD=" + LIBFAKETIME, "FAKETIME_TIMESTAMP_FILE=" + clockFile(n),
-                    "FAKETIME_CACHE_DURATION=1", "FAKETIME_DONT_FAKE_MONOTONIC=1", "FAKETIME_DONT_RESET=1"));
+                    "FAKETIME_CACHE_DURATION=1", "FAKETIME_DONT_FAKE_MONOTONIC=1", "FAKETIME_DONT_RESET=1",
+                    // without it Java's timed waits (pthread_cond_timedwait on CLOCK_MONOTONIC) return at once: a busy loop
+                    "FAKETIME_FORCE_MONOTONIC_FIX=0"));
         }
         nodes[n] = lab.start(lab.ns(n), List.of(Faults.java(), "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dtandem.home=" + Faults.home(), "-cp", Faults.classPath(), "tandem.cli.Main", "run", "--config",
@@ -285,6 +303,16 @@ final class Pair implements AutoCloseable {
                 }
             }
             app(n).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (int n = 1; n <= 2; n++) {
+            if (mounted[n]) {
+                try {
+                    FaultLab.run(List.of("umount", "-l", volume(n).toString()));
+                } catch (IOException e) {
+                    // left mounted: named in the log of the run
+                }
+                mounted[n] = false;
+            }
         }
     }
 }

@@ -1,0 +1,83 @@
+package tandem.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tandem.checks.VipCheck;
+import tandem.facts.ActionResult;
+import tandem.facts.DataState;
+import tandem.facts.Heartbeat;
+import tandem.facts.NodeState;
+import tandem.facts.ProbeResult;
+import tandem.facts.Settings;
+
+/**
+ * rules/pair/vip.drl with the real ms-failover rules on a pseudo clock: a node restarted after it was
+ * killed while active still has the virtual IP on its interface (the fault suite's kill9-primary found it
+ * answering ARP beside the new active node); once it is not active it releases the address, once per
+ * sighting, not in a loop.
+ */
+class VipReleaseRulesTest extends EngineHarness {
+
+    private static RuleSet rules;
+
+    @BeforeAll
+    static void compile() {
+        rules = Fixtures.msFailoverRules();
+    }
+
+    /** node2 restarted (WAIT), the vip.held check running, its peer node1 ALONE since the takeover. */
+    private void restartedNextToTheNewActive() {
+        Settings s = new Settings("node2", "node1", 50, 1_000, 2, 2, null, false, false, false, false, 100, false,
+                1_000, false, 5_000, 20, 60_000);
+        engine = Fixtures.engine(rules, new EngineSetup(s,
+                Map.of(VipCheck.HELD, new EngineSetup.ResourceSpec(VipCheck.HELD, false, false, false)),
+                Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.heartbeat(new Heartbeat("node1", NodeState.ALONE, DataState.UPTODATE, 2, true, 100, 0));
+    }
+
+    private void held(long at, boolean held) {
+        engine.advanceTo(at);
+        engine.probe(new ProbeResult(VipCheck.HELD, held, held ? "10.0.0.50 is on eth0" : "not on any local interface", at));
+    }
+
+    @Test
+    void aNodeThatIsNotActiveReleasesTheAddressItStillHoldsOnce() {
+        restartedNextToTheNewActive();
+        assertThat(engine.node().state()).isEqualTo(NodeState.SECOND);
+        actions.clear();
+        held(100, true);
+        held(200, true);
+        assertThat(actions()).containsExactly("vip-down");
+        assertThat(events.toString()).contains("A node that is not active releases the virtual IP it still holds");
+
+        engine.actionResult(new ActionResult("vip-down", true, "released", 250));
+        held(300, true); // the check's answer from before the release
+        engine.advanceTo(400);
+        engine.tick();
+        assertThat(actions()).as("not released again while the check catches up").containsExactly("vip-down");
+        held(500, false);
+        held(600, false);
+        engine.advanceTo(2_000);
+        engine.tick();
+        assertThat(actions()).containsExactly("vip-down");
+    }
+
+    @Test
+    void theActiveNodeKeepsItsAddress() {
+        restartedNextToTheNewActive();
+        engine.actionResult(new ActionResult("resync", true, "ok", 0));
+        // node1 goes away: node2 takes over and holds the address as it should
+        engine.advanceTo(5_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        actions.clear();
+        held(5_100, true);
+        held(5_200, true);
+        held(5_300, true);
+        assertThat(actions()).doesNotContain("vip-down");
+    }
+}
