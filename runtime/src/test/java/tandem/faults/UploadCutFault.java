@@ -76,7 +76,7 @@ final class UploadCutFault {
     static final String PROFILE = "redundancy";
     static final int ATTEMPTS = 3;
     static final Duration RETRY_WAIT = Duration.ofSeconds(1);
-    static final int MIB = 4;
+    static final int MIB = 3;
     static final long BYTES_PER_SECOND = 1536L * 1024;
     static final String ERROR_TO = "backup-errors@example.com";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,13 +145,18 @@ final class UploadCutFault {
         long pairMs = -1;
         /** the node's status once it served: ALONE seen */
         volatile boolean served;
+        volatile long servedAt = -1;
         volatile String lastState = "";
+        /** the node's status answered once (it did not before its API was up) */
+        volatile boolean answered;
         volatile int unanswered;
         volatile boolean died;
         final Map<String, String> hashed = new ConcurrentHashMap<>();
         long logOffset;
         final List<int[]> failures = new ArrayList<>();
         final StringBuilder logTail = new StringBuilder();
+        int errors;
+        String firstError;
 
         Run(Path dir, Plan plan) {
             this.dir = dir;
@@ -350,15 +355,33 @@ final class UploadCutFault {
                 notes.add((smtp.getReceivedMessages().length - mails) + " other mail(s) were sent");
             }
             try (var files = Files.list(incoming)) {
-                List<String> left = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".")).sorted().toList();
-                if (!left.isEmpty()) {
-                    notes.add("temporary files left in the standby's upload folder: " + String.join(", ", left));
+                for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".")).sorted().toList()) {
+                    String n = f.getFileName().toString();
+                    boolean cutPart = n.equals("." + archive + ".part");
+                    notes.add("the temporary file " + n + " (" + partSize(f) + " bytes) is left in the standby's upload"
+                            + " folder" + (cutPart && next != null ? " after the next transfer succeeded: no later upload"
+                                    + " replaces or removes it, as the next backup has another name" : ""));
                 }
             }
             notes.add("SSH sessions opened on the standby: " + standby.sessions() + "; imports: " + imports.size());
             if (unanswered > 0) {
                 notes.add("the node's status did not answer " + unanswered + " time(s) within 500 ms");
             }
+            if ((!plan.beyond() && cutImported) || next != null) {
+                // what the operator sees: the last transfer succeeded
+                String want = plan.beyond() ? next : archive;
+                await("the node's status to show the successful transfer of " + want, Duration.ofSeconds(5),
+                        () -> cluster.status(node).map(st -> st.path("redundancy").path("lastTransfer"))
+                                .map(t -> t.path("ok").asBoolean() && want.equals(t.path("name").asText())).orElse(false));
+            }
+            synchronized (this) {
+                readLog();
+                if (errors > 0) {
+                    notes.add("the node logged " + errors + " ERROR line(s), the first: " + firstError);
+                }
+            }
+            notes.add(String.format(java.util.Locale.ROOT, "the trial took %.1f s (the node served after %.1f s)",
+                    (System.nanoTime() - t0) / 1e9, servedAt < 0 ? -1.0 : (servedAt - t0) / 1e9));
         }
 
         /** The transfer that ends after the server's return: the last one recorded that is not the cut one's failure. */
@@ -478,11 +501,17 @@ final class UploadCutFault {
                 }
                 Optional<JsonNode> s = cluster.status(node);
                 if (s.isEmpty()) {
-                    unanswered++;
+                    if (answered) {
+                        unanswered++;
+                    }
                     return;
                 }
+                answered = true;
                 String state = s.get().path("node").path("state").asText();
                 if (state.equals("ALONE")) {
+                    if (!served) {
+                        servedAt = System.nanoTime();
+                    }
                     served = true;
                 } else if (served && !state.equals(lastState)) {
                     violation("the active left ALONE for " + state + " (" + s.get().path("node").path("reason").asText() + ")");
@@ -529,6 +558,9 @@ final class UploadCutFault {
                 }
                 logOffset += lastNl + 1;
                 for (String line : new String(b, 0, lastNl + 1, StandardCharsets.UTF_8).split("\n")) {
+                    if (line.contains(" ERROR ") && errors++ == 0) {
+                        firstError = line.length() > 400 ? line.substring(0, 400) : line;
+                    }
                     Matcher m = ATTEMPT_FAILED.matcher(line);
                     if (m.find()) {
                         failures.add(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});

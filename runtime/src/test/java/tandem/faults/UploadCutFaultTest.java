@@ -27,6 +27,7 @@ class UploadCutFaultTest {
         assertThat(UploadCutFault.Plan.of(WITHIN).beyond()).isFalse();
 
         Trial t = UploadCutFault.trial(dir, WITHIN);
+        System.out.println(t.json());
 
         assertThat(t.violations()).as(t.json()).isEmpty();
         assertThat(t.fault()).isEqualTo("ssh-gone-mid-upload");
@@ -43,6 +44,7 @@ class UploadCutFaultTest {
         assertThat(UploadCutFault.Plan.of(BEYOND).beyond()).isTrue();
 
         Trial t = UploadCutFault.trial(dir, BEYOND);
+        System.out.println(t.json());
 
         assertThat(t.violations()).as(t.json()).isEmpty();
         assertThat(t.pairMs()).as(t.json()).isGreaterThanOrEqualTo(0);
