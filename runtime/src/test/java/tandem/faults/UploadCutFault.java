@@ -181,7 +181,7 @@ final class UploadCutFault {
             watchers.scheduleWithFixedDelay(this::watchNode, 0, 200, TimeUnit.MILLISECONDS);
 
             // the due run goes out as soon as the active serves; the server goes away in the middle of it
-            if (!await("the node to serve (ALONE)", START_LIMIT, () -> served || died)) {
+            if (!await("the node serving (ALONE)", START_LIMIT, () -> served || died)) {
                 return;
             }
             Optional<Path> part = awaitPart();
@@ -193,7 +193,7 @@ final class UploadCutFault {
             String archive = name;
             long size = Files.size(backups.resolve(archive));
             long cutBytes = (long) (size * plan.cutAt);
-            boolean reached = await("the partial upload of " + archive + " to reach " + cutBytes + " bytes", STEP_LIMIT,
+            boolean reached = await("the partial upload of " + archive + " reaching " + cutBytes + " bytes", STEP_LIMIT,
                     () -> partSize(part.get()) >= cutBytes || !Files.exists(part.get()));
             long onServer = partSize(part.get());
             standby.cut();
@@ -206,7 +206,7 @@ final class UploadCutFault {
 
             // its return: after the planned failure, plus the planned delay
             int after = plan.afterFailure();
-            if (!await("attempt " + after + " of " + archive + " to fail", STEP_LIMIT, () -> failedAttempts() >= after)) {
+            if (!await("the failure of attempt " + after + " to send " + archive, STEP_LIMIT, () -> failedAttempts() >= after)) {
                 return;
             }
             if (plan.beyond() && !await("the failed transfer in last-transfer.json", STEP_LIMIT,
@@ -370,7 +370,7 @@ final class UploadCutFault {
             if ((!plan.beyond() && cutImported) || next != null) {
                 // what the operator sees: the last transfer succeeded
                 String want = plan.beyond() ? next : archive;
-                await("the node's status to show the successful transfer of " + want, Duration.ofSeconds(5),
+                await("the node's status showing the successful transfer of " + want, Duration.ofSeconds(5),
                         () -> cluster.status(node).map(st -> st.path("redundancy").path("lastTransfer"))
                                 .map(t -> t.path("ok").asBoolean() && want.equals(t.path("name").asText())).orElse(false));
             }
@@ -388,7 +388,7 @@ final class UploadCutFault {
         private Optional<LastTransfer> awaitTransfer(String cutArchive) {
             BooleanSupplier ended = () -> lastTransfer().map(t -> plan.beyond() ? !cutArchive.equals(t.name())
                     : cutArchive.equals(t.name())).orElse(false);
-            if (!await("the transfer after the SSH server's return to end", STEP_LIMIT, ended)) {
+            if (!await("the end of the transfer after the SSH server's return", STEP_LIMIT, ended)) {
                 return Optional.empty();
             }
             return lastTransfer();
@@ -495,7 +495,7 @@ final class UploadCutFault {
                 if (p == null) {
                     if (!died) {
                         died = true;
-                        violation("the node's process ended (" + exitOf(node) + ")");
+                        violation("the node's process ended (" + exitOf() + ")");
                     }
                     return;
                 }
@@ -523,7 +523,7 @@ final class UploadCutFault {
             }
         }
 
-        private String exitOf(Node n) {
+        private String exitOf() {
             try {
                 return "its log ends: " + tail(5);
             } catch (RuntimeException e) {
@@ -673,7 +673,7 @@ final class UploadCutFault {
                 }
                 LockSupport.parkNanos(20_000_000L);
             }
-            violation("no " + what + " within " + limit.toSeconds() + " s; the node " + cluster.state(node) + ", its log: "
+            violation(what + " was not seen within " + limit.toSeconds() + " s; the node is " + cluster.state(node) + ", its log: "
                     + tail(6));
             return false;
         }
@@ -701,7 +701,7 @@ final class UploadCutFault {
                 }
             }
             if (node != null && !died && node.process().isEmpty() && served) {
-                violation("the node's process ended (" + exitOf(node) + ")");
+                violation("the node's process ended (" + exitOf() + ")");
             }
             if (cluster != null) {
                 cluster.close();

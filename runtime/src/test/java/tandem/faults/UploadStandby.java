@@ -119,17 +119,17 @@ final class UploadStandby implements AutoCloseable {
         }
     }
 
-    /** The server is back on its port with its host key; false when the port could not be bound within 5 s. */
-    synchronized boolean restore() throws IOException {
+    /** The server is back on its port with its host key; an IOException when the port cannot be bound within 5 s. */
+    synchronized void restore() throws IOException {
         if (server != null) {
-            return true;
+            return;
         }
         long end = System.nanoTime() + REBIND.toNanos();
         IOException last = null;
         for (int i = 0; i < 100 && System.nanoTime() < end; i++) {
             try {
                 server = serve(port);
-                return true;
+                return;
             } catch (BindException e) {
                 last = e;
             } catch (IOException e) {
