@@ -81,6 +81,7 @@ final class UploadCutFault {
     static final String ERROR_TO = "backup-errors@example.com";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ATTEMPT_FAILED = Pattern.compile("backup transfer attempt (\\d+) of (\\d+) failed");
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     private static final Duration STEP_LIMIT = Duration.ofSeconds(30);
 
@@ -153,7 +154,7 @@ final class UploadCutFault {
         volatile boolean died;
         final Map<String, String> hashed = new ConcurrentHashMap<>();
         long logOffset;
-        final List<int[]> failures = new ArrayList<>();
+        final List<Instant> failures = new ArrayList<>();
         final StringBuilder logTail = new StringBuilder();
         int errors;
         String firstError;
@@ -220,45 +221,55 @@ final class UploadCutFault {
             Instant backAt = Instant.now();
             note("the SSH server is back after " + ms(back - cutAt) + " ms, " + failedBefore + " attempt(s) failed");
 
-            if (!plan.beyond()) {
-                if (failedBefore >= ATTEMPTS) {
-                    violation("the server was to come back within the attempts, but all " + ATTEMPTS + " had failed when"
-                            + " it did (the retries came faster than " + RETRY_WAIT.toMillis() + " ms apart)");
+            boolean beyond = plan.beyond();
+            if (!beyond) {
+                Optional<LastTransfer> done = awaitTransfer(archive, false);
+                if (done.isEmpty()) {
+                    return;
                 }
-                Optional<LastTransfer> done = awaitTransfer(archive);
-                done.ifPresent(t -> {
+                LastTransfer t = done.get();
+                int startedBefore = attemptsStartedBefore(backAt);
+                if (!t.ok() && startedBefore >= ATTEMPTS) {
+                    // this machine was too slow for the plan: every attempt had begun when the server came back
+                    note("the SSH server came back later than planned: all " + ATTEMPTS + " attempts had begun by then;"
+                            + " the trial is judged as a cut beyond the attempts");
+                    beyond = true;
+                } else if (!t.ok()) {
+                    violation("the cut the attempts cover ended in a failed transfer of " + archive + " though the SSH"
+                            + " server was back before attempt " + (startedBefore + 1) + " of " + ATTEMPTS + " began: "
+                            + t.error());
+                } else {
                     pairMs = Math.max(0, t.at().toEpochMilli() - backAt.toEpochMilli());
-                    if (!t.ok()) {
-                        violation("the cut the attempts cover ended in a failed transfer of " + archive + " though the SSH"
-                                + " server was back after " + failedBefore + " failed attempt(s): " + t.error());
-                    } else if (t.attempts() != failedBefore + 1) {
+                    if (t.attempts() != failedBefore + 1) {
                         notes.add("the transfer of " + archive + " took " + t.attempts() + " attempt(s); "
                                 + failedBefore + " had failed when the server came back");
                     }
-                });
-                settle(archive, done.isPresent() && done.get().ok(), null);
-            } else {
-                LastTransfer failed = lastTransfer().orElseThrow();
-                if (failed.attempts() != ATTEMPTS) {
-                    violation("the failed transfer of " + archive + " records " + failed.attempts() + " attempt(s), not "
-                            + ATTEMPTS);
                 }
-                checkStatusShowsFailed(archive);
-                // the operator asks for the next transfer now (the schedule's next run is a day away)
-                if (!askTransferNow()) {
-                    settle(archive, false, null);
+                if (!beyond) {
+                    settle(archive, false, t.ok(), null);
                     return;
                 }
-                Optional<LastTransfer> next = awaitTransfer(archive);
-                next.ifPresent(t -> {
-                    if (t.ok()) {
-                        pairMs = Math.max(0, t.at().toEpochMilli() - backAt.toEpochMilli());
-                    } else {
-                        violation("the next transfer after the SSH server returned failed: " + t.error());
-                    }
-                });
-                settle(archive, false, next.filter(LastTransfer::ok).map(LastTransfer::name).orElse(null));
             }
+            LastTransfer failed = lastTransfer().orElseThrow();
+            if (failed.attempts() != ATTEMPTS) {
+                violation("the failed transfer of " + archive + " records " + failed.attempts() + " attempt(s), not "
+                        + ATTEMPTS);
+            }
+            checkStatusShowsFailed(archive);
+            // the operator asks for the next transfer now (the schedule's next run is a day away)
+            if (!askTransferNow()) {
+                settle(archive, true, false, null);
+                return;
+            }
+            Optional<LastTransfer> next = awaitTransfer(archive, true);
+            next.ifPresent(t -> {
+                if (t.ok()) {
+                    pairMs = Math.max(0, t.at().toEpochMilli() - backAt.toEpochMilli());
+                } else {
+                    violation("the next transfer after the SSH server returned failed: " + t.error());
+                }
+            });
+            settle(archive, true, false, next.filter(LastTransfer::ok).map(LastTransfer::name).orElse(null));
         }
 
         private void setUp() throws Exception {
@@ -319,11 +330,12 @@ final class UploadCutFault {
          * The end of the trial: the imports judged, the mails counted.
          *
          * @param archive the backup that was cut
+         * @param beyond whether its transfer failed for good (the cut beyond the attempts)
          * @param cutImported whether that backup should have been imported once (the cut the attempts cover)
          * @param next the backup of the next transfer, which should have been imported once, or null
          */
-        private void settle(String archive, boolean cutImported, String next) throws IOException {
-            if (plan.beyond()) {
+        private void settle(String archive, boolean beyond, boolean cutImported, String next) throws IOException {
+            if (beyond) {
                 if (!smtp.waitForIncomingEmail(STEP_LIMIT.toMillis(), 1)) {
                     violation("no error mail reached " + ERROR_TO + " within " + STEP_LIMIT.toSeconds()
                             + " s of the failed transfer");
@@ -332,10 +344,10 @@ final class UploadCutFault {
             scan();
             List<String[]> imports = imports();
             long ofCut = imports.stream().filter(i -> i[2].equals(archive) && i[1].equals("ok")).count();
-            if (!plan.beyond() && cutImported && ofCut != 1) {
+            if (!beyond && cutImported && ofCut != 1) {
                 violation("the cut the attempts cover ended in " + ofCut + " import(s) of " + archive + ", not exactly one");
             }
-            if (plan.beyond() && ofCut != 0) {
+            if (beyond && ofCut != 0) {
                 violation("the backup " + archive + ", whose transfer failed for good, was imported " + ofCut + " time(s)");
             }
             if (next != null) {
@@ -346,10 +358,10 @@ final class UploadCutFault {
                 }
             }
             int mails = mailsTo(ERROR_TO);
-            int expected = plan.beyond() ? 1 : 0;
+            int expected = beyond ? 1 : 0;
             if (mails != expected) {
                 violation(mails + " error mail(s) reached " + ERROR_TO + ", not " + expected + " ("
-                        + (plan.beyond() ? "one for the failed transfer" : "the transfer succeeded") + ")");
+                        + (beyond ? "one for the failed transfer" : "the transfer succeeded") + ")");
             }
             if (smtp.getReceivedMessages().length != mails) {
                 notes.add((smtp.getReceivedMessages().length - mails) + " other mail(s) were sent");
@@ -367,9 +379,9 @@ final class UploadCutFault {
             if (unanswered > 0) {
                 notes.add("the node's status did not answer " + unanswered + " time(s) within 500 ms");
             }
-            if ((!plan.beyond() && cutImported) || next != null) {
+            if ((!beyond && cutImported) || next != null) {
                 // what the operator sees: the last transfer succeeded
-                String want = plan.beyond() ? next : archive;
+                String want = beyond ? next : archive;
                 await("the node's status showing the successful transfer of " + want, Duration.ofSeconds(5),
                         () -> cluster.status(node).map(st -> st.path("redundancy").path("lastTransfer"))
                                 .map(t -> t.path("ok").asBoolean() && want.equals(t.path("name").asText())).orElse(false));
@@ -384,9 +396,9 @@ final class UploadCutFault {
                     (System.nanoTime() - t0) / 1e9, servedAt < 0 ? -1.0 : (servedAt - t0) / 1e9));
         }
 
-        /** The transfer that ends after the server's return: the last one recorded that is not the cut one's failure. */
-        private Optional<LastTransfer> awaitTransfer(String cutArchive) {
-            BooleanSupplier ended = () -> lastTransfer().map(t -> plan.beyond() ? !cutArchive.equals(t.name())
+        /** The transfer of the cut backup once it ended, or ({@code next}) the first transfer of another backup. */
+        private Optional<LastTransfer> awaitTransfer(String cutArchive, boolean next) {
+            BooleanSupplier ended = () -> lastTransfer().map(t -> next ? !cutArchive.equals(t.name())
                     : cutArchive.equals(t.name())).orElse(false);
             if (!await("the end of the transfer after the SSH server's return", STEP_LIMIT, ended)) {
                 return Optional.empty();
@@ -563,7 +575,7 @@ final class UploadCutFault {
                     }
                     Matcher m = ATTEMPT_FAILED.matcher(line);
                     if (m.find()) {
-                        failures.add(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+                        failures.add(logTime(line));
                     }
                     logTail.append(line).append('\n');
                     if (logTail.length() > 20_000) {
@@ -574,6 +586,31 @@ final class UploadCutFault {
                 // not started yet
             } catch (IOException e) {
                 notes.add("cannot read the node's log: " + e);
+            }
+        }
+
+        /**
+         * How many attempts had begun at {@code t}: the first, and each one after a failure the retry wait
+         * earlier (the times of the node's log lines).
+         */
+        private synchronized int attemptsStartedBefore(Instant t) {
+            readLog();
+            int n = 1;
+            for (Instant failedAt : failures) {
+                if (failedAt != null && failedAt.plus(RETRY_WAIT).isBefore(t)) {
+                    n++;
+                }
+            }
+            return Math.min(n, ATTEMPTS);
+        }
+
+        /** The time of a node's log line ({@code 2026-12-07 15:22:08.192 WARN ...}, this machine's zone), or null. */
+        private static Instant logTime(String line) {
+            try {
+                return java.time.LocalDateTime.parse(line.substring(0, 23), LOG_TIME).atZone(java.time.ZoneId.systemDefault())
+                        .toInstant();
+            } catch (RuntimeException e) {
+                return null;
             }
         }
 
