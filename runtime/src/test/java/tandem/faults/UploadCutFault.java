@@ -779,7 +779,10 @@ final class UploadCutFault {
     static final String SITE_RULES = """
             package tandem.rules;
 
-            // the fault suite's site rules: a backup transfer now, at the operator's word
+            // the fault suite's site rules: a backup transfer now, at the operator's word (the profile's
+            // transfers run on the schedule only, whose next run is a day away in a trial).
+            // Consumes: OperatorCommand, RedundancySettings, LocalNode, Pending, Decision.
+            // Produces: Decisions answering transfer-now, with the action transfer-backup.
 
             import tandem.facts.*;
 
