@@ -20,7 +20,8 @@ final class Bench {
     static final String USAGE = """
             usage: bench/faults [--quick] [--fault NAME[,NAME...]] [--profile ms-failover|sbs] [--trials N]
                                 [--seed S] [--soak MINUTES] [--results FILE] [--work DIR] [--report] [--list]
-              (no option)   every fault, 3 trials each on every profile, then a 30-minute soak of random faults
+              (no option)   every fault, 3 trials each on every profile (ms-failover, sbs, redundancy), then a
+                            30-minute soak of random faults
               --quick       1 trial of every fault (netem for 10 s), no soak; results in the work folder
               --fault       only these faults (--list names them); no soak unless --soak is given
               --trials N    trials per fault and profile
@@ -34,7 +35,7 @@ final class Bench {
 
     static int main(String[] args, PrintStream out, PrintStream err) throws Exception {
         List<String> faults = null;
-        List<String> profiles = List.of("ms-failover", "sbs");
+        List<String> profiles = Fault.PROFILES;
         int trials = -1;
         long seed = new Random().nextLong() & 0xffffffffL;
         boolean quick = false;
@@ -68,9 +69,8 @@ final class Bench {
                         profiles = List.of(need(a, v).split(","));
                         i++;
                         for (String p : profiles) {
-                            if (!Fault.BOTH.contains(p)) {
-                                err.println("bench/faults: --profile: expected ms-failover or sbs, got " + p
-                                        + " (the redundancy profile's fault runs in UploadCutFaultTest)");
+                            if (!Fault.PROFILES.contains(p)) {
+                                err.println("bench/faults: --profile: expected ms-failover, sbs or redundancy, got " + p);
                                 return 2;
                             }
                         }
@@ -155,7 +155,7 @@ final class Bench {
                     byLab.computeIfAbsent(f.lab(), k -> new ArrayList<>()).add(f);
                 }
             }
-            if (soak > 0) {
+            if (soak > 0 && Fault.BOTH.contains(profile)) {
                 byLab.computeIfAbsent("witness", k -> new ArrayList<>());
             }
             for (var e : byLab.entrySet()) {
@@ -166,6 +166,17 @@ final class Bench {
                     continue;
                 }
                 Path dir = Files.createDirectories(work.resolve(profile + "-" + lab));
+                if (lab.equals(Fault.STANDALONE)) {
+                    for (Fault f : e.getValue()) {
+                        for (int t = 0; t < trials; t++) {
+                            long s = seed + index++ * 7919;
+                            long t0 = System.nanoTime();
+                            Trial trial = UploadCutFault.trial(Files.createDirectories(dir.resolve(f.name() + "-" + s)), s);
+                            mine.add(record(trial, results, err, s, t0));
+                        }
+                    }
+                    continue;
+                }
                 try (Faults.Run run = new Faults.Run(profile, lab, seed, dir,
                         octet++, err)) {
                     err.println("bench/faults: " + profile + ", " + lab + " lab: starting the pair");
@@ -218,6 +229,10 @@ final class Bench {
             n.add("soak");
             t = new Trial(t.fault(), t.profile(), t.seed(), t.at(), t.outageMs(), t.pairMs(), t.spurious(), t.violations(), n);
         }
+        return record(t, results, err, seed, t0);
+    }
+
+    private static Trial record(Trial t, Path results, PrintStream err, long seed, long t0) throws IOException {
         t.append(results);
         err.printf("%s %s %s (seed %d): outage %d ms, pair %d ms, %d violation(s), %d spurious, %.1f s%s%n",
                 Instant.now(), t.profile(), t.fault(), seed, t.outageMs(), t.pairMs(), t.violations().size(),

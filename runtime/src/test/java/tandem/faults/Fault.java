@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param name     the name {@code bench/faults --fault} takes
  * @param profiles the profiles it applies to
- * @param lab      the lab it needs: {@code witness} (the default), {@code no-witness} or {@code clock}
+ * @param lab      the lab it needs: {@code witness} (the default), {@code no-witness}, {@code clock}, {@code disk}
+ *                 (a tmpfs volume), or {@link #STANDALONE}
  */
 record Fault(String name, List<String> profiles, String lab, Procedure procedure) {
 
@@ -41,6 +42,9 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
     }
 
     static final List<String> BOTH = List.of("ms-failover", "sbs");
+    static final List<String> PROFILES = List.of("ms-failover", "sbs", "redundancy");
+    /** The lab of a fault that brings its own set-up instead of a pair in namespaces. */
+    static final String STANDALONE = "standalone";
     static final List<String> VIP = List.of("ms-failover");
     static final Duration TIMEOUT = Pair.FAILOVER_TIMEOUT;
 
@@ -62,6 +66,8 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
         f.add(new Fault("clock-step-10s", BOTH, "clock", (r, n) -> clock(r, n, -10)));
         f.add(new Fault("clock-step+10m", BOTH, "clock", (r, n) -> clock(r, n, 600)));
         f.add(new Fault("clock-step-10m", BOTH, "clock", (r, n) -> clock(r, n, -600)));
+        // the redundancy profile's own: a standby's SSH server gone mid-upload (UploadCutFault runs it alone)
+        f.add(new Fault("ssh-gone-mid-upload", List.of("redundancy"), STANDALONE, null));
         return f;
     }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CI part of the fault-injection suite: {@code bench/faults --quick}, one trial of every fault on
- * every pair profile, in network namespaces (root), with a fixed seed, must see no invariant violation.
+ * every profile (the pair profiles in network namespaces, as root; the redundancy profile's upload cut on
+ * loopback), with a fixed seed, must see no invariant violation.
  * The faults that found defects stay in it with the seed they were found with (see bench/README.md,
  * "bench/faults"). Prints the table; a violation fails the test with the violations listed. Skipped
  * where namespaces cannot be made (not root, not Linux).
