@@ -142,6 +142,7 @@ public final class Transfer {
                 verify(sums, part, address, sent);
                 long t3 = System.nanoTime();
                 rename(sftp, part, dest, address);
+                removeLeftovers(sftp, folder, address);
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 LOG.info("uploaded {} to {}:{} ({} bytes in {} ms: login {} ms, upload {} ms, check {} ms; sha256 {}"
                         + " checked on the server)", localArchive, address, dest, sent.bytes(), millis,
@@ -269,6 +270,32 @@ public final class Transfer {
         TransferException out = new TransferException(e.step(), e.getMessage() + " (the partial file " + part
                 + " could not be removed: " + problem + ")", e.getCause());
         return out;
+    }
+
+    /**
+     * Removes the partial files ({@code .NAME.part}) that earlier uploads left in {@code folder} when
+     * their connection went away in the middle (the server gone, so not even their own clean-up could
+     * reach it): the next upload has a new name and would never replace them. Best effort, after a
+     * successful upload: what cannot be removed is logged and tried again the next time.
+     */
+    private static void removeLeftovers(SftpClient sftp, String folder, String address) {
+        try {
+            for (SftpClient.DirEntry e : sftp.readDir(folder)) {
+                String name = e.getFilename();
+                if (!name.startsWith(".") || !name.endsWith(".part") || !e.getAttributes().isRegularFile()) {
+                    continue;
+                }
+                String leftover = folder + "/" + name;
+                String problem = removePart(sftp, leftover);
+                if (problem == null) {
+                    LOG.info("removed {} on {}, the partial file of an earlier upload that was cut off", leftover, address);
+                } else {
+                    LOG.warn("cannot remove {} on {}, the partial file of an earlier upload: {}", leftover, address, problem);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {} on {} for partial files of earlier uploads: {}", folder, address, Connection.reason(e));
+        }
     }
 
     /** {@code null} when removed or absent, else why not. */

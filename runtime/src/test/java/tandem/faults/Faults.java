@@ -122,8 +122,17 @@ public final class Faults {
                 watch.violation("the trial failed: " + e);
                 o = new Fault.Outcome(-1, -1, 0);
             }
-            // every trial ends with the pair formed and the data the same on both nodes
+            // every trial ends with the pair formed and the data the same on both nodes; a node that
+            // stopped after handing over because of a failure waits for an operator's start
             long healed = System.currentTimeMillis();
+            for (int n = 1; n <= 2; n++) {
+                int node = n;
+                if (await(Duration.ofSeconds(3), () -> pair.formed() != 0 || pair.state(node).startsWith("STOP "))
+                        && pair.state(node).startsWith("STOP ")) {
+                    notes.add("node" + node + " stopped after handing over; operator start: "
+                            + pair.command(node, "start").map(Object::toString).orElse("no answer"));
+                }
+            }
             if (!await(Duration.ofSeconds(60), () -> pair.formed() != 0)) {
                 watch.violation(Instant.now() + ": no formed pair within 60 s after the heal (node1 " + pair.state(1)
                         + ", node2 " + pair.state(2) + ")");

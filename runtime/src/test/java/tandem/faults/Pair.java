@@ -139,6 +139,8 @@ final class Pair implements AutoCloseable {
                   failover-timeout: %dms
                   rise: 2
                   fall: 2
+                checkers:
+                  - {name: lan, type: interface, target: eth0, critical: true}
                 services:
                   - {name: app, type: process, command: "%s", stop-timeout: 5s}
                 replication:

@@ -369,10 +369,14 @@ final class UploadCutFault {
             try (var files = Files.list(incoming)) {
                 for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".")).sorted().toList()) {
                     String n = f.getFileName().toString();
-                    boolean cutPart = n.equals("." + archive + ".part");
-                    notes.add("the temporary file " + n + " (" + partSize(f) + " bytes) is left in the standby's upload"
-                            + " folder" + (cutPart && next != null ? " after the next transfer succeeded: no later upload"
-                                    + " replaces or removes it, as the next backup has another name" : ""));
+                    if (next != null) {
+                        // a successful upload removes what cut uploads left (Transfer.removeLeftovers)
+                        violation("the temporary file " + n + " (" + partSize(f) + " bytes) is still in the standby's"
+                                + " upload folder after the next transfer succeeded");
+                    } else {
+                        notes.add("the temporary file " + n + " (" + partSize(f) + " bytes) is left in the standby's"
+                                + " upload folder");
+                    }
                 }
             }
             notes.add("SSH sessions opened on the standby: " + standby.sessions() + "; imports: " + imports.size());

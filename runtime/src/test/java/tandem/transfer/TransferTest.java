@@ -65,6 +65,27 @@ class TransferTest {
     }
 
     @Test
+    void partialFilesOfEarlierCutUploadsAreRemovedAfterASuccessfulOne() throws Exception {
+        ssh = StandbySsh.start();
+        Path remote = Files.createDirectories(dir.resolve("standby/backups"));
+        // left by uploads whose server went away in the middle: their own clean-up could not reach it
+        Files.writeString(remote.resolve(".backup-20261201-020000.backup.part"), "half an archive");
+        Files.writeString(remote.resolve(".backup-20261201-020000.backup.manifest.json.part"), "{");
+        Files.writeString(remote.resolve("backup-20261130-020000.backup"), "a whole earlier backup");
+        Files.writeString(remote.resolve("notes.part"), "not hidden: not ours");
+        Path local = randomFile(dir.resolve("backup-20261202-020000.backup"), 4096);
+
+        Transfer.upload(ssh.passwordTarget(ssh.trustedKnownHosts(dir)), local, remote.toString(),
+                "backup-20261202-020000.backup");
+
+        assertThat(remote.resolve("backup-20261202-020000.backup")).exists();
+        assertThat(remote.resolve(".backup-20261201-020000.backup.part")).doesNotExist();
+        assertThat(remote.resolve(".backup-20261201-020000.backup.manifest.json.part")).doesNotExist();
+        assertThat(remote.resolve("backup-20261130-020000.backup")).exists();
+        assertThat(remote.resolve("notes.part")).exists();
+    }
+
+    @Test
     void withoutPosixRenameTheOldFileIsRemovedFirst() throws Exception {
         List<Path> removed = new CopyOnWriteArrayList<>();
         SftpEventListener removals = new SftpEventListener() {
