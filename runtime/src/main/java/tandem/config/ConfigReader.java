@@ -199,7 +199,11 @@ final class ConfigReader extends ValueReader {
             return Optional.empty();
         }
         int before = problems.count();
-        String address = s.require("address", this::address);
+        String address = s.require("address", (p, v) -> address(p, v).flatMap(a -> profile == Profile.SBS
+                ? fail(p, "the sbs profile has no witness: its primary, cut off from its peer and the witness, would"
+                        + " keep the role while the backup server takes over; a partition is settled after the heal by"
+                        + " SBS-11 (two primaries). Remove the witness section")
+                : Optional.of(a)));
         int port = s.optional("port", (p, v) -> integer(p, v, 0, 65535)).orElse(ProfileDefaults.WITNESS_PORT);
         return Optional.ofNullable(built(s, before, () -> new Witness(address, port)));
     }

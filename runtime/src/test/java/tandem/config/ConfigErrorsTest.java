@@ -354,6 +354,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void theSbsProfileHasNoWitness() {
+        String yaml = """
+                node: {id: node1, profile: sbs}
+                cluster: {name: c, secret: 0123456789abcdef}
+                peer: {id: node2, address: 10.0.0.2}
+                witness: {address: 10.0.0.200}
+                """;
+
+        assertThat(Errors.of(yaml)).singleElement().satisfies(e -> assertThat(e)
+                .startsWith("node1.yaml:4: witness.address: the sbs profile has no witness: its primary, cut off")
+                .contains("SBS-11", "Remove the witness section"));
+    }
+
+    @Test
     void badIdsAddressesAndTargets() {
         String yaml = """
                 node: {id: "-node 1", profile: sbs}

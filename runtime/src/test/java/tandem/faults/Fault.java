@@ -211,6 +211,10 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
         if (second) {
             r.lab.link(p, false, false);
         }
+        boolean partition = lan && second && !r.witness();
+        if (partition) {
+            r.watch.partitioned(true);
+        }
         long outage = -1;
         try {
             if (lan && second) {
@@ -227,6 +231,9 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
         } finally {
             r.lab.link(p, true, true);
             r.lab.link(p, false, true);
+            if (partition) {
+                r.watch.partitioned(false);
+            }
         }
         if (lan && second) {
             return new Outcome(outage, -1, 0);

@@ -159,7 +159,7 @@ final class Pair implements AutoCloseable {
         if (vip != null) {
             y.append("vip: {address: ").append(vip).append("/24, interface: eth0, probe-wait: 100ms}\n");
         }
-        if (witness) {
+        if (witness && !profile.equals("sbs")) {
             y.append("witness: {address: ").append(lab.witnessAddress()).append(", port: 0}\n");
         }
         Path f = dir.resolve("node" + n + ".yaml");

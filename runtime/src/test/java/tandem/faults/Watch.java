@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  * <li>never both nodes' applications running, nor both holding the virtual IP, for longer than
  * {@link #SETTLE} while both Tandems are alive and answering (a killed or frozen node cannot release
- * what it holds until it runs again);</li>
+ * what it holds until it runs again) and can hear each other (not during a partition without a
+ * witness, where both go on alone by design);</li>
  * <li>the client never answered by a node that is not active while the other has been active for
  * longer than {@link #SETTLE};</li>
  * <li>the ledger's: no partial file visible, nothing replicated or made durable lost from the active.</li>
@@ -50,6 +51,7 @@ final class Watch implements AutoCloseable {
     /** Nodes whose process is dead or frozen on purpose: what they hold cannot be released. */
     private final boolean[] absent = new boolean[3];
     private volatile boolean writing = true;
+    private boolean partitioned;
     private final Thread thread;
     private long bothVip = -1;
     private long bothApp = -1;
@@ -74,6 +76,17 @@ final class Watch implements AutoCloseable {
             bothVip = -1;
             bothApp = -1;
         }
+    }
+
+    /**
+     * A partition without a witness, on or healed: while it lasts both nodes may be active by design
+     * (a silent peer is gone: the mirror-cluster default), so the two-holders checks pause; after the
+     * heal they count again from the heal, so the pair must settle within {@link #SETTLE}.
+     */
+    synchronized void partitioned(boolean on) {
+        partitioned = on;
+        bothVip = -1;
+        bothApp = -1;
     }
 
     void writing(boolean on) {
@@ -142,7 +155,8 @@ final class Watch implements AutoCloseable {
     }
 
     private synchronized void check(Sample s) {
-        boolean bothHere = !absent[1] && !absent[2] && !s.s1().equals("down") && !s.s2().equals("down");
+        boolean bothHere = !partitioned && !absent[1] && !absent[2] && !s.s1().equals("down")
+                && !s.s2().equals("down");
         String when = Instant.ofEpochMilli(s.at()).toString();
         if (bothHere && s.vip1() && s.vip2()) {
             if (bothVip < 0) {

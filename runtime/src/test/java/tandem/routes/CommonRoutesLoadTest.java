@@ -95,8 +95,10 @@ class CommonRoutesLoadTest {
     @Test
     void tickIntervalComesFromTheRuntimeProperties() {
         String uri = routeInput("engine-tick");
-        assertThat(uri).isEqualTo("timer:tandem-tick?period={{tandem.check-interval-ms}}");
-        assertThat(routes.context().resolvePropertyPlaceholders(uri)).isEqualTo("timer:tandem-tick?period=3600000");
+        // scheduler (monotonic clock), not timer (java.util.Timer follows the system clock: a step back stalls it)
+        assertThat(uri).isEqualTo("scheduler:tandem-tick?delay={{tandem.check-interval-ms}}&useFixedDelay=false");
+        assertThat(routes.context().resolvePropertyPlaceholders(uri))
+                .isEqualTo("scheduler:tandem-tick?delay=3600000&useFixedDelay=false");
     }
 
     @Test
@@ -104,11 +106,13 @@ class CommonRoutesLoadTest {
         String probe = routeInput("probe-loop");
         String heartbeat = routeInput("peer-heartbeat");
 
-        assertThat(probe).isEqualTo("timer:tandem-probe?period={{tandem.check-interval-ms}}");
-        assertThat(heartbeat).isEqualTo("timer:tandem-heartbeat?period={{tandem.heartbeat-interval-ms}}");
-        assertThat(routes.context().resolvePropertyPlaceholders(probe)).isEqualTo("timer:tandem-probe?period=3600000");
+        assertThat(probe).isEqualTo("scheduler:tandem-probe?delay={{tandem.check-interval-ms}}&useFixedDelay=false");
+        assertThat(heartbeat)
+                .isEqualTo("scheduler:tandem-heartbeat?delay={{tandem.heartbeat-interval-ms}}&useFixedDelay=false");
+        assertThat(routes.context().resolvePropertyPlaceholders(probe))
+                .isEqualTo("scheduler:tandem-probe?delay=3600000&useFixedDelay=false");
         assertThat(routes.context().resolvePropertyPlaceholders(heartbeat))
-                .isEqualTo("timer:tandem-heartbeat?period=3600000");
+                .isEqualTo("scheduler:tandem-heartbeat?delay=3600000&useFixedDelay=false");
     }
 
     @Test
