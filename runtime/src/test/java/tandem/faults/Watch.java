@@ -18,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #SETTLE} while both Tandems are alive and answering (a killed or frozen node cannot release
  * what it holds until it runs again) and can hear each other (not during a partition without a
  * witness, where both go on alone by design);</li>
- * <li>the client never answered by a node that is not active while the other has been active for
- * longer than {@link #SETTLE};</li>
+ * <li>the client never answered by a node that has not been active for longer than {@link #SETTLE}
+ * while the other has been active for longer than that;</li>
  * <li>the ledger's: no partial file visible, nothing replicated or made durable lost from the active.</li>
  * </ul>
  * It also counts changes of the active node (a failover), which a fault that must not cause one
@@ -192,7 +192,9 @@ final class Watch implements AutoCloseable {
                     continue;
                 }
                 long otherSince = activeSince(other, p.start());
-                if (otherSince >= 0 && p.start() - otherSince > SETTLE && !isActive(state(by, p.start()))) {
+                // a node that just stepped down (a split brain's loser) gets SETTLE to release the address
+                if (otherSince >= 0 && p.start() - otherSince > SETTLE && !isActive(state(by, p.start()))
+                        && p.start() - lastActive(by, p.start()) > SETTLE) {
                     violation(Instant.ofEpochMilli(p.start()) + ": the client was answered by node" + by
                             + " on the virtual IP while node" + other + " had been active for " + (p.start() - otherSince)
                             + " ms");
@@ -216,6 +218,20 @@ final class Watch implements AutoCloseable {
             }
         }
         return since;
+    }
+
+    /** The time of the last sample up to {@code t} in which node was active, or 0. */
+    private long lastActive(int node, long t) {
+        long last = 0;
+        for (Sample x : samples) {
+            if (x.at() > t) {
+                break;
+            }
+            if (isActive(node == 1 ? x.s1() : x.s2())) {
+                last = x.at();
+            }
+        }
+        return last;
     }
 
     private String state(int node, long t) {
