@@ -519,6 +519,13 @@ public final class Engine implements AutoCloseable {
         return cycle(List.of(session.insert(due)));
     }
 
+    /** The managed services found running at boot; kept until a rule takes it (rules/pair/boot.drl). */
+    public CycleOutcome servicesFound(tandem.facts.ServicesFound found) {
+        checkReady();
+        session.insert(found);
+        return cycle(List.of());
+    }
+
     /** A scheduled backup transfer is due (one-shot; the rules decide whether it runs, RED-1, RED-4). */
     public CycleOutcome transferDue(tandem.facts.TransferDue due) {
         checkReady();

@@ -267,6 +267,8 @@ public final class EngineLoop implements AutoCloseable {
                     out = e.syncDue(d);
                 } else if (observation instanceof tandem.facts.PeerServices p) {
                     out = e.peerServices(p);
+                } else if (observation instanceof tandem.facts.ServicesFound f) {
+                    out = e.servicesFound(f);
                 } else if (observation instanceof tandem.facts.TransferDue d) {
                     out = e.transferDue(d);
                 } else if (observation instanceof tandem.facts.BackupImported

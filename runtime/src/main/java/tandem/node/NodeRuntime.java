@@ -156,6 +156,11 @@ public final class NodeRuntime implements AutoCloseable {
         // own routes then join the node's context (one context, one set of JMX names per node)
         try {
             loop.start();
+            // what an earlier run left running (it was killed while active): the rules decide (boot.drl)
+            java.util.List<String> left = wiring.services().running();
+            if (!left.isEmpty()) {
+                loop.observe(new tandem.facts.ServicesFound(left));
+            }
             routes.start();
             wiring.attach(assembly, routes);
             holdLinkBackForTests();

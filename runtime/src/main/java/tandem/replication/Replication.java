@@ -361,6 +361,13 @@ public final class Replication {
                 return new ActionResult(request.action(), false, "the standby is gone; stopping without a last cycle",
                         clock.millis());
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // the node is shutting down: without this the wait below returned at once, every time, and
+                // the lane spun until the deadline while Camel's shutdown waited for it (found by the fault
+                // suite's boot-together: both nodes stopped at the same instant, one never exited)
+                return new ActionResult(request.action(), false, "interrupted: the node is shutting down; stopping"
+                        + " without a last cycle", clock.millis());
+            }
             server.awaitDone(Duration.ofMillis(200));
         }
         return new ActionResult(request.action(), false, "the standby did not finish a last cycle within "

@@ -274,7 +274,10 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
             r.pair.process(n).destroy();
         }
         for (int n = 1; n <= 2; n++) {
-            r.pair.process(n).waitFor();
+            if (!r.pair.process(n).waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                r.watch.violation(Instant.now() + ": boot-together: node" + n + " did not exit within 30 s of SIGTERM");
+                r.pair.process(n).destroyForcibly().waitFor();
+            }
         }
         for (int n = 1; n <= 2; n++) {
             if (r.pair.app(n).isPresent()) {
@@ -350,7 +353,10 @@ record Fault(String name, List<String> profiles, String lab, Procedure procedure
                 : "the transfer was not caught in flight; restarted anyway");
         r.watch.absent(s, true);
         r.pair.process(s).destroy();
-        r.pair.process(s).waitFor();
+        if (!r.pair.process(s).waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            r.watch.violation(Instant.now() + ": restart-mid-sync: node" + s + " did not exit within 30 s of SIGTERM");
+            r.pair.process(s).destroyForcibly().waitFor();
+        }
         r.pair.start(s);
         r.watch.absent(s, false);
         if (!await(Duration.ofSeconds(60), () -> r.pair.formed() != 0 && Files.exists(r.pair.data(s).resolve(name)))) {

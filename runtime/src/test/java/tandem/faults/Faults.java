@@ -196,7 +196,10 @@ public final class Faults {
                 for (int n = 1; n <= 2; n++) {
                     if (pair.alive(n)) {
                         pair.process(n).destroy();
-                        pair.process(n).waitFor();
+                        if (!pair.process(n).waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                            notes.add("node" + n + " did not exit within 30 s of SIGTERM: killed");
+                            pair.process(n).destroyForcibly().waitFor();
+                        }
                     }
                 }
                 pair.start(1);

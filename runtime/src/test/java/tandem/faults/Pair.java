@@ -86,11 +86,6 @@ final class Pair implements AutoCloseable {
         return dir.resolve("node" + node + ".out");
     }
 
-    /** The pid file of node's application, written by its process service. */
-    Path appPid(int node) {
-        return dir.resolve("node" + node).resolve("state").resolve("logs").resolve("app").resolve("app.pid");
-    }
-
     void write() throws IOException {
         Files.writeString(dir.resolve("cluster.secret"), "fault-suite-secret-" + FaultLab.PID + "\n");
         for (int n = 1; n <= 2; n++) {
@@ -255,16 +250,20 @@ final class Pair implements AutoCloseable {
         return 0;
     }
 
-    /** The pid of node's application when it runs (its pid file names a live process). */
+    /**
+     * The pid of the process listening on the application's port in node's namespace, when one does:
+     * what a client would reach there, whoever started it (Tandem's process service, or a run of it that
+     * was killed and left it behind).
+     */
     Optional<Long> app(int n) {
         try {
-            Path f = appPid(n);
-            if (!Files.isRegularFile(f)) {
+            FaultLab.Result r = FaultLab.run(List.of("ip", "netns", "exec", lab.ns(n), "ss", "-Hltnp",
+                    "sport = :" + APP_PORT));
+            if (r.code() != 0 || r.out().isBlank()) {
                 return Optional.empty();
             }
-            String first = Files.readString(f).strip().split("\\s+")[0];
-            long pid = Long.parseLong(first);
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(r.out());
+            return Optional.of(m.find() ? Long.parseLong(m.group(1)) : -1L);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -304,7 +303,8 @@ final class Pair implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            app(n).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+            // an application a killed node left behind is a child of a node this run started
+            app(n).filter(pid -> pid > 0).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
         }
         for (int n = 1; n <= 2; n++) {
             if (mounted[n]) {
