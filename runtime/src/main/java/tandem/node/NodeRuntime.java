@@ -59,7 +59,12 @@ public final class NodeRuntime implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> silence =
             new java.util.concurrent.atomic.AtomicReference<>();
     /** Completed once the node is in STOP and holds nothing: what a shutdown waits for. */
-    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /**
+     * Completed when the node is in STOP and holds nothing; replaced by a new one whenever it leaves STOP
+     * (a node stopped and started again must not find an old STOP when it shuts down: it closed at once,
+     * with its services still running; the fault suite's boot-together found it).
+     */
+    private volatile CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private NodeRuntime(Path home, NodeConfig c) {
         this.config = c;
@@ -143,6 +148,8 @@ public final class NodeRuntime implements AutoCloseable {
         loop.afterCycle(st -> {
             if (st.state() == NodeState.STOP && !st.activity().holding()) {
                 stopped.complete(null);
+            } else if (stopped.isDone()) {
+                stopped = new CompletableFuture<>();
             }
             heartbeats.changed(st);
             systemd.alive();
