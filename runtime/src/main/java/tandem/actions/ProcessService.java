@@ -116,19 +116,23 @@ public final class ProcessService implements ManagedService {
         } catch (IOException e) {
             // no input for it either way
         }
+        // the pid file before the settle wait: a Tandem killed during the wait leaves a running process
+        // that the next one must find (and stop, when it is not active: the fault suite's kill9-primary)
+        writePidFile(p.toHandle());
         Duration settle = timeout.compareTo(SETTLE) <= 0 ? timeout : SETTLE;
         try {
             if (p.waitFor(settle.toMillis(), TimeUnit.MILLISECONDS)) {
+                deletePidFile();
                 throw new ActionException(name + " exited at once with exit code " + p.exitValue() + "; "
                         + logFile + " ends with: " + tail(logStart));
             }
         } catch (InterruptedException e) {
             SystemCommands.killTree(p);
+            deletePidFile();
             Thread.currentThread().interrupt();
             throw new ActionException("start of " + name + " interrupted");
         }
         process = p.toHandle();
-        writePidFile(process);
         LOG.info("{} started (pid {}): {}", name, p.pid(), commandLine);
     }
 
