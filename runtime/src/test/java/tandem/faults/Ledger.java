@@ -183,6 +183,9 @@ final class Ledger {
             if (n != active && active != 0) {
                 // replicated: the active now also owes what reached the standby, and so does the standby
                 for (var e : now.entrySet()) {
+                    if (!writers(e.getKey())) {
+                        continue;
+                    }
                     Long mine = owed.get(active).get(e.getKey());
                     if (mine != null && mine.equals(e.getValue())) {
                         owed.get(n).merge(e.getKey(), e.getValue(), Math::max);
@@ -223,7 +226,12 @@ final class Ledger {
             }
         }
         owed.get(to).clear();
-        owed.get(to).putAll(has);
+        // the writer's files only: a fault's own large file (restart-mid-sync, disk-full) goes when it ends
+        has.forEach((k, v) -> {
+            if (writers(k)) {
+                owed.get(to).put(k, v);
+            }
+        });
         // the writer goes on from the highest version either node holds
         for (var e : has.entrySet()) {
             written.merge(e.getKey(), e.getValue(), Math::max);
@@ -231,6 +239,11 @@ final class Ledger {
         if (from != 0) {
             owed.get(from).clear();
         }
+    }
+
+    /** A file the writer keeps changing ({@code fNN.dat}), as opposed to a fault's own. */
+    static boolean writers(String name) {
+        return name.length() == 7 && name.startsWith("f") && name.endsWith(".dat");
     }
 
     /** After the heal: both folders the same, versions and bytes. Returns the difference, or empty. */
