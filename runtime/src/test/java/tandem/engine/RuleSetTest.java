@@ -18,11 +18,11 @@ class RuleSetTest {
         RuleSet rs = Fixtures.msFailoverRules();
         assertThat(rs.files()).extracting(p -> p.getFileName().toString())
                 .containsExactly("boot-start.drl", "classify.drl", "mail.drl", "services.drl", "boot.drl", "commands.drl", "election.drl",
-                        "failover.drl", "fencing.drl", "freeze.drl", "sync.drl",
+                        "failover.drl", "fencing.drl", "freeze.drl", "sync.drl", "vip.drl",
                         "election.drl", "failover.drl");
         assertThat(rs.files()).extracting(p -> p.getParent().getFileName().toString())
                 .containsExactly("common", "common", "common", "common", "pair", "pair", "pair", "pair", "pair", "pair", "pair",
-                        "ms-failover", "ms-failover");
+                        "pair", "ms-failover", "ms-failover");
         assertThat(rs.ruleCount()).isGreaterThan(30);
     }
 
