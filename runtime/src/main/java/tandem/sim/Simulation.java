@@ -501,6 +501,10 @@ public final class Simulation {
         if (n.failed.contains(resource)) {
             return false;
         }
+        if (resource.equals(tandem.checks.VipCheck.HELD)) {
+            // the node's own check of its virtual IP: what the simulated machine holds
+            return n.holdsVip;
+        }
         if (resource.startsWith("link.")) {
             // a simulated pair has one link: it is up while frames from the peer arrive
             return n.peer.engine != null && linked(n.name, n.peer.name);
