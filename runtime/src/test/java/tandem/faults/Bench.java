@@ -178,7 +178,7 @@ final class Bench {
                     continue;
                 }
                 try (Faults.Run run = new Faults.Run(profile, lab, seed, dir,
-                        octet++, err)) {
+                        octet++)) {
                     err.println("bench/faults: " + profile + ", " + lab + " lab: starting the pair");
                     run.up();
                     for (Fault f : e.getValue()) {

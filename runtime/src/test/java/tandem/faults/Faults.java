@@ -1,8 +1,6 @@
 package tandem.faults;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +61,6 @@ public final class Faults {
         final long seed;
         final Random random;
         final Path dir;
-        final PrintStream log;
         final FaultLab lab;
         final Pair pair;
         final Client client = new Client();
@@ -71,14 +68,13 @@ public final class Faults {
         final Watch watch;
         private final boolean witness;
 
-        Run(String profile, String labKind, long seed, Path dir, int octet, PrintStream log) {
+        Run(String profile, String labKind, long seed, Path dir, int octet) {
             boolean witness = !labKind.equals("no-witness");
             this.profile = profile;
             this.witness = witness;
             this.seed = seed;
             this.random = new Random(seed);
             this.dir = dir;
-            this.log = log;
             this.lab = new FaultLab(octet);
             this.pair = new Pair(lab, profile, dir, witness, labKind.equals("clock"), labKind.equals("disk"));
             this.ledger = new Ledger(pair, seed, this::violation);
@@ -245,9 +241,5 @@ public final class Faults {
                     out.length == 0 ? "-" : out[out.length - 1], viol, spur, pair.length == 0 ? "-" : pair[pair.length / 2]));
         }
         return sb.toString();
-    }
-
-    static void ensureDir(Path p) throws IOException {
-        Files.createDirectories(p);
     }
 }
