@@ -67,6 +67,42 @@ class VipReleaseRulesTest extends EngineHarness {
     }
 
     @Test
+    void theWinnerOfASplitBrainAnnouncesTheAddressAgainOnceTheLoserHasLeftTheRole() {
+        // node2 with the better claim (priority 150 against 100), ALONE; node1 ALONE too after a partition
+        Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
+                1_000, false, 5_000, 20, 60_000);
+        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()),
+                new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.linkListening();
+        engine.advanceTo(2_000);
+        engine.tick();
+        engine.advanceTo(4_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        engine.actionResult(new ActionResult("vip-up", true, "up", 4_000));
+        engine.actionResult(new ActionResult("start-services", true, "started", 4_000));
+        actions.clear();
+        engine.advanceTo(4_100);
+        engine.heartbeat(new Heartbeat("node1", NodeState.ALONE, DataState.UPTODATE, 1, true, 100, 4_100));
+        assertThat(actions()).as("announced at once").containsExactly("vip-up");
+        engine.actionResult(new ActionResult("vip-up", true, "announced", 4_150));
+        // the loser steps down and stops: still holding while its services stop
+        engine.advanceTo(4_200);
+        engine.heartbeat(new Heartbeat("node1", NodeState.WAIT, DataState.NOT_UPTODATE, 1, true, 100, 4_200));
+        assertThat(actions()).containsExactly("vip-up");
+        engine.advanceTo(4_400);
+        engine.heartbeat(new Heartbeat("node1", NodeState.WAIT, DataState.NOT_UPTODATE, 1, false, 100, 4_400));
+        assertThat(actions()).as("once more when the loser holds nothing; events %s", events)
+                .containsExactly("vip-up", "vip-up");
+        assertThat(events.toString()).contains("A split brain's winner announces the virtual IP again");
+        engine.actionResult(new ActionResult("vip-up", true, "announced", 4_450));
+        engine.advanceTo(4_500);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.NOT_UPTODATE, 1, false, 100, 4_500));
+        assertThat(actions()).as("and not again").containsExactly("vip-up", "vip-up");
+    }
+
+    @Test
     void theActiveNodeKeepsItsAddress() {
         restartedNextToTheNewActive();
         engine.actionResult(new ActionResult("resync", true, "ok", 0));
