@@ -44,6 +44,8 @@ final class FaultLab implements AutoCloseable {
     private final List<String> rootLinks = new ArrayList<>();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private final Thread hook = new Thread(this::close, "fault lab clean-up");
+    /** What else a close undoes, last registered first (the pair's tmpfs volumes). */
+    private final List<Runnable> undo = Collections.synchronizedList(new ArrayList<>());
     private boolean closed;
 
     /** @param octet the second octet of the lab's 10.X.0.0/16 */
@@ -146,6 +148,11 @@ final class FaultLab implements AutoCloseable {
         must("ip", "link", "set", rootEnd, "up");
         must("ip", "-n", ns, "addr", "add", nsCidr, "dev", "mg0");
         must("ip", "-n", ns, "link", "set", "mg0", "up");
+    }
+
+    /** Registers something {@link #close()} undoes after the processes are gone (also on interruption). */
+    void onClose(Runnable r) {
+        undo.add(0, r);
     }
 
     /** The switch port of node's LAN ({@code lan = true}) or second link, up or down. */
@@ -318,6 +325,16 @@ final class FaultLab implements AutoCloseable {
             } catch (Exception e) {
                 h.destroyForcibly();
             }
+        }
+        synchronized (undo) {
+            for (Runnable r : undo) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    // the next may still work
+                }
+            }
+            undo.clear();
         }
         for (String ns : created) {
             try {

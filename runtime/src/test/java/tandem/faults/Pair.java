@@ -94,6 +94,14 @@ final class Pair implements AutoCloseable {
                 FaultLab.must("mount", "-t", "tmpfs", "-o", "size=" + (DISK_BYTES >> 20) + "m,mode=0755", "tandem-faults",
                         volume(n).toString());
                 mounted[n] = true;
+                Path vol = volume(n);
+                lab.onClose(() -> {
+                    try {
+                        FaultLab.run(List.of("umount", "-l", vol.toString()));
+                    } catch (IOException e) {
+                        // nothing more to do
+                    }
+                });
             }
             Files.createDirectories(data(n));
             Files.createDirectories(scratch(n));
