@@ -208,29 +208,33 @@ final class Pair implements AutoCloseable {
 
     /** An operator's command ({@code POST /api/command}): its answer with {@code httpStatus} (200 accepted), or empty. */
     Optional<JsonNode> command(int n, String name) {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + lab.mgmt(n) + ":" + API_PORT + "/api/command"))
-                    .timeout(Duration.ofSeconds(3)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build();
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return Optional.of(JSON.readTree(r.body().isBlank() ? "{}" : r.body()))
-                    .map(j -> j.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) j).put("httpStatus", r.statusCode()) : j);
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return send(api(n, "command").timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build())
+                .map(r -> {
+                    JsonNode j = r.body();
+                    return j.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) j).put("httpStatus", r.status()) : j;
+                });
     }
 
     /** node's {@code /api/status}, or empty when it does not answer within 700 ms. */
     Optional<JsonNode> status(int n) {
+        return send(api(n, "status").timeout(Duration.ofMillis(700)).GET().build())
+                .filter(r -> r.status() == 200).map(Answer::body);
+    }
+
+    private record Answer(int status, JsonNode body) {
+    }
+
+    private HttpRequest.Builder api(int n, String path) {
+        return HttpRequest.newBuilder(URI.create("http://" + lab.mgmt(n) + ":" + API_PORT + "/api/" + path))
+                .header("Authorization", "Bearer " + token);
+    }
+
+    /** The answer and its JSON body ({} when empty), or empty when the node did not answer. */
+    private Optional<Answer> send(HttpRequest req) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + lab.mgmt(n) + ":" + API_PORT + "/api/status"))
-                    .timeout(Duration.ofMillis(700)).header("Authorization", "Bearer " + token).GET().build();
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
+            return Optional.of(new Answer(r.statusCode(), JSON.readTree(r.body().isBlank() ? "{}" : r.body())));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

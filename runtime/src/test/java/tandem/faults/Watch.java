@@ -191,10 +191,11 @@ final class Watch implements AutoCloseable {
                 if (by == 0) {
                     continue;
                 }
-                long otherSince = activeSince(other, p.start());
+                History mine = history(by, p.start());
+                long otherSince = history(other, p.start()).activeSince();
                 // a node that just stepped down (a split brain's loser) gets SETTLE to release the address
-                if (otherSince >= 0 && p.start() - otherSince > SETTLE && !isActive(state(by, p.start()))
-                        && p.start() - lastActive(by, p.start()) > SETTLE) {
+                if (otherSince >= 0 && p.start() - otherSince > SETTLE && !isActive(mine.state())
+                        && p.start() - mine.lastActive() > SETTLE) {
                     violation(Instant.ofEpochMilli(p.start()) + ": the client was answered by node" + by
                             + " on the virtual IP while node" + other + " had been active for " + (p.start() - otherSince)
                             + " ms");
@@ -203,46 +204,30 @@ final class Watch implements AutoCloseable {
         }
     }
 
-    /** Since when (epoch ms) node has been active without a break up to {@code t}, or -1. */
-    private long activeSince(int node, long t) {
-        long since = -1;
-        for (Sample x : samples) {
-            if (x.at() > t) {
-                break;
-            }
-            boolean a = isActive(node == 1 ? x.s1() : x.s2());
-            if (a && since < 0) {
-                since = x.at();
-            } else if (!a) {
-                since = -1;
-            }
-        }
-        return since;
+    /**
+     * What the samples up to {@code t} say of node: its last state ("down" before any), since when it has
+     * been active without a break (-1 when it is not), and when it was last active (0: never).
+     */
+    private record History(String state, long activeSince, long lastActive) {
     }
 
-    /** The time of the last sample up to {@code t} in which node was active, or 0. */
-    private long lastActive(int node, long t) {
+    private History history(int node, long t) {
+        String st = "down";
+        long since = -1;
         long last = 0;
         for (Sample x : samples) {
             if (x.at() > t) {
                 break;
             }
-            if (isActive(node == 1 ? x.s1() : x.s2())) {
-                last = x.at();
-            }
-        }
-        return last;
-    }
-
-    private String state(int node, long t) {
-        String st = "down";
-        for (Sample x : samples) {
-            if (x.at() > t) {
-                break;
-            }
             st = node == 1 ? x.s1() : x.s2();
+            if (isActive(st)) {
+                since = since < 0 ? x.at() : since;
+                last = x.at();
+            } else {
+                since = -1;
+            }
         }
-        return st;
+        return new History(st, since, last);
     }
 
     @Override
