@@ -252,10 +252,14 @@ public final class Transfer {
         }
     }
 
-    /** Removes the partial file, over the same SFTP session when it still works, else over a new one. */
+    /**
+     * Removes the partial file over the same SFTP session, and when that fails for any reason over a new
+     * one: a session the server has just cut off can still look open here (the close has not arrived yet),
+     * and its removal then fails on a broken pipe although a new session would succeed.
+     */
     private static TransferException withCleanup(TransferException e, SshTarget target, SftpClient sftp, String part) {
         String problem = removePart(sftp, part);
-        if (problem != null && !sftp.isOpen()) {
+        if (problem != null) {
             try (Connection again = Connection.open(target);
                     SftpClient fresh = SftpClientFactory.instance().createSftpClient(again.session())) {
                 problem = removePart(fresh, part);

@@ -313,6 +313,45 @@ class TransferTest {
     }
 
     @Test
+    void aRemovalThatFailsOverTheCutSessionIsTriedAgainOverANewOne() throws Exception {
+        // the server cuts the upload off, and the session still looks open to the client when it tries
+        // to remove the partial file over it (the close has not reached the client yet): the removal
+        // fails there and must be tried over a new session, not given up
+        AtomicBoolean cut = new AtomicBoolean();
+        AtomicBoolean firstRemoval = new AtomicBoolean(true);
+        SftpEventListener cutter = new SftpEventListener() {
+            @Override
+            public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+                    byte[] data, int dataOffset, int dataLen) throws IOException {
+                if (offset >= 256 * 1024 && cut.compareAndSet(false, true)) {
+                    throw new IOException("disk gone");
+                }
+            }
+
+            @Override
+            public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
+                if (firstRemoval.getAndSet(false)) {
+                    throw new IOException("broken pipe");
+                }
+            }
+        };
+        ssh = StandbySsh.start(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256), StandbySsh.shell(), cutter);
+        Path remote = Files.createDirectories(dir.resolve("standby"));
+        Files.writeString(remote.resolve("full.tar"), "the previous backup");
+        Path local = randomFile(dir.resolve("full.tar"), 1024 * 1024);
+
+        assertThatThrownBy(() -> Transfer.upload(ssh.passwordTarget(ssh.trustedKnownHosts(dir)), local,
+                remote.toString(), "full.tar"))
+                .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.step()).isEqualTo(Step.UPLOAD))
+                .hasMessageNotContaining("could not be removed");
+
+        assertThat(cut).isTrue();
+        assertThat(firstRemoval).isFalse();
+        assertThat(remote.resolve("full.tar")).hasContent("the previous backup");
+        assertThat(remote.resolve(".full.tar.part")).doesNotExist();
+    }
+
+    @Test
     void aCorruptUploadIsNotRenamedAndNamesBothHashes() throws Exception {
         String bogus = "0".repeat(64);
         CommandFactory lyingSha256sum = (channel, command) -> {
