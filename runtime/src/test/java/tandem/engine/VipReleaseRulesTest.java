@@ -95,11 +95,58 @@ class VipReleaseRulesTest extends EngineHarness {
         engine.heartbeat(new Heartbeat("node1", NodeState.WAIT, DataState.NOT_UPTODATE, 1, false, 100, 4_400));
         assertThat(actions()).as("once more when the loser holds nothing; events %s", events)
                 .containsExactly("vip-up", "vip-up");
-        assertThat(events.toString()).contains("A split brain's winner announces the virtual IP again");
+        assertThat(events.toString()).contains("An active node announces the virtual IP again once the peer is back");
         engine.actionResult(new ActionResult("vip-up", true, "announced", 4_450));
         engine.advanceTo(4_500);
         engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.NOT_UPTODATE, 1, false, 100, 4_500));
         assertThat(actions()).as("and not again").containsExactly("vip-up", "vip-up");
+    }
+
+    @Test
+    void anActiveNodeWhosePeerWasSilentAnnouncesTheAddressOnceThePeerIsBackAndHoldsNothing() {
+        // the fault suite's partition-no-witness: node2 (the better claim) was cut off and stayed ALONE with
+        // the address; node1 took over meanwhile, and the clients learnt its MAC. After the heal node1 saw
+        // the split brain first and stepped down before node2 heard it as active, so node2 never saw a split
+        // brain; the clients kept node1's MAC, and node1 no longer had the address.
+        Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
+                1_000, false, 5_000, 20, 60_000);
+        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()),
+                new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.linkListening();
+        engine.advanceTo(2_000);
+        engine.tick();
+        engine.advanceTo(4_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        engine.actionResult(new ActionResult("vip-up", true, "up", 4_000));
+        engine.actionResult(new ActionResult("start-services", true, "started", 4_000));
+        // node1 joins as secondary and the pair forms
+        engine.advanceTo(4_100);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.UPTODATE, 2, false, 100, 4_100));
+        engine.advanceTo(4_200);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.UPTODATE, 2, false, 100, 4_200));
+        assertThat(engine.node().state()).isEqualTo(NodeState.PRIM);
+        engine.actionResult(new ActionResult("vip-up", true, "announced", 4_200));
+        actions.clear();
+        // the partition: nothing from node1 for longer than the failover timeout
+        engine.advanceTo(5_000);
+        engine.tick();
+        engine.advanceTo(6_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        assertThat(actions()).doesNotContain("vip-up");
+        // the heal: node1 is back, already SECOND and holding nothing
+        engine.advanceTo(6_100);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.NOT_UPTODATE, 1, false, 100, 6_100));
+        assertThat(actions()).as("announced once the peer is back; events %s", events).containsExactly("vip-up");
+        engine.actionResult(new ActionResult("vip-up", true, "announced", 6_150));
+        engine.advanceTo(6_200);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.UPTODATE, 1, false, 100, 6_200));
+        engine.advanceTo(7_000);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.UPTODATE, 1, false, 100, 7_000));
+        engine.tick();
+        assertThat(actions()).as("and not again").containsExactly("vip-up");
     }
 
     @Test

@@ -251,6 +251,23 @@ final class FaultLab implements AutoCloseable {
         }
     }
 
+    /** What the client's neighbour table says of {@code address}, beside each node's LAN MAC address (a diagnosis). */
+    String neighbours(String address) {
+        StringBuilder sb = new StringBuilder("client neighbour: ");
+        try {
+            sb.append(run(List.of("ip", "-n", client, "neigh", "show", address)).out.strip());
+            for (int n = 1; n <= 2; n++) {
+                String link = run(List.of("ip", "-n", ns(n), "-o", "link", "show", "dev", "eth0")).out;
+                int at = link.indexOf("link/ether ");
+                sb.append("; node").append(n).append(" eth0 ")
+                        .append(at < 0 ? "?" : link.substring(at + 11, Math.min(link.length(), at + 28)));
+            }
+        } catch (IOException e) {
+            sb.append(e.getMessage());
+        }
+        return sb.toString();
+    }
+
     record Result(int code, String out) {
     }
 

@@ -168,6 +168,14 @@ public final class Faults {
                             + (lab.holds(lab.ns(prim), pair.vip) ? "node" + prim + " " : "")
                             + (lab.holds(lab.ns(sec), pair.vip) ? "node" + sec : "") );
                 }
+                long since = System.currentTimeMillis();
+                boolean served = vipOk && await(Duration.ofSeconds(Watch.SETTLE / 1000 + 5),
+                        () -> client.first("node" + prim, since).isPresent());
+                if (vipOk && !served) {
+                    watch.violation(Instant.now() + ": settled pair (node" + prim + " PRIM, holding the virtual IP alone)"
+                            + " but the client is not served by it within " + (Watch.SETTLE / 1000 + 5) + " s; "
+                            + lab.neighbours(pair.vip));
+                }
             }
             // the writer pauses so the standby can catch up; both uptodate, trees identical
             watch.writing(false);
