@@ -82,6 +82,25 @@ public final class Mailer implements AutoCloseable {
                 + ":" + mail.port();
     }
 
+    /**
+     * Delivers {@code notice} to {@code mail.to} now, once, on the caller's thread (bounded by the
+     * connection timeout): the operator's test, whose point is to learn whether the server takes it.
+     * Returns a sentence saying where it went; throws with the server's or the network's words when it
+     * did not.
+     */
+    public String sendNow(Notice notice) {
+        List<String> to = mail.to();
+        try {
+            deliver(notice, to);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("mail \"" + notice.subject() + "\" NOT sent to " + String.join(", ", to)
+                    + " via " + mail.host() + ":" + mail.port() + ": " + rootMessage(e), e);
+        }
+        delivered.incrementAndGet();
+        LOG.info("mail \"{}\" sent to {} via {}:{}", notice.subject(), String.join(", ", to), mail.host(), mail.port());
+        return "mail \"" + notice.subject() + "\" sent to " + String.join(", ", to) + " via " + mail.host() + ":" + mail.port();
+    }
+
     /** Mails delivered since start (tests, status). */
     public int delivered() {
         return delivered.get();

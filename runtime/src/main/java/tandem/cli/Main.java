@@ -19,9 +19,11 @@ public final class Main {
 
               run      --config FILE                  run one node in the foreground
               status   --config FILE [--json]         the running node, its peer, resources, last events
-              command  NAME [--ARG VALUE|--FLAG]... --config FILE
+              command  NAME [--ARG VALUE|--FLAG]... [--wait [SECONDS]] --config FILE
                                                       an operator command to the running node (check lists
-                                                      them), with its arguments (--ARG=VALUE also)
+                                                      them), with its arguments (--ARG=VALUE also); --wait
+                                                      waits for the actions it started (exit 0 only when
+                                                      they succeeded; 600 s unless SECONDS)
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               import   --config FILE --file BACKUP    on a redundancy standby: verify a backup of its active
                                                       and import it (the active runs this over SSH)

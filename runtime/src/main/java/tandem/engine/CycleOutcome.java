@@ -26,7 +26,26 @@ public record CycleOutcome(List<Decision> applied, List<CommandAnswer> answers) 
         return sb.toString();
     }
 
-    /** The rules' answer to an operator command. */
-    public record CommandAnswer(String command, boolean accepted, String reason, String rule) {
+    /**
+     * The rules' answer to an operator command.
+     *
+     * @param ticket  the number to ask what became of an accepted command by ({@link CommandTickets}); 0 when
+     *                there is none (refused, or answered outside the engine's loop)
+     * @param actions the actions the cycle that accepted it asked for, in order
+     */
+    public record CommandAnswer(String command, boolean accepted, String reason, String rule, long ticket,
+            List<String> actions) {
+        public CommandAnswer {
+            actions = List.copyOf(actions);
+        }
+
+        public CommandAnswer(String command, boolean accepted, String reason, String rule) {
+            this(command, accepted, reason, rule, 0, List.of());
+        }
+
+        /** This answer with its ticket and the actions it waits for. */
+        public CommandAnswer withTicket(long id, List<String> started) {
+            return new CommandAnswer(command, accepted, reason, rule, id, started);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package tandem.engine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Callable;
@@ -58,6 +59,7 @@ public final class EngineLoop implements AutoCloseable {
     /** The pause the current turn's cycles took in (milliseconds), 0 for none; the engine's thread only. */
     private long takenInTurn;
     private volatile Thread watch;
+    private final CommandTickets tickets = new CommandTickets(System::currentTimeMillis);
 
     /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
     public EngineLoop(String nodeId, Supplier<Engine> factory) {
@@ -262,6 +264,7 @@ public final class EngineLoop implements AutoCloseable {
                         && round.stream().allMatch(tandem.facts.Reading.class::isInstance)) {
                     out = e.probes(round.stream().map(tandem.facts.Reading.class::cast).toList());
                 } else if (observation instanceof ActionResult r) {
+                    tickets.result(r);
                     out = e.actionResult(r);
                 } else if (observation instanceof tandem.facts.SyncDue d) {
                     out = e.syncDue(d);
@@ -334,13 +337,22 @@ public final class EngineLoop implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return new CommandAnswer(name, false, e.getMessage(), null);
         }
-        CycleOutcome out = await(onThread(() -> {
+        List<CommandAnswer> answers = await(onThread(() -> {
             CycleOutcome o = ready().command(name, from, checked);
             logCycle(o);
-            return o;
+            // on this thread, before any result of the actions it asked for is taken in
+            return tickets.open(o, from);
         }));
-        return out.answers().stream().filter(a -> a.command().equals(name)).findFirst()
+        return answers.stream().filter(a -> a.command().equals(name)).findFirst()
                 .orElse(new CommandAnswer(name, false, "no answer", null));
+    }
+
+    /**
+     * What became of the accepted commands ({@link CommandAnswer#ticket}); the node's action port counts
+     * every request into it ({@link CommandTickets#requested}) as it goes to its lane.
+     */
+    public CommandTickets tickets() {
+        return tickets;
     }
 
     /**

@@ -198,7 +198,85 @@ public final class ApiBean {
         m.put("accepted", a.accepted());
         m.put("reason", a.reason());
         m.put("rule", a.rule());
+        if (a.ticket() > 0) {
+            // what became of it: GET /api/commands/<ticket>
+            m.put("ticket", a.ticket());
+            m.put("actions", a.actions());
+            loop.tickets().outcome(a.ticket()).ifPresent(o -> m.put("outcome", o.status()));
+        }
         return new Response(a.accepted() ? 200 : commands.offers(name) ? 409 : 404, write(m));
+    }
+
+    /** The longest {@code wait} {@link #outcome} takes: a request does not hold a connection longer. */
+    public static final int MAX_WAIT_S = 10;
+
+    /**
+     * {@code GET /api/commands/<ticket>[?wait=SECONDS]}: what became of an accepted command, its status
+     * ({@code running}, {@code done}, {@code failed}) and each of its actions with its result's words;
+     * with {@code wait}, answered when it ends or after that many seconds (at most {@value #MAX_WAIT_S}),
+     * whichever comes first. 404 for a ticket this node did not give out (or no longer keeps).
+     */
+    public Response outcome(String authorization, String uri, String wait) {
+        if (!ApiAuth.accepts(authorization, token)) {
+            return unauthorized();
+        }
+        String path = uri == null ? "" : uri.replaceFirst("\\?.*$", "");
+        String tail = path.substring(path.lastIndexOf('/') + 1);
+        long id;
+        try {
+            id = Long.parseLong(tail);
+        } catch (NumberFormatException e) {
+            return error(400, "path: expected /api/commands/<ticket>, the number POST /api/command answered with;"
+                    + " got \"" + path + "\"");
+        }
+        long waitMs = 0;
+        if (wait != null && !wait.isEmpty()) {
+            try {
+                double w = Double.parseDouble(wait);
+                if (!(w >= 0 && w <= MAX_WAIT_S)) {
+                    return error(400, "wait: seconds from 0 to " + MAX_WAIT_S + ", got " + wait);
+                }
+                waitMs = (long) (w * 1000);
+            } catch (NumberFormatException e) {
+                return error(400, "wait: seconds from 0 to " + MAX_WAIT_S + ", got \"" + wait + "\"");
+            }
+        }
+        java.util.Optional<tandem.engine.CommandTickets.Outcome> o;
+        try {
+            o = loop.tickets().await(id, waitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(503, "the node is stopping");
+        }
+        if (o.isEmpty()) {
+            return error(404, "ticket " + id + ": not a command this node accepted (it keeps the last "
+                    + tandem.engine.CommandTickets.KEPT + ", since it started)");
+        }
+        return ok(outcomeView(o.get()));
+    }
+
+    /** An outcome as the API and the commands log show it. */
+    static Map<String, Object> outcomeView(tandem.engine.CommandTickets.Outcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ticket", o.id());
+        m.put("command", o.answer().command());
+        m.put("origin", o.origin());
+        m.put("reason", o.answer().reason());
+        m.put("rule", o.answer().rule());
+        m.put("at", Instant.ofEpochMilli(o.at()).toString());
+        m.put("status", o.status());
+        m.put("ended", o.endedAt() < 0 ? null : Instant.ofEpochMilli(o.endedAt()).toString());
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (var st : o.steps()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("action", st.action());
+            x.put("status", st.status());
+            x.put("detail", st.detail());
+            steps.add(x);
+        }
+        m.put("actions", steps);
+        m.put("sentence", o.sentence());
+        return m;
     }
 
     private static Response ok(Object m) {

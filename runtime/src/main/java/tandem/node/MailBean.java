@@ -61,6 +61,23 @@ public final class MailBean {
         this.routes = new Routes(List.copyOf(routeFolders), context);
     }
 
+    /**
+     * Renders {@code mail/<template>.txt} for the request and delivers it now, once: the action succeeds
+     * only when the mail server took it, and fails with the server's or the network's words otherwise
+     * (the operator's test mail, whose outcome is the point).
+     */
+    public ActionResult sendNow(ActionRequest request, String template) {
+        return withTemplate(request, template, (m, camel, file) -> {
+            Mailer.Notice notice = render(camel, file, request, Map.of());
+            try {
+                return done(request, m.sendNow(notice));
+            } catch (RuntimeException e) {
+                // the server's or the network's words; the template was fine
+                return new ActionResult(request.action(), false, e.getMessage(), clock.millis());
+            }
+        });
+    }
+
     /** Renders {@code mail/<template>.txt} for the request and queues it for delivery. */
     public ActionResult send(ActionRequest request, String template) {
         return withTemplate(request, template, (m, camel, file) -> done(request,
@@ -156,7 +173,8 @@ public final class MailBean {
         List<String> errors = new ArrayList<>();
         for (Catalogue.Action a : catalogue.actions().values()) {
             for (Catalogue.BeanCall call : a.calls()) {
-                if (call.ref().equals(BEAN) && (call.method().equals("send") || call.method().equals("sendToUsers")
+                if (call.ref().equals(BEAN) && (call.method().equals("send") || call.method().equals("sendNow")
+                        || call.method().equals("sendToUsers")
                         || call.method().equals("sendToErrorAddress"))
                         && call.literals().size() == 1
                         && template(routeFolders, call.literals().get(0)).isEmpty()) {

@@ -44,9 +44,70 @@ public final class NodeMBean implements TandemNodeMBean {
             if (server.isRegistered(n)) {
                 server.unregisterMBean(n);
             }
-            server.registerMBean(new StandardMBean(new NodeMBean(loop, commands), TandemNodeMBean.class), n);
+            server.registerMBean(new Described(new NodeMBean(loop, commands)), n);
         } catch (JMException e) {
             throw new IllegalStateException("cannot register the Tandem MBean", e);
+        }
+    }
+
+    /**
+     * The MBean with its attributes, operations and parameters described in words, as JMX clients and Hawtio
+     * show them (a plain StandardMBean says "Operation exposed for management").
+     */
+    static final class Described extends StandardMBean {
+        private static final Map<String, String> WORDS = Map.ofEntries(
+                Map.entry("State", "This node's state: STOP, WAIT, SECOND, PRIM or ALONE (the README's state diagram)"),
+                Map.entry("DataState", "Whether this node's data is uptodate with the active node's"),
+                Map.entry("Generation", "The generation of this node's data: it grows at every takeover"),
+                Map.entry("PeerState", "The peer's state as last heard, or unknown"),
+                Map.entry("Commands", "The operator commands this node has (its command routes)"),
+                Map.entry("command", "Runs an operator command; the rules accept or refuse it. Answers \"accepted: reason"
+                        + " (ticket N: actions)\" or \"refused: reason\""),
+                Map.entry("commandAndWait", "Runs an operator command and waits for the actions it started: \"NAME done\","
+                        + " \"NAME failed: ACTION failed: WHY\", \"refused: reason\" or still running after the timeout"),
+                Map.entry("commandOutcome", "What became of an accepted command, by the ticket its answer named"));
+        private static final Map<String, String[]> PARAMS = Map.of(
+                "command", new String[] {"name", "The command: one of the attribute Commands",
+                        "args", "Its arguments: file=F,confirm (a name alone is a flag) or a JSON object; blank for none"},
+                "commandAndWait", new String[] {"name", "The command: one of the attribute Commands",
+                        "args", "Its arguments: file=F,confirm (a name alone is a flag) or a JSON object; blank for none",
+                        "timeoutSeconds", "How long to wait for its actions, in seconds (at most 3600)"},
+                "commandOutcome", new String[] {"ticket", "The ticket number the command's answer named"});
+
+        Described(NodeMBean impl) {
+            super(impl, TandemNodeMBean.class, false);
+        }
+
+        @Override
+        protected String getDescription(javax.management.MBeanInfo info) {
+            return "A Tandem node: its state and its operator commands (the same routes as the console, the HTTP API"
+                    + " and the command line)";
+        }
+
+        @Override
+        protected String getDescription(javax.management.MBeanAttributeInfo info) {
+            return WORDS.getOrDefault(info.getName(), info.getDescription());
+        }
+
+        @Override
+        protected String getDescription(javax.management.MBeanOperationInfo info) {
+            return WORDS.getOrDefault(info.getName(), info.getDescription());
+        }
+
+        @Override
+        protected String getParameterName(javax.management.MBeanOperationInfo op, javax.management.MBeanParameterInfo param,
+                int sequence) {
+            String[] p = PARAMS.get(op.getName());
+            int i = sequence * 2;
+            return p != null && i < p.length ? p[i] : param.getName();
+        }
+
+        @Override
+        protected String getDescription(javax.management.MBeanOperationInfo op, javax.management.MBeanParameterInfo param,
+                int sequence) {
+            String[] p = PARAMS.get(op.getName());
+            int i = sequence * 2 + 1;
+            return p != null && i < p.length ? p[i] : param.getDescription();
         }
     }
 
@@ -99,7 +160,47 @@ public final class NodeMBean implements TandemNodeMBean {
     @Override
     public String command(String name, String args) {
         CommandAnswer a = commands.answer(name, "jmx", args(args));
-        return (a.accepted() ? "accepted: " : "refused: ") + a.reason();
+        return (a.accepted() ? "accepted: " : "refused: ") + a.reason() + ticket(a);
+    }
+
+    private static String ticket(CommandAnswer a) {
+        if (a.ticket() <= 0) {
+            return "";
+        }
+        return " (ticket " + a.ticket() + (a.actions().isEmpty() ? ", no action" : ": " + String.join(", ", a.actions())) + ")";
+    }
+
+    /** The longest wait {@link #commandAndWait} takes. */
+    static final int MAX_WAIT_S = 3_600;
+
+    @Override
+    public String commandAndWait(String name, String args, int timeoutSeconds) {
+        if (timeoutSeconds < 0 || timeoutSeconds > MAX_WAIT_S) {
+            throw new IllegalArgumentException("timeoutSeconds: from 0 to " + MAX_WAIT_S + ", got " + timeoutSeconds);
+        }
+        CommandAnswer a = commands.answer(name, "jmx", args(args));
+        if (!a.accepted()) {
+            return "refused: " + a.reason();
+        }
+        if (a.ticket() <= 0) {
+            return name + " done: " + a.reason();
+        }
+        try {
+            return loop.tickets().await(a.ticket(), timeoutSeconds * 1000L)
+                    .map(o -> o.ended() ? o.sentence() : name + " running after " + timeoutSeconds + " s: "
+                            + o.sentence().substring(o.sentence().indexOf(':') + 2))
+                    .orElse(name + ": ticket " + a.ticket() + " no longer kept");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return name + " running: the wait was interrupted";
+        }
+    }
+
+    @Override
+    public String commandOutcome(long ticket) {
+        return loop.tickets().outcome(ticket).map(tandem.engine.CommandTickets.Outcome::sentence)
+                .orElse("ticket " + ticket + ": not a command this node accepted (it keeps the last "
+                        + tandem.engine.CommandTickets.KEPT + ", since it started)");
     }
 
     /**

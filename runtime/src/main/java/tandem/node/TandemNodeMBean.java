@@ -29,4 +29,14 @@ public interface TandemNodeMBean {
      *                                  shape {@link tandem.facts.CommandArgs} allows (the message names it)
      */
     String command(String name, String args);
+
+    /**
+     * An operator command with arguments (as {@link #command(String, String)}), then waits at most
+     * {@code timeoutSeconds} for the actions it started: "NAME done: ACTIONS" when they all succeeded,
+     * "NAME failed: ACTION failed: WHY", "refused: reason", or "NAME running after N s: waiting for ACTIONS".
+     */
+    String commandAndWait(String name, String args, int timeoutSeconds);
+
+    /** What became of an accepted command, by the ticket its answer named: "NAME done|failed|running: ...". */
+    String commandOutcome(long ticket);
 }

@@ -64,8 +64,13 @@ public final class Wiring implements AutoCloseable {
             if (rules == null) {
                 throw new IllegalStateException("the rules of " + id + " did not compile; no engine runs");
             }
+            // every request is counted as it goes to its lane, so that a command's ticket can follow its actions
+            tandem.engine.ActionPort counted = request -> {
+                loop().tickets().requested(request.action());
+                lanes.perform(request);
+            };
             Engine e = new Engine(rules.kieBase(), assembly.setup(), clock::millis, new FileNodeStore(c.node().stateDir()),
-                    lanes, events);
+                    counted, events);
             if (c.redundancy().isPresent()) {
                 // a rollback's progress (RED-12) is known to the boot's rules, and kept whenever they change it
                 tandem.redundancy.RollbackRecord.fact(c.node().stateDir()).ifPresent(e::recall);

@@ -62,6 +62,23 @@ class CommandTest {
     }
 
     @Test
+    void waitIsTheCliOwnWithOrWithoutItsSeconds() {
+        assertThat(args("stop", "--config", "n.yaml").waits()).isFalse();
+        Command.Args plain = args("stop", "--wait", "--config", "n.yaml");
+        assertThat(plain.waitSeconds()).isEqualTo(Command.DEFAULT_WAIT_S);
+        assertThat(plain.args()).isEmpty();
+        assertThat(args("stop", "--wait", "30", "--note", "x", "--config", "n.yaml").waitSeconds()).isEqualTo(30);
+        Command.Args eq = args("standby-import", "--file", "f.tar", "--wait=90", "--confirm", "--config", "n.yaml");
+        assertThat(eq.waitSeconds()).isEqualTo(90);
+        assertThat(eq.args()).containsExactly(Map.entry("file", "f.tar"), Map.entry("confirm", "true"));
+        assertThatThrownBy(() -> args("stop", "--wait=0", "--config", "n.yaml"))
+                .hasMessage("--wait: seconds from 1 to 86400, got \"0\"");
+        assertThatThrownBy(() -> args("stop", "--wait=soon", "--config", "n.yaml"))
+                .hasMessage("--wait: seconds from 1 to 86400, got \"soon\"");
+        assertThatThrownBy(() -> args("stop", "--wait", "--wait", "--config", "n.yaml")).hasMessage("--wait given twice");
+    }
+
+    @Test
     void badArgumentsAreUsageErrorsNamingTheArgument() {
         assertThatThrownBy(() -> args("x", "--File", "a", "--config", "n.yaml"))
                 .isInstanceOf(Main.UsageException.class).hasMessageStartingWith("argument \"File\": a name is lower-case");
@@ -105,6 +122,6 @@ class CommandTest {
 
     @Test
     void theUsageShowsTheArguments() {
-        assertThat(tandem("help").out()).contains("command  NAME [--ARG VALUE|--FLAG]... --config FILE");
+        assertThat(tandem("help").out()).contains("command  NAME [--ARG VALUE|--FLAG]... [--wait [SECONDS]] --config FILE");
     }
 }

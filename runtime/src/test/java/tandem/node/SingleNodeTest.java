@@ -40,6 +40,7 @@ class SingleNodeTest {
     }
 
     private Path dir;
+    private int noMailPort;
 
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
@@ -59,7 +60,10 @@ class SingleNodeTest {
                 console: {address: 127.0.0.1, port: %4$d}
                 # the hook runs before the service, which needs what it wrote
                 replication: {port: %5$d, peer-port: %6$d, post-takeover: "echo restored > %1$s"}
-                """.formatted(dir.resolve("restored"), freePort(), freePort(), freePort(), freePort(), freePort()));
+                # a mail server that is not there: the test mail fails
+                mail: {host: 127.0.0.1, port: %7$d, from: solo@example.com, to: ops@example.com}
+                """.formatted(dir.resolve("restored"), freePort(), freePort(), freePort(), freePort(), freePort(),
+                noMailPort = freePort()));
         NodeConfig c = ConfigLoader.load(config);
         node = NodeRuntime.start(ClusterAwait.home(), c);
         await("ALONE with its service running", Duration.ofSeconds(20),
@@ -148,6 +152,75 @@ class SingleNodeTest {
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("command: solo: unknown command \"reboot\"; known: start, stop, swap,"
                 + " boot-start-on, boot-start-off, force-start, sync, test-mail, reload\n");
+    }
+
+    @Test
+    void commandsReportTheOutcomeOfTheirActionsWhenAskedToWait() throws Exception {
+        // the CLI: the test mail's action fails (no mail server there), and the command with it
+        Cli mail = cli("command", "test-mail", "--wait", "60", "--config", config.toString());
+        assertThat(mail.code()).as(mail.out() + mail.err()).isEqualTo(1);
+        assertThat(mail.out()).startsWith("test-mail accepted by solo: ").contains("  mail-test: failed: mail \"");
+        assertThat(mail.err()).startsWith("test-mail failed: mail-test failed: mail \"")
+                .contains("NOT sent to ops@example.com via 127.0.0.1:" + noMailPort + ": ").endsWith(" (on solo)\n");
+
+        Cli stop = cli("command", "stop", "--wait", "--config", config.toString());
+        assertThat(stop.code()).as(stop.err()).isZero();
+        assertThat(stop.out()).contains("  stop-services: done").contains("stop done: stop-services");
+        await("STOP with the service stopped", Duration.ofSeconds(10),
+                () -> node.loop().status().state().name().equals("STOP")
+                        && node.loop().status().activity().name().equals("STOPPED"));
+
+        // JMX: the same, and the outcome of an earlier command by its ticket
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("tandem:type=Node,name=solo");
+        String[] wait = {String.class.getName(), String.class.getName(), int.class.getName()};
+        assertThat((String) server.invoke(name, "commandAndWait", new Object[] {"swap", "", 10}, wait))
+                .startsWith("refused: ");
+        assertThat((String) server.invoke(name, "commandAndWait", new Object[] {"start", "", 60}, wait))
+                .startsWith("start done");
+        await("ALONE again", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE")
+                && node.loop().status().activity().name().equals("RUNNING"));
+        String accepted = (String) server.invoke(name, "command", new Object[] {"test-mail", ""},
+                new String[] {String.class.getName(), String.class.getName()});
+        assertThat(accepted).startsWith("accepted: ").contains("(ticket ").endsWith(": mail-test)");
+        long ticket = Long.parseLong(accepted.replaceAll(".*\\(ticket (\\d+):.*", "$1"));
+        await("the test mail's outcome", Duration.ofSeconds(30), () -> {
+            try {
+                return ((String) server.invoke(name, "commandOutcome", new Object[] {ticket},
+                        new String[] {long.class.getName()})).startsWith("test-mail failed: mail-test failed: ");
+            } catch (javax.management.JMException e) {
+                throw new AssertionError(e);
+            }
+        });
+        var info = server.getMBeanInfo(name);
+        assertThat(info.getOperations()).allSatisfy(op -> assertThat(op.getDescription())
+                .doesNotContain("Operation exposed for management"));
+        assertThat(info.getAttributes()).allSatisfy(a -> assertThat(a.getDescription())
+                .doesNotContain("Attribute exposed for management"));
+
+        // the API: an unknown ticket, a path without one, a wait out of range
+        var http = java.net.http.HttpClient.newHttpClient();
+        NodeConfig c = ConfigLoader.load(config);
+        String token = ApiAuth.token(c.cluster().secret());
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + c.console().port() + path)).header("Authorization", "Bearer " + token).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        var done = get.apply("/api/commands/" + ticket + "?wait=1");
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("\"status\":\"failed\"", "\"action\":\"mail-test\"", "\"origin\":\"jmx\"");
+        assertThat(get.apply("/api/commands/99999").statusCode()).isEqualTo(404);
+        var noTicket = get.apply("/api/commands/latest");
+        assertThat(noTicket.statusCode()).isEqualTo(400);
+        assertThat(noTicket.body()).contains("path: expected /api/commands/<ticket>");
+        var badWait = get.apply("/api/commands/" + ticket + "?wait=600");
+        assertThat(badWait.statusCode()).isEqualTo(400);
+        assertThat(badWait.body()).contains("wait: seconds from 0 to 10");
     }
 
     @Test

@@ -332,6 +332,24 @@ class CommonRoutesRunTest {
     }
 
     @Test
+    void apiCommandOutcomePassesTheTicketsPathAndTheWaitToTheBean() throws Exception {
+        HttpResponse<String> response = http(get("/api/commands/7?wait=2.5").header("Authorization", TestBeans.AUTHORIZATION));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.headers().firstValue("Authorization")).isEmpty();
+        assertThat(response.body()).isEqualTo(TestBeans.Api.OUTCOME_JSON);
+        TestBeans.Api.OutcomeCall call = doubles.api.outcomes.get(doubles.api.outcomes.size() - 1);
+        assertThat(call.authorization()).isEqualTo(TestBeans.AUTHORIZATION);
+        assertThat(call.uri()).startsWith("/api/commands/7");
+        assertThat(call.wait()).isEqualTo("2.5");
+
+        HttpResponse<String> post = http(request("/api/commands/7").header("Authorization", TestBeans.AUTHORIZATION)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void apiCommandRefusesAGet() throws Exception {
         int before = doubles.api.commands.size();
 

@@ -310,6 +310,10 @@ final class TestBeans {
             return done("send", r, template);
         }
 
+        public ActionResult sendNow(ActionRequest r, String template) {
+            return done("sendNow", r, template);
+        }
+
         public ActionResult sendToUsers(ActionRequest r, String template) {
             return done("sendToUsers", r, template);
         }
@@ -464,6 +468,19 @@ final class TestBeans {
         public Response command(String authorization, String body) {
             commands.add(new CommandCall(authorization, body));
             return AUTHORIZATION.equals(authorization) ? new Response(200, COMMAND_JSON)
+                    : new Response(401, UNAUTHORIZED_JSON);
+        }
+
+        static final String OUTCOME_JSON = "{\"ticket\":7,\"status\":\"done\"}";
+
+        /** What one call to outcome() was given. */
+        record OutcomeCall(String authorization, String uri, String wait) {}
+
+        final List<OutcomeCall> outcomes = new CopyOnWriteArrayList<>();
+
+        public Response outcome(String authorization, String uri, String wait) {
+            outcomes.add(new OutcomeCall(authorization, uri, wait));
+            return AUTHORIZATION.equals(authorization) ? new Response(200, OUTCOME_JSON)
                     : new Response(401, UNAUTHORIZED_JSON);
         }
     }
