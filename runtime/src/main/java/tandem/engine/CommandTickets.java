@@ -83,6 +83,12 @@ public final class CommandTickets {
         }
     };
     private long next = 1;
+    private volatile java.util.function.Consumer<Outcome> onEnd = o -> { };
+
+    /** Told of every command as it ends (done or failed), once, on the thread that took in its last result. */
+    public void onEnd(java.util.function.Consumer<Outcome> listener) {
+        this.onEnd = listener;
+    }
 
     /** @param clock the wall clock the outcomes' times are read from (epoch ms) */
     public CommandTickets(java.util.function.LongSupplier clock) {
@@ -141,7 +147,15 @@ public final class CommandTickets {
     }
 
     /** Takes in an action's result: the step it answers, if a command's, is done or failed. */
-    public synchronized void result(ActionResult r) {
+    public void result(ActionResult r) {
+        Outcome ended = take(r);
+        if (ended != null) {
+            onEnd.accept(ended);
+        }
+    }
+
+    /** The ticket's new outcome when this result ended it, else null. */
+    private synchronized Outcome take(ActionResult r) {
         long n = reported.merge(r.action(), 1L, Long::sum);
         Map<Long, long[]> w = waiting.get(r.action());
         long[] at = w == null ? null : w.remove(n);
@@ -149,11 +163,11 @@ public final class CommandTickets {
             waiting.remove(r.action());
         }
         if (at == null) {
-            return;
+            return null;
         }
         Outcome o = tickets.get(at[0]);
         if (o == null) {
-            return;
+            return null;
         }
         List<Step> steps = new ArrayList<>(o.steps());
         String detail = r.ok() || r.finding().isEmpty() ? r.detail() : r.finding() + ": " + r.detail();
@@ -169,8 +183,10 @@ public final class CommandTickets {
                 ended = clock.getAsLong();
             }
         }
-        tickets.put(o.id(), new Outcome(o.id(), o.answer(), o.origin(), o.at(), status, List.copyOf(steps), ended));
+        Outcome now = new Outcome(o.id(), o.answer(), o.origin(), o.at(), status, List.copyOf(steps), ended);
+        tickets.put(o.id(), now);
         notifyAll();
+        return !o.ended() && now.ended() ? now : null;
     }
 
     /** The ticket's outcome as it is now; empty for a number never given out, or one too old to be kept. */

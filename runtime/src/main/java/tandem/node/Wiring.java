@@ -85,6 +85,9 @@ public final class Wiring implements AutoCloseable {
             }
             return e;
         });
+        // the commands log (and the status's events) say what became of every command that started actions
+        loop.tickets().onEnd(o -> events.accept(tandem.engine.EngineEvent.log(null, "command " + o.sentence()
+                + " (ticket " + o.id() + ", from " + o.origin() + ")")));
         this.services = ServiceSet.of(c, ports.commands(), ports.appLogs());
         this.replication = new Replication(c, loop::current, loop::observe, ports.peer()::notice, ports.sync(),
                 ports.commands(), clock);

@@ -162,6 +162,11 @@ class SingleNodeTest {
         assertThat(mail.out()).startsWith("test-mail accepted by solo: ").contains("  mail-test: failed: mail \"");
         assertThat(mail.err()).startsWith("test-mail failed: mail-test failed: mail \"")
                 .contains("NOT sent to ops@example.com via 127.0.0.1:" + noMailPort + ": ").endsWith(" (on solo)\n");
+        // the commands log and the status's events say what became of it, and who asked
+        await("the outcome among the events", Duration.ofSeconds(10), () -> node.loop().status() != null
+                && cli("status", "--config", config.toString(), "--json").out()
+                        .matches("(?s).*\"text\":\"command test-mail failed: mail-test failed: mail [^\"]*NOT sent to"
+                                + " ops@example.com[^\"]*\\(ticket \\d+, from api\\)\".*"));
 
         Cli stop = cli("command", "stop", "--wait", "--config", config.toString());
         assertThat(stop.code()).as(stop.err()).isZero();
