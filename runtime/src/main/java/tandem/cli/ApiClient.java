@@ -12,7 +12,10 @@ import tandem.TandemException;
 import tandem.config.NodeConfig;
 import tandem.node.ApiAuth;
 
-/** Talks to a running node's HTTP API with the token its configuration gives. */
+/**
+ * Talks to a running node's HTTP API: each request carries a command-line token made from the cluster
+ * secret of the configuration given ({@link ApiAuth#mint}), valid for a minute and once.
+ */
 final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,23 +23,22 @@ final class ApiClient {
     }
 
     private final String base;
-    private final String token;
+    private final tandem.config.Secret secret;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** The API of the node this configuration describes. */
     ApiClient(NodeConfig c) {
-        this(local(c.console().address()), c.console().port(), ApiAuth.token(c.cluster().secret()));
+        this(local(c.console().address()), c.console().port(), c.cluster().secret());
     }
 
     /** The API of this configuration's peer: the same token, {@code peer.console-port} or this node's console port. */
     static ApiClient peer(NodeConfig c) {
-        return new ApiClient(c.peer().address(), c.peer().consolePort().orElse(c.console().port()),
-                ApiAuth.token(c.cluster().secret()));
+        return new ApiClient(c.peer().address(), c.peer().consolePort().orElse(c.console().port()), c.cluster().secret());
     }
 
-    private ApiClient(String host, int port, String token) {
+    private ApiClient(String host, int port, tandem.config.Secret secret) {
         this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/api/";
-        this.token = token;
+        this.secret = secret;
     }
 
     private static String local(String host) {
@@ -62,6 +64,7 @@ final class ApiClient {
     }
 
     private Reply send(HttpRequest.Builder b, Duration timeout) {
+        String token = ApiAuth.mint(secret, System.getProperty("user.name"), System.currentTimeMillis());
         HttpRequest req = b.header("Authorization", "Bearer " + token).timeout(timeout).build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());

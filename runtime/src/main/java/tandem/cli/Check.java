@@ -61,7 +61,7 @@ final class Check {
         }
         Assembly.RoutesChecked routes = routesOf(routeCheck);
         problems.addAll(routes.problems());
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(secretWarnings(configFile, c));
         if (rules != null) {
             CatalogueCheck.Outcome names = node.checkCatalogue(rules.files());
             problems.addAll(names.errors());
@@ -89,6 +89,24 @@ final class Check {
             out.println(standbyWrites(c.replication()));
         }
         return 0;
+    }
+
+    /** Below this, a cluster secret is called short: it keys every peer-link frame and the command line's API tokens. */
+    static final int ADVISED_SECRET_LENGTH = 32;
+
+    /** Warnings about the cluster secret: the shipped samples' secret, or a short one. The value is never shown. */
+    static List<String> secretWarnings(Path configFile, tandem.config.NodeConfig c) {
+        String s = c.cluster().secret().reveal();
+        List<String> w = new ArrayList<>();
+        if (s.contains("change-me") || s.startsWith("sample-")) {
+            w.add(configFile + ": cluster.secret: warning: this is the shipped samples' secret, which anyone can read;"
+                    + " make one for this site (e.g. head -c 32 /dev/urandom | base64 > cluster.secret) and give both"
+                    + " nodes the same");
+        } else if (s.length() < ADVISED_SECRET_LENGTH) {
+            w.add(configFile + ": cluster.secret: warning: " + s.length() + " characters; " + ADVISED_SECRET_LENGTH
+                    + " or more random ones are advised (it keys every peer-link frame and the command line's API tokens)");
+        }
+        return w;
     }
 
     private static Assembly.RoutesChecked routesOf(FutureTask<Assembly.RoutesChecked> check) {

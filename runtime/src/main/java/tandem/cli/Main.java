@@ -24,6 +24,9 @@ public final class Main {
                                                       them), with its arguments (--ARG=VALUE also); --wait
                                                       waits for the actions it started (exit 0 only when
                                                       they succeeded; 600 s unless SECONDS)
+              token    create USER|list|revoke ID|USER --config FILE
+                                                      the node's API tokens for scripts and monitoring (the
+                                                      token is printed once; the node keeps its hash)
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               import   --config FILE --file BACKUP    on a redundancy standby: verify a backup of its active
                                                       and import it (the active runs this over SSH)
@@ -51,8 +54,11 @@ public final class Main {
         Map<String, String> opts = Map.of();
         Simulate.Args scenarios = null;
         Command.Args command = null;
+        Token.Args token = null;
         try {
-            if (verb.equals("simulate")) {
+            if (verb.equals("token")) {
+                token = Token.args(List.of(args).subList(1, args.length));
+            } else if (verb.equals("simulate")) {
                 scenarios = Simulate.args(List.of(args).subList(1, args.length));
             } else if (verb.equals("command")) {
                 command = Command.args(List.of(args).subList(1, args.length));
@@ -71,6 +77,7 @@ public final class Main {
                 case "import" -> Import.run(Path.of(opts.get("--config")), Path.of(opts.get("--file")), out, err);
                 case "status" -> Status.run(Path.of(opts.get("--config")), opts.containsKey("--json"), out, err);
                 case "command" -> Command.run(command, out, err);
+                case "token" -> Token.run(token, out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
                         opts.containsKey("--keep"), out, err);
                 case "simulate" -> Simulate.run(home(), scenarios, out, err);

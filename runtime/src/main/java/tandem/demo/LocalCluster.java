@@ -42,7 +42,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Path home;
     private final Path dir;
     private final String profile;
-    private final String token;
+    private final tandem.config.Secret secret;
     private final List<Node> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
     /** Ends the nodes' processes when this JVM ends without {@link #close()} (a killed test run). */
@@ -136,7 +136,7 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(dir.resolve("cluster.secret"), HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "\n");
         n1.config = write(n1, n2, 100, node1, timings1 == null ? TIMINGS : timings1, replication1);
         n2.config = write(n2, n1, 50, node2, timings2 == null ? TIMINGS : timings2, replication2);
-        this.token = ApiAuth.token(ConfigLoader.load(n1.config).cluster().secret());
+        this.secret = ConfigLoader.load(n1.config).cluster().secret();
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -230,7 +230,7 @@ public final class LocalCluster implements AutoCloseable {
     public Optional<JsonNode> status(Node n) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort + "/api/status"))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofMillis(500)).build(),
+                    .header("Authorization", "Bearer " + ApiAuth.mint(secret, "demo", System.currentTimeMillis())).timeout(Duration.ofMillis(500)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
         } catch (IOException e) {
@@ -277,7 +277,7 @@ public final class LocalCluster implements AutoCloseable {
             args.forEach(body.putObject("args")::put);
         }
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort + "/api/command"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + ApiAuth.mint(secret, "demo", System.currentTimeMillis())).timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return ((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body())).put("code", r.statusCode());

@@ -16,7 +16,8 @@ import tandem.engine.NodeStatus;
 /**
  * The {@code api} bean of the routes {@code api-status} and {@code api-command}: the node's HTTP API
  * under {@code /api/}, which {@code tandem status}, {@code tandem command} and the web console use.
- * Every request carries {@code Authorization: Bearer <token>} ({@link ApiAuth}).
+ * Every request carries {@code Authorization: Bearer <token>}: a user's token or a command-line token
+ * ({@link ApiAuth}).
  */
 public final class ApiBean {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +35,7 @@ public final class ApiBean {
     private final java.util.function.Supplier<Map<String, Object>> configView;
     private final CommandRoutes commands;
     private final java.util.function.Supplier<Map<String, Object>> redundancy;
-    private final String token;
+    private final ApiAuth auth;
 
     /**
      * @param commands   where a command goes: its route
@@ -54,13 +55,15 @@ public final class ApiBean {
         this.loop = loop;
         this.events = events;
         this.replication = replication;
-        this.token = ApiAuth.token(config.cluster().secret());
+        this.auth = new ApiAuth(config.cluster().secret(), new ApiTokens(config.node().stateDir()),
+                System::currentTimeMillis);
     }
 
     /** {@code GET /api/status}: this node, its peer as last heard, its resources and its last events. */
     public Response status(String authorization) {
-        if (!ApiAuth.accepts(authorization, token)) {
-            return unauthorized();
+        Response denied = denied(authorization);
+        if (denied != null) {
+            return denied;
         }
         NodeStatus st = loop.current();
         if (st == null) {
@@ -150,8 +153,9 @@ public final class ApiBean {
      * reason names the ones it has); 400 for a body not of this shape, naming the field.
      */
     public Response command(String authorization, String body) {
-        if (!ApiAuth.accepts(authorization, token)) {
-            return unauthorized();
+        Response denied = denied(authorization);
+        if (denied != null) {
+            return denied;
         }
         String name;
         Map<String, String> args = new LinkedHashMap<>();
@@ -217,8 +221,9 @@ public final class ApiBean {
      * whichever comes first. 404 for a ticket this node did not give out (or no longer keeps).
      */
     public Response outcome(String authorization, String uri, String wait) {
-        if (!ApiAuth.accepts(authorization, token)) {
-            return unauthorized();
+        Response denied = denied(authorization);
+        if (denied != null) {
+            return denied;
         }
         String path = uri == null ? "" : uri.replaceFirst("\\?.*$", "");
         String tail = path.substring(path.lastIndexOf('/') + 1);
@@ -283,8 +288,18 @@ public final class ApiBean {
         return new Response(200, write(m));
     }
 
+    /** Null when {@code authorization} names a caller the node accepts ({@link ApiAuth}), else the answer. */
+    private Response denied(String authorization) {
+        try {
+            return auth.user(authorization).isPresent() ? null : unauthorized();
+        } catch (tandem.TandemException e) {
+            // the token file does not parse: no token can be judged until it is fixed
+            return error(500, e.getMessage());
+        }
+    }
+
     private static Response unauthorized() {
-        return error(401, "missing or wrong bearer token");
+        return error(401, "missing, wrong, expired or revoked bearer token");
     }
 
     private static Response error(int code, String message) {

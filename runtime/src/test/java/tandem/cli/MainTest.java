@@ -27,7 +27,11 @@ class MainTest {
     Path tmp;
 
     /** One run of the command line. */
-    record Cli(int status, String out, String err) {
+    /**
+     * What the command printed; {@code err} without the warning about the samples' cluster secret, which every
+     * check of a sample prints ({@code sampleSecretWarnings} counts it; one test looks at it).
+     */
+    record Cli(int status, String out, String err, int sampleSecretWarnings) {
         List<String> outLines() {
             return out.isEmpty() ? List.of() : List.of(out.split("\n"));
         }
@@ -50,8 +54,17 @@ class MainTest {
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = Main.run(args, o, e);
         }
-        return new Cli(status, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
-                err.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+        String all = err.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+        StringBuilder rest = new StringBuilder();
+        int warnings = 0;
+        for (String line : all.split("(?<=\n)")) {
+            if (line.contains(": cluster.secret: warning: this is the shipped samples' secret")) {
+                warnings++;
+            } else {
+                rest.append(line);
+            }
+        }
+        return new Cli(status, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"), rest.toString(), warnings);
     }
 
     private static String sample(String relative) {
@@ -59,6 +72,29 @@ class MainTest {
     }
 
     // --- check -----------------------------------------------------------------------------------
+
+    @Test
+    void checkWarnsOfTheSamplesSecretAndOfAShortOneWithoutShowingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Cli sampled = tandem("check", "--config", sample("samples/ms-failover/node1.yaml"));
+        assertThat(sampled.status()).as(sampled.toString()).isZero();
+        assertThat(sampled.sampleSecretWarnings()).isEqualTo(1);
+
+        // the sample's configuration as it is, beside a secret file of the site's (it reads ${file:cluster.secret})
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("n.yaml"), java.nio.file.Files.readString(
+                java.nio.file.Path.of(sample("samples/ms-failover/node1.yaml"))));
+        java.nio.file.Files.writeString(dir.resolve("cluster.secret"), "short-site-secret-12345\n");
+        Cli shortOne = tandem("check", "--config", config.toString());
+        assertThat(shortOne.status()).as(shortOne.toString()).isZero();
+        assertThat(shortOne.errLines()).containsExactly(config + ": cluster.secret: warning: 23 characters; 32 or more"
+                + " random ones are advised (it keys every peer-link frame and the command line's API tokens)");
+        assertThat(shortOne.err()).doesNotContain("short-site-secret");
+
+        java.nio.file.Files.writeString(dir.resolve("cluster.secret"), "Zm9vYmFyLXNpdGUtc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY=\n");
+        Cli strong = tandem("check", "--config", config.toString());
+        assertThat(strong.err()).as(strong.toString()).isEmpty();
+        assertThat(strong.sampleSecretWarnings()).isZero();
+    }
 
     @Test
     void checkOfTheSampleSiteListsWhatTheSiteChangedAndItsActionsAndCommands() {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tandem.config.ConfigLoader;
-import tandem.node.ApiAuth;
 
 /**
  * Two real {@code tandem run} processes of one profile in a {@link FaultLab}, with short timings
@@ -47,7 +46,8 @@ final class Pair implements AutoCloseable {
     private final Process[] nodes = new Process[3];
     private final Path[] configs = new Path[3];
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    private String token;
+    /** Each node's API token for the harness (a per-user token: the clock faults shift a node's clock). */
+    private final String[] tokens = new String[3];
 
     Pair(FaultLab lab, String profile, Path dir, boolean witness, boolean clock, boolean disk) {
         this.disk = disk;
@@ -109,7 +109,9 @@ final class Pair implements AutoCloseable {
             configs[n] = config(n);
             ConfigLoader.load(configs[n]);
         }
-        token = ApiAuth.token(ConfigLoader.load(configs[1]).cluster().secret());
+        for (int n = 1; n <= 2; n++) {
+            tokens[n] = new tandem.node.ApiTokens(ConfigLoader.load(configs[n]).node().stateDir()).create("fault-harness");
+        }
     }
 
     private Path config(int n) throws IOException {
@@ -227,7 +229,7 @@ final class Pair implements AutoCloseable {
 
     private HttpRequest.Builder api(int n, String path) {
         return HttpRequest.newBuilder(URI.create("http://" + lab.mgmt(n) + ":" + API_PORT + "/api/" + path))
-                .header("Authorization", "Bearer " + token);
+                .header("Authorization", "Bearer " + tokens[n]);
     }
 
     /** The answer and its JSON body ({} when empty), or empty when the node did not answer. */

@@ -38,7 +38,12 @@ class ApiLimitsTest {
 
     private NodeRuntime node;
     private int apiPort;
-    private String token;
+    private tandem.config.Secret secret;
+
+    /** A command-line token for one request, as tandem status and tandem command make them. */
+    private String token() {
+        return ApiAuth.mint(secret, "test", System.currentTimeMillis());
+    }
     private final List<Socket> sockets = new ArrayList<>();
 
     @AfterEach
@@ -70,7 +75,7 @@ class ApiLimitsTest {
                 replication: {port: %d, peer-port: %d}
                 """.formatted(freePort(), freePort(), apiPort, limits, freePort(), freePort()));
         NodeConfig c = ConfigLoader.load(config);
-        token = ApiAuth.token(c.cluster().secret());
+        secret = c.cluster().secret();
         node = NodeRuntime.start(ClusterAwait.home(), c);
     }
 
@@ -83,7 +88,7 @@ class ApiLimitsTest {
     }
 
     private String request(boolean keepAlive) {
-        return "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n"
+        return "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token() + "\r\n"
                 + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
     }
 
@@ -210,7 +215,7 @@ class ApiLimitsTest {
         awaitApi();
 
         Socket s = connect();
-        send(s, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer  " + token + "\r\n\r\n");
+        send(s, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer  " + token() + "\r\n\r\n");
 
         assertThat(readResponse(s)).isEqualTo("HTTP/1.1 401 Unauthorized");
     }

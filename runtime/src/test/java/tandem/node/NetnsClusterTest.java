@@ -45,7 +45,12 @@ class NetnsClusterTest {
     Path dir;
 
     private NetnsLab lab;
-    private String token;
+    private tandem.config.Secret secret;
+
+    /** A command-line token for one request, as tandem status and tandem command make them. */
+    private String token() {
+        return ApiAuth.mint(secret, "test", System.currentTimeMillis());
+    }
     /** Every finished poll of the client: epoch ms of its start and end, and the answer ("-": none). */
     private final List<Poll> polls = new CopyOnWriteArrayList<>();
 
@@ -148,7 +153,7 @@ class NetnsClusterTest {
     /** The node's /api/status, asked inside its namespace, or empty when it does not answer. */
     private Optional<JsonNode> status(String ns) {
         try {
-            NetnsLab.Result r = lab.in(ns, List.of("curl", "-s", "-m", "1", "-H", "Authorization: Bearer " + token,
+            NetnsLab.Result r = lab.in(ns, List.of("curl", "-s", "-m", "1", "-H", "Authorization: Bearer " + token(),
                     "http://127.0.0.1:" + API_PORT + "/api/status"));
             return r.code() == 0 && !r.out().isBlank() ? Optional.of(JSON.readTree(r.out())) : Optional.empty();
         } catch (IOException e) {
@@ -202,7 +207,7 @@ class NetnsClusterTest {
         Files.writeString(dir.resolve("cluster.secret"), "netns-test-secret-" + NetnsLab.PID + "\n");
         Path c1 = config("node1", "node2", 100);
         Path c2 = config("node2", "node1", 50);
-        token = ApiAuth.token(ConfigLoader.load(c1).cluster().secret());
+        secret = ConfigLoader.load(c1).cluster().secret();
         startApp(lab.node1, "node1");
         startApp(lab.node2, "node2");
         startNode(lab.node1, c1);
@@ -281,7 +286,7 @@ class NetnsClusterTest {
         Files.writeString(dir.resolve("cluster.secret"), "netns-test-secret-" + NetnsLab.PID + "\n");
         Path c1 = config("node1", "node2", 100);
         Path c2 = config("node2", "node1", 50);
-        token = ApiAuth.token(ConfigLoader.load(c1).cluster().secret());
+        secret = ConfigLoader.load(c1).cluster().secret();
         startApp(lab.node1, "node1");
         startApp(lab.node2, "node2");
         Process node1 = startNode(lab.node1, c1);

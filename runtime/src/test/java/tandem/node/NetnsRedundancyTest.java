@@ -43,7 +43,12 @@ class NetnsRedundancyTest {
     Path dir;
 
     private NetnsLab lab;
-    private String token;
+    private tandem.config.Secret secret;
+
+    /** A command-line token for one request, as tandem status and tandem command make them. */
+    private String token() {
+        return ApiAuth.mint(secret, "test", System.currentTimeMillis());
+    }
 
     @BeforeEach
     void lab() throws IOException {
@@ -163,7 +168,7 @@ class NetnsRedundancyTest {
     /** The node's /api/status, asked inside its namespace, or empty when it does not answer. */
     private Optional<JsonNode> status(String ns) {
         try {
-            NetnsLab.Result r = lab.in(ns, List.of("curl", "-s", "-m", "2", "-H", "Authorization: Bearer " + token,
+            NetnsLab.Result r = lab.in(ns, List.of("curl", "-s", "-m", "2", "-H", "Authorization: Bearer " + token(),
                     "http://127.0.0.1:" + API_PORT + "/api/status"));
             return r.code() == 0 && !r.out().isBlank() ? Optional.of(JSON.readTree(r.out())) : Optional.empty();
         } catch (IOException e) {
@@ -180,7 +185,7 @@ class NetnsRedundancyTest {
     /** POST /api/command inside {@code ns}: the JSON answer with the HTTP code in field {@code code}. */
     private JsonNode command(String ns, String body) throws IOException {
         NetnsLab.Result r = lab.in(ns, List.of("curl", "-s", "-m", "8", "-w", "\n%{http_code}", "-H",
-                "Authorization: Bearer " + token, "-H", "Content-Type: application/json", "--data", body,
+                "Authorization: Bearer " + token(), "-H", "Content-Type: application/json", "--data", body,
                 "http://127.0.0.1:" + API_PORT + "/api/command"));
         String out = r.out().strip();
         int nl = out.lastIndexOf('\n');
@@ -236,7 +241,7 @@ class NetnsRedundancyTest {
         Files.writeString(dir.resolve("cluster.secret"), "netns-redundancy-secret-" + NetnsLab.PID + "\n");
         Path active = activeConfig();
         Path standby = standbyConfig();
-        token = ApiAuth.token(ConfigLoader.load(active).cluster().secret());
+        secret = ConfigLoader.load(active).cluster().secret();
         String activeAddress = address(1);
         // the active's "SSH": a TCP listener on its port 2222, a process of this test
         lab.start(lab.node1, List.of(java(), "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",

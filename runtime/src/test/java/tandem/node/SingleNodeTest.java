@@ -163,10 +163,21 @@ class SingleNodeTest {
         assertThat(mail.err()).startsWith("test-mail failed: mail-test failed: mail \"")
                 .contains("NOT sent to ops@example.com via 127.0.0.1:" + noMailPort + ": ").endsWith(" (on solo)\n");
         // the commands log and the status's events say what became of it, and who asked
-        await("the outcome among the events", Duration.ofSeconds(10), () -> node.loop().status() != null
-                && cli("status", "--config", config.toString(), "--json").out()
-                        .matches("(?s).*\"text\":\"command test-mail failed: mail-test failed: mail [^\"]*NOT sent to"
-                                + " ops@example.com[^\"]*\\(ticket \\d+, from api\\)\".*"));
+        await("the outcome among the events", Duration.ofSeconds(10), () -> {
+            try {
+                var events = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(cli("status", "--config", config.toString(), "--json").out()).path("local").path("events");
+                for (var e : events) {
+                    if (e.path("text").asText().matches("command test-mail failed: mail-test failed: mail .* NOT sent to"
+                            + " ops@example.com .*\\(ticket \\d+, from api\\)")) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        });
 
         Cli stop = cli("command", "stop", "--wait", "--config", config.toString());
         assertThat(stop.code()).as(stop.err()).isZero();
@@ -206,7 +217,7 @@ class SingleNodeTest {
         // the API: an unknown ticket, a path without one, a wait out of range
         var http = java.net.http.HttpClient.newHttpClient();
         NodeConfig c = ConfigLoader.load(config);
-        String token = ApiAuth.token(c.cluster().secret());
+        String token = new ApiTokens(c.node().stateDir()).create("monitor");
         java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
             try {
                 return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
@@ -244,7 +255,44 @@ class SingleNodeTest {
                         "http://127.0.0.1:" + c.console().port() + "/api/status"))
                 .header("Authorization", "Bearer 00").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.body()).contains("missing or wrong bearer token");
+        assertThat(r.body()).contains("missing, wrong, expired or revoked bearer token");
         assertThat(r.headers().firstValue("Authorization")).isEmpty();
+    }
+
+    @Test
+    void apiTokensAreMadeListedAndRevokedFromTheCommandLine() throws Exception {
+        Cli made = cli("token", "create", "monitor", "--config", config.toString());
+        assertThat(made.code()).as(made.err()).isZero();
+        String token = made.out().strip();
+        assertThat(token).startsWith("tdm_");
+        assertThat(made.err()).contains("token for monitor on solo (shown this once");
+        var http = java.net.http.HttpClient.newHttpClient();
+        NodeConfig c = ConfigLoader.load(config);
+        java.util.function.IntSupplier status = () -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + c.console().port() + "/api/status"))
+                        .header("Authorization", "Bearer " + token).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(status.getAsInt()).isEqualTo(200);
+        assertThat(status.getAsInt()).as("a user token is used again and again").isEqualTo(200);
+
+        Cli list = cli("token", "list", "--config", config.toString());
+        assertThat(list.out()).contains(token.substring(4, 12) + "  monitor  created ").doesNotContain(token);
+
+        Cli revoked = cli("token", "revoke", token.substring(4, 12), "--config", config.toString());
+        assertThat(revoked.code()).isZero();
+        assertThat(revoked.out()).isEqualTo("revoked " + token.substring(4, 12) + " (monitor) on solo\n");
+        assertThat(status.getAsInt()).as("revoked: refused from the next request on").isEqualTo(401);
+        assertThat(cli("token", "revoke", "monitor", "--config", config.toString()).code()).isEqualTo(1);
+        assertThat(cli("token", "list", "--config", config.toString()).out()).startsWith("no API tokens on solo");
+
+        Cli bad = cli("token", "create", "--config", config.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("tandem token: create takes one name: USER");
     }
 }

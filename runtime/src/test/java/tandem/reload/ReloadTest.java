@@ -152,7 +152,7 @@ class ReloadTest {
     private int apiStatus() throws Exception {
         NodeConfig c = ConfigLoader.load(dir.resolve("solo.yaml"));
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + c.console().port()
-                        + "/api/status")).header("Authorization", "Bearer " + tandem.node.ApiAuth.token(c.cluster().secret()))
+                        + "/api/status")).header("Authorization", "Bearer " + tandem.node.ApiAuth.mint(c.cluster().secret(), "test", System.currentTimeMillis()))
                 .timeout(Duration.ofSeconds(10)).build();
         return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
                 .statusCode();

@@ -184,7 +184,7 @@ class CommonRoutesRunTest {
         "boot-start-off, boot.off boot-start-off",
         "fence-peer, fencing.fence fence-peer",
         "forward-swap, peer.forward forward-swap swap",
-        "mail-test, mail.send mail-test test",
+        "mail-test, mail.sendNow mail-test test",
     })
     void eachCommonActionRouteCallsItsBean(String action, String call) throws Exception {
         template.sendBody("seda:tandem-lane-actions", new ActionRequest(action, "r", "why", 1));
@@ -342,7 +342,7 @@ class CommonRoutesRunTest {
         TestBeans.Api.OutcomeCall call = doubles.api.outcomes.get(doubles.api.outcomes.size() - 1);
         assertThat(call.authorization()).isEqualTo(TestBeans.AUTHORIZATION);
         assertThat(call.uri()).startsWith("/api/commands/7");
-        assertThat(call.wait()).isEqualTo("2.5");
+        assertThat(call.waitSeconds()).isEqualTo("2.5");
 
         HttpResponse<String> post = http(request("/api/commands/7").header("Authorization", TestBeans.AUTHORIZATION)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));

@@ -451,7 +451,7 @@ final class TestBeans {
     public static final class Api {
         static final String STATUS_JSON = "{\"node\":{\"id\":\"node1\",\"state\":\"ACTIVE\"}}";
         static final String COMMAND_JSON = "{\"command\":\"stop\",\"accepted\":true}";
-        static final String UNAUTHORIZED_JSON = "{\"error\":\"missing or wrong bearer token\"}";
+        static final String UNAUTHORIZED_JSON = "{\"error\":\"missing, wrong, expired or revoked bearer token\"}";
 
         /** What one call to command() was given. */
         record CommandCall(String authorization, String body) {}
@@ -474,7 +474,7 @@ final class TestBeans {
         static final String OUTCOME_JSON = "{\"ticket\":7,\"status\":\"done\"}";
 
         /** What one call to outcome() was given. */
-        record OutcomeCall(String authorization, String uri, String wait) {}
+        record OutcomeCall(String authorization, String uri, String waitSeconds) {}
 
         final List<OutcomeCall> outcomes = new CopyOnWriteArrayList<>();
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tandem.actions.Await;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
-import tandem.node.ApiAuth;
 import tandem.node.ApiBean;
 import tandem.node.Assembly;
 import tandem.node.Ports;
@@ -98,7 +97,7 @@ class TrustStandbyKeyTest {
             w.loop().start();
             r.start();
             w.attach(a, r);
-            return new Node(w, r, (ApiBean) w.beans().get("api"), "Bearer " + ApiAuth.token(c.cluster().secret()));
+            return new Node(w, r, (ApiBean) w.beans().get("api"), "Bearer " + new tandem.node.ApiTokens(c.node().stateDir()).create("test"));
         }
 
         ApiBean.Response command(String args) {
