@@ -141,9 +141,14 @@ def poke(d, manifest, seed):
 
 
 def token(secret_file):
+    """A command-line token for one API request (README "HTTP API"): good once, within a minute."""
     with open(secret_file, encoding="utf-8") as f:
         secret = f.read().strip()
-    return hmac.new(secret.encode(), b"tandem-api-v1", hashlib.sha256).hexdigest()
+    expiry = int(time.time() * 1000) + 60000
+    nonce = os.urandom(12).hex()
+    mac = hmac.new(secret.encode(), ("tandem-api-cli-v1\nbench\n%d\n%s" % (expiry, nonce)).encode(),
+                   hashlib.sha256).hexdigest()
+    return "tdc1.bench.%d.%s.%s" % (expiry, nonce, mac)
 
 
 def api(port, tok, path, body=None, timeout=5):
@@ -178,20 +183,19 @@ def iso_ms(s):
 
 
 def cycle(port, secret_file, timeout_s):
-    tok = token(secret_file)
-    code, st = api(port, tok, "status")
+    code, st = api(port, token(secret_file), "status")
     if code != 200:
         die("status: HTTP %d %s" % (code, st))
     before = st["replication"].get("lastAt")
     asked = int(time.time() * 1000)
-    code, ans = api(port, tok, "command", {"name": "sync"})
+    code, ans = api(port, token(secret_file), "command", {"name": "sync"})
     if code != 200:
         die("sync %s: %s" % ("refused" if code == 409 else "HTTP %d" % code, ans.get("reason", ans)))
     deadline = time.monotonic() + float(timeout_s)
     while True:
         time.sleep(0.05)
         try:
-            code, st = api(port, tok, "status")
+            code, st = api(port, token(secret_file), "status")
         except OSError:
             code = 0
         if code == 200 and st["replication"].get("lastAt") != before:
