@@ -60,6 +60,10 @@ public final class EngineLoop implements AutoCloseable {
     private long takenInTurn;
     private volatile Thread watch;
     private final CommandTickets tickets = new CommandTickets(System::currentTimeMillis);
+    private final List<java.util.function.Consumer<CycleOutcome>> cycleListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<ActionResult>> resultListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param factory creates (and boots) the engine; called once, on the loop's thread, by {@link #start()} */
     public EngineLoop(String nodeId, Supplier<Engine> factory) {
@@ -265,6 +269,7 @@ public final class EngineLoop implements AutoCloseable {
                     out = e.probes(round.stream().map(tandem.facts.Reading.class::cast).toList());
                 } else if (observation instanceof ActionResult r) {
                     tickets.result(r);
+                    resultListeners.forEach(l -> l.accept(r));
                     out = e.actionResult(r);
                 } else if (observation instanceof tandem.facts.SyncDue d) {
                     out = e.syncDue(d);
@@ -376,10 +381,21 @@ public final class EngineLoop implements AutoCloseable {
         }), SWAP_TIMEOUT_S);
     }
 
+    /** Told of every cycle's outcome, on the engine's thread (the metrics count decisions per rule). */
+    public void onCycle(java.util.function.Consumer<CycleOutcome> listener) {
+        cycleListeners.add(listener);
+    }
+
+    /** Told of every action's result as it is taken in, on the engine's thread. */
+    public void onResult(java.util.function.Consumer<ActionResult> listener) {
+        resultListeners.add(listener);
+    }
+
     private void logCycle(CycleOutcome out) {
         if (!out.applied().isEmpty()) {
             LOG.info("{}: {}", nodeId, out.reason());
         }
+        cycleListeners.forEach(l -> l.accept(out));
         // always on the engine's thread: every caller runs inside the executor
         afterCycle.accept(engine.status());
     }

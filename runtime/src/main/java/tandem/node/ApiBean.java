@@ -36,6 +36,7 @@ public final class ApiBean {
     private final CommandRoutes commands;
     private final java.util.function.Supplier<Map<String, Object>> redundancy;
     private final ApiAuth auth;
+    private final Metrics metrics;
 
     /**
      * @param commands   where a command goes: its route
@@ -46,7 +47,8 @@ public final class ApiBean {
     public ApiBean(NodeConfig config, EngineLoop loop, EventLog events, CommandRoutes commands,
             java.util.function.Supplier<Map<String, Object>> replication,
             java.util.function.Supplier<Map<String, Object>> configView,
-            java.util.function.Supplier<Map<String, Object>> redundancy) {
+            java.util.function.Supplier<Map<String, Object>> redundancy, Metrics metrics) {
+        this.metrics = metrics;
         this.redundancy = redundancy;
         this.configView = configView;
         this.commands = commands;
@@ -209,6 +211,19 @@ public final class ApiBean {
             loop.tickets().outcome(a.ticket()).ifPresent(o -> m.put("outcome", o.status()));
         }
         return new Response(a.accepted() ? 200 : commands.offers(name) ? 409 : 404, write(m));
+    }
+
+    /**
+     * {@code GET /metrics}: the node's metrics in Prometheus' text format ({@link Metrics}), for a scraper
+     * with a user's token ({@code tandem token create prometheus}; Prometheus sends it with
+     * {@code authorization: {credentials: ...}}).
+     */
+    public Response metrics(String authorization) {
+        Response denied = denied(authorization);
+        if (denied != null) {
+            return denied;
+        }
+        return new Response(200, metrics.scrape());
     }
 
     /** The longest {@code wait} {@link #outcome} takes: a request does not hold a connection longer. */

@@ -102,8 +102,10 @@ public final class Wiring implements AutoCloseable {
         this.transfers = c.redundancy().map(r -> new BackupTransfer(c, ports.commands(), loop::observe, clock))
                 .orElse(null);
         this.imports = c.redundancy().map(r -> new ImportWatch(c, ports.commands(), loop::observe, clock)).orElse(null);
+        Metrics metrics = new Metrics(id, loop, ports.peer()::links, replication::statusView, replication::copiedBytes,
+                clock::millis);
         this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView(),
-                this::redundancyView);
+                this::redundancyView, metrics);
         this.mail = new MailBean(c, ports.mailer(), clock);
 
         Map<String, Object> m = new LinkedHashMap<>();

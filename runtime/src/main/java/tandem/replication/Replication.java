@@ -62,6 +62,12 @@ public final class Replication {
     private boolean fullDue;
     private final Map<String, Set<String>> changed = new LinkedHashMap<>();
     private volatile CycleReport last;
+    private final java.util.concurrent.atomic.LongAdder copiedBytes = new java.util.concurrent.atomic.LongAdder();
+
+    /** Bytes the cycles copied to this node since it started (the metrics). */
+    public long copiedBytes() {
+        return copiedBytes.sum();
+    }
     private volatile String lastError;
     private volatile long lastAt = -1;
     private volatile boolean ownListNoted;
@@ -318,6 +324,7 @@ public final class Replication {
         try {
             CycleReport report = client.cycle(paths);
             last = report;
+            copiedBytes.add(report.bytes());
             lastError = null;
             lastAt = clock.millis();
             if (report.full() || report.copied() > 0 || report.deleted() > 0) {

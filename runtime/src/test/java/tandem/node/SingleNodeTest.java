@@ -281,6 +281,25 @@ class SingleNodeTest {
         assertThat(status.getAsInt()).isEqualTo(200);
         assertThat(status.getAsInt()).as("a user token is used again and again").isEqualTo(200);
 
+        // the metrics, for a scraper with a user's token
+        var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + c.console().port() + "/metrics")).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(metrics.body()).contains("tandem_node_state{node=\"solo\",state=\"ALONE\"} 1")
+                .contains("tandem_node_state{node=\"solo\",state=\"SECOND\"} 0")
+                .contains("tandem_data_uptodate{node=\"solo\"} 1")
+                .contains("tandem_decisions_total{node=\"solo\",rule=\"Waiting node with current data goes alone when the peer"
+                        + " stays silent\"} 1")
+                .contains("tandem_actions_total{action=\"start-services\",node=\"solo\",result=\"ok\"} 1")
+                .contains("tandem_state_changes_total{from=\"WAIT\",node=\"solo\",to=\"ALONE\"} 1")
+                .contains("tandem_link_frames_sent_total{node=\"solo\"}")
+                .contains("tandem_replication_copied_bytes_total{node=\"solo\"}");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + c.console().port() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+
         Cli list = cli("token", "list", "--config", config.toString());
         assertThat(list.out()).contains(token.substring(4, 12) + "  monitor  created ").doesNotContain(token);
 

@@ -41,7 +41,7 @@ class CommonRoutesLoadTest {
         assertThat(routes.routeIds()).containsExactly(
                 "action-start-services", "action-stop-services", "action-vip-up", "action-vip-down",
                 "action-boot-start-on", "action-boot-start-off",
-                "api-status", "api-command", "api-command-outcome",
+                "api-status", "api-command", "api-command-outcome", "api-metrics",
                 "probe-loop", "peer-heartbeat",
                 "command-start", "command-stop", "command-swap",
                 "command-boot-start-on", "command-boot-start-off", "command-force-start", "command-sync", "command-test-mail",

@@ -350,6 +350,15 @@ class CommonRoutesRunTest {
     }
 
     @Test
+    void metricsAnswerInPrometheusTextFormatWithAToken() throws Exception {
+        HttpResponse<String> response = http(get("/metrics").header("Authorization", TestBeans.AUTHORIZATION));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(response.body()).isEqualTo(TestBeans.Api.METRICS_TEXT);
+        assertThat(http(get("/metrics")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void apiCommandRefusesAGet() throws Exception {
         int before = doubles.api.commands.size();
 

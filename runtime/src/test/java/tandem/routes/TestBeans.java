@@ -478,6 +478,13 @@ final class TestBeans {
 
         final List<OutcomeCall> outcomes = new CopyOnWriteArrayList<>();
 
+        static final String METRICS_TEXT = "# HELP tandem_generation x\ntandem_generation{node=\"node1\"} 3.0\n";
+
+        public Response metrics(String authorization) {
+            return AUTHORIZATION.equals(authorization) ? new Response(200, METRICS_TEXT)
+                    : new Response(401, UNAUTHORIZED_JSON);
+        }
+
         public Response outcome(String authorization, String uri, String wait) {
             outcomes.add(new OutcomeCall(authorization, uri, wait));
             return AUTHORIZATION.equals(authorization) ? new Response(200, OUTCOME_JSON)
