@@ -63,9 +63,9 @@ public final class ApiBean {
 
     /** {@code GET /api/status}: this node, its peer as last heard, its resources and its last events. */
     public Response status(String authorization) {
-        Response denied = denied(authorization);
-        if (denied != null) {
-            return denied;
+        Caller who = caller(authorization);
+        if (who.denied() != null) {
+            return who.denied();
         }
         NodeStatus st = loop.current();
         if (st == null) {
@@ -155,10 +155,19 @@ public final class ApiBean {
      * reason names the ones it has); 400 for a body not of this shape, naming the field.
      */
     public Response command(String authorization, String body) {
-        Response denied = denied(authorization);
-        if (denied != null) {
-            return denied;
+        return command(authorization, body, null);
+    }
+
+    /**
+     * As {@link #command(String, String)}, from the client at {@code remote} (the route's
+     * {@code CamelNettyRemoteAddress}): the commands log names who asked, through which door, from where.
+     */
+    public Response command(String authorization, String body, Object remote) {
+        Caller who = caller(authorization);
+        if (who.denied() != null) {
+            return who.denied();
         }
+        String caller = who.user();
         String name;
         Map<String, String> args = new LinkedHashMap<>();
         try {
@@ -198,6 +207,10 @@ public final class ApiBean {
         } catch (JsonProcessingException e) {
             return error(400, "body: not JSON: " + e.getOriginalMessage());
         }
+        events.accept(tandem.engine.EngineEvent.log(null, "command " + name + " asked through the "
+                + (caller.startsWith("cli:") ? "command line (tandem command) by " + caller.substring(4)
+                        : "HTTP API by the token of " + caller)
+                + (remote == null ? "" : " from " + String.valueOf(remote).replaceFirst("^/", ""))));
         CommandAnswer a = commands.answer(name, "api", args);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", a.command());
@@ -219,9 +232,9 @@ public final class ApiBean {
      * {@code authorization: {credentials: ...}}).
      */
     public Response metrics(String authorization) {
-        Response denied = denied(authorization);
-        if (denied != null) {
-            return denied;
+        Caller who = caller(authorization);
+        if (who.denied() != null) {
+            return who.denied();
         }
         return new Response(200, metrics.scrape());
     }
@@ -236,9 +249,9 @@ public final class ApiBean {
      * whichever comes first. 404 for a ticket this node did not give out (or no longer keeps).
      */
     public Response outcome(String authorization, String uri, String wait) {
-        Response denied = denied(authorization);
-        if (denied != null) {
-            return denied;
+        Caller who = caller(authorization);
+        if (who.denied() != null) {
+            return who.denied();
         }
         String path = uri == null ? "" : uri.replaceFirst("\\?.*$", "");
         String tail = path.substring(path.lastIndexOf('/') + 1);
@@ -303,13 +316,20 @@ public final class ApiBean {
         return new Response(200, write(m));
     }
 
-    /** Null when {@code authorization} names a caller the node accepts ({@link ApiAuth}), else the answer. */
-    private Response denied(String authorization) {
+    /** Who called: the user a token speaks for, or the answer that refuses the request. */
+    private record Caller(String user, Response denied) {
+    }
+
+    /**
+     * Judges {@code authorization} once ({@link ApiAuth}: a command-line token is good only once), naming the
+     * caller the node accepts, or the answer for one it does not.
+     */
+    private Caller caller(String authorization) {
         try {
-            return auth.user(authorization).isPresent() ? null : unauthorized();
+            return auth.user(authorization).map(u -> new Caller(u, null)).orElseGet(() -> new Caller(null, unauthorized()));
         } catch (tandem.TandemException e) {
             // the token file does not parse: no token can be judged until it is fixed
-            return error(500, e.getMessage());
+            return new Caller(null, error(500, e.getMessage()));
         }
     }
 

@@ -139,6 +139,9 @@ class SingleNodeTest {
         assertThat(stop.code()).as(stop.err()).isZero();
         assertThat(stop.out()).startsWith("stop accepted by solo: operator stop (api)");
         assertThat(cli("status", "--config", config.toString(), "--json").out())
+                .containsPattern("\"text\":\"command stop asked through the command line \\(tandem command\\) by [A-Za-z0-9._-]+"
+                        + " from 127\\.0\\.0\\.1:\\d+\"");
+        assertThat(cli("status", "--config", config.toString(), "--json").out())
                 .contains("\"text\":\"command stop (note=planned maintenance, confirm) from api\"");
         await("STOP with the service stopped", Duration.ofSeconds(10),
                 () -> node.loop().status().state().name().equals("STOP")

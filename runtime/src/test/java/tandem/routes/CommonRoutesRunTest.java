@@ -318,6 +318,7 @@ class CommonRoutesRunTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.body()).isEqualTo(TestBeans.Api.COMMAND_JSON);
         assertThat(doubles.api.commands).last().isEqualTo(new TestBeans.Api.CommandCall(TestBeans.AUTHORIZATION, body));
+        assertThat(doubles.api.remotes).last().asString().as("who asked, for the commands log").contains("127.0.0.1:");
     }
 
     @Test

@@ -457,6 +457,7 @@ final class TestBeans {
         record CommandCall(String authorization, String body) {}
 
         final List<CommandCall> commands = new CopyOnWriteArrayList<>();
+        final List<String> remotes = new CopyOnWriteArrayList<>();
         final AtomicInteger statusCalls = new AtomicInteger();
 
         public Response status(String authorization) {
@@ -465,8 +466,9 @@ final class TestBeans {
                     : new Response(401, UNAUTHORIZED_JSON);
         }
 
-        public Response command(String authorization, String body) {
+        public Response command(String authorization, String body, Object remote) {
             commands.add(new CommandCall(authorization, body));
+            remotes.add(String.valueOf(remote));
             return AUTHORIZATION.equals(authorization) ? new Response(200, COMMAND_JSON)
                     : new Response(401, UNAUTHORIZED_JSON);
         }
