@@ -81,7 +81,7 @@ final class ConfigReader extends ValueReader {
         Section consoleSection = root.optionalSection("console",
                 "enabled", "address", "port", "protocol", "user", "password-hash",
                 "read-timeout", "idle-timeout", "max-connections");
-        Console console = console(consoleSection);
+        Console console = console(consoleSection, listen);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes", "disable-rules",
                 "scenarios"));
         Optional<Fencing> fencing = fencing(root.optionalSection("fencing", "command", "timeout"));
@@ -444,10 +444,16 @@ final class ConfigReader extends ValueReader {
         return Optional.ofNullable(built(s, before, () -> new Fencing(command, timeout)));
     }
 
-    private Console console(Section s) {
+    /**
+     * @param listen the node's peer-link address: the console's when none is given (never every address by
+     *               surprise: loopback when the link listens on every address)
+     */
+    private Console console(Section s, Endpoint listen) {
         int before = problems.count();
         boolean enabled = s.optional("enabled", this::bool).orElse(ProfileDefaults.CONSOLE_ENABLED);
-        String address = s.optional("address", this::address).orElse(ProfileDefaults.ANY_ADDRESS);
+        String address = s.optional("address", this::address).orElseGet(() -> listen == null
+                || listen.address().equals(ProfileDefaults.ANY_ADDRESS) || listen.address().equals("::")
+                ? ProfileDefaults.LOOPBACK : listen.address());
         int port = s.optional("port", this::port).orElse(ProfileDefaults.CONSOLE_PORT);
         ConsoleProtocol protocol = s.optional("protocol", (p, v) -> enumValue(p, v, ConsoleProtocol.class))
                 .orElse(ProfileDefaults.CONSOLE_PROTOCOL);

@@ -96,6 +96,8 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
 
     /** {@code listen.address} and {@code console.address}: all interfaces, like the original products. */
     public static final String ANY_ADDRESS = "0.0.0.0";
+    /** Where the console and HTTP API listen when neither they nor the peer link name an address. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     /** {@code witness.port}: 0 = ICMP echo, the check MS-12 names ("the peer answers ICMP/TCP"). */
     public static final int WITNESS_PORT = 0;

@@ -78,7 +78,8 @@ class ConfigLoaderTest {
         assertThat(mail.security()).isEqualTo(MailSecurity.STARTTLS);
         assertThat(mail.from()).isEqualTo("tandem@example.org");
         assertThat(mail.to()).containsExactly("ops@example.org", "oncall@example.org");
-        assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9443, ConsoleProtocol.HTTPS, "operator",
+        // no console.address: the peer link's listen address, never every address by surprise
+        assertThat(c.console()).isEqualTo(new Console(true, "10.0.0.1", 9443, ConsoleProtocol.HTTPS, "operator",
                 Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv")), Duration.ofSeconds(5), Duration.ofMinutes(2),
                 8));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
@@ -103,7 +104,8 @@ class ConfigLoaderTest {
         assertThat(c.replication()).isEqualTo(new Replication(ReplicationMode.PERIODIC, Duration.ofSeconds(60),
                 false, List.of()));
         assertThat(c.mail()).isEmpty();
-        assertThat(c.console()).isEqualTo(new Console(true, "0.0.0.0", 9010, ConsoleProtocol.HTTP, "admin",
+        // the link listens on every address: the console on loopback only
+        assertThat(c.console()).isEqualTo(new Console(true, "127.0.0.1", 9010, ConsoleProtocol.HTTP, "admin",
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(60), 32));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(), List.of()));
     }
