@@ -18,17 +18,27 @@ public final class Main {
             usage: tandem <verb> [options]
 
               run      --config FILE                  run one node in the foreground
-              status   --config FILE [--json]         the running node, its peer, resources, last events
+              status   --config FILE [--json]         the running node, its peer, resources, last events (the
+                                                      peer's own view when the local node does not answer)
               command  NAME [--ARG VALUE|--FLAG]... --config FILE
-                                                      an operator command to the running node (check lists
-                                                      them), with its arguments (--ARG=VALUE also)
+                                                      an operator command to the running node, with its
+                                                      arguments (--ARG=VALUE also); NAME is one of its
+                                                      command routes (check lists a node's):
+                                                        every profile: start, stop, swap, force-start,
+                                                          boot-start-on, boot-start-off, sync, test-mail, reload
+                                                        redundancy also: switchover, standby-import, rollback,
+                                                          trust-standby-key
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               import   --config FILE --file BACKUP    on a redundancy standby: verify a backup of its active
                                                       and import it (the active runs this over SSH)
               simulate [--json] FILE...               run two-node scenarios on a virtual clock
                                                       (also --scenario FILE)
-              demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
-                                                      (ms-failover) or switchover (redundancy)
+              demo     [PROFILE] [--keep] [--keep-files]
+                                                      two live nodes on this machine and a scripted failover
+                                                      (ms-failover), takeover (sbs) or switchover (redundancy);
+                                                      --keep leaves them running, --keep-files keeps the
+                                                      demo's folder (removed at the end otherwise)
+              version                                 the version of this Tandem (also --version)
               help                                    this text
             """;
 
@@ -46,6 +56,20 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         String verb = args[0];
+        if (verb.equals("version") || verb.equals("--version")) {
+            if (args.length > 1) {
+                err.println("tandem " + verb + ": takes no arguments, got \"" + args[1] + "\"");
+                err.print(USAGE);
+                return 2;
+            }
+            try {
+                out.println("tandem " + Version.current());
+                return 0;
+            } catch (TandemException e) {
+                err.println(e.getMessage());
+                return 1;
+            }
+        }
         Map<String, String> opts = Map.of();
         Simulate.Args scenarios = null;
         Command.Args command = null;

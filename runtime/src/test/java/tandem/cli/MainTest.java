@@ -520,6 +520,50 @@ class MainTest {
         assertThat(r.err()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"samples/ms-failover/node1.yaml", "samples/sbs/node1.yaml", "samples/redundancy/active.yaml",
+            "samples/redundancy/standby.yaml"})
+    void usageNamesEveryOperatorCommandOfEachProfileUnderItsProfile(String config) {
+        tandem.config.NodeConfig c = tandem.config.ConfigLoader.load(Path.of(sample(config)));
+        java.util.Set<String> commands = tandem.node.Assembly.of(SimFixtures.home(), c).catalogue().commands().keySet();
+        String usage = tandem("help").out();
+        String every = usage.substring(usage.indexOf("every profile:"), usage.indexOf("redundancy also:"));
+        String redundancy = usage.substring(usage.indexOf("redundancy also:"), usage.indexOf("  check "));
+
+        assertThat(commands).as(config).contains("start", "stop", "swap", "force-start", "sync", "test-mail");
+        for (String name : commands) {
+            String where = c.node().profile().yamlName().equals("redundancy") ? every + redundancy : every;
+            assertThat(where).as("usage lists %s's command %s", config, name).containsPattern("[ :,]" + name + "(,|\\n)");
+        }
+        if (!c.node().profile().yamlName().equals("redundancy")) {
+            assertThat(redundancy.substring("redundancy also:".length()).split("[,\\s]+"))
+                    .as("the redundancy-only commands are no %s command", config)
+                    .filteredOn(w -> !w.isEmpty()).noneMatch(commands::contains);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "version"})
+    void versionPrintsTheProjectsVersionFromThePom(String arg) throws Exception {
+        Cli r = tandem(arg);
+
+        String pom = read(SimFixtures.home().resolve("pom.xml"));
+        Matcher m = Pattern.compile("<artifactId>tandem-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).as("the parent POM's version").isTrue();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("tandem " + m.group(1) + "\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void versionWithAnArgumentIsAUsageError() {
+        Cli r = tandem("version", "--config", "x.yaml");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("tandem version: takes no arguments, got \"--config\"").contains("usage: tandem");
+        assertThat(r.out()).isEmpty();
+    }
+
     @Test
     void noArgumentsIsAUsageError() {
         Cli r = tandem();
