@@ -77,6 +77,41 @@ class MainTest {
                 .anyMatch(l -> l.startsWith("commands: ") && l.endsWith(", maintenance, maintenance-end"));
     }
 
+    /** Every node configuration shipped under samples/ (a YAML file with a top-level node: section). */
+    static java.util.stream.Stream<String> sampleConfigs() throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(SimFixtures.home().resolve("samples"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/scenarios/"))
+                    .filter(f -> read(f).lines().anyMatch(l -> l.equals("node:")))
+                    .map(f -> SimFixtures.home().relativize(f).toString()).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("sampleConfigs")
+    void everySampleConfigPassesCheckAndOnOneMachineNamesThePeersConsolePort(String config) throws Exception {
+        Cli r = tandem("check", "--config", sample(config));
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith(sample(config) + ": ok, node ");
+        tandem.config.NodeConfig c = tandem.config.ConfigLoader.load(Path.of(sample(config)));
+        if (java.net.InetAddress.getByName(c.peer().address()).isLoopbackAddress()) {
+            assertThat(c.peer().consolePort()).as("%s: both nodes on one machine need peer.console-port", config)
+                    .isPresent().get().isNotEqualTo(c.console().port());
+            Path profileFolder = SimFixtures.home().resolve(config).getParent();
+            while (!profileFolder.getParent().getFileName().toString().equals("samples")) {
+                profileFolder = profileFolder.getParent();
+            }
+            try (var files = java.nio.file.Files.walk(profileFolder)) {
+                List<Integer> peersPorts = files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/scenarios/"))
+                        .filter(f -> read(f).lines().anyMatch(l -> l.equals("node:")))
+                        .map(tandem.config.ConfigLoader::load).filter(p -> p.node().id().equals(c.peer().id()))
+                        .map(p -> p.console().port()).toList();
+                assertThat(peersPorts).as("%s: the console.port of the sample's %s", config, c.peer().id())
+                        .contains(c.peer().consolePort().get());
+            }
+        }
+    }
+
     @Test
     void checkOfTheSampleConfigIsOk() {
         String config = sample("samples/ms-failover/node1.yaml");
