@@ -94,7 +94,7 @@ public final class Main {
                 case "status" -> Status.run(Path.of(opts.get("--config")), opts.containsKey("--json"), out, err);
                 case "command" -> Command.run(command, out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
-                        opts.containsKey("--keep"), out, err);
+                        opts.containsKey("--keep"), opts.containsKey("--keep-files"), out, err);
                 case "simulate" -> Simulate.run(home(), scenarios, out, err);
                 default -> throw new IllegalStateException(verb);
             };
@@ -118,7 +118,7 @@ public final class Main {
                 "run", List.of("--config="),
                 "status", List.of("--config=", "--json"),
                 "import", List.of("--config=", "--file="),
-                "demo", List.of("PROFILE", "--keep"));
+                "demo", List.of("PROFILE", "--keep", "--keep-files"));
         List<String> allowed = spec.get(verb);
         if (allowed == null) {
             throw new UsageException("unknown verb \"" + verb + "\"");
