@@ -113,6 +113,51 @@ class MainTest {
     }
 
     @Test
+    void theLoopbackSbsPairRunsOnOneMachineWithoutRootSystemdOrFoldersOutsideItsOwn() {
+        Path folder = SimFixtures.home().resolve("samples/sbs/loopback");
+        tandem.config.NodeConfig n1 = tandem.config.ConfigLoader.load(folder.resolve("node1.yaml"));
+        tandem.config.NodeConfig n2 = tandem.config.ConfigLoader.load(folder.resolve("node2.yaml"));
+
+        for (tandem.config.NodeConfig c : List.of(n1, n2)) {
+            String id = c.node().id();
+            assertThat(c.node().profile().yamlName()).isEqualTo("sbs");
+            assertThat(List.of(c.listen().address(), c.peer().address(), c.mail().orElseThrow().host()))
+                    .as("%s: loopback only", id).containsOnly("127.0.0.1");
+            assertThat(c.services()).as("%s: no systemd or Windows service", id).isNotEmpty()
+                    .allMatch(s -> s.type() == tandem.config.ServiceType.PROCESS);
+            for (tandem.config.Service s : c.services()) {
+                Matcher cp = Pattern.compile("-cp (\\S+) (\\S+)").matcher(s.command().orElseThrow());
+                assertThat(cp.find()).as(s.command().orElseThrow()).isTrue();
+                assertThat(folder.resolve(cp.group(1)).resolve(cp.group(2).replace('.', '/') + ".class"))
+                        .as("%s: the service's class, from the node file's folder", id).isRegularFile();
+            }
+            for (tandem.config.Folder f : c.replication().folders()) {
+                assertThat(List.of(f.path(), f.target().orElseThrow())).as("%s: its folders beside the node file", id)
+                        .allMatch(p -> p.startsWith(folder.resolve("data")));
+            }
+            assertThat(c.replication().folders()).as("%s: the folders of the main server ship with the sample", id)
+                    .filteredOn(f -> f.path().startsWith(folder.resolve("data/node1")))
+                    .allMatch(f -> java.nio.file.Files.isDirectory(f.path()));
+        }
+        assertThat(n1.replication().folders()).extracting(f -> f.target().orElseThrow())
+                .as("what node1 pushes lands in node2's folders").containsExactlyElementsOf(
+                        n2.replication().folders().stream().map(tandem.config.Folder::path).toList());
+        assertThat(n2.replication().folders()).extracting(f -> f.target().orElseThrow())
+                .containsExactlyElementsOf(n1.replication().folders().stream().map(tandem.config.Folder::path).toList());
+        assertThat(List.of(n1.listen().port(), n1.listen().port() + 2, n1.console().port(), n2.listen().port(),
+                n2.listen().port() + 2, n2.console().port(), appPort(n1), appPort(n2)))
+                .as("no port used twice on the one machine").doesNotHaveDuplicates();
+        assertThat(n1.peer().port()).isEqualTo(n2.listen().port());
+        assertThat(n2.peer().port()).isEqualTo(n1.listen().port());
+    }
+
+    private static int appPort(tandem.config.NodeConfig c) {
+        Matcher m = Pattern.compile("--port (\\d+)").matcher(c.services().get(0).command().orElseThrow());
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
     void checkOfTheSampleConfigIsOk() {
         String config = sample("samples/ms-failover/node1.yaml");
 
