@@ -294,6 +294,7 @@ class MainTest {
                 .replace("  port: 7402", "  port: 70000")
                 .replace("  rise: 2", "  rize: 2");
         Path bad = SimFixtures.write(tmp.resolve("bad.yaml"), text);
+        int rize = text.lines().toList().indexOf("  rize: 2") + 1;
 
         Cli r = tandem("check", "--config", bad.toString());
 
@@ -302,7 +303,7 @@ class MainTest {
         assertThat(r.errLines()).as(r.toString()).containsExactly(
                 bad + ":7: node.priority: must be 0..1000, got 5000",
                 bad + ":17: peer.port: must be 1..65535, got 70000",
-                bad + ":22: timings.rize: unknown field; did you mean \"rise\"?",
+                bad + ":" + rize + ": timings.rize: unknown field; did you mean \"rise\"?",
                 bad + ": 3 error(s); rules and routes not checked");
     }
 
