@@ -126,7 +126,7 @@ class DemoTest {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!done.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waited %s for %s", limit, what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50); // a poll interval, not a wait for something to happen
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // the poll interval
         }
     }
 
