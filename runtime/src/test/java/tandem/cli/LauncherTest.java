@@ -63,6 +63,10 @@ class LauncherTest {
     }
 
     private Run run(Path launcher, String... args) throws Exception {
+        return run(launcher, java.util.Map.of(), args);
+    }
+
+    private Run run(Path launcher, java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(home.resolve("out.txt").toFile())
@@ -70,6 +74,7 @@ class LauncherTest {
         pb.environment().put("PATH", home.resolve("tools/bin") + ":/usr/bin:/bin");
         pb.environment().put("JAVA_HOME", home.resolve("tools").toString());
         pb.environment().put("TMPDIR", Files.createDirectories(home.resolve("tmp")).toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bin/tandem ends").isTrue();
         return new Run(p.exitValue(), Files.readString(home.resolve("out.txt"), StandardCharsets.UTF_8),
@@ -100,6 +105,23 @@ class LauncherTest {
 
         assertThat(again.err()).as("built: no second build").isEmpty();
         assertThat(again.out()).isEqualTo("java ran: Main version\n");
+    }
+
+    @Test
+    void aLongStepSaysItIsStillRunningEveryTick() throws Exception {
+        // a compile that takes 1.5 s, reported every 0.3 s (a real build: every 15 s)
+        Path launcher = launcher("#!/bin/sh\necho '[INFO] --- maven-compiler-plugin:3.11.0:compile (default-compile)"
+                + " @ tandem-runtime ---'\nsleep 1.5\nprintf '[INFO] BUILD SUCCESS'\n"
+                + "mkdir -p runtime/target/classes/tandem runtime/target/lib\n");
+
+        Run r = run(launcher, java.util.Map.of("TANDEM_BUILD_TICK", "0.3"), "version");
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("(?m)^tandem: +\\d+s  tandem-runtime: compile$")
+                .containsPattern("(?m)^tandem: +\\d+s  tandem-runtime: compile still running$");
+        assertThat(r.err().lines().filter(l -> l.endsWith("still running")).count()).as(r.err()).isBetween(2L, 8L);
+        Path log = home.resolve("tmp");
+        assertThat(Files.list(log)).as("the build log is removed after a good build").isEmpty();
     }
 
     @Test
