@@ -9,8 +9,8 @@ if not exist "%CLASSES%\tandem" goto build
 if not exist "%LIB%" goto build
 goto run
 :build
-echo tandem: building the runtime first (mvn package, once)... 1>&2
-pushd "%TANDEM_HOME%" && call mvn -q -B -DskipTests package 1>&2 & popd
+echo tandem: building the runtime first (mvn package: compiles the sources into runtime\target\classes and copies the libraries into runtime\target\lib; once, usually one to two minutes, longer when Maven downloads the libraries the first time)... 1>&2
+pushd "%TANDEM_HOME%" && call mvn -q -B -Dstyle.color=never -DskipTests package 1>&2 & popd
 :run
 set "JAVA=java"
 if defined JAVA_HOME set "JAVA=%JAVA_HOME%\bin\java"

@@ -18,12 +18,18 @@ public final class Main {
             usage: tandem <verb> [options]
 
               run      --config FILE                  run one node in the foreground
-              status   --config FILE [--json]         the running node, its peer, resources, last events
+              status   --config FILE [--json]         the running node, its peer, resources, last events (the
+                                                      peer's own view when the local node does not answer)
               command  NAME [--ARG VALUE|--FLAG]... [--wait [SECONDS]] --config FILE
-                                                      an operator command to the running node (check lists
-                                                      them), with its arguments (--ARG=VALUE also); --wait
-                                                      waits for the actions it started (exit 0 only when
-                                                      they succeeded; 600 s unless SECONDS)
+                                                      an operator command to the running node, with its
+                                                      arguments (--ARG=VALUE also); --wait waits for the
+                                                      actions it started (exit 0 only when they succeeded;
+                                                      600 s unless SECONDS); NAME is one of its command
+                                                      routes (check lists a node's):
+                                                        every profile: start, stop, swap, force-start,
+                                                          boot-start-on, boot-start-off, sync, test-mail, reload
+                                                        redundancy also: switchover, standby-import, rollback,
+                                                          trust-standby-key
               token    create USER|list|revoke ID|USER --config FILE
                                                       the node's API tokens for scripts and monitoring (the
                                                       token is printed once; the node keeps its hash)
@@ -32,8 +38,12 @@ public final class Main {
                                                       and import it (the active runs this over SSH)
               simulate [--json] FILE...               run two-node scenarios on a virtual clock
                                                       (also --scenario FILE)
-              demo     [PROFILE] [--keep]             two live nodes on this machine and a scripted failover
-                                                      (ms-failover) or switchover (redundancy)
+              demo     [PROFILE] [--keep] [--keep-files]
+                                                      two live nodes on this machine and a scripted failover
+                                                      (ms-failover), takeover (sbs) or switchover (redundancy);
+                                                      --keep leaves them running, --keep-files keeps the
+                                                      demo's folder (removed at the end otherwise)
+              version                                 the version of this Tandem (also --version)
               help                                    this text
             """;
 
@@ -51,6 +61,20 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         String verb = args[0];
+        if (verb.equals("version") || verb.equals("--version")) {
+            if (args.length > 1) {
+                err.println("tandem " + verb + ": takes no arguments, got \"" + args[1] + "\"");
+                err.print(USAGE);
+                return 2;
+            }
+            try {
+                out.println("tandem " + Version.current());
+                return 0;
+            } catch (TandemException e) {
+                err.println(e.getMessage());
+                return 1;
+            }
+        }
         Map<String, String> opts = Map.of();
         Simulate.Args scenarios = null;
         Command.Args command = null;
@@ -79,7 +103,7 @@ public final class Main {
                 case "command" -> Command.run(command, out, err);
                 case "token" -> Token.run(token, out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
-                        opts.containsKey("--keep"), out, err);
+                        opts.containsKey("--keep"), opts.containsKey("--keep-files"), out, err);
                 case "simulate" -> Simulate.run(home(), scenarios, out, err);
                 default -> throw new IllegalStateException(verb);
             };
@@ -103,7 +127,7 @@ public final class Main {
                 "run", List.of("--config="),
                 "status", List.of("--config=", "--json"),
                 "import", List.of("--config=", "--file="),
-                "demo", List.of("PROFILE", "--keep"));
+                "demo", List.of("PROFILE", "--keep", "--keep-files"));
         List<String> allowed = spec.get(verb);
         if (allowed == null) {
             throw new UsageException("unknown verb \"" + verb + "\"");

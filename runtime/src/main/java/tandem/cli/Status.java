@@ -20,33 +20,68 @@ final class Status {
 
     static int run(Path configFile, boolean json, PrintStream out, PrintStream err) {
         NodeConfig c = ConfigLoader.load(configFile);
-        ApiClient.Reply r = new ApiClient(c).get("status");
-        if (r.code() != 200) {
+        ApiClient localApi = new ApiClient(c);
+        ApiClient.Reply r;
+        String localProblem = null;
+        try {
+            r = localApi.get("status");
+        } catch (tandem.TandemException e) {
+            // the local node does not answer: what its peer says is the next best thing
+            r = null;
+            localProblem = e.getMessage();
+        }
+        if (r != null && r.code() != 200) {
             err.println("status: HTTP " + r.code() + ": " + r.body().path("error").asText(r.body().toString()));
             return 1;
         }
         ApiClient peerApi = ApiClient.peer(c);
         JsonNode peer = null;
         String peerProblem = null;
-        try {
-            ApiClient.Reply p = peerApi.get("status");
-            String who = p.body().path("node").path("id").asText();
-            if (p.code() == 200 && who.equals(c.peer().id())) {
-                peer = p.body();
-            } else if (p.code() == 200) {
-                peerProblem = "an answer from " + who + ", not from " + c.peer().id();
-            } else {
-                peerProblem = "HTTP " + p.code();
+        String unset = c.peer().consolePort().isPresent() ? ""
+                : " (peer.console-port is not set, so this node's console.port was tried; set it if the peer's differs)";
+        if (peerApi.base().equals(localApi.base())) {
+            peerProblem = "its API would be at " + peerApi.base() + ", this node's own address (set peer.console-port"
+                    + " to the peer's console.port)";
+        } else {
+            try {
+                ApiClient.Reply p = peerApi.get("status");
+                String who = p.body().path("node").path("id").asText();
+                if (p.code() == 200 && who.equals(c.peer().id())) {
+                    peer = p.body();
+                } else if (p.code() == 200) {
+                    peerProblem = "its API at " + peerApi.base() + " gives an answer from " + who + ", not from "
+                            + c.peer().id() + unset;
+                } else {
+                    peerProblem = "its API at " + peerApi.base() + " gives HTTP " + p.code() + ": "
+                            + p.body().path("error").asText(p.body().toString());
+                }
+            } catch (tandem.TandemException e) {
+                peerProblem = "its API at " + peerApi.base() + " gives no answer" + unset;
             }
-        } catch (tandem.TandemException e) {
-            peerProblem = "no answer";
         }
         if (json) {
             var both = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-            both.set("local", r.body());
+            both.set("local", r == null ? null : r.body());
             both.set("peer", peer);
+            if (localProblem != null) {
+                both.put("localError", localProblem);
+            }
+            if (peerProblem != null) {
+                both.put("peerError", peerProblem);
+            }
             out.println(both.toString());
-            return 0;
+            return r == null ? 1 : 0;
+        }
+        if (r == null) {
+            out.println("this node " + c.node().id() + " is not answering: " + localProblem);
+            out.println();
+            if (peer != null) {
+                out.println("what its peer " + c.peer().id() + " reports (its own view):");
+                print(c, peer, out);
+            } else {
+                out.println("its peer " + c.peer().id() + " cannot be asked either: " + peerProblem);
+            }
+            return 1;
         }
         print(c, r.body(), out);
         out.println();
@@ -54,8 +89,7 @@ final class Status {
             out.println("peer " + c.peer().id() + " (its own view):");
             print(c, peer, out);
         } else {
-            out.println("peer " + c.peer().id() + ": its API at " + peerApi.base() + " gives " + peerProblem
-                    + " (set peer.console-port if it differs from console.port)");
+            out.println("peer " + c.peer().id() + ": " + peerProblem);
         }
         return 0;
     }

@@ -44,15 +44,17 @@ public final class LocalCluster implements AutoCloseable {
     private final String profile;
     private final tandem.config.Secret secret;
     private final List<Node> nodes = new ArrayList<>();
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private volatile boolean ownSessions;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
-    /** Ends the nodes' processes when this JVM ends without {@link #close()} (a killed test run). */
-    private final Thread reaper = new Thread(() -> nodes.forEach(n -> {
-        Process p = n.process;
-        if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }), "tandem-cluster-reaper");
+    /** How long a node may take to stop after SIGTERM before it is killed. */
+    public static final Duration STOP_LIMIT = Duration.ofSeconds(15);
+
+    /**
+     * Stops the nodes' processes when this JVM ends without {@link #close()} (Ctrl-C, a killed test run) as
+     * {@link #close()} does: SIGTERM, which a node answers like an operator stop, then a bounded wait.
+     */
+    private final Thread reaper = new Thread(this::stopAll, "tandem-cluster-reaper");
 
     /** One node: its files, ports and Tandem process. */
     public static final class Node {
@@ -205,10 +207,25 @@ public final class LocalCluster implements AutoCloseable {
         start(n, List.of());
     }
 
+    /**
+     * Starts every node from now on in a session of its own ({@code setsid}, where the system has it), so
+     * that a terminal's Ctrl-C reaches this JVM only and not the nodes and their services directly: this
+     * JVM then stops them as an operator stop does ({@link #close()}, from its shutdown hook). The demo's.
+     */
+    public LocalCluster detachedFromTerminal() {
+        this.ownSessions = true;
+        return this;
+    }
+
     /** {@link #start(Node)} with extra JVM options before the main class (e.g. a test hook's -D). */
     public void start(Node n, List<String> jvmOptions) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>();
+        if (ownSessions && Files.isExecutable(SETSID)) {
+            // the started process is no process group leader, so setsid runs the node in place (same pid)
+            cmd.add(SETSID.toString());
+        }
+        cmd.addAll(List.of(java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dtandem.home=" + home));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "tandem.cli.Main", "run",
@@ -283,7 +300,10 @@ public final class LocalCluster implements AutoCloseable {
         return ((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body())).put("code", r.statusCode());
     }
 
-    /** Stops both nodes as a service manager would (SIGTERM), forcing any that is not gone in 15 s. */
+    /**
+     * Stops both nodes as a service manager would (SIGTERM: each stops like an operator stop, its services
+     * stopped, the peer told), killing any that is not gone within {@link #STOP_LIMIT}, with what it started.
+     */
     @Override
     public void close() {
         try {
@@ -291,21 +311,35 @@ public final class LocalCluster implements AutoCloseable {
         } catch (IllegalStateException e) {
             // the JVM is shutting down: the reaper runs anyway
         }
+        stopAll();
+    }
+
+    private void stopAll() {
         for (Node n : nodes) {
             Process p = n.process;
             if (p != null && p.isAlive()) {
                 p.destroy();
             }
         }
+        long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
         for (Node n : nodes) {
             Process p = n.process;
+            if (p == null) {
+                continue;
+            }
+            List<ProcessHandle> started = p.descendants().toList();
             try {
-                if (p != null && !p.waitFor(15, TimeUnit.SECONDS)) {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    started = p.descendants().toList();
                     p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                p.destroyForcibly();
             }
+            // what the node started and did not stop (a service left behind by a forced end)
+            started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
     }
 

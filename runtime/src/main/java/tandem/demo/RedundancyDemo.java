@@ -47,6 +47,7 @@ public final class RedundancyDemo {
 
     private final Path home;
     private final Path dir;
+    private final boolean keepFiles;
     private final PrintStream out;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tandem-demo-wait");
@@ -57,25 +58,33 @@ public final class RedundancyDemo {
     private MailLog mails;
     private DemoStandbySsh standbySsh;
     private ServerSocket activeSsh;
+    private volatile boolean failed;
+    private boolean closed;
 
-    private RedundancyDemo(Path home, Path dir, PrintStream out) {
+    private RedundancyDemo(Path home, Path dir, boolean keepFiles, PrintStream out) {
         this.home = home;
         this.dir = dir;
+        this.keepFiles = keepFiles;
         this.out = out;
     }
 
     /**
      * Runs the story in {@code dir} (configs, state, logs, mail.log); 0 when every step happened, 1 when
-     * one did not in time. With {@code keep} the nodes keep running afterwards until the JVM ends.
+     * one did not in time. With {@code keep} the nodes keep running afterwards until the JVM ends (Ctrl-C
+     * stops them as an operator stop does). {@code dir} is removed at the end, also after Ctrl-C, unless
+     * {@code keepFiles} or the demo failed.
      */
-    public static int run(Path home, Path dir, boolean keep, PrintStream out) throws Exception {
-        RedundancyDemo demo = new RedundancyDemo(home, Files.createDirectories(dir), out);
-        Thread stop = new Thread(demo::close, "tandem-demo-stop");
+    public static int run(Path home, Path dir, boolean keep, boolean keepFiles, PrintStream out) throws Exception {
+        RedundancyDemo demo = new RedundancyDemo(home, Files.createDirectories(dir), keepFiles, out);
+        Thread stop = new Thread(demo::interrupted, "tandem-demo-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
+            demo.failed = true; // until the story says otherwise: an exception keeps the folder for its logs
             int rc = demo.story();
+            demo.failed = rc != 0;
             if (rc == 0 && keep) {
-                out.println("the standby keeps running (Ctrl-C stops it). Try:");
+                out.println("the standby keeps running (Ctrl-C stops both nodes as an operator stop does"
+                        + (keepFiles ? "" : " and removes the demo folder") + "). Try:");
                 out.println("  bin/tandem status --config " + demo.cluster.node("node2").config());
                 new CompletableFuture<Void>().join();
             }
@@ -92,7 +101,8 @@ public final class RedundancyDemo {
 
     private int story() throws Exception {
         try {
-            say("demo folder " + dir + " (configs, state, logs, mail.log)");
+            say("demo folder " + dir + " (configs, state, logs, mail.log; " + (keepFiles ? "kept at the end)"
+                    : "removed at the end, --keep-files keeps it)"));
             mails = MailLog.start(dir.resolve("mail.log"), Clock.systemUTC());
             say("mail server: SMTP on 127.0.0.1:" + mails.port() + ", every mail appended to " + mails.file());
             activeSsh = activeSshStandIn();
@@ -104,7 +114,8 @@ public final class RedundancyDemo {
                     + " key " + standbySsh.fingerprint() + " is recorded in the active's known_hosts, as"
                     + " trust-standby-key does; it refuses the first login, to show a failed attempt and its retry");
             appliance();
-            cluster = new LocalCluster(home, dir, "redundancy", "", "", null, null, activeSection(), standbySection());
+            cluster = new LocalCluster(home, dir, "redundancy", "", "", null, null, activeSection(), standbySection())
+                    .detachedFromTerminal();
             Path configured = ConfigLoader.load(cluster.node("node1").config()).redundancy()
                     .flatMap(Redundancy::standby).orElseThrow().knownHosts();
             if (!configured.equals(knownHosts)) {
@@ -169,7 +180,7 @@ public final class RedundancyDemo {
                 say("mail " + m.number() + " to " + String.join(", ", m.to()) + ": " + m.subject());
             }
             out.println();
-            out.println("done: the standby took over; the mails are in " + mails.file() + ", the logs in " + dir);
+            out.println("done: the standby took over; " + mails.received().size() + " mail(s) were in " + mails.file());
             return 0;
         } catch (TimeoutException e) {
             out.println();
@@ -370,8 +381,26 @@ public final class RedundancyDemo {
         }
     }
 
-    /** Stops the nodes, the SSH server, the stand-in and the mail log (each once, whatever failed). */
+    /** Ctrl-C or SIGTERM: the nodes are stopped as an operator stop does, then the folder goes. */
+    private void interrupted() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        say("stopping the nodes as an operator stop does (SIGTERM), up to " + LocalCluster.STOP_LIMIT.toSeconds() + " s");
+        close();
+    }
+
+    /**
+     * Stops the nodes, the SSH server, the stand-in and the mail log (each once, whatever failed), then
+     * removes the demo folder unless it is to be kept.
+     */
     private synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (cluster != null) {
             cluster.close();
             cluster = null;
@@ -395,5 +424,11 @@ public final class RedundancyDemo {
             mails.close();
         }
         ticker.shutdownNow();
+        if (keepFiles || failed) {
+            out.println("the demo folder stays: " + dir);
+        } else {
+            Demo.removeFolder(dir);
+        }
+        out.flush();
     }
 }

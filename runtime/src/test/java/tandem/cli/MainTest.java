@@ -113,6 +113,86 @@ class MainTest {
                 .anyMatch(l -> l.startsWith("commands: ") && l.endsWith(", maintenance, maintenance-end"));
     }
 
+    /** Every node configuration shipped under samples/ (a YAML file with a top-level node: section). */
+    static java.util.stream.Stream<String> sampleConfigs() throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(SimFixtures.home().resolve("samples"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/scenarios/"))
+                    .filter(f -> read(f).lines().anyMatch(l -> l.equals("node:")))
+                    .map(f -> SimFixtures.home().relativize(f).toString()).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("sampleConfigs")
+    void everySampleConfigPassesCheckAndOnOneMachineNamesThePeersConsolePort(String config) throws Exception {
+        Cli r = tandem("check", "--config", sample(config));
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith(sample(config) + ": ok, node ");
+        tandem.config.NodeConfig c = tandem.config.ConfigLoader.load(Path.of(sample(config)));
+        if (java.net.InetAddress.getByName(c.peer().address()).isLoopbackAddress()) {
+            assertThat(c.peer().consolePort()).as("%s: both nodes on one machine need peer.console-port", config)
+                    .isPresent().get().isNotEqualTo(c.console().port());
+            Path profileFolder = SimFixtures.home().resolve(config).getParent();
+            while (!profileFolder.getParent().getFileName().toString().equals("samples")) {
+                profileFolder = profileFolder.getParent();
+            }
+            try (var files = java.nio.file.Files.walk(profileFolder)) {
+                List<Integer> peersPorts = files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/scenarios/"))
+                        .filter(f -> read(f).lines().anyMatch(l -> l.equals("node:")))
+                        .map(tandem.config.ConfigLoader::load).filter(p -> p.node().id().equals(c.peer().id()))
+                        .map(p -> p.console().port()).toList();
+                assertThat(peersPorts).as("%s: the console.port of the sample's %s", config, c.peer().id())
+                        .contains(c.peer().consolePort().get());
+            }
+        }
+    }
+
+    @Test
+    void theLoopbackSbsPairRunsOnOneMachineWithoutRootSystemdOrFoldersOutsideItsOwn() {
+        Path folder = SimFixtures.home().resolve("samples/sbs/loopback");
+        tandem.config.NodeConfig n1 = tandem.config.ConfigLoader.load(folder.resolve("node1.yaml"));
+        tandem.config.NodeConfig n2 = tandem.config.ConfigLoader.load(folder.resolve("node2.yaml"));
+
+        for (tandem.config.NodeConfig c : List.of(n1, n2)) {
+            String id = c.node().id();
+            assertThat(c.node().profile().yamlName()).isEqualTo("sbs");
+            assertThat(List.of(c.listen().address(), c.peer().address(), c.mail().orElseThrow().host()))
+                    .as("%s: loopback only", id).containsOnly("127.0.0.1");
+            assertThat(c.services()).as("%s: no systemd or Windows service", id).isNotEmpty()
+                    .allMatch(s -> s.type() == tandem.config.ServiceType.PROCESS);
+            for (tandem.config.Service s : c.services()) {
+                Matcher cp = Pattern.compile("-cp (\\S+) (\\S+)").matcher(s.command().orElseThrow());
+                assertThat(cp.find()).as(s.command().orElseThrow()).isTrue();
+                assertThat(folder.resolve(cp.group(1)).resolve(cp.group(2).replace('.', '/') + ".class"))
+                        .as("%s: the service's class, from the node file's folder", id).isRegularFile();
+            }
+            for (tandem.config.Folder f : c.replication().folders()) {
+                assertThat(List.of(f.path(), f.target().orElseThrow())).as("%s: its folders beside the node file", id)
+                        .allMatch(p -> p.startsWith(folder.resolve("data")));
+            }
+            assertThat(c.replication().folders()).as("%s: the folders of the main server ship with the sample", id)
+                    .filteredOn(f -> f.path().startsWith(folder.resolve("data/node1")))
+                    .allMatch(f -> java.nio.file.Files.isDirectory(f.path()));
+        }
+        assertThat(n1.replication().folders()).extracting(f -> f.target().orElseThrow())
+                .as("what node1 pushes lands in node2's folders").containsExactlyElementsOf(
+                        n2.replication().folders().stream().map(tandem.config.Folder::path).toList());
+        assertThat(n2.replication().folders()).extracting(f -> f.target().orElseThrow())
+                .containsExactlyElementsOf(n1.replication().folders().stream().map(tandem.config.Folder::path).toList());
+        assertThat(List.of(n1.listen().port(), n1.listen().port() + 2, n1.console().port(), n2.listen().port(),
+                n2.listen().port() + 2, n2.console().port(), appPort(n1), appPort(n2)))
+                .as("no port used twice on the one machine").doesNotHaveDuplicates();
+        assertThat(n1.peer().port()).isEqualTo(n2.listen().port());
+        assertThat(n2.peer().port()).isEqualTo(n1.listen().port());
+    }
+
+    private static int appPort(tandem.config.NodeConfig c) {
+        Matcher m = Pattern.compile("--port (\\d+)").matcher(c.services().get(0).command().orElseThrow());
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
     @Test
     void checkOfTheSampleConfigIsOk() {
         String config = sample("samples/ms-failover/node1.yaml");
@@ -250,6 +330,7 @@ class MainTest {
                 .replace("  port: 7402", "  port: 70000")
                 .replace("  rise: 2", "  rize: 2");
         Path bad = SimFixtures.write(tmp.resolve("bad.yaml"), text);
+        int rize = text.lines().toList().indexOf("  rize: 2") + 1;
 
         Cli r = tandem("check", "--config", bad.toString());
 
@@ -258,7 +339,7 @@ class MainTest {
         assertThat(r.errLines()).as(r.toString()).containsExactly(
                 bad + ":7: node.priority: must be 0..1000, got 5000",
                 bad + ":17: peer.port: must be 1..65535, got 70000",
-                bad + ":22: timings.rize: unknown field; did you mean \"rise\"?",
+                bad + ":" + rize + ": timings.rize: unknown field; did you mean \"rise\"?",
                 bad + ": 3 error(s); rules and routes not checked");
     }
 
@@ -554,6 +635,50 @@ class MainTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("usage: tandem").contains("check", "simulate");
         assertThat(r.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"samples/ms-failover/node1.yaml", "samples/sbs/node1.yaml", "samples/redundancy/active.yaml",
+            "samples/redundancy/standby.yaml"})
+    void usageNamesEveryOperatorCommandOfEachProfileUnderItsProfile(String config) {
+        tandem.config.NodeConfig c = tandem.config.ConfigLoader.load(Path.of(sample(config)));
+        java.util.Set<String> commands = tandem.node.Assembly.of(SimFixtures.home(), c).catalogue().commands().keySet();
+        String usage = tandem("help").out();
+        String every = usage.substring(usage.indexOf("every profile:"), usage.indexOf("redundancy also:"));
+        String redundancy = usage.substring(usage.indexOf("redundancy also:"), usage.indexOf("  check "));
+
+        assertThat(commands).as(config).contains("start", "stop", "swap", "force-start", "sync", "test-mail");
+        for (String name : commands) {
+            String where = c.node().profile().yamlName().equals("redundancy") ? every + redundancy : every;
+            assertThat(where).as("usage lists %s's command %s", config, name).containsPattern("[ :,]" + name + "(,|\\n)");
+        }
+        if (!c.node().profile().yamlName().equals("redundancy")) {
+            assertThat(redundancy.substring("redundancy also:".length()).split("[,\\s]+"))
+                    .as("the redundancy-only commands are no %s command", config)
+                    .filteredOn(w -> !w.isEmpty()).noneMatch(commands::contains);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "version"})
+    void versionPrintsTheProjectsVersionFromThePom(String arg) throws Exception {
+        Cli r = tandem(arg);
+
+        String pom = read(SimFixtures.home().resolve("pom.xml"));
+        Matcher m = Pattern.compile("<artifactId>tandem-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).as("the parent POM's version").isTrue();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("tandem " + m.group(1) + "\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void versionWithAnArgumentIsAUsageError() {
+        Cli r = tandem("version", "--config", "x.yaml");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("tandem version: takes no arguments, got \"--config\"").contains("usage: tandem");
+        assertThat(r.out()).isEmpty();
     }
 
     @Test

@@ -14,10 +14,136 @@ import org.junit.jupiter.api.io.TempDir;
 import tandem.config.ConfigLoader;
 import tandem.config.NodeConfig;
 
-/** What {@code tandem status} prints of an sbs node's status (SBS-9) and of a redundancy standby's. */
+/**
+ * What {@code tandem status} prints of an sbs node's status (SBS-9) and of a redundancy standby's, and
+ * whom it asks: the local node's API, then the peer's (a stand-in HTTP server here).
+ */
 class StatusTest {
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
     @TempDir
     Path dir;
+
+    private com.sun.net.httpserver.HttpServer peerApi;
+    private final java.util.List<String> peerAuth = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopPeer() {
+        if (peerApi != null) {
+            peerApi.stop(0);
+        }
+    }
+
+    /** A stand-in for the peer's API: answers /api/status with {@code body}, records the Authorization headers. */
+    private int peerAnswering(String body) throws Exception {
+        peerApi = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        peerApi.createContext("/api/status", x -> {
+            peerAuth.add(x.getRequestHeaders().getFirst("Authorization"));
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        peerApi.start();
+        return peerApi.getAddress().getPort();
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Path config(int consolePort, String peerConsolePort) throws Exception {
+        Path f = dir.resolve("node1.yaml");
+        java.nio.file.Files.writeString(f, """
+                node: {id: node1, profile: ms-failover}
+                cluster: {name: pair, secret: %s}
+                peer: {id: node2, address: 127.0.0.1, port: 7402%s}
+                console: {address: 127.0.0.1, port: %d}
+                """.formatted(SECRET, peerConsolePort == null ? "" : ", console-port: " + peerConsolePort, consolePort));
+        return f;
+    }
+
+    private static final String PEER_STATUS = """
+            {"node": {"id": "node2", "profile": "ms-failover", "state": "ALONE", "data": "uptodate",
+                      "services": "running", "since": "2026-11-22T07:00:00Z"},
+             "peer": {"id": "node1", "address": "127.0.0.1:7401", "state": null},
+             "config": {}, "resources": [], "replication": {},
+             "events": [{"at": "2026-11-22T07:00:00Z", "text": "node2 WAIT -> ALONE: the peer is silent"}]}
+            """;
+
+    @Test
+    void whenTheLocalNodeDoesNotAnswerItSaysSoAndShowsWhatThePeerReports() throws Exception {
+        int down = freePort();
+        int peerPort = peerAnswering(PEER_STATUS);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+        int rc = Status.run(config(down, String.valueOf(peerPort)), false, new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(rc).as(out).isEqualTo(1);
+        assertThat(out).startsWith("this node node1 is not answering: no node answers at http://127.0.0.1:" + down + "/api/")
+                .contains("what its peer node2 reports (its own view):")
+                .containsPattern("node2 +ALONE +uptodate +services running")
+                .contains("node2 WAIT -> ALONE: the peer is silent");
+        // the peer is asked with a command-line token made from the cluster's secret, which the peer accepts
+        assertThat(peerAuth).hasSize(1);
+        tandem.node.ApiAuth peer = new tandem.node.ApiAuth(
+                tandem.config.ConfigLoader.load(dir.resolve("node1.yaml")).cluster().secret(),
+                new tandem.node.ApiTokens(dir.resolve("peer-state")), System::currentTimeMillis);
+        assertThat(peer.user(peerAuth.get(0))).hasValueSatisfying(u -> assertThat(u).startsWith("cli:"));
+    }
+
+    @Test
+    void whenNeitherAnswersItNamesBothAddresses() throws Exception {
+        int down = freePort();
+        int peerDown = freePort();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int rc = Status.run(config(down, String.valueOf(peerDown)), false, new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(rc).isEqualTo(1);
+        assertThat(out).contains("this node node1 is not answering: no node answers at http://127.0.0.1:" + down + "/api/",
+                "its peer node2 cannot be asked either: its API at http://127.0.0.1:" + peerDown + "/api/ gives no answer")
+                .doesNotContain("peer.console-port is not set");
+    }
+
+    @Test
+    void withoutPeerConsolePortOnOneMachineItDoesNotAskItselfForThePeer() throws Exception {
+        int down = freePort();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int rc = Status.run(config(down, null), false, new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(rc).isEqualTo(1);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("its peer node2 cannot be asked either: its API would be at"
+                + " http://127.0.0.1:" + down + "/api/, this node's own address (set peer.console-port to the peer's"
+                + " console.port)");
+    }
+
+    @Test
+    void jsonGivesTheLocalErrorAndThePeersStatus() throws Exception {
+        int down = freePort();
+        int peerPort = peerAnswering(PEER_STATUS);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int rc = Status.run(config(down, String.valueOf(peerPort)), true, new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        JsonNode both = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(1);
+        assertThat(both.path("local").isNull()).isTrue();
+        assertThat(both.path("localError").asText()).startsWith("no node answers at http://127.0.0.1:" + down + "/api/");
+        assertThat(both.path("peer").path("node").path("state").asText()).isEqualTo("ALONE");
+        assertThat(both.has("peerError")).isFalse();
+    }
 
     @Test
     void showsTheSbsWordAndWhatOfAChangedFileWaitsOrIsRefused() throws Exception {

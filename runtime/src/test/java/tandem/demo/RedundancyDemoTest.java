@@ -30,7 +30,7 @@ class RedundancyDemoTest {
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         long started = System.nanoTime();
 
-        int rc = RedundancyDemo.run(home, dir.resolve("demo"), false, out);
+        int rc = RedundancyDemo.run(home, dir.resolve("demo"), false, true, out);
 
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertThat(rc).as(text).isZero();
