@@ -71,8 +71,9 @@ class VipReleaseRulesTest extends EngineHarness {
         // node2 with the better claim (priority 150 against 100), ALONE; node1 ALONE too after a partition
         Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
                 1_000, false, 5_000, 20, 60_000);
-        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()),
-                new NodeStore.InMemory(), events, actions);
+        engine = Fixtures.engine(rules, new EngineSetup(s,
+                Map.of(VipCheck.HELD, new EngineSetup.ResourceSpec(VipCheck.HELD, false, false, false)),
+                Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
         engine.linkListening();
         engine.advanceTo(2_000);
@@ -103,6 +104,29 @@ class VipReleaseRulesTest extends EngineHarness {
     }
 
     @Test
+    void aNodeWithoutAVirtualIpAnnouncesNothingWhenItsPeerIsBack() {
+        Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
+                1_000, false, 5_000, 20, 60_000);
+        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()),
+                new NodeStore.InMemory(), events, actions);
+        engine.boot(false);
+        engine.linkListening();
+        engine.advanceTo(2_000);
+        engine.tick();
+        engine.advanceTo(4_000);
+        engine.tick();
+        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
+        engine.actionResult(new ActionResult("vip-up", true, "no virtual IP configured", 4_000));
+        engine.actionResult(new ActionResult("start-services", true, "started", 4_000));
+        actions.clear();
+        engine.advanceTo(4_100);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.NOT_UPTODATE, 1, false, 100, 4_100));
+        engine.advanceTo(4_200);
+        engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.UPTODATE, 1, false, 100, 4_200));
+        assertThat(actions()).as("events %s", events).doesNotContain("vip-up");
+    }
+
+    @Test
     void anActiveNodeWhosePeerWasSilentAnnouncesTheAddressOnceThePeerIsBackAndHoldsNothing() {
         // the fault suite's partition-no-witness: node2 (the better claim) was cut off and stayed ALONE with
         // the address; node1 took over meanwhile, and the clients learnt its MAC. After the heal node1 saw
@@ -110,8 +134,9 @@ class VipReleaseRulesTest extends EngineHarness {
         // brain; the clients kept node1's MAC, and node1 no longer had the address.
         Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
                 1_000, false, 5_000, 20, 60_000);
-        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()),
-                new NodeStore.InMemory(), events, actions);
+        engine = Fixtures.engine(rules, new EngineSetup(s,
+                Map.of(VipCheck.HELD, new EngineSetup.ResourceSpec(VipCheck.HELD, false, false, false)),
+                Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
         engine.linkListening();
         engine.advanceTo(2_000);
