@@ -66,13 +66,12 @@ class VipReleaseRulesTest extends EngineHarness {
         assertThat(actions()).containsExactly("vip-down");
     }
 
-    @Test
-    void theWinnerOfASplitBrainAnnouncesTheAddressAgainOnceTheLoserHasLeftTheRole() {
-        // node2 with the better claim (priority 150 against 100), ALONE; node1 ALONE too after a partition
+    /** node2 (priority 150) booted with nobody answering: ALONE, its address (when it has one) up, its services started. */
+    private void aloneAfterBoot(boolean vip) {
         Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
                 1_000, false, 5_000, 20, 60_000);
         engine = Fixtures.engine(rules, new EngineSetup(s,
-                Map.of(VipCheck.HELD, new EngineSetup.ResourceSpec(VipCheck.HELD, false, false, false)),
+                vip ? Map.of(VipCheck.HELD, new EngineSetup.ResourceSpec(VipCheck.HELD, false, false, false)) : Map.of(),
                 Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
         engine.boot(false);
         engine.linkListening();
@@ -81,8 +80,14 @@ class VipReleaseRulesTest extends EngineHarness {
         engine.advanceTo(4_000);
         engine.tick();
         assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
-        engine.actionResult(new ActionResult("vip-up", true, "up", 4_000));
+        engine.actionResult(new ActionResult("vip-up", true, vip ? "up" : "no virtual IP configured", 4_000));
         engine.actionResult(new ActionResult("start-services", true, "started", 4_000));
+    }
+
+    @Test
+    void theWinnerOfASplitBrainAnnouncesTheAddressAgainOnceTheLoserHasLeftTheRole() {
+        // node2 with the better claim (priority 150 against 100), ALONE; node1 ALONE too after a partition
+        aloneAfterBoot(true);
         actions.clear();
         engine.advanceTo(4_100);
         engine.heartbeat(new Heartbeat("node1", NodeState.ALONE, DataState.UPTODATE, 1, true, 100, 4_100));
@@ -105,19 +110,7 @@ class VipReleaseRulesTest extends EngineHarness {
 
     @Test
     void aNodeWithoutAVirtualIpAnnouncesNothingWhenItsPeerIsBack() {
-        Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
-                1_000, false, 5_000, 20, 60_000);
-        engine = Fixtures.engine(rules, new EngineSetup(s, Map.of(), Fixtures.msFailoverTable()),
-                new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(2_000);
-        engine.tick();
-        engine.advanceTo(4_000);
-        engine.tick();
-        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
-        engine.actionResult(new ActionResult("vip-up", true, "no virtual IP configured", 4_000));
-        engine.actionResult(new ActionResult("start-services", true, "started", 4_000));
+        aloneAfterBoot(false);
         actions.clear();
         engine.advanceTo(4_100);
         engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.NOT_UPTODATE, 1, false, 100, 4_100));
@@ -132,20 +125,7 @@ class VipReleaseRulesTest extends EngineHarness {
         // the address; node1 took over meanwhile, and the clients learnt its MAC. After the heal node1 saw
         // the split brain first and stepped down before node2 heard it as active, so node2 never saw a split
         // brain; the clients kept node1's MAC, and node1 no longer had the address.
-        Settings s = new Settings("node2", "node1", 150, 1_000, 2, 2, null, false, false, false, false, 100, false,
-                1_000, false, 5_000, 20, 60_000);
-        engine = Fixtures.engine(rules, new EngineSetup(s,
-                Map.of(VipCheck.HELD, new EngineSetup.ResourceSpec(VipCheck.HELD, false, false, false)),
-                Fixtures.msFailoverTable()), new NodeStore.InMemory(), events, actions);
-        engine.boot(false);
-        engine.linkListening();
-        engine.advanceTo(2_000);
-        engine.tick();
-        engine.advanceTo(4_000);
-        engine.tick();
-        assertThat(engine.node().state()).isEqualTo(NodeState.ALONE);
-        engine.actionResult(new ActionResult("vip-up", true, "up", 4_000));
-        engine.actionResult(new ActionResult("start-services", true, "started", 4_000));
+        aloneAfterBoot(true);
         // node1 joins as secondary and the pair forms
         engine.advanceTo(4_100);
         engine.heartbeat(new Heartbeat("node1", NodeState.SECOND, DataState.UPTODATE, 2, false, 100, 4_100));
