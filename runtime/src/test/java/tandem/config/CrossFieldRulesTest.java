@@ -110,7 +110,7 @@ class CrossFieldRulesTest {
 
         assertThat(Errors.of(yaml)).containsExactly(
                 "node1.yaml:11: listen.port: must differ from console.port (9010) when they share an address"
-                        + " (both bind 0.0.0.0)");
+                        + " (listen binds 0.0.0.0 and console binds 127.0.0.1)");
     }
 
     @Test
