@@ -50,6 +50,11 @@ public final class CommandTickets {
             return !status.equals(Step.RUNNING);
         }
 
+        /** The actions that have not reported yet, in the order asked for. */
+        public List<String> waitingFor() {
+            return steps.stream().filter(s -> s.status().equals(Step.RUNNING)).map(Step::action).toList();
+        }
+
         /** One line: the command and what became of it, naming a failed action's words. */
         public String sentence() {
             StringBuilder sb = new StringBuilder(answer.command()).append(' ').append(status);
@@ -60,8 +65,7 @@ public final class CommandTickets {
                 }
             }
             if (status.equals(Step.RUNNING)) {
-                List<String> left = steps.stream().filter(s -> s.status().equals(Step.RUNNING)).map(Step::action).toList();
-                sb.append(": waiting for ").append(String.join(", ", left));
+                sb.append(": waiting for ").append(String.join(", ", waitingFor()));
             } else if (!steps.isEmpty()) {
                 sb.append(": ").append(String.join(", ", steps.stream().map(Step::action).toList()));
             } else {

@@ -142,10 +142,6 @@ public final class Metrics {
     void result(ActionResult r) {
         counter("tandem_actions", "action results, per action and result", "action", r.action(), "result",
                 r.ok() ? "ok" : r.finding().isEmpty() ? "failed" : "finding").increment();
-        if (r.action().equals("resync") || r.action().equals("sync") || r.action().equals("pull")) {
-            counter("tandem_replication_cycles", "replication cycles asked for by the rules, per result", "result",
-                    r.ok() ? "ok" : "failed").increment();
-        }
     }
 
     /** The Prometheus text format of every metric. */

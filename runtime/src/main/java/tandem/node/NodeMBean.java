@@ -187,8 +187,8 @@ public final class NodeMBean implements TandemNodeMBean {
         }
         try {
             return loop.tickets().await(a.ticket(), timeoutSeconds * 1000L)
-                    .map(o -> o.ended() ? o.sentence() : name + " running after " + timeoutSeconds + " s: "
-                            + o.sentence().substring(o.sentence().indexOf(':') + 2))
+                    .map(o -> o.ended() ? o.sentence() : name + " running after " + timeoutSeconds + " s: waiting for "
+                            + String.join(", ", o.waitingFor()))
                     .orElse(name + ": ticket " + a.ticket() + " no longer kept");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
