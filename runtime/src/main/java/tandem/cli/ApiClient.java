@@ -24,21 +24,38 @@ final class ApiClient {
 
     private final String base;
     private final tandem.config.Secret secret;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
 
-    /** The API of the node this configuration describes. */
+    /**
+     * The API of the node this configuration describes; over HTTPS ({@code console.protocol}) trusting the
+     * certificates of the console's keystore only: the site's, or the one the node made at its first start.
+     */
     ApiClient(NodeConfig c) {
-        this(local(c.console().address()), c.console().port(), c.cluster().secret());
+        this(local(c.console().address()), c.console().port(), c.cluster().secret(), trust(c));
     }
 
-    /** The API of this configuration's peer: the same token, {@code peer.console-port} or this node's console port. */
+    /**
+     * The API of this configuration's peer: the same token, {@code peer.console-port} or this node's console
+     * port, and the same protocol and trust (a pair whose consoles use HTTPS shares one keystore).
+     */
     static ApiClient peer(NodeConfig c) {
-        return new ApiClient(c.peer().address(), c.peer().consolePort().orElse(c.console().port()), c.cluster().secret());
+        return new ApiClient(c.peer().address(), c.peer().consolePort().orElse(c.console().port()), c.cluster().secret(),
+                trust(c));
     }
 
-    private ApiClient(String host, int port, tandem.config.Secret secret) {
-        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/api/";
+    private static javax.net.ssl.SSLContext trust(NodeConfig c) {
+        return tandem.node.ConsoleTls.of(c, false).map(tandem.node.ConsoleTls::clientContext).orElse(null);
+    }
+
+    private ApiClient(String host, int port, tandem.config.Secret secret, javax.net.ssl.SSLContext tls) {
+        this.base = (tls == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
+                + "/api/";
         this.secret = secret;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     private static String local(String host) {

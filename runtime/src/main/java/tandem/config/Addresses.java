@@ -88,6 +88,12 @@ final class Addresses {
         return s.equals("0.0.0.0") || s.equals("::") || s.equals("0:0:0:0:0:0:0:0");
     }
 
+    /** A loopback address or name: 127.0.0.0/8, {@code ::1}, {@code localhost}; only this machine reaches it. */
+    public static boolean isLoopback(String s) {
+        return s.startsWith("127.") && isIpv4(s) || s.equals("::1") || s.equals("0:0:0:0:0:0:0:1")
+                || s.equalsIgnoreCase("localhost");
+    }
+
     /** Something with exactly one {@code @} and text on both sides, without spaces. */
     static boolean isMailAddress(String s) {
         int at = s.indexOf('@');

@@ -79,7 +79,7 @@ final class ConfigReader extends ValueReader {
         Optional<Mail> mail = mail(root.optionalSection("mail",
                 "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
         Section consoleSection = root.optionalSection("console",
-                "enabled", "address", "port", "protocol", "user", "password-hash",
+                "enabled", "address", "port", "protocol", "user", "password-hash", "keystore", "keystore-password",
                 "read-timeout", "idle-timeout", "max-connections");
         Console console = console(consoleSection, listen);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes", "disable-rules",
@@ -455,8 +455,21 @@ final class ConfigReader extends ValueReader {
                 || listen.address().equals(ProfileDefaults.ANY_ADDRESS) || listen.address().equals("::")
                 ? ProfileDefaults.LOOPBACK : listen.address());
         int port = s.optional("port", this::port).orElse(ProfileDefaults.CONSOLE_PORT);
+        // HTTP only when the site says so, or on loopback, where nobody but this machine listens
         ConsoleProtocol protocol = s.optional("protocol", (p, v) -> enumValue(p, v, ConsoleProtocol.class))
-                .orElse(ProfileDefaults.CONSOLE_PROTOCOL);
+                .orElse(Addresses.isLoopback(address) ? ConsoleProtocol.HTTP : ProfileDefaults.CONSOLE_PROTOCOL);
+        Optional<Path> keystore = s.optional("keystore", this::path);
+        Optional<Secret> keystorePassword = s.optional("keystore-password", this::secret);
+        if (keystore.isPresent() != keystorePassword.isPresent()) {
+            String given = keystore.isPresent() ? "keystore" : "keystore-password";
+            problems.add(s.line(given), s.child(keystore.isPresent() ? "keystore-password" : "keystore"),
+                    "required with console." + given + ": the console's PKCS#12 keystore and its password go together");
+        } else if (keystore.isPresent() && !java.nio.file.Files.isRegularFile(keystore.get())) {
+            problems.add(s.line("keystore"), s.child("keystore"), "no such file " + keystore.get());
+        } else if (keystore.isPresent() && protocol == ConsoleProtocol.HTTP) {
+            problems.add(s.line("keystore"), s.child("keystore"), "a keystore is for HTTPS, but console.protocol is"
+                    + " http; remove one or the other");
+        }
         String user = s.optional("user", this::nonBlank).orElse(ProfileDefaults.CONSOLE_USER);
         Optional<Secret> passwordHash = s.optional("password-hash", this::secret);
         Duration readTimeout = s.optional("read-timeout", (p, v) -> durationIn(p, v, Duration.ofMillis(100), Duration.ofMinutes(10)))
@@ -466,7 +479,7 @@ final class ConfigReader extends ValueReader {
         int maxConnections = s.optional("max-connections", (p, v) -> integer(p, v, 1, 1000))
                 .orElse(ProfileDefaults.CONSOLE_MAX_CONNECTIONS);
         return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash,
-                readTimeout, idleTimeout, maxConnections));
+                readTimeout, idleTimeout, maxConnections, keystore, keystorePassword));
     }
 
     private Rules rules(Section s) {

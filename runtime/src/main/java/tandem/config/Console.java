@@ -12,7 +12,11 @@ import java.util.Optional;
  *                     literal or host name
  * @param port         1..65535, default 9010 (MS-8); must differ from {@code listen.port} when both bind
  *                     the same address
- * @param protocol     {@code http} or {@code https}; default http
+ * @param protocol     {@code http} or {@code https}; default https, except on a loopback address (127.x,
+ *                     {@code ::1}, {@code localhost}), where nobody but this machine can listen in
+ * @param keystore     YAML {@code keystore}, optional: the site's PKCS#12 keystore with the console's key
+ *                     and certificate (HTTPS); without one the node makes a self-signed certificate in its
+ *                     state folder at its first start
  * @param user         default {@code admin} (MS-8)
  * @param passwordHash YAML {@code password-hash}, optional; the hash of the console password, identical
  *                     on both nodes (MS-9); a literal, {@code ${env:NAME}} or {@code ${file:PATH}}
@@ -22,10 +26,21 @@ import java.util.Optional;
  *                       for this long is closed
  * @param maxConnections YAML {@code max-connections}, default 32: API connections open at once; one more
  *                       is closed as soon as it is accepted
+ * @param keystorePassword YAML {@code keystore-password}: the keystore's password; required with {@code keystore}
  */
 public record Console(boolean enabled, String address, int port, ConsoleProtocol protocol, String user,
-        Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections) {
+        Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections, Optional<java.nio.file.Path> keystore,
+        Optional<Secret> keystorePassword) {
+    /** Without a keystore of the site's. */
+    public Console(boolean enabled, String address, int port, ConsoleProtocol protocol, String user,
+            Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections) {
+        this(enabled, address, port, protocol, user, passwordHash, readTimeout, idleTimeout, maxConnections,
+                Optional.empty(), Optional.empty());
+    }
+
     public Console {
+        Objects.requireNonNull(keystore, "keystore");
+        Objects.requireNonNull(keystorePassword, "keystorePassword");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(address, "address");

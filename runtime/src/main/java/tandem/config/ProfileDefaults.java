@@ -163,8 +163,11 @@ public record ProfileDefaults(int port, Duration heartbeatInterval, Duration che
     /** {@code console.port}: MS-8, "web console on port 9010". */
     public static final int CONSOLE_PORT = 9010;
 
-    /** {@code console.protocol}: MS-8, "HTTP or HTTPS"; HTTPS needs a certificate the site must provide. */
-    public static final ConsoleProtocol CONSOLE_PROTOCOL = ConsoleProtocol.HTTP;
+    /**
+     * {@code console.protocol}: MS-8, "HTTP or HTTPS". HTTPS, with the site's keystore or a certificate the
+     * node makes at its first start; HTTP only when the site says so, or on a loopback address.
+     */
+    public static final ConsoleProtocol CONSOLE_PROTOCOL = ConsoleProtocol.HTTPS;
 
     /** {@code console.user}: MS-8, "user admin". */
     public static final String CONSOLE_USER = "admin";

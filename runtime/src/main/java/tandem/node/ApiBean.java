@@ -16,8 +16,9 @@ import tandem.engine.NodeStatus;
 /**
  * The {@code api} bean of the routes {@code api-status} and {@code api-command}: the node's HTTP API
  * under {@code /api/}, which {@code tandem status}, {@code tandem command} and the web console use.
- * Every request carries {@code Authorization: Bearer <token>}: a user's token or a command-line token
- * ({@link ApiAuth}).
+ * Every request carries {@code Authorization: Bearer <token>}, a user's token or a command-line token
+ * ({@link ApiAuth}), or the session cookie of a console login ({@link ConsoleSessions}); a state-changing
+ * request on a session carries its CSRF token in {@code X-CSRF-Token} as well.
  */
 public final class ApiBean {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +37,7 @@ public final class ApiBean {
     private final CommandRoutes commands;
     private final java.util.function.Supplier<Map<String, Object>> redundancy;
     private final ApiAuth auth;
+    private final ConsoleSessions sessions;
     private final Metrics metrics;
 
     /**
@@ -47,13 +49,15 @@ public final class ApiBean {
     public ApiBean(NodeConfig config, EngineLoop loop, EventLog events, CommandRoutes commands,
             java.util.function.Supplier<Map<String, Object>> replication,
             java.util.function.Supplier<Map<String, Object>> configView,
-            java.util.function.Supplier<Map<String, Object>> redundancy, Metrics metrics) {
+            java.util.function.Supplier<Map<String, Object>> redundancy, Metrics metrics, ConsoleSessions sessions,
+            javax.net.ssl.SSLContext tls) {
         this.metrics = metrics;
+        this.sessions = sessions;
         this.redundancy = redundancy;
         this.configView = configView;
         this.commands = commands;
         this.config = config;
-        this.server = new ApiServer(config.console());
+        this.server = new ApiServer(config.console(), tls);
         this.loop = loop;
         this.events = events;
         this.replication = replication;
@@ -63,7 +67,12 @@ public final class ApiBean {
 
     /** {@code GET /api/status}: this node, its peer as last heard, its resources and its last events. */
     public Response status(String authorization) {
-        Caller who = caller(authorization);
+        return status(authorization, null);
+    }
+
+    /** As {@link #status(String)}, for a console session's {@code Cookie} as well. */
+    public Response status(String authorization, String cookie) {
+        Caller who = caller(authorization, cookie, null, false);
         if (who.denied() != null) {
             return who.denied();
         }
@@ -136,6 +145,10 @@ public final class ApiBean {
             m.put("redundancy", red);
         });
         m.put("config", configView.get());
+        // the commands this node's routes offer, with what each does (the console's buttons and confirmations)
+        List<Map<String, Object>> cmds = new ArrayList<>();
+        commands.described().forEach((name, what) -> cmds.add(Map.of("name", name, "description", what)));
+        m.put("commands", cmds);
         List<Map<String, Object>> ev = new ArrayList<>();
         for (EventLog.Entry e : events.recent()) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -163,7 +176,12 @@ public final class ApiBean {
      * {@code CamelNettyRemoteAddress}): the commands log names who asked, through which door, from where.
      */
     public Response command(String authorization, String body, Object remote) {
-        Caller who = caller(authorization);
+        return command(authorization, null, null, body, remote);
+    }
+
+    /** As {@link #command(String, String, Object)}, for a console session's cookie and CSRF token as well. */
+    public Response command(String authorization, String cookie, String csrf, String body, Object remote) {
+        Caller who = caller(authorization, cookie, csrf, true);
         if (who.denied() != null) {
             return who.denied();
         }
@@ -208,8 +226,7 @@ public final class ApiBean {
             return error(400, "body: not JSON: " + e.getOriginalMessage());
         }
         events.accept(tandem.engine.EngineEvent.log(null, "command " + name + " asked through the "
-                + (caller.startsWith("cli:") ? "command line (tandem command) by " + caller.substring(4)
-                        : "HTTP API by the token of " + caller)
+                + door(caller)
                 + (remote == null ? "" : " from " + String.valueOf(remote).replaceFirst("^/", ""))));
         CommandAnswer a = commands.answer(name, "api", args);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -232,7 +249,7 @@ public final class ApiBean {
      * {@code authorization: {credentials: ...}}).
      */
     public Response metrics(String authorization) {
-        Caller who = caller(authorization);
+        Caller who = caller(authorization, null, null, false);
         if (who.denied() != null) {
             return who.denied();
         }
@@ -249,7 +266,12 @@ public final class ApiBean {
      * whichever comes first. 404 for a ticket this node did not give out (or no longer keeps).
      */
     public Response outcome(String authorization, String uri, String wait) {
-        Caller who = caller(authorization);
+        return outcome(authorization, null, uri, wait);
+    }
+
+    /** As {@link #outcome(String, String, String)}, for a console session's cookie as well. */
+    public Response outcome(String authorization, String cookie, String uri, String wait) {
+        Caller who = caller(authorization, cookie, null, false);
         if (who.denied() != null) {
             return who.denied();
         }
@@ -316,15 +338,43 @@ public final class ApiBean {
         return new Response(200, write(m));
     }
 
-    /** Who called: the user a token speaks for, or the answer that refuses the request. */
-    private record Caller(String user, Response denied) {
+    /**
+     * Who called: the user a token speaks for ({@code cli:<user>} for a command-line token,
+     * {@code console:<user>} for a console session), or the answer that refuses the request.
+     */
+    record Caller(String user, Response denied) {
+    }
+
+    /** The door a caller came through, as the commands log says it. */
+    static String door(String caller) {
+        if (caller.startsWith("console:")) {
+            return "web console by " + caller.substring(8);
+        }
+        if (caller.startsWith("cli:console.")) {
+            // the peer's console, forwarding its user's command with a command-line token (ConsolePeer)
+            return "peer's web console by " + caller.substring(12);
+        }
+        return caller.startsWith("cli:") ? "command line (tandem command) by " + caller.substring(4)
+                : "HTTP API by the token of " + caller;
     }
 
     /**
-     * Judges {@code authorization} once ({@link ApiAuth}: a command-line token is good only once), naming the
-     * caller the node accepts, or the answer for one it does not.
+     * Judges a request once ({@link ApiAuth}: a command-line token is good only once), naming the caller the
+     * node accepts, or the answer for one it does not: a bearer token when {@code authorization} is given,
+     * else a console session's {@code cookie}, which for a request that {@code changes} something must come
+     * with the session's CSRF token.
      */
-    private Caller caller(String authorization) {
+    Caller caller(String authorization, String cookie, String csrf, boolean changes) {
+        if (authorization == null && cookie != null && sessions != null) {
+            var s = sessions.session(cookie);
+            if (s.isEmpty()) {
+                return new Caller(null, error(401, "not logged in, or the session ended: log in again"));
+            }
+            if (changes && !ConsoleSessions.csrfMatches(s.get(), csrf)) {
+                return new Caller(null, error(403, "X-CSRF-Token: missing or not this session's; reload the console"));
+            }
+            return new Caller("console:" + s.get().user(), null);
+        }
         try {
             return auth.user(authorization).map(u -> new Caller(u, null)).orElseGet(() -> new Caller(null, unauthorized()));
         } catch (tandem.TandemException e) {
@@ -337,11 +387,11 @@ public final class ApiBean {
         return error(401, "missing, wrong, expired or revoked bearer token");
     }
 
-    private static Response error(int code, String message) {
+    static Response error(int code, String message) {
         return new Response(code, write(Map.of("error", message)));
     }
 
-    private static String write(Object m) {
+    static String write(Object m) {
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {

@@ -35,6 +35,8 @@ public final class ApiServer extends HttpServerInitializerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final Limits limits;
+    /** The console's HTTPS ({@link ConsoleTls}), or null for plain HTTP. */
+    private final javax.net.ssl.SSLContext tls;
 
     /** The shared limits of one node's API: every pipeline of its port counts against the same cap. */
     private record Limits(long readTimeoutMs, long idleTimeoutMs, int maxConnections, AtomicInteger open,
@@ -42,22 +44,34 @@ public final class ApiServer extends HttpServerInitializerFactory {
     }
 
     public ApiServer(Console console) {
+        this(console, null);
+    }
+
+    /** @param tls the console's HTTPS, null for plain HTTP */
+    public ApiServer(Console console, javax.net.ssl.SSLContext tls) {
         this(new Limits(console.readTimeout().toMillis(), console.idleTimeout().toMillis(), console.maxConnections(),
-                new AtomicInteger(), new AtomicInteger()));
+                new AtomicInteger(), new AtomicInteger()), tls);
     }
 
-    private ApiServer(Limits limits) {
+    private ApiServer(Limits limits, javax.net.ssl.SSLContext tls) {
         this.limits = limits;
+        this.tls = tls;
     }
 
-    private ApiServer(Limits limits, NettyHttpConsumer consumer) {
+    private ApiServer(Limits limits, javax.net.ssl.SSLContext tls, NettyHttpConsumer consumer) {
         super(consumer);
         this.limits = limits;
+        this.tls = tls;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new ApiServer(limits, (NettyHttpConsumer) consumer);
+        return new ApiServer(limits, tls, (NettyHttpConsumer) consumer);
+    }
+
+    /** Whether the port speaks HTTPS. */
+    public boolean https() {
+        return tls != null;
     }
 
     /** Connections open now. */
@@ -69,6 +83,12 @@ public final class ApiServer extends HttpServerInitializerFactory {
     protected void initChannel(Channel ch) throws Exception {
         super.initChannel(ch);
         Connection c = new Connection(limits);
+        if (tls != null) {
+            javax.net.ssl.SSLEngine engine = tls.createSSLEngine();
+            engine.setUseClientMode(false);
+            // the TLS handshake is part of reading the first request: a client that stalls in it is closed too
+            ch.pipeline().addFirst("tls", new io.netty.handler.ssl.SslHandler(engine));
+        }
         ch.pipeline().addFirst("api-limits", c.start);
         // after the aggregator a whole request has arrived; the response passes here on its way out
         ch.pipeline().addAfter("aggregator", "api-request", c.end);

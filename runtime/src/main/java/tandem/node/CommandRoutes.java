@@ -43,6 +43,25 @@ public final class CommandRoutes {
         return c == null ? List.of() : List.copyOf(c.commands().keySet());
     }
 
+    /**
+     * The commands the node's routes offer with what each does, in the words of its route's description
+     * (the console's confirmation says it before a command is sent).
+     */
+    public Map<String, String> described() {
+        Catalogue c = catalogue;
+        ProducerTemplate t = template;
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (c == null) {
+            return m;
+        }
+        for (String name : c.commands().keySet()) {
+            org.apache.camel.Route r = t == null ? null : t.getCamelContext().getRoute("command-" + name);
+            String d = r == null || r.getDescription() == null ? "" : r.getDescription();
+            m.put(name, d.replaceFirst("^Operator command: ", ""));
+        }
+        return m;
+    }
+
     /** False only when the node's routes are loaded and none offers {@code name}. */
     public boolean offers(String name) {
         Catalogue c = catalogue;

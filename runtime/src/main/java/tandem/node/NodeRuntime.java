@@ -106,7 +106,9 @@ public final class NodeRuntime implements AutoCloseable {
             public List<LinkState> links() {
                 return linkUp ? link.links() : List.of();
             }
-        }, request -> syncTransport.request(request), () -> mailer, () -> configWatch.view().asMap());
+        }, request -> syncTransport.request(request), () -> mailer, () -> configWatch.view().asMap(),
+                // the console's HTTPS: the site's keystore, or a certificate made now at the first start
+                ConsoleTls.of(c, true));
         this.wiring = assembly.wire(ports, rules);
         this.loop = wiring.loop();
         this.heartbeats = wiring.heartbeats();

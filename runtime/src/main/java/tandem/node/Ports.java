@@ -26,9 +26,17 @@ import tandem.replication.SyncTransport;
  * @param sync       the standby's way to the active node's sync channel
  * @param mailer     the mail sender of the moment (it changes when {@code mail:} is edited), or null without one
  * @param configView what the node says about changes of its configuration file (for {@code /api/status})
+ * @param console    the console's HTTPS ({@link ConsoleTls}), when {@code console.protocol} is https and the
+ *                   node runs (a check makes no certificate)
  */
 public record Ports(Commands commands, Path appLogs, Optional<SSLContext> tls, Peer peer, SyncTransport sync,
-                    Supplier<Mailer> mailer, Supplier<Map<String, Object>> configView) {
+                    Supplier<Mailer> mailer, Supplier<Map<String, Object>> configView, Optional<ConsoleTls> console) {
+
+    /** Without the console's HTTPS. */
+    public Ports(Commands commands, Path appLogs, Optional<SSLContext> tls, Peer peer, SyncTransport sync,
+            Supplier<Mailer> mailer, Supplier<Map<String, Object>> configView) {
+        this(commands, appLogs, tls, peer, sync, mailer, configView, Optional.empty());
+    }
 
     /** The peer link as the beans use it. Nothing here waits for the peer or throws for a down one. */
     public interface Peer {

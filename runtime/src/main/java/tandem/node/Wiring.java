@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.ProducerTemplate;
 import tandem.actions.ServiceSet;
 import tandem.actions.VirtualIps;
@@ -33,6 +36,7 @@ import tandem.routes.LoadedRoutes;
  * newly loaded set (and its catalogue), which is all that replacing a node's routes needs.
  */
 public final class Wiring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
     private final EventLog events;
     private final Lanes lanes;
     private final EngineLoop loop;
@@ -42,6 +46,7 @@ public final class Wiring implements AutoCloseable {
     private final HeartbeatSender heartbeats;
     private final CommandRoutes commands = new CommandRoutes();
     private final ApiBean api;
+    private final ConsoleBean console;
     private final MailBean mail;
     private final Reload reload;
     private final NodeConfig config;
@@ -104,8 +109,22 @@ public final class Wiring implements AutoCloseable {
         this.imports = c.redundancy().map(r -> new ImportWatch(c, ports.commands(), loop::observe, clock)).orElse(null);
         Metrics metrics = new Metrics(id, loop, ports.peer()::links, replication::statusView, replication::copiedBytes,
                 clock::millis);
+        // the console (MS-8): HTTPS with the site's keystore or the node's own certificate
+        Optional<ConsoleTls> consoleTls = ports.console();
+        consoleTls.ifPresent(t -> LOG.info("{}: console over HTTPS with {}, certificate SHA-256 {}", id, t.source(),
+                t.fingerprint()));
+        ConsoleSessions sessions = new ConsoleSessions(id, consoleTls.isPresent(), c.console().passwordHash().isPresent(),
+                (user, password) -> user.equals(c.console().user()) && c.console().passwordHash()
+                        .map(h -> tandem.config.PasswordHash.parse(h.reveal()).matches(password)).orElse(false),
+                clock::millis);
+        if (c.console().enabled() && c.console().passwordHash().isEmpty()) {
+            LOG.warn("{}: the web console has no password, so nobody can log in: run `tandem set-password --config {}`"
+                    + " (the API still answers the command line and API tokens)", id, c.file());
+        }
         this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView(),
-                this::redundancyView, metrics);
+                this::redundancyView, metrics, sessions, consoleTls.map(ConsoleTls::serverContext).orElse(null));
+        this.console = new ConsoleBean(c, api, sessions, new LogPages(ports.appLogs().getParent()),
+                new ConsolePeer(c, consoleTls.map(ConsoleTls::clientContext).orElse(null), clock::millis), events::accept);
         this.mail = new MailBean(c, ports.mailer(), clock);
 
         Map<String, Object> m = new LinkedHashMap<>();
@@ -114,6 +133,7 @@ public final class Wiring implements AutoCloseable {
         m.put("checks", probes);
         m.put("heartbeat", heartbeats);
         m.put("api", api);
+        m.put("console", console);
         m.put(ApiServer.BEAN, api.server());
         m.put("netty-http", new ApiHttpComponent());
         m.putAll(replication.routeBeans(ports.tls()));
