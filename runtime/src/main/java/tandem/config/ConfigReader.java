@@ -471,7 +471,16 @@ final class ConfigReader extends ValueReader {
                     + " http; remove one or the other");
         }
         String user = s.optional("user", this::nonBlank).orElse(ProfileDefaults.CONSOLE_USER);
-        Optional<Secret> passwordHash = s.optional("password-hash", this::secret);
+        Optional<Secret> passwordHash = s.optional("password-hash", (p, v) -> secret(p, v).flatMap(x -> {
+            try {
+                PasswordHash.parse(x.reveal());
+                return Optional.of(x);
+            } catch (IllegalArgumentException e) {
+                // the reason names the wrong part only: a plain password written here is never shown
+                return fail(p, "not a hash made by `tandem set-password` (expected " + PasswordHash.FORMAT + ")"
+                        + (x.source().equals("literal") ? "" : " in " + x.source()) + ": " + e.getMessage());
+            }
+        }));
         Duration readTimeout = s.optional("read-timeout", (p, v) -> durationIn(p, v, Duration.ofMillis(100), Duration.ofMinutes(10)))
                 .orElse(ProfileDefaults.CONSOLE_READ_TIMEOUT);
         Duration idleTimeout = s.optional("idle-timeout", (p, v) -> durationIn(p, v, Duration.ofSeconds(1), Duration.ofHours(1)))

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
         assertThat(mail.to()).containsExactly("ops@example.org", "oncall@example.org");
         // no console.address: the peer link's listen address, never every address by surprise
         assertThat(c.console()).isEqualTo(new Console(true, "10.0.0.1", 9443, ConsoleProtocol.HTTPS, "operator",
-                Optional.of(Secret.literal("$2a$10$abcdefghijklmnopqrstuv")), Duration.ofSeconds(5), Duration.ofMinutes(2),
+                Optional.of(Secret.literal("pbkdf2-sha256$100000$AAECAwQFBgcICQoLDA0ODw$yNEi7NuUd81IprF1DFmFwLiwUVjQQNIFF8zbSYZd5DY")), Duration.ofSeconds(5), Duration.ofMinutes(2),
                 8));
         assertThat(c.extensions()).isEqualTo(new Extensions(List.of(dir.resolve("site-rules")),
                 List.of(Path.of("/opt/tandem/routes-extra"))));

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SecretTest {
+    /** A console password hash as {@code tandem set-password} writes it (of "correct horse battery"). */
+    static final String HASH = "pbkdf2-sha256$100000$AAECAwQFBgcICQoLDA0ODw$yNEi7NuUd81IprF1DFmFwLiwUVjQQNIFF8zbSYZd5DY";
+
     @TempDir
     Path dir;
 
@@ -97,9 +100,9 @@ class SecretTest {
         assertThat(Errors.of(yaml, dir, Map.of("MAIL_PW", "pw"))).containsExactly(
                 "node1.yaml:13: console.password-hash: environment variable CONSOLE_HASH is not set"
                         + " (referenced as ${env:CONSOLE_HASH})");
-        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of("MAIL_PW", "pw", "CONSOLE_HASH", "h"));
+        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml, dir, Map.of("MAIL_PW", "pw", "CONSOLE_HASH", HASH));
         assertThat(c.mail().orElseThrow().password().orElseThrow().reveal()).isEqualTo("pw");
-        assertThat(c.console().passwordHash().orElseThrow().reveal()).isEqualTo("h");
+        assertThat(c.console().passwordHash().orElseThrow().reveal()).isEqualTo(HASH);
     }
 
     @Test
@@ -143,5 +146,45 @@ class SecretTest {
         assertThat(Errors.of(withSecret("${file:latin1.key}"), dir, Map.of())).containsExactly(
                 "node1.yaml:4: cluster.secret: file " + dir.resolve("latin1.key") + " line 2: is not UTF-8 text: the"
                         + " byte 0xe9 in column 5 is not UTF-8; save the file as UTF-8 (referenced as ${file:latin1.key})");
+    }
+
+    @Test
+    void aConsolePasswordHashMustBeAHashAndAPlainPasswordIsNotShown() {
+        String yaml = withSecret("0123456789abcdef") + """
+                console:
+                  password-hash: Summer2024-secret!
+                """;
+
+        assertThat(Errors.of(yaml, dir, Map.of())).containsExactly(
+                "node1.yaml:7: console.password-hash: not a hash made by `tandem set-password` (expected"
+                        + " pbkdf2-sha256$ITERATIONS$SALT$HASH): has no $-separated fields (is it a plain password?)");
+        assertThat(Errors.of(yaml.replace("Summer2024-secret!", "pbkdf2-sha256$1000$AAECAwQFBgcICQoLDA0ODw$x"), dir,
+                Map.of())).containsExactly(
+                "node1.yaml:7: console.password-hash: not a hash made by `tandem set-password` (expected"
+                        + " pbkdf2-sha256$ITERATIONS$SALT$HASH): iterations 1000 is below 100000");
+        NodeConfig c = ConfigLoader.parse("node1.yaml", yaml.replace("Summer2024-secret!", HASH), dir, Map.of());
+        assertThat(PasswordHash.parse(c.console().passwordHash().orElseThrow().reveal())
+                .matches("correct horse battery".toCharArray())).isTrue();
+    }
+
+    @Test
+    void aConsolePasswordHashFromTheEnvironmentOrAFileIsCheckedToo() throws IOException {
+        String yaml = withSecret("0123456789abcdef") + """
+                console:
+                  password-hash: ${env:CONSOLE_HASH}
+                """;
+        Files.writeString(dir.resolve("console.hash"), "my-plain-password\n");
+
+        assertThat(Errors.of(yaml, dir, Map.of("CONSOLE_HASH", "my-plain-password"))).containsExactly(
+                "node1.yaml:7: console.password-hash: not a hash made by `tandem set-password` (expected"
+                        + " pbkdf2-sha256$ITERATIONS$SALT$HASH) in env:CONSOLE_HASH: has no $-separated fields (is it a"
+                        + " plain password?)");
+        assertThat(Errors.of(yaml.replace("${env:CONSOLE_HASH}", "${file:console.hash}"), dir, Map.of())).containsExactly(
+                "node1.yaml:7: console.password-hash: not a hash made by `tandem set-password` (expected"
+                        + " pbkdf2-sha256$ITERATIONS$SALT$HASH) in file:" + dir.resolve("console.hash") + ": has no"
+                        + " $-separated fields (is it a plain password?)");
+        Files.writeString(dir.resolve("console.hash"), HASH + "\n");
+        assertThat(ConfigLoader.parse("node1.yaml", yaml.replace("${env:CONSOLE_HASH}", "${file:console.hash}"), dir,
+                Map.of()).console().passwordHash().orElseThrow().reveal()).isEqualTo(HASH);
     }
 }
