@@ -1,5 +1,6 @@
 package tandem.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,11 @@ public final class Main {
               token    create USER|list|revoke ID|USER --config FILE
                                                       the node's API tokens for scripts and monitoring (the
                                                       token is printed once; the node keeps its hash)
+              set-password --config FILE [--user NAME]
+                                                      hash a new console password (asked twice on a terminal,
+                                                      else the first line of standard input) into the
+                                                      config's console.password-hash; copy that line to the
+                                                      peer's config: both need the same hash
               check    --config FILE                  validate a node's config, rules and routes; start nothing
               import   --config FILE --file BACKUP    on a redundancy standby: verify a backup of its active
                                                       and import it (the active runs this over SSH)
@@ -56,6 +62,15 @@ public final class Main {
 
     /** Runs one verb; the streams are parameters so that tests can read what a user would see. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.console(), System.in, out, err);
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} without a terminal: what a verb reads comes from {@code in}. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, null, in, out, err);
+    }
+
+    private static int run(String[] args, java.io.Console terminal, InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             (args.length == 0 ? err : out).print(USAGE);
             return args.length == 0 ? 2 : 0;
@@ -79,8 +94,11 @@ public final class Main {
         Simulate.Args scenarios = null;
         Command.Args command = null;
         Token.Args token = null;
+        SetPassword.Args setPassword = null;
         try {
-            if (verb.equals("token")) {
+            if (verb.equals("set-password")) {
+                setPassword = SetPassword.args(List.of(args).subList(1, args.length));
+            } else if (verb.equals("token")) {
                 token = Token.args(List.of(args).subList(1, args.length));
             } else if (verb.equals("simulate")) {
                 scenarios = Simulate.args(List.of(args).subList(1, args.length));
@@ -102,6 +120,7 @@ public final class Main {
                 case "status" -> Status.run(Path.of(opts.get("--config")), opts.containsKey("--json"), out, err);
                 case "command" -> Command.run(command, out, err);
                 case "token" -> Token.run(token, out, err);
+                case "set-password" -> SetPassword.run(setPassword, terminal, in, out, err);
                 case "demo" -> tandem.demo.Demo.run(home(), opts.getOrDefault("PROFILE", "ms-failover"),
                         opts.containsKey("--keep"), opts.containsKey("--keep-files"), out, err);
                 case "simulate" -> Simulate.run(home(), scenarios, out, err);
