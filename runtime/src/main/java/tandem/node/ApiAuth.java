@@ -36,7 +36,12 @@ public final class ApiAuth {
     static final long SKEW_MS = 30_000;
     /** At most this many command-line tokens are remembered as used; beyond, new ones are refused until old ones expire. */
     static final int MAX_SEEN = 100_000;
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    /**
+     * A command-line token's user: no dot, which separates the token's fields (an OS user {@code john.doe}
+     * is sent as {@code john_doe}); a leading {@code ~} marks the peer's web console forwarding its user's
+     * request ({@link ConsolePeer}), which no OS user name can start with.
+     */
+    private static final Pattern USER = Pattern.compile("~?[A-Za-z0-9_-]{1,32}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Secret secret;
@@ -58,7 +63,10 @@ public final class ApiAuth {
      * commands log), valid for {@value #LIFETIME_MS} ms from {@code nowMs}.
      */
     public static String mint(Secret secret, String user, long nowMs) {
-        String who = user == null || !USER.matcher(user).matches() ? "cli" : user;
+        String who = user == null ? "cli" : user.replaceAll("[^~A-Za-z0-9_-]", "_").replaceAll("(?<=.)~", "_");
+        if (!USER.matcher(who).matches()) {
+            who = "cli";
+        }
         byte[] n = new byte[12];
         RANDOM.nextBytes(n);
         String nonce = HexFormat.of().formatHex(n);

@@ -350,9 +350,9 @@ public final class ApiBean {
         if (caller.startsWith("console:")) {
             return "web console by " + caller.substring(8);
         }
-        if (caller.startsWith("cli:console.")) {
+        if (caller.startsWith("cli:~")) {
             // the peer's console, forwarding its user's command with a command-line token (ConsolePeer)
-            return "peer's web console by " + caller.substring(12);
+            return "peer's web console by " + caller.substring(5);
         }
         return caller.startsWith("cli:") ? "command line (tandem command) by " + caller.substring(4)
                 : "HTTP API by the token of " + caller;

@@ -23,9 +23,11 @@ public final class ConsoleBean {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> FILES = Map.of(
             "/", "index.html",
-            "/index.html", "index.html",
-            "/console.js", "console.js",
-            "/console.css", "console.css");
+            "/console", "index.html",
+            "/console/", "index.html",
+            "/console/index.html", "index.html",
+            "/console/console.js", "console.js",
+            "/console/console.css", "console.css");
 
     /** What the route turns into the HTTP response. */
     public record Reply(int code, String contentType, String body, String cookie) {

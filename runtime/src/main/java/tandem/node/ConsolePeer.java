@@ -13,7 +13,7 @@ import tandem.config.NodeConfig;
 /**
  * The console's way to the peer's API, so that either node's console shows and operates both: a request
  * under {@code /api/peer/} is sent on to the same path under the peer's {@code /api/} with a command-line
- * token made from the cluster secret for the console's user ({@code console.<user>}, which the peer's
+ * token made from the cluster secret for the console's user ({@code ~<user>}, which the peer's
  * commands log names as its "peer's web console"). Over HTTPS the peer must present a certificate of this
  * node's console keystore ({@link ConsoleTls#clientContext}): with a self-made certificate on each node the
  * console shows the peer as the peer link reports it, and says why it cannot show more.
@@ -57,8 +57,7 @@ final class ConsolePeer {
         if (post != path.equals("command")) {
             return ApiBean.error(405, "method: " + method + " is not how /api/peer/" + path + " is asked");
         }
-        String who = user.replaceAll("[^A-Za-z0-9._-]", "_");
-        String token = ApiAuth.mint(secret, "console." + who, clock.getAsLong());
+        String token = ApiAuth.mint(secret, "~" + user, clock.getAsLong());
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + tail))
                 .header("Authorization", "Bearer " + token)
                 .timeout(post || tail.contains("wait=") ? Duration.ofSeconds(30) : Duration.ofSeconds(4));

@@ -40,6 +40,18 @@ class ApiAuthTest {
     }
 
     @Test
+    void aUserNameWithADotStillMakesAGoodTokenAndOnlyThePeersConsoleStartsWithATilde() {
+        ApiAuth auth = auth();
+        // the dot separates the token's fields: an OS user john.doe once got 401 from every command
+        assertThat(auth.user("Bearer " + ApiAuth.mint(SECRET, "john.doe", clock.get()))).contains("cli:john_doe");
+        assertThat(auth.user("Bearer " + ApiAuth.mint(SECRET, "~admin", clock.get()))).contains("cli:~admin");
+        assertThat(auth.user("Bearer " + ApiAuth.mint(SECRET, "a~b", clock.get()))).contains("cli:a_b");
+        assertThat(auth.user("Bearer " + ApiAuth.mint(SECRET, "", clock.get()))).contains("cli:cli");
+        assertThat(ApiBean.door("cli:~admin")).isEqualTo("peer's web console by admin");
+        assertThat(ApiBean.door("console:admin")).isEqualTo("web console by admin");
+    }
+
+    @Test
     void aCommandLineTokenMadeWithAnotherSecretOrAlteredIsRefused() {
         ApiAuth auth = auth();
         String other = ApiAuth.mint(Secret.literal("another-secret-of-the-other-site-99"), "ops", clock.get());
