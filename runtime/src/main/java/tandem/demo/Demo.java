@@ -204,6 +204,10 @@ public final class Demo {
                 for (Node n : cluster.nodes()) {
                     view.line("  bin/tandem status --config " + n.config());
                 }
+                for (Node n : cluster.nodes()) {
+                    view.line("console: " + n.id() + " " + cluster.consoleUrl(n) + "  (user admin, password "
+                            + cluster.consolePassword() + ")");
+                }
                 view.line("  bin/tandem command stop --config " + n1.config());
                 view.line("  curl http://127.0.0.1:" + n1.appPort() + "/   and   curl http://127.0.0.1:" + n2.appPort() + "/");
                 if (profile.equals("sbs")) {

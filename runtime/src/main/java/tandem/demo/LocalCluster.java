@@ -136,6 +136,9 @@ public final class LocalCluster implements AutoCloseable {
         nodes.add(n1);
         nodes.add(n2);
         Files.writeString(dir.resolve("cluster.secret"), HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "\n");
+        // the web console's password: made up for this cluster, its hash (the same on both nodes) in the configs
+        this.consolePassword = password();
+        this.consoleHash = tandem.config.PasswordHash.create(consolePassword.toCharArray()).text();
         n1.config = write(n1, n2, 100, node1, timings1 == null ? TIMINGS : timings1, replication1);
         n2.config = write(n2, n1, 50, node2, timings2 == null ? TIMINGS : timings2, replication2);
         this.secret = ConfigLoader.load(n1.config).cluster().secret();
@@ -144,6 +147,33 @@ public final class LocalCluster implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    private final String consolePassword;
+    private final String consoleHash;
+
+    /** The console user's ({@code admin}) password of this cluster, made up when it was set up. */
+    public String consolePassword() {
+        return consolePassword;
+    }
+
+    /** The web console of a node. */
+    public String consoleUrl(Node n) {
+        return "http://127.0.0.1:" + n.apiPort() + "/";
+    }
+
+    /** Four groups of four letters and digits (about 82 bits), easy to type from a terminal. */
+    private static String password() {
+        String alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            if (i > 0 && i % 4 == 0) {
+                b.append('-');
+            }
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     public List<Node> nodes() {
@@ -191,11 +221,12 @@ public final class LocalCluster implements AutoCloseable {
                 console:
                   address: 127.0.0.1
                   port: %d
+                  password-hash: "%s"
                 replication:
                   port: %d
                   peer-port: %d
                 %s""".formatted(self.id, profile, priority, self.id, nodeLines, self.linkPort, peer.id, peer.linkPort, peer.apiPort, timings, java, cp,
-                self.id, self.appPort, self.appPort, self.apiPort, self.syncPort, peer.syncPort, replication);
+                self.id, self.appPort, self.appPort, self.apiPort, consoleHash, self.syncPort, peer.syncPort, replication);
         Path f = dir.resolve(self.id + ".yaml");
         Files.writeString(f, yaml);
         ConfigLoader.load(f);

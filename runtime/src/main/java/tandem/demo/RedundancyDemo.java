@@ -86,6 +86,9 @@ public final class RedundancyDemo {
                 out.println("the standby keeps running (Ctrl-C stops both nodes as an operator stop does"
                         + (keepFiles ? "" : " and removes the demo folder") + "). Try:");
                 out.println("  bin/tandem status --config " + demo.cluster.node("node2").config());
+                Node standby = demo.cluster.node("node2");
+                out.println("console: " + standby.id() + " " + demo.cluster.consoleUrl(standby) + "  (user admin, password "
+                        + demo.cluster.consolePassword() + ")");
                 new CompletableFuture<Void>().join();
             }
             return rc;

@@ -142,7 +142,26 @@ class DemoTest {
         Process demo = start("--keep", "--keep-files");
         Output out = new Output(tmp.resolve("demo.out"));
         try {
-            await("the instructions of --keep", Duration.ofMinutes(3), () -> out.soFar().contains("curl http://"));
+            await("the instructions of --keep", Duration.ofMinutes(3), () -> out.soFar().contains("console: node2 "));
+            // each node's console, with the demo's password: it logs in and shows the node
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "(?m)^console: (node[12]) (http://127\\.0\\.0\\.1:\\d+/)  \\(user admin, password ([a-z0-9-]{19})\\)$")
+                    .matcher(out.soFar());
+            int consoles = 0;
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            while (m.find()) {
+                consoles++;
+                var login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(2) + "api/login"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"user\": \"admin\", \"password\": \"" + m.group(3) + "\"}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(login.statusCode()).as(m.group(1) + ": " + login.body()).isEqualTo(200);
+                String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+                var status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(2) + "api/status"))
+                        .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(status.body()).contains("\"id\":\"" + m.group(1) + "\"");
+            }
+            assertThat(consoles).as(out.soFar()).isEqualTo(2);
             List<ProcessHandle> nodes = demo.children().toList();
             assertThat(nodes).as("node1 and node2").hasSize(2);
             if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {

@@ -112,6 +112,7 @@ class NetnsClusterTest {
                 console:
                   address: 0.0.0.0
                   port: %d
+                  protocol: http
                 """.formatted(id, priority, id, self, peer, other, lab.subnet + "100", VIP, API_PORT));
         ConfigLoader.load(f);
         return f;
