@@ -158,13 +158,14 @@ public final class ConsoleBean {
      * {@code GET|POST /api/peer/...}: the peer's API as this node's console sees it; a command on it needs the
      * session's CSRF token here, as one on this node does.
      */
-    public Reply peer(String authorization, String cookie, String csrf, String method, String uri, String body) {
+    public Reply peer(String authorization, String cookie, String csrf, String method, String uri, String query,
+            String body) {
         boolean post = "POST".equals(method);
         ApiBean.Caller who = api.caller(authorization, cookie, csrf, post);
         if (who.denied() != null) {
             return json(who.denied(), null);
         }
-        String path = uri == null ? "" : uri;
+        String path = uri == null ? "" : uri.replaceFirst("\\?.*$", "");
         int at = path.indexOf("/api/peer/");
         if (at < 0) {
             return json(ApiBean.error(404, "path: expected /api/peer/<status|command|commands/N|logs>"), null);
@@ -173,7 +174,8 @@ public final class ConsoleBean {
         if (post) {
             LOG.info("{}: console: {} sends a command to {}: {}", config.node().id(), user, config.peer().id(), body);
         }
-        return json(peer.forward(user, method, path.substring(at + "/api/peer/".length()), body), null);
+        String tail = path.substring(at + "/api/peer/".length());
+        return json(peer.forward(user, method, query == null || query.isEmpty() ? tail : tail + "?" + query, body), null);
     }
 
     private static Reply json(ApiBean.Response r, String cookie) {

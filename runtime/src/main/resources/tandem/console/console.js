@@ -115,34 +115,43 @@ function nodeCard(where, st, linkView, note) {
   card.className = 'node ' + (state || 'unknown');
   card.dataset.node = id;
   card.dataset.state = state || '';
-  const facts = el('dl', { class: 'facts' },
+  if (!card.dataset.built) {
+    // built once: the buttons stay the same elements while the facts around them change, so a click is
+    // never lost to a refresh
+    card.replaceChildren(el('h3', {}, id + (where === 'local' ? ' (this node)' : ' (peer)')),
+      el('div', { class: 'state' }), el('dl', { class: 'facts' }), el('div', { class: 'notes' }),
+      el('div', { class: 'buttons node-commands' }), el('div', { class: 'buttons procedures' }));
+    card.dataset.built = '1';
+  }
+  card.querySelector('.state').textContent = state || 'not heard';
+  card.querySelector('.facts').replaceChildren(...[
     el('dt', {}, 'data'), el('dd', { class: 'data data-' + String(data).replace(/\s+/g, '-') }, data || '?'),
     n ? el('dt', {}, 'services') : null, n ? el('dd', { class: 'services' }, n.services) : null,
     n && n.role ? el('dt', {}, 'role') : null, n && n.role ? el('dd', {}, n.role) : null,
     el('dt', {}, 'generation'), el('dd', {}, n ? n.generation : (linkView && linkView.generation) ?? '?'),
-    n ? el('dt', {}, 'since') : null, n ? el('dd', {}, new Date(n.since).toLocaleString()) : null);
-  const children = [
-    el('h3', {}, id + (where === 'local' ? ' (this node)' : ' (peer)')),
-    el('div', { class: 'state' }, state || 'not heard'),
-    facts,
-  ];
+    n ? el('dt', {}, 'since') : null, n ? el('dd', {}, new Date(n.since).toLocaleString()) : null,
+  ].filter(x => x));
+  const notes = [];
   if (n && n.suspendedRules && n.suspendedRules.length) {
-    children.push(el('p', { class: 'note' }, 'rules suspended by the loop guard: ' + n.suspendedRules.join(', ')));
+    notes.push(el('p', { class: 'note' }, 'rules suspended by the loop guard: ' + n.suspendedRules.join(', ')));
   }
-  if (note) children.push(el('p', { class: 'note' }, note));
-  if (st && st.commands) {
-    const mine = st.commands.filter(c => NODE_COMMANDS.includes(c.name));
-    const other = st.commands.filter(c => !NODE_COMMANDS.includes(c.name));
-    children.push(el('div', { class: 'buttons node-commands' }, ...mine.map(c => commandButton(where, id, c, st))));
-    children.push(el('div', { class: 'buttons procedures' }, ...other.map(c => commandButton(where, id, c, st))));
+  if (note) notes.push(el('p', { class: 'note' }, note));
+  card.querySelector('.notes').replaceChildren(...notes);
+  const commands = st && st.commands ? st.commands : [];
+  const key = commands.map(c => c.name + '=' + c.description).join('|');
+  if (card.dataset.commands !== key) {
+    card.dataset.commands = key;
+    const mine = commands.filter(c => NODE_COMMANDS.includes(c.name));
+    const other = commands.filter(c => !NODE_COMMANDS.includes(c.name));
+    card.querySelector('.node-commands').replaceChildren(...mine.map(c => commandButton(where, id, c)));
+    card.querySelector('.procedures').replaceChildren(...other.map(c => commandButton(where, id, c)));
   }
-  card.replaceChildren(...children);
 }
 
-function commandButton(where, id, c, st) {
+function commandButton(where, id, c) {
   return el('button', {
     type: 'button', 'data-command': c.name, 'data-node': id, title: c.description,
-    onclick: () => confirmCommand(where, id, c, st),
+    onclick: () => confirmCommand(where, id, c, where === 'local' ? S.local : S.remote),
   }, LABELS[c.name] || c.name);
 }
 
@@ -167,7 +176,7 @@ function renderResources() {
     if (!st) continue;
     const rows = st.resources.map(r => el('tr', { 'data-resource': r.resource },
       el('td', {}, r.resource),
-      el('td', {}, r.resource.includes(':') ? r.resource.split(':')[0] : (r.critical ? 'critical' : 'resource')),
+      el('td', {}, (r.resource.includes('.') ? r.resource.split('.')[0] : 'resource') + (r.critical ? ' (critical)' : '')),
       el('td', { class: String(r.status).toLowerCase() }, r.status),
       el('td', {}, r.detail || ''),
       el('td', {}, r.lastChange ? new Date(r.lastChange).toLocaleString() : '')));
@@ -205,7 +214,7 @@ function renderEvents() {
     for (const e of st.events) rows.push({ id, ...e });
   }
   rows.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  $('events').tBodies[0].replaceChildren(...rows.slice(0, 40).map(e => el('tr', { class: 'event ' + e.kind },
+  $('events').tBodies[0].replaceChildren(...rows.slice(0, 20).map(e => el('tr', { class: 'event ' + e.kind },
     el('td', {}, e.id), el('td', {}, new Date(e.at).toLocaleTimeString()), el('td', {}, e.kind), el('td', {}, e.text))));
 }
 
