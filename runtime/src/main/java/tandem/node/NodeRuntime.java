@@ -75,6 +75,10 @@ public final class NodeRuntime implements AutoCloseable {
         rules.siteChanges().forEach(change -> LOG.info("{}: site rules: {}", id, change));
         rules.warnings().forEach(w -> LOG.warn("{}", w));
         Optional<javax.net.ssl.SSLContext> tls = c.peer().tls().map(t -> TlsContexts.of(c, t));
+        if (c.console().enabled() && c.console().passwordHash().isEmpty()) {
+            LOG.warn("{}: the web console has no password, so nobody can log in: run `tandem set-password --config {}`"
+                    + " (the API still answers the command line and API tokens)", id, c.file());
+        }
         this.configWatch = new ConfigWatch(c, this::applyLive);
         // the real machine: the OS's commands, the peer link (once it runs), the sync channel, the mail sender
         Ports ports = new Ports(new SystemCommands(), logDir.resolve("app"), tls, new Ports.Peer() {

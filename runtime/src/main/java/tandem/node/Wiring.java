@@ -117,10 +117,6 @@ public final class Wiring implements AutoCloseable {
                 (user, password) -> user.equals(c.console().user()) && c.console().passwordHash()
                         .map(h -> tandem.config.PasswordHash.parse(h.reveal()).matches(password)).orElse(false),
                 clock::millis);
-        if (c.console().enabled() && c.console().passwordHash().isEmpty()) {
-            LOG.warn("{}: the web console has no password, so nobody can log in: run `tandem set-password --config {}`"
-                    + " (the API still answers the command line and API tokens)", id, c.file());
-        }
         this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView(),
                 this::redundancyView, metrics, sessions, consoleTls.map(ConsoleTls::serverContext).orElse(null));
         this.console = new ConsoleBean(c, api, sessions, new LogPages(ports.appLogs().getParent()),
