@@ -130,6 +130,7 @@ public final class Wiring implements AutoCloseable {
         m.put("heartbeat", heartbeats);
         m.put("api", api);
         m.put("console", console);
+        m.put(ConsoleHeaders.BEAN, new ConsoleHeaders());
         m.put(ApiServer.BEAN, api.server());
         m.put("netty-http", new ApiHttpComponent());
         m.putAll(replication.routeBeans(ports.tls()));

@@ -47,6 +47,8 @@ class CommonRoutesLoadTest {
                 "command-boot-start-on", "command-boot-start-off", "command-force-start", "command-sync", "command-test-mail",
                 "command-reload",
                 "node-shutdown",
+                "console-page", "console-files", "console-login", "console-logout", "console-session", "console-logs",
+                "console-peer", "console-reply",
                 "engine-tick", "engine-observe",
                 "lane-actions",
                 "action-mail-test",
@@ -153,7 +155,7 @@ class CommonRoutesLoadTest {
         assertThat(RouteSet.files(List.of(common))).containsExactly(
                 common.resolve("actions.camel.yaml"), common.resolve("api.camel.yaml"),
                 common.resolve("checks.camel.yaml"), common.resolve("commands.camel.yaml"),
-                common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"),
+                common.resolve("console.camel.yaml"), common.resolve("engine.camel.yaml"), common.resolve("errors.camel.yaml"),
                 common.resolve("lanes.camel.yaml"), common.resolve("mail.camel.yaml"));
     }
 

@@ -289,6 +289,35 @@ class CommonRoutesRunTest {
     }
 
     @Test
+    void theConsolesRepliesCarryTheirCookieAndThePagesProtectiveHeadersAndNothingOfTheRequest() throws Exception {
+        HttpResponse<String> page = http(get("/").header("Cookie", "tandem_node1=x"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("default-src 'self'"));
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(page.headers().firstValue("Set-Cookie")).as("no cookie unless the bean gives one").isEmpty();
+        assertThat(page.headers().firstValue("Cookie")).isEmpty();
+        assertThat(page.body()).isEqualTo("<html>console</html>");
+        assertThat(http(get("/console/nothing.js")).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> login = http(get("/api/login").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"user\":\"admin\",\"password\":\"right\"}")));
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.headers().firstValue("Set-Cookie")).hasValue("tandem_node1=abc; Path=/; HttpOnly; SameSite=Strict");
+        HttpResponse<String> wrong = http(get("/api/login").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"user\":\"admin\",\"password\":\"nope\"}")));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+
+        // the peer's half: method, path, query and CSRF token reach the bean
+        HttpResponse<String> peer = http(get("/api/peer/logs?log=commands&q=swap").header("X-CSRF-Token", "t"));
+        assertThat(peer.statusCode()).isEqualTo(502);
+        assertThat(doubles.console.calls).contains("peer GET /api/peer/logs log=commands&q=swap t");
+        assertThat(errors.list).isEmpty();
+    }
+
+    @Test
     void apiStatusWithAWrongTokenGetsTheBeans401() throws Exception {
         HttpResponse<String> response = http(get("/api/status").header("Authorization", "Bearer wrong"));
 

@@ -47,6 +47,7 @@ final class TestBeans {
     final Checks checks = new Checks();
     final Heartbeat heartbeat = new Heartbeat();
     final Api api = new Api();
+    final Console console = new Console();
     final Sync sync = new Sync();
     final Replication replication = new Replication(acted);
     final Reload reload = new Reload();
@@ -63,7 +64,7 @@ final class TestBeans {
                 Map.entry("services", services), Map.entry("vip", vip), Map.entry("boot", boot),
                 Map.entry("fencing", fencing), Map.entry("peer", peer), Map.entry("mail", mail),
                 Map.entry("lanes", lanes), Map.entry("checks", checks), Map.entry("heartbeat", heartbeat),
-                Map.entry("api", api), Map.entry("sync", sync), Map.entry("replication", replication),
+                Map.entry("api", api), Map.entry("console", console), Map.entry("sync", sync), Map.entry("replication", replication),
                 Map.entry("reload", reload), Map.entry(tandem.node.StandbyKeyBean.BEAN, standbyKey),
                 Map.entry("rollback", rollback),
                 Map.entry("transfers", transfers), Map.entry("imports", imports),
@@ -73,7 +74,8 @@ final class TestBeans {
                 Map.entry(tandem.node.ApiServer.BEAN, new tandem.node.ApiServer(new tandem.config.Console(true,
                         "127.0.0.1", 9010, tandem.config.ConsoleProtocol.HTTP, "admin", java.util.Optional.empty(),
                         java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60), 32))),
-                Map.entry("netty-http", new tandem.node.ApiHttpComponent()));
+                Map.entry("netty-http", new tandem.node.ApiHttpComponent()),
+                Map.entry(tandem.node.ConsoleHeaders.BEAN, new tandem.node.ConsoleHeaders()));
     }
 
     /**
@@ -447,6 +449,50 @@ final class TestBeans {
         }
     }
 
+    /**
+     * Like {@code tandem.node.ConsoleBean}: the page for {@code /}, a login that sets a cookie for the password
+     * {@code right}, and what each call was given.
+     */
+    public static final class Console {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        public tandem.node.ConsoleBean.Reply file(String uri) {
+            calls.add("file " + uri);
+            return uri.replaceFirst("\\?.*$", "").equals("/") || uri.startsWith("/console/index.html")
+                    ? new tandem.node.ConsoleBean.Reply(200, "text/html; charset=utf-8", "<html>console</html>", null)
+                    : new tandem.node.ConsoleBean.Reply(404, "text/plain; charset=utf-8", "not found: " + uri, null);
+        }
+
+        public tandem.node.ConsoleBean.Reply login(String body, Object remote) {
+            calls.add("login " + body);
+            return body.contains("\"right\"")
+                    ? new tandem.node.ConsoleBean.Reply(200, "application/json", "{\"csrf\":\"c\"}",
+                            "tandem_node1=abc; Path=/; HttpOnly; SameSite=Strict")
+                    : new tandem.node.ConsoleBean.Reply(401, "application/json", "{\"error\":\"wrong user or password\"}", null);
+        }
+
+        public tandem.node.ConsoleBean.Reply logout(String cookie, String csrf) {
+            calls.add("logout " + cookie + " " + csrf);
+            return new tandem.node.ConsoleBean.Reply(200, "application/json", "{}", "tandem_node1=; Max-Age=0");
+        }
+
+        public tandem.node.ConsoleBean.Reply session(String cookie) {
+            calls.add("session " + cookie);
+            return new tandem.node.ConsoleBean.Reply(401, "application/json", "{}", null);
+        }
+
+        public tandem.node.ConsoleBean.Reply logs(String authorization, String cookie, String log, String page, String q) {
+            calls.add("logs " + log + " " + page + " " + q);
+            return new tandem.node.ConsoleBean.Reply(200, "application/json", "{\"lines\":[]}", null);
+        }
+
+        public tandem.node.ConsoleBean.Reply peer(String authorization, String cookie, String csrf, String method,
+                String uri, String query, String body) {
+            calls.add("peer " + method + " " + uri + " " + query + " " + csrf);
+            return new tandem.node.ConsoleBean.Reply(502, "application/json", "{\"error\":\"no peer\"}", null);
+        }
+    }
+
     /** Like {@code tandem.node.ApiBean}: 401 unless the Authorization is {@link #AUTHORIZATION}. */
     public static final class Api {
         static final String STATUS_JSON = "{\"node\":{\"id\":\"node1\",\"state\":\"ACTIVE\"}}";
@@ -459,6 +505,19 @@ final class TestBeans {
         final List<CommandCall> commands = new CopyOnWriteArrayList<>();
         final List<String> remotes = new CopyOnWriteArrayList<>();
         final AtomicInteger statusCalls = new AtomicInteger();
+
+        /** As the route calls it: with the console's session cookie, which these tests never send. */
+        public Response status(String authorization, String cookie) {
+            return status(authorization);
+        }
+
+        public Response command(String authorization, String cookie, String csrf, String body, Object remote) {
+            return command(authorization, body, remote);
+        }
+
+        public Response outcome(String authorization, String cookie, String uri, String wait) {
+            return outcome(authorization, uri, wait);
+        }
 
         public Response status(String authorization) {
             statusCalls.incrementAndGet();
