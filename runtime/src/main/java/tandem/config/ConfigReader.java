@@ -80,7 +80,7 @@ final class ConfigReader extends ValueReader {
                 "host", "port", "username", "password", "security", "from", "to", "trust-store", "trust-store-password"));
         Section consoleSection = root.optionalSection("console",
                 "enabled", "address", "port", "protocol", "user", "password-hash", "keystore", "keystore-password",
-                "read-timeout", "idle-timeout", "max-connections");
+                "read-timeout", "idle-timeout", "max-connections", "hawtio-port");
         Console console = console(consoleSection, listen);
         Extensions extensions = extensions(root.optionalSection("extensions", "rules", "routes", "disable-rules",
                 "scenarios"));
@@ -91,6 +91,7 @@ final class ConfigReader extends ValueReader {
 
         if (listen != null && console != null) {
             crossField.checkConsoleDoesNotShareListenPort(listenSection, listen, consoleSection, console);
+            crossField.checkHawtioPortIsFree(consoleSection, listen, console);
         }
         if (listen != null && replication != null) {
             crossField.checkSyncPortIsFree(replicationSection, listen, peer, console, replication);
@@ -487,8 +488,9 @@ final class ConfigReader extends ValueReader {
                 .orElse(ProfileDefaults.CONSOLE_IDLE_TIMEOUT);
         int maxConnections = s.optional("max-connections", (p, v) -> integer(p, v, 1, 1000))
                 .orElse(ProfileDefaults.CONSOLE_MAX_CONNECTIONS);
+        Optional<Integer> hawtioPort = s.optional("hawtio-port", this::port);
         return built(s, before, () -> new Console(enabled, address, port, protocol, user, passwordHash,
-                readTimeout, idleTimeout, maxConnections, keystore, keystorePassword));
+                readTimeout, idleTimeout, maxConnections, keystore, keystorePassword, hawtioPort));
     }
 
     private Rules rules(Section s) {

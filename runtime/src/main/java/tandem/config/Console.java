@@ -27,10 +27,14 @@ import java.util.Optional;
  * @param maxConnections YAML {@code max-connections}, default 32: API connections open at once; one more
  *                       is closed as soon as it is accepted
  * @param keystorePassword YAML {@code keystore-password}: the keystore's password; required with {@code keystore}
+ * @param hawtioPort     YAML {@code hawtio-port}, optional (GEN-3): the port of Hawtio, served by the node on
+ *                       {@code address} with the console's protocol and login; absent, no Hawtio (it costs
+ *                       memory and start time, see README); must differ from {@code port} and {@code listen.port}
+ *                       when they share an address
  */
 public record Console(boolean enabled, String address, int port, ConsoleProtocol protocol, String user,
         Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections, Optional<java.nio.file.Path> keystore,
-        Optional<Secret> keystorePassword) {
+        Optional<Secret> keystorePassword, Optional<Integer> hawtioPort) {
     /** Without a keystore of the site's. */
     public Console(boolean enabled, String address, int port, ConsoleProtocol protocol, String user,
             Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections) {
@@ -38,8 +42,17 @@ public record Console(boolean enabled, String address, int port, ConsoleProtocol
                 Optional.empty(), Optional.empty());
     }
 
+    /** Without Hawtio. */
+    public Console(boolean enabled, String address, int port, ConsoleProtocol protocol, String user,
+            Optional<Secret> passwordHash, Duration readTimeout, Duration idleTimeout, int maxConnections,
+            Optional<java.nio.file.Path> keystore, Optional<Secret> keystorePassword) {
+        this(enabled, address, port, protocol, user, passwordHash, readTimeout, idleTimeout, maxConnections,
+                keystore, keystorePassword, Optional.empty());
+    }
+
     public Console {
         Objects.requireNonNull(keystore, "keystore");
+        Objects.requireNonNull(hawtioPort, "hawtioPort");
         Objects.requireNonNull(keystorePassword, "keystorePassword");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");

@@ -80,6 +80,30 @@ final class CrossFieldRules {
     }
 
     /**
+     * console.hawtio-port is neither console.port (Hawtio binds the console's address) nor listen.port when
+     * the link shares the address: the second bind would fail at start. Reported at hawtio-port, the field
+     * that came last. Hawtio runs even with console.enabled false (its own server), so that is not asked.
+     */
+    void checkHawtioPortIsFree(Section consoleSection, Endpoint listen, Console console) {
+        if (console.hawtioPort().isEmpty()) {
+            return;
+        }
+        int hawtio = console.hawtioPort().get();
+        String msg = null;
+        if (console.enabled() && hawtio == console.port()) {
+            msg = "must differ from console.port (" + console.port() + "): Hawtio binds the console's address ("
+                    + console.address() + ")";
+        } else if (hawtio == listen.port() && (listen.address().equalsIgnoreCase(console.address())
+                || Addresses.isWildcard(listen.address()) || Addresses.isWildcard(console.address()))) {
+            msg = "must differ from listen.port (" + listen.port() + ") when they share an address (listen binds "
+                    + listen.address() + ", Hawtio binds console.address " + console.address() + ")";
+        }
+        if (msg != null) {
+            problems.add(consoleSection.line("hawtio-port"), consoleSection.child("hawtio-port"), msg);
+        }
+    }
+
+    /**
      * A replicated folder (or its target) must neither hold nor lie inside node.state-dir: the node's
      * own state would be replicated, and strict sync on the standby would delete it.
      */

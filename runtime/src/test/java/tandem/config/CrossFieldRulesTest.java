@@ -127,6 +127,38 @@ class CrossFieldRulesTest {
     }
 
     @Test
+    void hawtioPortMustDifferFromTheConsolesAndTheLinksPort() {
+        String clash = minimal("ms-failover") + """
+                console:
+                  port: 9010
+                  hawtio-port: 9010
+                """;
+        assertThat(Errors.of(clash)).containsExactly(
+                "node1.yaml:12: console.hawtio-port: must differ from console.port (9010): Hawtio binds the"
+                        + " console's address (127.0.0.1)");
+
+        String link = minimal("ms-failover") + """
+                console:
+                  hawtio-port: 7401
+                """;
+        assertThat(Errors.of(link)).containsExactly(
+                "node1.yaml:11: console.hawtio-port: must differ from listen.port (7401) when they share an address"
+                        + " (listen binds 0.0.0.0, Hawtio binds console.address 127.0.0.1)");
+
+        String range = minimal("ms-failover") + """
+                console:
+                  hawtio-port: 70000
+                """;
+        assertThat(Errors.of(range)).containsExactly("node1.yaml:11: console.hawtio-port: must be 1..65535, got 70000");
+
+        String fine = minimal("ms-failover") + """
+                console:
+                  hawtio-port: 9011
+                """;
+        assertThat(ConfigLoader.parse("node1.yaml", fine, Path.of("."), Map.of()).console().hawtioPort()).contains(9011);
+    }
+
+    @Test
     void samePortOnDifferentAddressesOrDisabledConsoleIsAllowed() {
         NodeConfig separate = ConfigLoader.parse("node1.yaml", minimal("ms-failover") + """
                 listen: {address: 10.0.0.1, port: 9010}
