@@ -54,6 +54,8 @@ public final class NodeRuntime implements AutoCloseable {
         throw new SyncException("the node is starting");
     };
     private volatile ChangeWatcher watcher;
+    /** Hawtio (GEN-3) when {@code console.hawtio-port} is set; started once the routes run. */
+    private volatile HawtioServer hawtio;
     private final java.util.concurrent.ScheduledExecutorService silenceTimer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Daemons.named("tandem-silence"));
     private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> silence =
@@ -76,9 +78,12 @@ public final class NodeRuntime implements AutoCloseable {
         rules.warnings().forEach(w -> LOG.warn("{}", w));
         Optional<javax.net.ssl.SSLContext> tls = c.peer().tls().map(t -> TlsContexts.of(c, t));
         if (c.console().enabled() && c.console().passwordHash().isEmpty()) {
-            LOG.warn("{}: the web console has no password, so nobody can log in: run `tandem set-password --config {}`"
-                    + " (the API still answers the command line and API tokens)", id, c.file());
+            LOG.warn("{}: the web console{} has no password, so nobody can log in: run `tandem set-password --config {}`"
+                    + " (the API still answers the command line and API tokens)", id,
+                    c.console().hawtioPort().isPresent() ? " (and Hawtio, which logs in with it)" : "", c.file());
         }
+        // the console's HTTPS: the site's keystore, or a certificate made now at the first start (Hawtio's too)
+        Optional<ConsoleTls> consoleTls = ConsoleTls.of(c, true);
         this.configWatch = new ConfigWatch(c, this::applyLive);
         // the real machine: the OS's commands, the peer link (once it runs), the sync channel, the mail sender
         Ports ports = new Ports(new SystemCommands(), logDir.resolve("app"), tls, new Ports.Peer() {
@@ -110,9 +115,7 @@ public final class NodeRuntime implements AutoCloseable {
             public List<LinkState> links() {
                 return linkUp ? link.links() : List.of();
             }
-        }, request -> syncTransport.request(request), () -> mailer, () -> configWatch.view().asMap(),
-                // the console's HTTPS: the site's keystore, or a certificate made now at the first start
-                ConsoleTls.of(c, true));
+        }, request -> syncTransport.request(request), () -> mailer, () -> configWatch.view().asMap(), consoleTls);
         this.wiring = assembly.wire(ports, rules);
         this.loop = wiring.loop();
         this.heartbeats = wiring.heartbeats();
@@ -208,6 +211,16 @@ public final class NodeRuntime implements AutoCloseable {
             throw e;
         }
         NodeMBean.register(c, loop, wiring.commands());
+        if (c.console().hawtioPort().isPresent()) {
+            // after the routes and the MBean: Hawtio's Jolokia shows them from its first page
+            try {
+                hawtio = HawtioServer.start(c, consoleTls.map(ConsoleTls::serverContext), wiring.consoleLogin());
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            LOG.info("{}: Hawtio at {} (the console's user and password)", id, hawtio.url());
+        }
         LOG.info("{}: running: profile {}, peer {} at {}:{}, API on port {}", id, c.node().profile().yamlName(),
                 c.peer().id(), c.peer().address(), c.peer().port(), c.console().port());
         systemd.ready("node " + id + " running");
@@ -305,6 +318,9 @@ public final class NodeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (hawtio != null) {
+            hawtio.close();
+        }
         NodeMBean.unregister(config);
         if (watcher != null) {
             watcher.close();

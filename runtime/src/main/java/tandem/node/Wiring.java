@@ -37,6 +37,8 @@ import tandem.routes.LoadedRoutes;
  */
 public final class Wiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+    /** The console's login (console.user, console.password-hash), which Hawtio shares. */
+    private final java.util.function.BiPredicate<String, char[]> consoleLogin;
     private final EventLog events;
     private final Lanes lanes;
     private final EngineLoop loop;
@@ -113,10 +115,11 @@ public final class Wiring implements AutoCloseable {
         Optional<ConsoleTls> consoleTls = ports.console();
         consoleTls.ifPresent(t -> LOG.info("{}: console over HTTPS with {}, certificate SHA-256 {}", id, t.source(),
                 t.fingerprint()));
+        // the console's login, which Hawtio (console.hawtio-port) shares
+        this.consoleLogin = (user, password) -> user.equals(c.console().user()) && c.console().passwordHash()
+                .map(h -> tandem.config.PasswordHash.parse(h.reveal()).matches(password)).orElse(false);
         ConsoleSessions sessions = new ConsoleSessions(id, consoleTls.isPresent(), c.console().passwordHash().isPresent(),
-                (user, password) -> user.equals(c.console().user()) && c.console().passwordHash()
-                        .map(h -> tandem.config.PasswordHash.parse(h.reveal()).matches(password)).orElse(false),
-                clock::millis);
+                consoleLogin::test, clock::millis);
         this.api = new ApiBean(c, loop, events, commands, replication::statusView, ports.configView(),
                 this::redundancyView, metrics, sessions, consoleTls.map(ConsoleTls::serverContext).orElse(null));
         this.console = new ConsoleBean(c, api, sessions, new LogPages(ports.appLogs().getParent()),
@@ -174,6 +177,11 @@ public final class Wiring implements AutoCloseable {
         mail.attach(assembly.routeFolders(), routes.context());
         commands.attach(assembly.catalogue(), template);
         lanes.attach(assembly.catalogue(), template);
+    }
+
+    /** The console's login (user, password), which Hawtio shares. */
+    public java.util.function.BiPredicate<String, char[]> consoleLogin() {
+        return consoleLogin;
     }
 
     public EngineLoop loop() {

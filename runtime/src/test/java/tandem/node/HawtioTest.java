@@ -1,0 +1,142 @@
+package tandem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.CookieManager;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.config.ConfigLoader;
+import tandem.config.PasswordHash;
+
+/**
+ * Hawtio served by one real node (GEN-3, {@code console.hawtio-port}): its page; its Jolokia refused without
+ * a login; the login Hawtio's page makes ({@code POST /hawtio/auth/login}) with the console's user and
+ * password, a wrong one refused; then with the session the node's MBean answers a command as the rules do,
+ * and camel-management's MBean of a command route is readable.
+ */
+class HawtioTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @TempDir
+    Path dir;
+    private NodeRuntime node;
+    private int hawtioPort;
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.shutdown(10_000);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void start() throws Exception {
+        Files.writeString(dir.resolve("cluster.secret"), "hawtio-test-secret-0123456789abcdef\n");
+        hawtioPort = freePort();
+        Path config = dir.resolve("solo.yaml");
+        Files.writeString(config, """
+                node: {id: solo, profile: ms-failover, state-dir: state}
+                cluster: {name: test, secret: "${file:cluster.secret}"}
+                listen: {address: 127.0.0.1, port: %d}
+                peer: {id: other, address: 127.0.0.1, port: %d, console-port: %d}
+                timings: {heartbeat-interval: 100ms, check-interval: 100ms, failover-timeout: 1s, rise: 2, fall: 2}
+                services:
+                  - {name: app, type: process, command: "sleep 600", stop-timeout: 2s}
+                checkers:
+                  - {name: app, type: proc, target: sleep}
+                console:
+                  address: 127.0.0.1
+                  port: %d
+                  hawtio-port: %d
+                  password-hash: "%s"
+                replication: {port: %d, peer-port: %d}
+                """.formatted(freePort(), freePort(), freePort(), freePort(), hawtioPort,
+                PasswordHash.create(PASSWORD.toCharArray()).text(), freePort(), freePort()));
+        node = NodeRuntime.start(ClusterAwait.home(), ConfigLoader.load(config));
+        await("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier done) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + what + " within " + limit.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hawtioPort + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hawtioPort + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode jolokia(String request) throws Exception {
+        HttpResponse<String> r = post("/hawtio/jolokia/", request);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode reply = JSON.readTree(r.body());
+        assertThat(reply.path("status").asInt()).as(r.body()).isEqualTo(200);
+        return reply;
+    }
+
+    @Test
+    void hawtioShowsTheNodeBehindTheConsolesLogin() throws Exception {
+        start();
+
+        HttpResponse<String> page = get("/hawtio/");
+        assertThat(page.statusCode()).as(page.uri() + ": " + page.body()).isEqualTo(200);
+        assertThat(page.body()).containsIgnoringCase("hawtio");
+
+        String exec = """
+                {"type": "exec", "mbean": "tandem:type=Node,name=solo", "operation": "command(java.lang.String)",
+                 "arguments": ["start"]}""";
+        assertThat(post("/hawtio/jolokia/", exec).statusCode()).as("Jolokia without a login").isIn(401, 403);
+
+        HttpResponse<String> wrong = post("/hawtio/auth/login", "{\"username\": \"admin\", \"password\": \"wrong\"}");
+        assertThat(wrong.statusCode()).as(wrong.body()).isIn(401, 403);
+        assertThat(post("/hawtio/jolokia/", exec).statusCode()).as("Jolokia after a failed login").isIn(401, 403);
+        HttpResponse<String> otherUser = post("/hawtio/auth/login",
+                "{\"username\": \"root\", \"password\": \"" + PASSWORD + "\"}");
+        assertThat(otherUser.statusCode()).as(otherUser.body()).isIn(401, 403);
+
+        HttpResponse<String> right = post("/hawtio/auth/login",
+                "{\"username\": \"admin\", \"password\": \"" + PASSWORD + "\"}");
+        assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+
+        assertThat(jolokia(exec).path("value").asText())
+                .isEqualTo("refused: start applies to a stopped node; this node is ALONE");
+        JsonNode route = jolokia("""
+                {"type": "read", "mbean": "org.apache.camel:context=tandem-solo,type=routes,name=\\"command-swap\\"",
+                 "attribute": ["RouteId", "State"]}""");
+        assertThat(route.path("value").path("RouteId").asText()).isEqualTo("command-swap");
+        assertThat(route.path("value").path("State").asText()).isEqualTo("Started");
+    }
+}
