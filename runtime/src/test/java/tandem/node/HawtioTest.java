@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,9 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +30,7 @@ import tandem.config.PasswordHash;
  * Hawtio served by one real node (GEN-3, {@code console.hawtio-port}): its page; its Jolokia refused without
  * a login; the login Hawtio's page makes ({@code POST /hawtio/auth/login}) with the console's user and
  * password, a wrong one refused; then with the session the node's MBean answers a command as the rules do,
- * and camel-management's MBean of a command route is readable.
+ * and camel-management's MBean of a command route is readable. Over HTTPS with the console's certificate.
  */
 class HawtioTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,8 +40,17 @@ class HawtioTest {
     Path dir;
     private NodeRuntime node;
     private int hawtioPort;
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+    private HttpClient http = client(null);
+    private String scheme = "http";
+
+    private static HttpClient client(SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        return b.build();
+    }
 
     @AfterEach
     void stop() {
@@ -52,7 +65,7 @@ class HawtioTest {
         }
     }
 
-    private void start() throws Exception {
+    private void start(String consoleExtra) throws Exception {
         Files.writeString(dir.resolve("cluster.secret"), "hawtio-test-secret-0123456789abcdef\n");
         hawtioPort = freePort();
         Path config = dir.resolve("solo.yaml");
@@ -71,9 +84,11 @@ class HawtioTest {
                   port: %d
                   hawtio-port: %d
                   password-hash: "%s"
+                %s
                 replication: {port: %d, peer-port: %d}
                 """.formatted(freePort(), freePort(), freePort(), freePort(), hawtioPort,
-                PasswordHash.create(PASSWORD.toCharArray()).text(), freePort(), freePort()));
+                PasswordHash.create(PASSWORD.toCharArray()).text(), consoleExtra.indent(2).stripTrailing(), freePort(),
+                freePort()));
         node = NodeRuntime.start(ClusterAwait.home(), ConfigLoader.load(config));
         await("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
     }
@@ -89,12 +104,12 @@ class HawtioTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hawtioPort + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hawtioPort + path))
+        return http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -109,7 +124,7 @@ class HawtioTest {
 
     @Test
     void hawtioShowsTheNodeBehindTheConsolesLogin() throws Exception {
-        start();
+        start("");
 
         HttpResponse<String> page = get("/hawtio/");
         assertThat(page.statusCode()).as(page.uri() + ": " + page.body()).isEqualTo(200);
@@ -138,5 +153,36 @@ class HawtioTest {
                  "attribute": ["RouteId", "State"]}""");
         assertThat(route.path("value").path("RouteId").asText()).isEqualTo("command-swap");
         assertThat(route.path("value").path("State").asText()).isEqualTo("Started");
+        // the war is unpacked into the state folder, where the next start finds it
+        assertThat(dir.resolve("state").resolve("hawtio")).isDirectoryContaining(p -> p.getFileName().toString().equals("webapp"));
+    }
+
+    @Test
+    void overHttpsWithTheConsolesCertificate() throws Exception {
+        start("protocol: https");
+        Path ks = dir.resolve("state").resolve(ConsoleTls.SELF_MADE);
+        String pw = Files.readString(dir.resolve("state").resolve(ConsoleTls.SELF_MADE + ".password")).strip();
+        http = client(trusting(ks, pw));
+        scheme = "https";
+
+        assertThat(get("/hawtio/").statusCode()).isEqualTo(200);
+        HttpResponse<String> right = post("/hawtio/auth/login",
+                "{\"username\": \"admin\", \"password\": \"" + PASSWORD + "\"}");
+        assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+        assertThat(jolokia("""
+                {"type": "read", "mbean": "tandem:type=Node,name=solo", "attribute": "State"}""").path("value").asText())
+                .isEqualTo("ALONE");
+    }
+
+    private static SSLContext trusting(Path keystore, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, password.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 }
