@@ -102,6 +102,9 @@ public final class HawtioServer implements AutoCloseable {
         app.setTempDirectory(unpacked.toFile());
         app.setTempDirectoryPersistent(true);
         app.setThrowUnavailableOnStartupException(true);
+        // the war brings slf4j-api and log4j: its own slf4j would refuse the node's logback ("not a subtype")
+        // and print Hawtio's lines to stdout in log4j's format; the node's slf4j sends them to tandem.log
+        app.addProtectedClassMatcher(new org.eclipse.jetty.util.ClassMatcher("org.slf4j."));
         server.setHandler(app);
         server.setStopAtShutdown(false);
 
@@ -127,6 +130,9 @@ public final class HawtioServer implements AutoCloseable {
         System.setProperty("hawtio.rolePrincipalClasses", HawtioLogin.RolePrincipal.class.getName());
         // failed logins slow the next ones down (Hawtio's default; said here so that nobody turns it off)
         System.setProperty("hawtio.authenticationThrottled", "true");
+        // Hawtio's proxy (/hawtio/proxy/, for connecting to other JVMs' Jolokia) would let a logged-in user
+        // make this node send HTTP requests to addresses of its network; the node shows itself only
+        System.setProperty("hawtio.disableProxy", "true");
     }
 
     /**
