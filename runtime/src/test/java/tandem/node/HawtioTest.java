@@ -1,6 +1,7 @@
 package tandem.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,6 +173,40 @@ class HawtioTest {
         assertThat(jolokia("""
                 {"type": "read", "mbean": "tandem:type=Node,name=solo", "attribute": "State"}""").path("value").asText())
                 .isEqualTo("ALONE");
+    }
+
+    @Test
+    void aMissingWarIsNamedWithWhatToBuild() throws Exception {
+        tandem.config.NodeConfig c = ConfigLoader.parse("node1.yaml", """
+                node: {id: node1, profile: ms-failover}
+                cluster: {name: c, secret: 0123456789abcdef}
+                peer: {id: node2, address: 10.0.0.2}
+                console: {hawtio-port: 9011}
+                """, dir, java.util.Map.of());
+        Path missing = dir.resolve("no-such.war");
+        String before = System.getProperty(HawtioServer.WAR_PROPERTY);
+        System.setProperty(HawtioServer.WAR_PROPERTY, missing.toString());
+        try {
+            assertThatThrownBy(() -> HawtioServer.war(c)).isInstanceOf(tandem.TandemException.class)
+                    .hasMessage(c.file() + ": console.hawtio-port is set, but Hawtio's war " + missing + " is missing:"
+                            + " build the runtime (mvn package in the project folder copies hawtio-war-4.2.0.war into"
+                            + " runtime/target/lib), or name the file with -Dtandem.hawtio.war=PATH");
+        } finally {
+            if (before == null) {
+                System.clearProperty(HawtioServer.WAR_PROPERTY);
+            } else {
+                System.setProperty(HawtioServer.WAR_PROPERTY, before);
+            }
+        }
+        // without the property the build's copy beside the classes is found
+        System.clearProperty(HawtioServer.WAR_PROPERTY);
+        try {
+            assertThat(HawtioServer.war(c)).hasFileName("hawtio-war-4.2.0.war").isRegularFile();
+        } finally {
+            if (before != null) {
+                System.setProperty(HawtioServer.WAR_PROPERTY, before);
+            }
+        }
     }
 
     private static SSLContext trusting(Path keystore, String password) throws Exception {
