@@ -132,6 +132,8 @@ public final class ConsoleBean {
         m.put("node", config.node().id());
         m.put("peer", config.peer().id());
         m.put("profile", config.node().profile().yamlName());
+        // the node's Hawtio (console.hawtio-port), which the page links to, on the host the browser used
+        config.console().hawtioPort().ifPresent(p -> m.put("hawtioPort", p));
         return m;
     }
 

@@ -92,6 +92,12 @@ function started(session) {
   $('who').hidden = false;
   $('who-user').textContent = 'logged in as ' + S.user;
   $('title').textContent = S.profile + ' · console of ' + S.node;
+  if (session.hawtioPort) {
+    // the node's Hawtio, with the same login, on this host and the console's protocol
+    const a = $('hawtio');
+    a.href = location.protocol + '//' + location.hostname + ':' + session.hawtioPort + '/hawtio/';
+    a.hidden = false;
+  }
   const nodes = $('log-node');
   nodes.replaceChildren(el('option', { value: 'local' }, S.node), el('option', { value: 'peer' }, S.peer));
   tick();

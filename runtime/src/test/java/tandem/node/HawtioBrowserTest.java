@@ -81,6 +81,7 @@ class HawtioBrowserTest {
     void logInAndSeeTheNodesCamelContextAndMBean() throws Exception {
         Files.writeString(dir.resolve("cluster.secret"), "hawtio-browser-secret-0123456789ab\n");
         int hawtioPort = freePort();
+        int consolePort = freePort();
         Path config = dir.resolve("solo.yaml");
         Files.writeString(config, """
                 node: {id: solo, profile: ms-failover, state-dir: state}
@@ -90,7 +91,7 @@ class HawtioBrowserTest {
                 timings: {heartbeat-interval: 100ms, check-interval: 100ms, failover-timeout: 1s, rise: 2, fall: 2}
                 console: {address: 127.0.0.1, port: %d, hawtio-port: %d, password-hash: "%s"}
                 replication: {port: %d, peer-port: %d}
-                """.formatted(freePort(), freePort(), freePort(), hawtioPort,
+                """.formatted(freePort(), freePort(), consolePort, hawtioPort,
                 PasswordHash.create(PASSWORD.toCharArray()).text(), freePort(), freePort()));
         node = NodeRuntime.start(ClusterAwait.home(), ConfigLoader.load(config));
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -106,7 +107,15 @@ class HawtioBrowserTest {
                 .usingAnyFreePort().withLogFile(dir.resolve("chromedriver.log").toFile()).build();
         browser = new ChromeDriver(service, o);
 
-        browser.get("http://127.0.0.1:" + hawtioPort + "/hawtio/");
+        // from the console: logged in there, its header links to the node's Hawtio
+        browser.get("http://127.0.0.1:" + consolePort + "/");
+        within(20).until(d -> d.findElement(By.id("login-form")).isDisplayed());
+        browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("login-submit")).click();
+        within(20).until(d -> d.findElement(By.id("hawtio")).isDisplayed());
+        String link = browser.findElement(By.id("hawtio")).getAttribute("href");
+        assertThat(link).isEqualTo("http://127.0.0.1:" + hawtioPort + "/hawtio/");
+        browser.get(link);
         within(60).until(d -> !d.findElements(By.cssSelector("input[type=password]")).isEmpty());
         shot("1-login");
         browser.findElement(By.cssSelector("input[name=username], input[type=text]")).sendKeys("admin");
