@@ -90,10 +90,19 @@ public final class Demo {
                     : new LocalCluster(home, dir, null, null)).detachedFromTerminal();
             Demo demo = new Demo(cluster, profile, view, mails);
             ending.demo = demo;
-            rc = demo.story(keep, keepFiles, dir);
+            try {
+                rc = demo.story(keep, keepFiles, dir);
+            } catch (Exception | Error e) {
+                if (!ending.interrupting) {
+                    throw e;
+                }
+                // Ctrl-C while the story waited: its executor is gone, and that is no failure of the demo
+                rc = 130;
+            }
             return rc;
         } finally {
-            ending.end(rc != 0);
+            // an interrupted demo removes its folder as an ended one does (unless --keep-files)
+            ending.end(rc != 0 && rc != 130 && !ending.interrupting);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -118,7 +127,11 @@ public final class Demo {
         }
 
         /** Ctrl-C or SIGTERM: the nodes are stopped as an operator stop does, then the folder goes. */
+        /** Set first thing on Ctrl-C / SIGTERM: what fails in the story from then on is the stop, not a fault. */
+        private volatile boolean interrupting;
+
         void interrupted() {
+            interrupting = true;
             Demo d = demo;
             if (d != null) {
                 d.ticker.shutdownNow();

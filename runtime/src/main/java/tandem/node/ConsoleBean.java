@@ -52,6 +52,9 @@ public final class ConsoleBean {
 
     /** {@code GET /}, {@code /console.js}, {@code /console.css}: the console's files, the same for everyone. */
     public Reply file(String uri) {
+        if (!config.console().enabled()) {
+            return off();
+        }
         String path = uri == null ? "/" : uri.replaceFirst("\\?.*$", "");
         String name = FILES.get(path);
         if (name == null) {
@@ -75,6 +78,9 @@ public final class ConsoleBean {
      * another shape. Every refusal after a wrong password, and every lock, is in the commands log.
      */
     public Reply login(String body, Object remote) {
+        if (!config.console().enabled()) {
+            return off();
+        }
         String user;
         char[] password;
         try {
@@ -178,6 +184,15 @@ public final class ConsoleBean {
         }
         String tail = path.substring(at + "/api/peer/".length());
         return json(peer.forward(user, method, query == null || query.isEmpty() ? tail : tail + "?" + query, body), null);
+    }
+
+    /**
+     * {@code console.enabled: false}: no pages and no logins (so no sessions); the API still answers the
+     * command line and API tokens.
+     */
+    private Reply off() {
+        return new Reply(404, "text/plain; charset=utf-8", "the web console of " + config.node().id() + " is off"
+                + " (console.enabled: false in " + config.file() + "); the API answers tokens only", null);
     }
 
     private static Reply json(ApiBean.Response r, String cookie) {

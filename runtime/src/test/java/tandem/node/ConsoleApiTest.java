@@ -236,6 +236,15 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aConsoleThatIsOffServesNoPageAndNoLoginButTheApiStillAnswersTokens() throws Exception {
+        start("enabled: false");
+        assertThat(get("/").code()).isEqualTo(404);
+        assertThat(get("/").body()).contains("console.enabled: false");
+        assertThat(post("/api/login", "{\"user\": \"admin\", \"password\": \"" + PASSWORD + "\"}").code()).isEqualTo(404);
+        assertThat(get("/api/status", "Authorization", "Bearer " + token("ops")).code()).isEqualTo(200);
+    }
+
+    @Test
     void aRevokedTokenIsRefused() throws Exception {
         start("");
         String t = token("monitor");

@@ -152,9 +152,9 @@ class RouteSetProblemsTest {
         Path file = write(site, "bean.camel.yaml", route("needs-bean", "direct:bean", "- bean:\n    ref: nosuch"));
 
         assertThat(validate()).containsExactly(file + ":7: route \"needs-bean\" calls bean \"nosuch\","
-                + " but no bean by that name is bound (bound: api, boot, checks, commands, engine, fencing, heartbeat, imports,"
+                + " but no bean by that name is bound (bound: api, boot, checks, commands, console, engine, fencing, heartbeat, imports,"
                 + " lanes, mail, netty-http, peer, reload, replication, rollback, services, standby-key, sync, tandem-api-server,"
-                + " tandem-sync-server, transfers, vip)");
+                + " tandem-console-headers, tandem-sync-server, transfers, vip)");
     }
 
     @Test
