@@ -41,11 +41,18 @@ class HawtioTest {
     Path dir;
     private NodeRuntime node;
     private int hawtioPort;
-    private HttpClient http = client(null);
     private String scheme = "http";
+    /** The session's cookies, kept across the clients of one test. */
+    private final CookieManager cookies = new CookieManager();
+    private SSLContext tls;
 
-    private static HttpClient client(SSLContext tls) {
-        HttpClient.Builder b = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    /**
+     * A client for one request, on a connection of its own, with the test's cookies: Jetty may close a
+     * connection after it refused a login, and a shared client that sent the next request on it got no
+     * answer (an EOF) now and then.
+     */
+    private HttpClient http() {
+        HttpClient.Builder b = HttpClient.newBuilder().cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5));
         if (tls != null) {
             b.sslContext(tls);
@@ -105,12 +112,12 @@ class HawtioTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path)).GET().build(),
+        return http().send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path))
+        return http().send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -163,7 +170,7 @@ class HawtioTest {
         start("protocol: https");
         Path ks = dir.resolve("state").resolve(ConsoleTls.SELF_MADE);
         String pw = Files.readString(dir.resolve("state").resolve(ConsoleTls.SELF_MADE + ".password")).strip();
-        http = client(trusting(ks, pw));
+        tls = trusting(ks, pw);
         scheme = "https";
 
         assertThat(get("/hawtio/").statusCode()).isEqualTo(200);

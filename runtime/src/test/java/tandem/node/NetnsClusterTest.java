@@ -212,6 +212,10 @@ class NetnsClusterTest {
         startApp(lab.node1, "node1");
         startApp(lab.node2, "node2");
         startNode(lab.node1, c1);
+        // node1 is to be the primary whose link is cut: it runs alone first, so that on a loaded machine a
+        // node2 that came up quicker does not take the role (it did once: node1's JVM took 9 s to its first
+        // heartbeat, and node2 was ALONE by then)
+        await("node1 ALONE before node2 starts", Duration.ofSeconds(60), () -> state(lab.node1).equals("ALONE uptodate"));
         startNode(lab.node2, c2);
 
         await("PRIM/SECOND pair", Duration.ofSeconds(90),
