@@ -58,7 +58,13 @@ final class ConsolePeer {
             return ApiBean.error(405, "method: " + method + " is not how /api/peer/" + path + " is asked");
         }
         String token = ApiAuth.mint(secret, "~" + user, clock.getAsLong());
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + tail))
+        URI uri;
+        try {
+            uri = URI.create(base + tail);
+        } catch (IllegalArgumentException e) {
+            return ApiBean.error(400, "query: cannot be sent on to the peer as it is (" + e.getMessage() + ")");
+        }
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri)
                 .header("Authorization", "Bearer " + token)
                 .timeout(post || tail.contains("wait=") ? Duration.ofSeconds(30) : Duration.ofSeconds(4));
         if (post) {
