@@ -11,6 +11,24 @@ import tandem.demo.LocalCluster.Node;
 
 /** Waiting on a {@link LocalCluster} in tests: bounded, and a failure shows both nodes' state and log tails. */
 final class ClusterAwait {
+    /** A free TCP port on loopback, for a node's link, console or sync port. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until {@code done}, looking every 20 ms; fails naming {@code what} after {@code limit}. */
+    static void until(String what, Duration limit, BooleanSupplier done) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + what + " within " + limit.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
     private ClusterAwait() {
     }
 

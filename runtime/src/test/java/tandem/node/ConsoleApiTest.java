@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -52,15 +48,10 @@ class ConsoleApiTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private void start(String consoleExtra) throws Exception {
         Files.writeString(dir.resolve("cluster.secret"), "console-api-test-secret-0123456789\n");
-        port = freePort();
+        port = ClusterAwait.freePort();
         config = dir.resolve("solo.yaml");
         Files.writeString(config, """
                 node: {id: solo, profile: ms-failover, state-dir: state}
@@ -79,21 +70,12 @@ class ConsoleApiTest {
                 %s
                 replication: {port: %d, peer-port: %d}
                 mail: {host: 127.0.0.1, port: %d, from: solo@example.com, to: ops@example.com}
-                """.formatted(freePort(), freePort(), freePort(), port, PasswordHash.create(PASSWORD.toCharArray()).text(),
-                consoleExtra.indent(2).stripTrailing(), freePort(), freePort(), freePort()));
+                """.formatted(ClusterAwait.freePort(), ClusterAwait.freePort(), ClusterAwait.freePort(), port, PasswordHash.create(PASSWORD.toCharArray()).text(),
+                consoleExtra.indent(2).stripTrailing(), ClusterAwait.freePort(), ClusterAwait.freePort(), ClusterAwait.freePort()));
         node = NodeRuntime.start(ClusterAwait.home(), ConfigLoader.load(config));
-        await("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
+        ClusterAwait.until("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier done) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no " + what + " within " + limit.toSeconds() + " s");
-            }
-            LockSupport.parkNanos(20_000_000L);
-        }
-    }
 
     private record Reply(int code, String body, HttpResponse<String> raw) {
         JsonNode json() throws Exception {

@@ -2,12 +2,9 @@ package tandem.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -62,11 +59,6 @@ class HawtioBrowserTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private WebDriverWait within(int seconds) {
         return new WebDriverWait(browser, Duration.ofSeconds(seconds));
@@ -80,8 +72,8 @@ class HawtioBrowserTest {
     @Test
     void logInAndSeeTheNodesCamelContextAndMBean() throws Exception {
         Files.writeString(dir.resolve("cluster.secret"), "hawtio-browser-secret-0123456789ab\n");
-        int hawtioPort = freePort();
-        int consolePort = freePort();
+        int hawtioPort = ClusterAwait.freePort();
+        int consolePort = ClusterAwait.freePort();
         Path config = dir.resolve("solo.yaml");
         Files.writeString(config, """
                 node: {id: solo, profile: ms-failover, state-dir: state}
@@ -91,13 +83,10 @@ class HawtioBrowserTest {
                 timings: {heartbeat-interval: 100ms, check-interval: 100ms, failover-timeout: 1s, rise: 2, fall: 2}
                 console: {address: 127.0.0.1, port: %d, hawtio-port: %d, password-hash: "%s"}
                 replication: {port: %d, peer-port: %d}
-                """.formatted(freePort(), freePort(), consolePort, hawtioPort,
-                PasswordHash.create(PASSWORD.toCharArray()).text(), freePort(), freePort()));
+                """.formatted(ClusterAwait.freePort(), ClusterAwait.freePort(), consolePort, hawtioPort,
+                PasswordHash.create(PASSWORD.toCharArray()).text(), ClusterAwait.freePort(), ClusterAwait.freePort()));
         node = NodeRuntime.start(ClusterAwait.home(), ConfigLoader.load(config));
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!node.loop().status().state().name().equals("ALONE") && System.nanoTime() < end) {
-            LockSupport.parkNanos(20_000_000L);
-        }
+        ClusterAwait.until("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
 
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -67,15 +63,10 @@ class HawtioTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private void start(String consoleExtra) throws Exception {
         Files.writeString(dir.resolve("cluster.secret"), "hawtio-test-secret-0123456789abcdef\n");
-        hawtioPort = freePort();
+        hawtioPort = ClusterAwait.freePort();
         Path config = dir.resolve("solo.yaml");
         Files.writeString(config, """
                 node: {id: solo, profile: ms-failover, state-dir: state}
@@ -94,22 +85,13 @@ class HawtioTest {
                   password-hash: "%s"
                 %s
                 replication: {port: %d, peer-port: %d}
-                """.formatted(freePort(), freePort(), freePort(), freePort(), hawtioPort,
-                PasswordHash.create(PASSWORD.toCharArray()).text(), consoleExtra.indent(2).stripTrailing(), freePort(),
-                freePort()));
+                """.formatted(ClusterAwait.freePort(), ClusterAwait.freePort(), ClusterAwait.freePort(), ClusterAwait.freePort(), hawtioPort,
+                PasswordHash.create(PASSWORD.toCharArray()).text(), consoleExtra.indent(2).stripTrailing(), ClusterAwait.freePort(),
+                ClusterAwait.freePort()));
         node = NodeRuntime.start(ClusterAwait.home(), ConfigLoader.load(config));
-        await("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
+        ClusterAwait.until("ALONE", Duration.ofSeconds(20), () -> node.loop().status().state().name().equals("ALONE"));
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier done) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no " + what + " within " + limit.toSeconds() + " s");
-            }
-            LockSupport.parkNanos(20_000_000L);
-        }
-    }
 
     private HttpResponse<String> get(String path) throws Exception {
         return http().send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + hawtioPort + path)).GET().build(),
